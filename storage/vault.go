@@ -1,0 +1,345 @@
+package storage
+
+import (
+	"crypto/cipher"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+	"golang.org/x/crypto/chacha20poly1305"
+	"golang.org/x/crypto/hkdf"
+)
+
+// Vault is an open, unlocked vault. It is safe for concurrent use; writes
+// are serialised so that each device's hash chain stays linear.
+type Vault struct {
+	dir    string
+	db     *badger.DB
+	aead   cipher.AEAD
+	lockf  *os.File
+	device Device
+	key    ed25519.PrivateKey
+
+	wmu    sync.Mutex // serialises Update: chain head, clock, durable sync
+	clock  clock
+	head   chainHead
+	closed atomic.Bool
+}
+
+// Device is this vault's identity: the device that signs its versions.
+type Device struct {
+	ID        string            `json:"id"`
+	Name      string            `json:"name"`
+	PublicKey ed25519.PublicKey `json:"public_key"`
+}
+
+// CreateOptions tune a new vault. The zero value is fine for real use.
+type CreateOptions struct {
+	KDF        KDFParams // zero: DefaultKDF
+	DeviceName string    // the monitor's name for this device, shown at HQ
+}
+
+// Create makes a new vault in dir (created if missing) protected by
+// passphrase, and returns it open. It refuses to touch an existing vault.
+func Create(dir string, passphrase []byte, opt CreateOptions) (*Vault, error) {
+	if len(passphrase) == 0 {
+		return nil, errors.New("create vault: the passphrase is empty; choose a long passphrase")
+	}
+	if _, err := os.Stat(filepath.Join(dir, headerFile)); err == nil {
+		return nil, fmt.Errorf("create vault in %s: %w; open it instead, or choose another folder", dir, ErrVaultExists)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create vault folder: %w", err)
+	}
+	p := opt.KDF
+	if p.Algorithm == "" {
+		p = DefaultKDF
+	}
+	p.Salt = make([]byte, 32)
+	dataKey := make([]byte, dataKeySize)
+	if _, err := rand.Read(p.Salt); err != nil {
+		return nil, err
+	}
+	if _, err := rand.Read(dataKey); err != nil {
+		return nil, err
+	}
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	kek := p.deriveKEK(passphrase)
+	wrapped, err := wrapKey(kek, dataKey, p)
+	wipe(kek)
+	if err != nil {
+		return nil, err
+	}
+	hb, err := jsonIndent(header{Format: formatVersion, KDF: p})
+	if err != nil {
+		return nil, err
+	}
+	// The key goes first: a folder with vault.json always has its key.
+	if err := writeFileAtomic(filepath.Join(dir, wrappedFile), wrapped, 0o600); err != nil {
+		return nil, fmt.Errorf("write vault key: %w", err)
+	}
+	if err := writeFileAtomic(filepath.Join(dir, headerFile), hb, 0o600); err != nil {
+		return nil, fmt.Errorf("write vault header: %w", err)
+	}
+	lockf, err := lockVault(dir)
+	if err != nil {
+		return nil, err
+	}
+	v, err := openUnlocked(dir, dataKey, lockf)
+	if err != nil {
+		return nil, err
+	}
+	if err := v.createDevice(opt.DeviceName); err != nil {
+		v.Close()
+		return nil, err
+	}
+	return v, nil
+}
+
+// Open unlocks the vault in dir. A wrong passphrase returns
+// ErrWrongPassphrase and leaves the folder untouched; a vault that another
+// process holds returns ErrVaultInUse.
+func Open(dir string, passphrase []byte) (*Vault, error) {
+	lockf, err := lockVault(dir)
+	if err != nil {
+		return nil, err
+	}
+	_, dataKey, err := unlock(dir, passphrase)
+	if err != nil {
+		lockf.Close()
+		if errors.Is(err, ErrWrongPassphrase) {
+			return nil, fmt.Errorf("open vault %s: %w; check the passphrase and try again", dir, err)
+		}
+		return nil, err
+	}
+	return openUnlocked(dir, dataKey, lockf)
+}
+
+func lockVault(dir string) (*os.File, error) {
+	f, err := os.Open(filepath.Join(dir, headerFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w (create one with 'courtwatch init')", dir, ErrNoVault)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open vault: %w", err)
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		if errors.Is(err, ErrVaultInUse) {
+			return nil, fmt.Errorf("open vault %s: %w; close the other Courtwatch window or command first", dir, err)
+		}
+		return nil, err
+	}
+	return f, nil
+}
+
+// subkey derives an independent key for one purpose from the data key.
+func subkey(dataKey []byte, purpose string) []byte {
+	k := make([]byte, 32)
+	if _, err := io.ReadFull(hkdf.New(sha256.New, dataKey, nil, []byte("courtwatch "+purpose)), k); err != nil {
+		panic(err) // hkdf cannot fail for 32 bytes
+	}
+	return k
+}
+
+func badgerOptions(dir string, key []byte) badger.Options {
+	return badger.DefaultOptions(filepath.Join(dir, dbDir)).
+		WithEncryptionKey(key).
+		// SyncWrites stays off: Update calls db.Sync itself, once per
+		// committed batch, so that derived indexes can be written without
+		// paying for an fsync each.
+		WithSyncWrites(false).
+		WithMemTableSize(8 << 20).
+		WithValueLogFileSize(16 << 20).
+		WithNumMemtables(2).
+		WithBlockCacheSize(8 << 20).
+		WithIndexCacheSize(4 << 20).
+		WithBaseTableSize(2 << 20).
+		WithNumCompactors(2).
+		WithChecksumVerificationMode(options.OnTableAndBlockRead).
+		WithVerifyValueChecksum(true).
+		WithLogger(quietLogger{}).
+		WithLoggingLevel(badger.WARNING)
+}
+
+// openUnlocked opens Badger with keys derived from dataKey. It owns lockf,
+// the held lock on vault.json, from here on.
+func openUnlocked(dir string, dataKey []byte, lockf *os.File) (*Vault, error) {
+	defer wipe(dataKey)
+	sealKey := subkey(dataKey, "record seal")
+	dbKey := subkey(dataKey, "badger")
+	defer wipe(sealKey)
+	defer wipe(dbKey)
+	aead, err := chacha20poly1305.NewX(sealKey)
+	if err != nil {
+		lockf.Close()
+		return nil, err
+	}
+	db, err := badger.Open(badgerOptions(dir, dbKey))
+	if err != nil {
+		lockf.Close()
+		return nil, fmt.Errorf("open vault database: %w", classify(err))
+	}
+	v := &Vault{dir: dir, db: db, aead: aead, lockf: lockf}
+	if err := v.load(); err != nil {
+		v.Close()
+		return nil, err
+	}
+	return v, nil
+}
+
+// load reads the device identity, the chain head and the clock, and finishes
+// any search indexing a crash interrupted.
+func (v *Vault) load() error {
+	err := v.db.View(func(txn *badger.Txn) error {
+		if err := v.loadDevice(txn); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		h, err := v.loadHead(txn)
+		if err != nil {
+			return err
+		}
+		v.head = h
+		last, err := lastFeedHLC(txn)
+		if err != nil {
+			return err
+		}
+		v.clock.observe(last)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return v.indexPending()
+}
+
+// Dir is the vault folder.
+func (v *Vault) Dir() string { return v.dir }
+
+// Device returns this vault's device identity.
+func (v *Vault) Device() Device { return v.device }
+
+// SigningKey returns the device's Ed25519 private key, for signing bundles.
+func (v *Vault) SigningKey() ed25519.PrivateKey { return v.key }
+
+// Close flushes and closes the vault and drops its keys from memory as far
+// as Go allows. Using the vault after Close returns ErrLocked.
+func (v *Vault) Close() error {
+	if v.closed.Swap(true) {
+		return nil
+	}
+	v.wmu.Lock()
+	defer v.wmu.Unlock()
+	err := v.db.Close()
+	wipe(v.key)
+	v.aead = nil
+	v.lockf.Close()
+	if err != nil {
+		return fmt.Errorf("close vault: %w", classify(err))
+	}
+	return nil
+}
+
+// ChangePassphrase rewraps the data key under a new passphrase. Only
+// key.wrapped changes, atomically; the records are not re-encrypted.
+func ChangePassphrase(dir string, old, new []byte) error {
+	if len(new) == 0 {
+		return errors.New("change passphrase: the new passphrase is empty")
+	}
+	lockf, err := lockVault(dir)
+	if err != nil {
+		return err
+	}
+	defer lockf.Close()
+	h, dataKey, err := unlock(dir, old)
+	if err != nil {
+		if errors.Is(err, ErrWrongPassphrase) {
+			return fmt.Errorf("change passphrase: current passphrase: %w", err)
+		}
+		return err
+	}
+	defer wipe(dataKey)
+	kek := h.KDF.deriveKEK(new)
+	defer wipe(kek)
+	wrapped, err := wrapKey(kek, dataKey, h.KDF)
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(filepath.Join(dir, wrappedFile), wrapped, 0o600); err != nil {
+		return fmt.Errorf("change passphrase: write key: %w (the old passphrase still works)", err)
+	}
+	return nil
+}
+
+// seal encrypts and authenticates value, bound to key.
+func (v *Vault) seal(key, value []byte) ([]byte, error) {
+	nonce := make([]byte, v.aead.NonceSize(), v.aead.NonceSize()+len(value)+v.aead.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	return v.aead.Seal(nonce, nonce, value, key), nil
+}
+
+// unseal authenticates and decrypts a sealed value read under key.
+func (v *Vault) unseal(key, sealed []byte) ([]byte, error) {
+	ns := v.aead.NonceSize()
+	if len(sealed) < ns+v.aead.Overhead() {
+		return nil, fmt.Errorf("key %x: %w", key, ErrTampered)
+	}
+	out, err := v.aead.Open(nil, sealed[:ns], sealed[ns:], key)
+	if err != nil {
+		return nil, fmt.Errorf("value under key %q: %w", printableKey(key), ErrTampered)
+	}
+	return out, nil
+}
+
+func printableKey(k []byte) string {
+	if len(k) > 2 {
+		return fmt.Sprintf("%s…(%d bytes)", k[:2], len(k))
+	}
+	return string(k)
+}
+
+// classify maps Badger's errors, which do not wrap, onto our sentinels.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, ErrTampered) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrVaultInUse) {
+		return err
+	}
+	s := strings.ToLower(err.Error())
+	switch {
+	case strings.Contains(s, "cannot acquire directory lock"):
+		return fmt.Errorf("%w: %v", ErrVaultInUse, err)
+	case strings.Contains(s, "checksum"), strings.Contains(s, "corrupt"),
+		strings.Contains(s, "encryption key mismatch"), strings.Contains(s, "invalid data key"):
+		return fmt.Errorf("%w: %v", ErrTampered, err)
+	case strings.Contains(s, "no space left"):
+		return fmt.Errorf("the disk is full: %v; free some space and try again (nothing was saved)", err)
+	}
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		return fmt.Errorf("too much to save in one step: %w; split the input into smaller files", err)
+	}
+	return err
+}
+
+type quietLogger struct{}
+
+func (quietLogger) Errorf(f string, a ...any)   { fmt.Fprintf(os.Stderr, "courtwatch: storage: "+f, a...) }
+func (quietLogger) Warningf(f string, a ...any) { fmt.Fprintf(os.Stderr, "courtwatch: storage: "+f, a...) }
+func (quietLogger) Infof(string, ...any)        {}
+func (quietLogger) Debugf(string, ...any)       {}
