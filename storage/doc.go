@@ -1,0 +1,82 @@
+// Package storage is the Courtwatch vault: an encrypted, versioned record
+// store for one trial monitor's observations, on a laptop that may be
+// searched or seized.
+//
+// # Folder
+//
+//	<vault>/vault.json   format version and Argon2id parameters and salt (not secret)
+//	<vault>/key.wrapped  the data key, sealed under the passphrase-derived key
+//	<vault>/db/          Badger, encrypted
+//
+// # Keys
+//
+// Argon2id (64 MiB, 3 passes by default) turns the passphrase into a
+// key-encryption key (KEK). The KEK opens key.wrapped with
+// XChaCha20-Poly1305, giving a random 32-byte data key. A wrong passphrase
+// fails that authentication and returns ErrWrongPassphrase having only
+// read two files. A passphrase change rewraps the data key and replaces
+// key.wrapped atomically (temp file, fsync, rename); no record is touched.
+//
+// From the data key, HKDF-SHA256 derives two independent keys: one for
+// Badger's own encryption (WithEncryptionKey: AES-CTR over keys, values,
+// tables, value log and write-ahead log) and one that seals every stored
+// value with XChaCha20-Poly1305, using the Badger key as associated data.
+// Badger's AES-CTR has no integrity; the seal means a flipped bit, or a
+// value moved to another key, is reported as ErrTampered on read instead of
+// being returned. Badger's block and value checksums are verified too.
+//
+// One process per vault: Open takes an flock on vault.json (which does not
+// change the folder) before deriving any key; a second opener gets
+// ErrVaultInUse.
+//
+// # Records and versions
+//
+// Every domain value (Case, Person, CaseDefendant, Hearing, Attendance,
+// Note, Event, ChecklistAnswer, Attachment) is a record with a UUIDv7 id.
+// A record is never overwritten: Put appends a version, Delete appends a
+// tombstone. A version is a JSON envelope
+//
+//	{"id", "type", "version", "hlc", "device", "seq", "prev", "chain", "deleted", "data"}
+//
+// whose sha256 is its hash. prev is the hash of the record's previous
+// version (its history); chain is the hash of the previous version this
+// device wrote, and seq its position, so each device's versions form one
+// gapless hash chain: the chain of custody that export bundles sign.
+// hlc is a hybrid logical clock (48 bits of milliseconds, 16 of counter).
+// The current state of a record is its version with the highest hlc.
+//
+// # Key layout inside Badger
+//
+//	m/device                          sealed device identity (id, name, Ed25519 seed)
+//	m/head                            sealed head of this device's chain (seq, hash)
+//	v/<id:16><hlc:8><device:16>       sealed version; a record's history is one prefix scan
+//	f/<hlc:8><device:16><id:16>       change feed: "every version since C" is one scan
+//	d/<device:16><seq:8>              device chain: <id:16><hlc:8>
+//	x/<index>\0<parent:16><sort><id:16>   secondary indexes: type:<kind>, case.defendants,
+//	                                  person.cases, case.hearings (by date), hearings,
+//	                                  hearing.notes (by time), hearing.events, …
+//	p/<id:16><hlc:8><device:16>       version not yet in the search index
+//	s/<term>\0<id:16>                 search posting
+//	t/<id:16>                         sealed list of the terms posted for id
+//	b/<sha256:32><chunk:4>            sealed 1 MiB chunk of an attachment
+//
+// Index and posting keys carry no sealed value: they only ever lead to a
+// record, which is then read and authenticated. A forged or stale posting
+// can at most make a search look at a record that does not match, which
+// the search then drops.
+//
+// # Durability
+//
+// Update writes all versions of a batch, their feed, chain and index keys
+// and the p/ markers in one Badger transaction, commits it and fsyncs
+// (db.Sync) before returning: after Update returns nil the batch survives
+// a crash. Search postings are derived data written afterwards without an
+// fsync; a crash in between leaves p/ markers that the next Open indexes.
+//
+// # Search
+//
+// See package courtwatch/storage/fulltext for terms: Latin words are
+// folded (case, diacritics) and matched by prefix; Khmer, written without
+// spaces, is indexed as character trigrams and matched as a substring.
+// Every candidate is re-checked against the record's text.
+package storage
