@@ -1,0 +1,122 @@
+# Courtwatch build. A newcomer needs two commands:
+#
+#   make run     build the desktop app and open it (ARGS="..." passes arguments)
+#   make test    vet, build with the real GLFW driver, and run every test
+#
+# Both first install what is missing on Debian/Ubuntu (see deps). Other targets:
+# build, package, fuzz, bench, soak, fmt, clean.
+#
+# GOCACHE stays at Go's default, so a warm rebuild takes seconds; a cold one
+# takes minutes, almost all of it compiling github.com/go-gl/gl.
+
+GO        ?= go
+GO_MIN    := 1.25
+FUZZTIME  ?= 60s
+BENCHTIME ?= 1s
+ARGS      ?=
+
+# Never change go.mod or go.sum as a side effect of building or testing.
+export GOFLAGS := $(strip $(GOFLAGS) -mod=readonly)
+
+# Fyne's GLFW driver needs cgo, a C compiler and the X11/OpenGL headers.
+DEB_PACKAGES := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
+	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+
+# FyneApp.toml is the single source of the app's metadata.
+VERSION  := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+LDFLAGS  := -X main.version=$(VERSION)
+
+FYNE_TOOLS_VERSION := v1.7.4
+FYNE := bin/tools/fyne-$(FYNE_TOOLS_VERSION)/fyne
+
+.DEFAULT_GOAL := build
+.PHONY: deps run build test package fuzz bench soak fmt clean
+
+# deps installs the missing system packages (with sudo unless root) and checks
+# that Go is new enough. On a machine that has everything it only reads dpkg's
+# database and never touches apt.
+deps:
+	@if ! command -v dpkg >/dev/null 2>&1; then \
+		echo "make: not Debian/Ubuntu, so not checking system packages; Fyne needs a C compiler, pkg-config and the X11/OpenGL development headers (Debian names: $(strip $(DEB_PACKAGES)))" >&2; \
+	else \
+		missing=""; \
+		for p in $(DEB_PACKAGES); do \
+			dpkg -s $$p 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
+		done; \
+		if [ -n "$$missing" ]; then \
+			sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+			echo "make: installing missing system packages:$$missing"; \
+			$$sudo apt-get update -qq && \
+			$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing || \
+			{ echo "make: could not install$$missing; install them by hand: sudo apt-get install$$missing" >&2; exit 1; }; \
+		fi; \
+	fi
+	@if ! command -v $(GO) >/dev/null 2>&1; then \
+		echo "make: go not found. Install Go $(GO_MIN) or newer from https://go.dev/dl/ and put it on PATH, e.g. export PATH=\$$PATH:/usr/local/go/bin" >&2; \
+		exit 1; \
+	fi; \
+	v=$$($(GO) env GOVERSION); v=$${v#go}; \
+	if [ "$$(printf '%s\n' $(GO_MIN) "$$v" | sort -V | head -n 1)" != "$(GO_MIN)" ]; then \
+		echo "make: Go $(GO_MIN) or newer is needed (filippo.io/age and golang.org/x/crypto require it); found go$$v. Install a newer Go from https://go.dev/dl/" >&2; \
+		exit 1; \
+	fi
+
+run: deps
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/courtwatch ./cmd/courtwatch
+	./bin/courtwatch $(ARGS)
+
+build: deps
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/ ./cmd/...
+
+# The headless tests use Fyne's test driver (-tags ci), so the real GLFW build
+# is compiled and linked separately: that is where missing C libraries show.
+test: deps
+	$(GO) vet -tags ci ./...
+	$(GO) build ./...
+	$(GO) test -race -tags ci -timeout 25m ./...
+
+# package builds an installable Linux archive from FyneApp.toml. The fyne tool
+# raises Build in FyneApp.toml after every run; we put the file back, so the
+# build number changes only when a person releases.
+package: deps $(FYNE)
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/courtwatch ./cmd/courtwatch
+	@mkdir -p dist && cp FyneApp.toml dist/.FyneApp.toml.orig
+	@$(FYNE) package -os linux -executable bin/courtwatch; rc=$$?; \
+		cp dist/.FyneApp.toml.orig FyneApp.toml && rm dist/.FyneApp.toml.orig; \
+		exit $$rc
+	mv Courtwatch.tar.xz dist/Courtwatch-$(VERSION)-linux.tar.xz
+	@tar -tJf dist/Courtwatch-$(VERSION)-linux.tar.xz | grep -q '/bin/courtwatch$$' || \
+		{ echo "make: dist/Courtwatch-$(VERSION)-linux.tar.xz has no bin/courtwatch" >&2; exit 1; }
+	@echo "packaged dist/Courtwatch-$(VERSION)-linux.tar.xz (install: tar -xJf it, then sudo make -C courtwatch install)"
+
+$(FYNE):
+	GOBIN=$(CURDIR)/$(dir $(FYNE)) $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_TOOLS_VERSION)
+
+# fuzz runs every Fuzz* target for FUZZTIME each; go test -fuzz takes one
+# package and one target at a time.
+fuzz: deps
+	@pkgs=$$($(GO) list -tags ci -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}' ./...) || exit 1; \
+	failed=""; found=0; \
+	for pkg in $$pkgs; do \
+		targets=$$($(GO) test -tags ci -list '^Fuzz' $$pkg) || exit 1; \
+		for f in $$(echo "$$targets" | grep '^Fuzz'); do \
+			found=$$((found + 1)); \
+			echo "== fuzz $$pkg $$f for $(FUZZTIME)"; \
+			$(GO) test -tags ci -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) $$pkg || failed="$$failed $$pkg.$$f"; \
+		done; \
+	done; \
+	echo "fuzz: ran $$found targets"; \
+	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed (a new failing input is saved under the package's testdata/fuzz)" >&2; exit 1; fi
+
+bench: deps
+	$(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+
+# Soak tests are named TestSoak* and skip unless COURTWATCH_SOAK=1.
+soak: deps
+	COURTWATCH_SOAK=1 $(GO) test -tags ci -run Soak -timeout 60m ./...
+
+fmt:
+	$(GO) fmt ./...
+
+clean:
+	rm -rf bin dist tmp-pkg Courtwatch.tar.xz
