@@ -1,0 +1,241 @@
+package roster
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"courtwatch/storage"
+
+	"github.com/google/uuid"
+)
+
+// ErrAmbiguous means some rows match more than one stored person; nothing
+// was imported. The Report lists them so the user can decide.
+var ErrAmbiguous = errors.New("some roster rows match more than one person already in the vault")
+
+// Ambiguity is a row that matches several stored persons.
+type Ambiguity struct {
+	Line       int
+	Name       string
+	Candidates []uuid.UUID
+}
+
+// Report says what an import did.
+type Report struct {
+	Created   int         // new persons
+	Linked    int         // rows matched to a person already in the vault
+	Added     int         // persons newly made defendants of the case
+	Updated   int         // defendants whose charges, status or counsel changed
+	Unchanged int         // defendants already in the case exactly as listed
+	Persons   []uuid.UUID // the person of each row, in row order
+	Ambiguous []Ambiguity
+}
+
+// Resolution settles an ambiguous row: map its line to the person to link
+// it to, or to uuid.Nil to create a new person.
+type Resolution map[int]uuid.UUID
+
+// Import stores rows as defendants of the case, in one durable batch: all
+// or nothing. A row whose Latin or local name (compared by Key) matches a
+// person already in the vault is linked to that person, not duplicated, so
+// a leader charged in several cases stays one person. Importing the same
+// file again changes nothing. If a row matches several persons, nothing is
+// stored and the error is ErrAmbiguous; call ImportResolved to decide.
+func Import(v *storage.Vault, caseID uuid.UUID, rows []Row) (*Report, error) {
+	return ImportResolved(v, caseID, rows, nil)
+}
+
+// ImportResolved is Import with decisions for ambiguous rows.
+func ImportResolved(v *storage.Vault, caseID uuid.UUID, rows []Row, res Resolution) (*Report, error) {
+	var rep *Report
+	err := v.Update(func(tx *storage.Tx) error {
+		var err error
+		rep, err = importTx(tx, caseID, rows, res)
+		return err
+	})
+	if err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+type personIndex struct {
+	byKey map[string][]*storage.Person
+	byID  map[uuid.UUID]*storage.Person
+}
+
+func (ix *personIndex) add(p *storage.Person) {
+	ix.byID[p.ID] = p
+	for _, k := range nameKeys(p.Name, p.NameLocal) {
+		if !slices.Contains(ix.byKey[k], p) {
+			ix.byKey[k] = append(ix.byKey[k], p)
+		}
+	}
+}
+
+// nameKeys returns the match keys of the given names; Latin and local
+// names share one key space because a name is matched whichever column
+// holds it.
+func nameKeys(names ...string) []string {
+	var out []string
+	for _, n := range names {
+		if k := Key(n); k != "" && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func (ix *personIndex) match(r Row) []*storage.Person {
+	var out []*storage.Person
+	for _, k := range nameKeys(r.Name, r.NameLocal) {
+		for _, p := range ix.byKey[k] {
+			if !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+func importTx(tx *storage.Tx, caseID uuid.UUID, rows []Row, res Resolution) (*Report, error) {
+	c := &storage.Case{}
+	if err := tx.Get(caseID, c); err != nil {
+		return nil, fmt.Errorf("roster import: case %s: %w", caseID, err)
+	}
+	persons, err := tx.Persons()
+	if err != nil {
+		return nil, err
+	}
+	ix := &personIndex{byKey: map[string][]*storage.Person{}, byID: map[uuid.UUID]*storage.Person{}}
+	for _, p := range persons {
+		ix.add(p)
+	}
+	defs, err := tx.DefendantsOfCase(caseID)
+	if err != nil {
+		return nil, err
+	}
+	byPerson := map[uuid.UUID]*storage.CaseDefendant{}
+	for _, d := range defs {
+		byPerson[d.PersonID] = d
+	}
+
+	rep := &Report{}
+	// First pass: decide the person of every row, so that nothing is
+	// written when any row is ambiguous.
+	chosen := make([]*storage.Person, len(rows))
+	usedBy := map[*storage.Person]int{}
+	for i, r := range rows {
+		cands := ix.match(r)
+		if id, ok := res[r.Line]; ok {
+			if id == uuid.Nil {
+				cands = nil
+			} else if p := ix.byID[id]; p != nil {
+				cands = []*storage.Person{p}
+			} else {
+				return nil, fmt.Errorf("line %d: person %s chosen for %q does not exist", r.Line, id, displayName(r))
+			}
+		}
+		switch len(cands) {
+		case 0:
+		case 1:
+			chosen[i] = cands[0]
+			if prev, dup := usedBy[cands[0]]; dup {
+				return nil, fmt.Errorf("roster import: lines %d and %d both match %s; fix one of the names", prev, r.Line, cands[0].DisplayName())
+			}
+			usedBy[cands[0]] = r.Line
+		default:
+			a := Ambiguity{Line: r.Line, Name: displayName(r)}
+			for _, p := range cands {
+				a.Candidates = append(a.Candidates, p.ID)
+			}
+			rep.Ambiguous = append(rep.Ambiguous, a)
+		}
+	}
+	if len(rep.Ambiguous) > 0 {
+		return rep, fmt.Errorf("roster import: %w: %d row(s); nothing was imported", ErrAmbiguous, len(rep.Ambiguous))
+	}
+
+	for i, r := range rows {
+		p := chosen[i]
+		if p == nil {
+			p = &storage.Person{Name: r.Name, NameLocal: r.NameLocal, Aliases: r.Aliases}
+			if err := tx.Put(p); err != nil {
+				return nil, fmt.Errorf("line %d: %w", r.Line, err)
+			}
+			rep.Created++
+		} else {
+			rep.Linked++
+			if mergePerson(p, r) {
+				if err := tx.Put(p); err != nil {
+					return nil, fmt.Errorf("line %d: %w", r.Line, err)
+				}
+			}
+		}
+		rep.Persons = append(rep.Persons, p.ID)
+		if err := upsertDefendant(tx, rep, byPerson, caseID, p.ID, r); err != nil {
+			return nil, fmt.Errorf("line %d: %w", r.Line, err)
+		}
+	}
+	return rep, nil
+}
+
+// mergePerson fills names and aliases the stored person lacks; it never
+// overwrites a name already stored. It reports whether p changed.
+func mergePerson(p *storage.Person, r Row) bool {
+	changed := false
+	if p.Name == "" && r.Name != "" {
+		p.Name, changed = r.Name, true
+	}
+	if p.NameLocal == "" && r.NameLocal != "" {
+		p.NameLocal, changed = r.NameLocal, true
+	}
+	have := nameKeys(append([]string{p.Name, p.NameLocal}, p.Aliases...)...)
+	for _, a := range append(r.Aliases, otherName(p, r)...) {
+		if k := Key(a); k != "" && !slices.Contains(have, k) {
+			p.Aliases = append(p.Aliases, a)
+			have = append(have, k)
+			changed = true
+		}
+	}
+	return changed
+}
+
+// otherName returns the row's names that differ from the stored ones, so a
+// different romanisation is kept as an alias.
+func otherName(p *storage.Person, r Row) []string {
+	var out []string
+	if r.Name != "" && Key(r.Name) != Key(p.Name) {
+		out = append(out, r.Name)
+	}
+	if r.NameLocal != "" && Key(r.NameLocal) != Key(p.NameLocal) {
+		out = append(out, r.NameLocal)
+	}
+	return out
+}
+
+func upsertDefendant(tx *storage.Tx, rep *Report, byPerson map[uuid.UUID]*storage.CaseDefendant, caseID, personID uuid.UUID, r Row) error {
+	var charges []storage.Charge
+	for _, c := range r.Charges {
+		charges = append(charges, storage.Charge{Article: c.Article, Label: c.Label})
+	}
+	d := byPerson[personID]
+	if d == nil {
+		d = &storage.CaseDefendant{CaseID: caseID, PersonID: personID}
+		rep.Added++
+	} else if slices.Equal(d.Charges, charges) && d.Status == r.Status && d.StatusReason == r.StatusReason && d.Counsel == r.Counsel {
+		rep.Unchanged++
+		return nil
+	} else {
+		rep.Updated++
+	}
+	d.Charges, d.Status, d.StatusReason, d.Counsel = charges, r.Status, r.StatusReason, r.Counsel
+	byPerson[personID] = d
+	return tx.Put(d)
+}
+
+func displayName(r Row) string {
+	return strings.TrimSpace(strings.Join(slices.DeleteFunc([]string{r.Name, r.NameLocal}, func(s string) bool { return s == "" }), " / "))
+}
