@@ -339,7 +339,11 @@ func classify(err error) error {
 
 type quietLogger struct{}
 
-func (quietLogger) Errorf(f string, a ...any)   { fmt.Fprintf(os.Stderr, "courtwatch: storage: "+f, a...) }
-func (quietLogger) Warningf(f string, a ...any) { fmt.Fprintf(os.Stderr, "courtwatch: storage: "+f, a...) }
-func (quietLogger) Infof(string, ...any)        {}
-func (quietLogger) Debugf(string, ...any)       {}
+func (quietLogger) Errorf(f string, a ...any) {
+	fmt.Fprintf(os.Stderr, "courtwatch: storage: "+f, a...)
+}
+func (quietLogger) Warningf(f string, a ...any) {
+	fmt.Fprintf(os.Stderr, "courtwatch: storage: "+f, a...)
+}
+func (quietLogger) Infof(string, ...any)  {}
+func (quietLogger) Debugf(string, ...any) {}
