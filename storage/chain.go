@@ -62,7 +62,7 @@ func (v *Vault) setDevice(sd storedDevice) {
 }
 
 func (v *Vault) loadDevice(txn *badger.Txn) error {
-	tx := &Tx{v: v, txn: txn}
+	tx := &Tx{v: v, txn: txn, rd: txn}
 	b, err := tx.getSealed(keyDevice)
 	if err != nil {
 		return err
@@ -76,7 +76,7 @@ func (v *Vault) loadDevice(txn *badger.Txn) error {
 }
 
 func (v *Vault) loadHead(txn *badger.Txn) (chainHead, error) {
-	tx := &Tx{v: v, txn: txn}
+	tx := &Tx{v: v, txn: txn, rd: txn}
 	var h chainHead
 	b, err := tx.getSealed(keyHead)
 	if errors.Is(err, ErrNotFound) {

@@ -173,3 +173,10 @@ func syncDir(dir string) error {
 func wipe(b []byte) {
 	clear(b)
 }
+
+// Exists reports whether dir holds a vault, without asking for its
+// passphrase.
+func Exists(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, headerFile))
+	return err == nil
+}

@@ -103,8 +103,16 @@ type validator interface {
 // timeSort orders times as bytes, before 1970 included.
 func timeSort(t time.Time) []byte { return u64(uint64(t.UnixNano()) ^ 1<<63) }
 
+// listedByType are the kinds with a type:<kind> index, for listing all of
+// them. Notes and the like are listed per hearing instead, which keeps a
+// note's write small.
+var listedByType = map[string]bool{KindCase: true, KindPerson: true}
+
 func entriesOf(r Record) []indexEntry {
-	es := []indexEntry{{name: "type:" + r.Kind()}}
+	var es []indexEntry
+	if listedByType[r.Kind()] {
+		es = append(es, indexEntry{name: "type:" + r.Kind()})
+	}
 	if ix, ok := r.(indexed); ok {
 		es = append(es, ix.indexEntries()...)
 	}

@@ -30,13 +30,18 @@ func termsKey(id uuid.UUID) []byte { return cat(prefixTerms, id[:]) }
 func (v *Vault) indexRefs(refs []ref) error {
 	txn := v.db.NewTransaction(true)
 	defer func() { txn.Discard() }()
+	// Reads go through a read-only snapshot: iterating a write transaction
+	// makes Badger sort its pending writes each time.
+	rd := v.db.NewTransaction(false)
+	defer rd.Discard()
+	reader := &Tx{v: v, txn: rd, rd: rd}
 	seen := map[uuid.UUID]bool{}
 	for _, r := range refs {
 		var ops []op
 		if !seen[r.ID] {
 			seen[r.ID] = true
 			var err error
-			if ops, err = v.postingOps(&Tx{v: v, txn: txn}, r.ID); err != nil {
+			if ops, err = v.postingOps(reader, r.ID); err != nil {
 				return err
 			}
 		}

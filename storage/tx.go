@@ -15,10 +15,15 @@ import (
 // all of its versions in one durable batch: all of them or none.
 type Tx struct {
 	v       *Vault
-	txn     *badger.Txn
+	txn     *badger.Txn // the transaction; in Update, where writes go
+	rd      *badger.Txn // committed state to read records from (== txn in View)
 	write   bool
 	head    chainHead
 	written []ref
+	// mine holds the newest version of each record written in this Tx, so
+	// that reads see the Tx's own writes without iterating Badger's pending
+	// writes, which it re-sorts for every iterator.
+	mine map[uuid.UUID]*Version
 }
 
 // View runs fn with a read-only, consistent snapshot of the vault.
@@ -27,7 +32,7 @@ func (v *Vault) View(fn func(tx *Tx) error) error {
 		return ErrLocked
 	}
 	return v.db.View(func(txn *badger.Txn) error {
-		return fn(&Tx{v: v, txn: txn})
+		return fn(&Tx{v: v, txn: txn, rd: txn})
 	})
 }
 
@@ -45,12 +50,17 @@ func (v *Vault) Update(fn func(tx *Tx) error) error {
 	}
 	txn := v.db.NewTransaction(true)
 	defer txn.Discard()
-	tx := &Tx{v: v, txn: txn, write: true, head: v.head}
+	rd := v.db.NewTransaction(false) // writes are serialised: this is the committed state
+	defer rd.Discard()
+	tx := &Tx{v: v, txn: txn, rd: rd, write: true, head: v.head, mine: map[uuid.UUID]*Version{}}
 	if err := fn(tx); err != nil {
 		return err
 	}
 	if len(tx.written) == 0 {
 		return nil
+	}
+	if err := tx.setSealed(keyHead, mustJSON(tx.head)); err != nil {
+		return err
 	}
 	if err := txn.Commit(); err != nil {
 		return fmt.Errorf("save: %w", classify(err))
@@ -103,8 +113,11 @@ func (tx *Tx) unsealItem(item *badger.Item) ([]byte, error) {
 
 // latest returns the newest version of id, deleted or not.
 func (tx *Tx) latest(id uuid.UUID) (*Version, error) {
+	if ver, ok := tx.mine[id]; ok {
+		return ver, nil
+	}
 	prefix := versionPrefix(id)
-	it := tx.txn.NewIterator(badger.IteratorOptions{Reverse: true, Prefix: prefix})
+	it := tx.rd.NewIterator(badger.IteratorOptions{Reverse: true, Prefix: prefix})
 	defer it.Close()
 	it.Seek(append(append([]byte{}, prefix...), bytes.Repeat([]byte{0xff}, 24)...))
 	if !it.ValidForPrefix(prefix) {
@@ -284,9 +297,7 @@ func (tx *Tx) writeVersion(r Record, id uuid.UUID, prev *Version, data []byte, d
 		return err
 	}
 	tx.head = chainHead{Seq: ver.Seq, Hash: ver.Hash}
-	if err := tx.setSealed(keyHead, mustJSON(tx.head)); err != nil {
-		return err
-	}
+	tx.mine[id] = ver
 	tx.written = append(tx.written, rf)
 	ver.fillMeta(r.meta())
 	return nil

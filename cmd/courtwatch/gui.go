@@ -1,0 +1,6 @@
+package main
+
+import "courtwatch/ui"
+
+// runGUI opens the Courtwatch window on the vault in dir.
+func runGUI(dir string) error { return ui.Run(dir) }

@@ -1,0 +1,164 @@
+// Command courtwatch is the Courtwatch desktop app for trial monitors and its
+// command line. Without a command it opens the window; with one it works on
+// the vault headlessly, for scripts and for courts where only a terminal is
+// at hand. Run "courtwatch help" for the commands.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	_ "courtwatch/cmd/courtwatch/internal/localefix" // before Fyne's init; see there
+)
+
+// version is set at link time from FyneApp.toml by the Makefile
+// (-ldflags "-X main.version=...").
+var version = "devel"
+
+func main() {
+	err := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	os.Exit(report(os.Stderr, err))
+}
+
+// command is one subcommand, such as "note add".
+type command struct {
+	name    string // "note add"
+	args    string // synopsis after the name
+	summary string // one line for the command list
+	help    string // more detail for "-h", may be empty
+	run     func(c *cli, cmd *command, args []string) error
+}
+
+// commands lists every subcommand in the order "help" shows them.
+var commands = []*command{
+	{name: "init", args: "[--name MONITOR]", summary: "create a new vault", run: runInit, help: helpInit},
+	{name: "passwd", summary: "change the vault's passphrase", run: runPasswd, help: helpPasswd},
+	{name: "device", summary: "show this device's id, name and public key", run: runDevice},
+	{name: "verify", summary: "check this device's hash chain", run: runVerify},
+	{name: "case add", args: "--title T [--number N] [--court C] [--judge J]... [--prosecutor P]... [--charge \"453 Plotting\"]...", summary: "add a case; prints its id", run: runCaseAdd},
+	{name: "roster import", args: "--case ID [--link LINE=PERSON]... [--new LINE]... FILE.csv|-", summary: "import a case's defendants from a CSV roster", run: runRosterImport, help: helpRoster},
+	{name: "hearing add", args: "--case ID --date YYYY-MM-DD [--time HH:MM] [--courtroom R]", summary: "add a hearing; prints its id", run: runHearingAdd},
+	{name: "note add", args: "--hearing ID [--tag T]... [--reported] TEXT...", summary: "add a note timed now; prints its id", run: runNoteAdd},
+	{name: "note import", args: "--hearing ID FILE|-", summary: "import a typed or transcribed note file, all or nothing", run: runNoteImport, help: helpNoteImport},
+	{name: "note edit", args: "ID TEXT...", summary: "change a note's text (the old text stays in its history)", run: runNoteEdit},
+	{name: "list", args: "cases|defendants|hearings|notes [--case ID] [--hearing ID] [--json]", summary: "list records", run: runList, help: helpList},
+	{name: "search", args: "[--json] QUERY...", summary: "search notes, names and cases", run: runSearch, help: helpSearch},
+	{name: "history", args: "[--json] ID", summary: "show every version of a record", run: runHistory},
+	{name: "version", summary: "print the version", run: runVersion},
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	args, err := c.globalFlags(args)
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		dir, err := c.vaultDir()
+		if err != nil {
+			return err
+		}
+		return runGUI(dir)
+	}
+	if args[0] == "help" {
+		return c.help(args[1:])
+	}
+	cmd, rest, err := lookup(args)
+	if err != nil {
+		return err
+	}
+	err = cmd.run(c, cmd, rest)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // usage was printed
+	}
+	return explain(err)
+}
+
+// lookup finds the command named by the first one or two words of args.
+func lookup(args []string) (*command, []string, error) {
+	var group []string
+	for _, cmd := range commands {
+		first, second, two := strings.Cut(cmd.name, " ")
+		switch {
+		case !two && first == args[0]:
+			return cmd, args[1:], nil
+		case two && first == args[0]:
+			group = append(group, cmd.name)
+			if len(args) > 1 && args[1] == second {
+				return cmd, args[2:], nil
+			}
+		}
+	}
+	if group != nil {
+		return nil, nil, &usageError{
+			msg:  fmt.Sprintf("%s needs a command: %s", args[0], strings.Join(group, ", ")),
+			hint: "see: courtwatch help",
+		}
+	}
+	return nil, nil, &usageError{msg: fmt.Sprintf("unknown command %q", args[0]), hint: "see the commands with: courtwatch help"}
+}
+
+// help prints the list of commands, or one command's usage.
+func (c *cli) help(args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		return c.printHelp()
+	}
+	cmd, rest, err := lookup(args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return &usageError{msg: fmt.Sprintf("help takes one command, not %q", strings.Join(args, " "))}
+	}
+	if err := cmd.run(c, cmd, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return nil
+}
+
+func (c *cli) printHelp() error {
+	var b strings.Builder
+	b.WriteString(`courtwatch keeps a trial monitor's observations in an encrypted vault.
+
+Usage:
+  courtwatch [--vault DIR]                     open the Courtwatch window
+  courtwatch [--vault DIR] COMMAND [ARGS...]   work on the vault without a window
+
+Commands:
+`)
+	for _, cmd := range commands {
+		fmt.Fprintf(&b, "  %-16s %s\n", cmd.name, cmd.summary)
+	}
+	fmt.Fprintf(&b, "  %-16s %s\n", "help [COMMAND]", "show this help, or a command's")
+	b.WriteString(`
+Run "courtwatch COMMAND -h" for a command's arguments. Ids are the full ids
+that the add and list commands print. Flags may come before or after the
+other arguments; put -- before text that starts with a dash.
+
+Environment:
+  COURTWATCH_VAULT                the vault folder, unless --vault is given
+                                  (default: ` + defaultVaultHelp() + `)
+  COURTWATCH_PASSPHRASE_FILE      read the passphrase from the first line of this file
+  COURTWATCH_PASSPHRASE           the passphrase itself (other programs may see it)
+  COURTWATCH_NEW_PASSPHRASE_FILE  the new passphrase for passwd, from a file
+  COURTWATCH_NEW_PASSPHRASE       the new passphrase for passwd
+  COURTWATCH_TEST_KDF=1           for tests only: init makes a vault whose passphrase
+                                  is fast to check, and so fast to guess
+
+Without these the passphrase is asked for on the terminal.
+`)
+	_, err := io.WriteString(c.stdout, b.String())
+	return err
+}
+
+func runVersion(c *cli, cmd *command, args []string) error {
+	if err := c.parseFlags(c.flagSet(cmd), cmd, args); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(c.stdout, "courtwatch %s\n", version)
+	return err
+}

@@ -1,0 +1,142 @@
+package main
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"text/tabwriter"
+
+	"courtwatch/storage"
+
+	"github.com/google/uuid"
+)
+
+const helpInit = `Creates the vault folder and this device's identity. The passphrase is
+asked twice on the terminal (or taken from COURTWATCH_PASSPHRASE_FILE or
+COURTWATCH_PASSPHRASE). It cannot be recovered: without it the vault
+cannot be opened. Prints the vault folder and the device id.
+
+COURTWATCH_TEST_KDF=1 is for automated tests only: it makes a vault whose
+passphrase is quick to check, and so quick to guess from a seized disk.
+`
+
+const helpPasswd = `Asks for the current passphrase, then the new one twice. Scripts can
+give the new one in COURTWATCH_NEW_PASSPHRASE_FILE or
+COURTWATCH_NEW_PASSPHRASE. Only the key file changes; the notes are not
+re-encrypted.
+`
+
+// withVault opens the vault, runs fn and closes the vault.
+func (c *cli) withVault(fn func(v *storage.Vault) error) (err error) {
+	dir, err := c.vaultDir()
+	if err != nil {
+		return err
+	}
+	pass, err := c.passphrase(currentPassphrase, "Passphrase for "+dir+": ", false)
+	if err != nil {
+		return err
+	}
+	v, err := storage.Open(dir, pass)
+	clear(pass)
+	if err != nil {
+		return vaultError(dir, err)
+	}
+	defer func() {
+		if cerr := v.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}()
+	return fn(v)
+}
+
+func runInit(c *cli, cmd *command, args []string) error {
+	fs := c.flagSet(cmd)
+	name := fs.String("name", "", "the monitor's `name` for this device, shown at headquarters")
+	if err := c.parseFlags(fs, cmd, args); err != nil {
+		return err
+	}
+	dir, err := c.vaultDir()
+	if err != nil {
+		return err
+	}
+	opt := storage.CreateOptions{DeviceName: *name}
+	if c.getenv("COURTWATCH_TEST_KDF") == "1" {
+		fmt.Fprintln(c.stderr, "courtwatch: warning: COURTWATCH_TEST_KDF=1: this vault's passphrase is weakly protected; use it for tests only")
+		opt.KDF = storage.TestKDF
+	}
+	pass, err := c.newPassphraseFor(currentPassphrase, "New passphrase for "+dir+": ")
+	if err != nil {
+		return err
+	}
+	v, err := storage.Create(dir, pass, opt)
+	clear(pass)
+	if err != nil {
+		return vaultError(dir, err)
+	}
+	dev := v.Device()
+	if err := v.Close(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(c.stdout, "vault   %s\ndevice  %s\n", dir, dev.ID)
+	return err
+}
+
+func runPasswd(c *cli, cmd *command, args []string) error {
+	if err := c.parseFlags(c.flagSet(cmd), cmd, args); err != nil {
+		return err
+	}
+	dir, err := c.vaultDir()
+	if err != nil {
+		return err
+	}
+	old, err := c.passphrase(currentPassphrase, "Current passphrase for "+dir+": ", false)
+	if err != nil {
+		return err
+	}
+	defer clear(old)
+	pass, err := c.newPassphraseFor(newPassphrase, "New passphrase: ")
+	if err != nil {
+		return err
+	}
+	defer clear(pass)
+	if err := storage.ChangePassphrase(dir, old, pass); err != nil {
+		return vaultError(dir, err)
+	}
+	_, err = fmt.Fprintln(c.stdout, "passphrase changed")
+	return err
+}
+
+func runDevice(c *cli, cmd *command, args []string) error {
+	if err := c.parseFlags(c.flagSet(cmd), cmd, args); err != nil {
+		return err
+	}
+	return c.withVault(func(v *storage.Vault) error {
+		d := v.Device()
+		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintf(tw, "id\t%s\nname\t%s\npublic key\t%s\n", d.ID, d.Name, base64.StdEncoding.EncodeToString(d.PublicKey))
+		return tw.Flush()
+	})
+}
+
+func runVerify(c *cli, cmd *command, args []string) error {
+	if err := c.parseFlags(c.flagSet(cmd), cmd, args); err != nil {
+		return err
+	}
+	return c.withVault(func(v *storage.Vault) error {
+		dev, err := uuid.Parse(v.Device().ID)
+		if err != nil {
+			return fmt.Errorf("the vault's device id %q does not parse: %w", v.Device().ID, err)
+		}
+		n, err := v.VerifyChain(dev)
+		var brk *storage.ChainBreak
+		if errors.As(err, &brk) {
+			return &hintError{msg: fmt.Sprintf("chain broken after %d good versions: %v", n, brk), err: err,
+				hint: "the vault may have been damaged or tampered with: do not change it, keep a copy of the folder and ask for help"}
+		}
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(c.stdout, "chain ok: %d versions\n", n)
+		return err
+	})
+}
