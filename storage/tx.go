@@ -24,6 +24,7 @@ type Tx struct {
 	// that reads see the Tx's own writes without iterating Badger's pending
 	// writes, which it re-sorts for every iterator.
 	mine map[uuid.UUID]*Version
+	dirty bool // aux state changed
 }
 
 // View runs fn with a read-only, consistent snapshot of the vault.
@@ -56,11 +57,13 @@ func (v *Vault) Update(fn func(tx *Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if len(tx.written) == 0 {
+	if len(tx.written) == 0 && !tx.dirty {
 		return nil
 	}
-	if err := tx.setSealed(keyHead, mustJSON(tx.head)); err != nil {
-		return err
+	if tx.head != v.head {
+		if err := tx.setSealed(keyHead, mustJSON(tx.head)); err != nil {
+			return err
+		}
 	}
 	if err := txn.Commit(); err != nil {
 		return fmt.Errorf("save: %w", classify(err))

@@ -1,0 +1,108 @@
+package storage
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+)
+
+// ErrConflict means a version from another device collides with a
+// different version already stored under the same id, clock and device, or
+// the same chain position: the device's history forked.
+var ErrConflict = errors.New("version conflicts with a different version already stored (forked history)")
+
+// Merge stores a version written by another device, exactly as written (an
+// HQ vault merges versions from many monitors this way). It is idempotent:
+// a version already stored byte for byte is skipped and added is false.
+// The record's current state is the version with the highest clock, so
+// versions may arrive in any order.
+func (tx *Tx) Merge(raw []byte) (added bool, err error) {
+	if !tx.write {
+		return false, errors.New("merge: read-only transaction")
+	}
+	ver, err := ParseVersion(raw)
+	if err != nil {
+		return false, fmt.Errorf("merge: version does not decode: %w", err)
+	}
+	if ver.ID == uuid.Nil || ver.Device == uuid.Nil || ver.Seq == 0 || ver.Version == 0 {
+		return false, fmt.Errorf("merge: version lacks its id, device, seq or version number")
+	}
+	r, err := newRecord(ver.Type)
+	if err != nil {
+		return false, fmt.Errorf("merge %s: %w", ver.ID, err)
+	}
+	if !ver.Deleted {
+		if err := decodeInto(ver, r); err != nil {
+			return false, fmt.Errorf("merge: %w", err)
+		}
+	}
+	rf := ver.ref()
+	if old, err := tx.getSealed(rf.versionKey()); err == nil {
+		if bytes.Equal(old, raw) {
+			return false, nil
+		}
+		return false, fmt.Errorf("merge %s %s: %w", ver.Type, ver.ID, ErrConflict)
+	} else if !errors.Is(err, ErrNotFound) {
+		return false, err
+	}
+	ck := chainKey(ver.Device, ver.Seq)
+	if item, err := tx.txn.Get(ck); err == nil {
+		val, err := item.ValueCopy(nil)
+		if err != nil {
+			return false, classify(err)
+		}
+		if !bytes.Equal(val, cat(ver.ID[:], u64(ver.HLC))) {
+			return false, fmt.Errorf("merge: device %s already has a different version at chain position %d: %w", ver.Device, ver.Seq, ErrConflict)
+		}
+	} else if !errors.Is(err, badger.ErrKeyNotFound) {
+		return false, classify(err)
+	}
+
+	prev, err := tx.latest(ver.ID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return false, err
+	}
+	newest := prev == nil || newer(ver, prev)
+	if newest {
+		var oldEntries, newEntries []indexEntry
+		if prev != nil && !prev.Deleted {
+			old, err := newRecord(prev.Type)
+			if err != nil {
+				return false, err
+			}
+			if err := decodeInto(prev, old); err != nil {
+				return false, err
+			}
+			oldEntries = entriesOf(old)
+		}
+		if !ver.Deleted {
+			newEntries = entriesOf(r)
+		}
+		if err := tx.updateIndexes(ver.ID, oldEntries, newEntries); err != nil {
+			return false, err
+		}
+		tx.mine[ver.ID] = ver
+	}
+	for _, kv := range [][2][]byte{{rf.feedKey(), nil}, {ck, cat(ver.ID[:], u64(ver.HLC))}, {rf.pendingKey(), nil}} {
+		if err := tx.set(kv[0], kv[1]); err != nil {
+			return false, err
+		}
+	}
+	if err := tx.setSealed(rf.versionKey(), raw); err != nil {
+		return false, err
+	}
+	tx.v.clock.observe(ver.HLC)
+	tx.written = append(tx.written, rf)
+	return true, nil
+}
+
+// newer orders versions of one record: by clock, then by device id.
+func newer(a, b *Version) bool {
+	if a.HLC != b.HLC {
+		return a.HLC > b.HLC
+	}
+	return bytes.Compare(a.Device[:], b.Device[:]) > 0
+}
