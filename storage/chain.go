@@ -143,10 +143,21 @@ func (tx *Tx) chain(device uuid.UUID, from uint64, fn func(*Version) error) erro
 		if err != nil {
 			return classify(err)
 		}
-		if len(val) != 24 {
+		var r ref
+		switch len(val) {
+		case 24:
+		case purgedEntrySize:
+			ver, err := purgedVersion(device, item.Key()[len(prefix):], val)
+			if err != nil {
+				return err
+			}
+			if err := fn(ver); err != nil {
+				return err
+			}
+			continue
+		default:
 			return fmt.Errorf("chain entry has the wrong size: %w", ErrTampered)
 		}
-		var r ref
 		copy(r.ID[:], val[:16])
 		r.HLC = u64be(val[16:])
 		r.Device = device

@@ -46,8 +46,9 @@ type Version struct {
 	Deleted bool            `json:"deleted,omitempty"`
 	Data    json.RawMessage `json:"data,omitempty"`
 
-	Raw  []byte `json:"-"`
-	Hash string `json:"-"`
+	Raw    []byte `json:"-"`
+	Hash   string `json:"-"`
+	Purged bool   `json:"-"` // content removed by Purge; only the chain fields remain
 }
 
 func (v *Version) ref() ref { return ref{ID: v.ID, HLC: v.HLC, Device: v.Device} }
@@ -106,7 +107,7 @@ func timeSort(t time.Time) []byte { return u64(uint64(t.UnixNano()) ^ 1<<63) }
 // listedByType are the kinds with a type:<kind> index, for listing all of
 // them. Notes and the like are listed per hearing instead, which keeps a
 // note's write small.
-var listedByType = map[string]bool{KindCase: true, KindPerson: true}
+var listedByType = map[string]bool{KindCase: true, KindPerson: true, KindAttachment: true}
 
 func entriesOf(r Record) []indexEntry {
 	var es []indexEntry

@@ -1,0 +1,168 @@
+package storage
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+)
+
+// A purged version keeps its place in the device chain: the chain entry
+// d/<device><seq> is rewritten to <id:16><hlc:8><hash:32><chain:32>, so the
+// chain of custody still verifies after the content is gone.
+const purgedEntrySize = 16 + 8 + 32 + 32
+
+func purgedVersion(device uuid.UUID, seqBytes, val []byte) (*Version, error) {
+	if len(seqBytes) != 8 || len(val) != purgedEntrySize {
+		return nil, fmt.Errorf("purged chain entry has the wrong size: %w", ErrTampered)
+	}
+	ver := &Version{Device: device, Seq: u64be(seqBytes), Purged: true}
+	copy(ver.ID[:], val[:16])
+	ver.HLC = u64be(val[16:24])
+	ver.Hash = hex.EncodeToString(val[24:56])
+	if c := val[56:88]; !allZero(c) {
+		ver.Chain = hex.EncodeToString(c)
+	}
+	return ver, nil
+}
+
+func allZero(b []byte) bool {
+	for _, x := range b {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func purgedEntry(ver *Version) ([]byte, error) {
+	h, err := hex.DecodeString(ver.Hash)
+	if err != nil || len(h) != 32 {
+		return nil, fmt.Errorf("version hash %q: %w", ver.Hash, ErrTampered)
+	}
+	c := make([]byte, 32)
+	if ver.Chain != "" {
+		if c, err = hex.DecodeString(ver.Chain); err != nil || len(c) != 32 {
+			return nil, fmt.Errorf("version chain %q: %w", ver.Chain, ErrTampered)
+		}
+	}
+	return cat(ver.ID[:], u64(ver.HLC), h, c), nil
+}
+
+// Purge removes a record's content from the vault for good: every version,
+// its index entries, search postings and, for an attachment no other
+// attachment shares, its bytes. Only the hashes stay, in the device chain,
+// so VerifyChain still passes and HQ's copy can be proven identical. Use it
+// only for what HQ has confirmed receiving. Badger keeps the deleted
+// ciphertext until it compacts; call Compact afterwards to rewrite it away.
+func (tx *Tx) Purge(id uuid.UUID) error {
+	if !tx.write {
+		return errors.New("purge: read-only transaction")
+	}
+	hist, err := tx.History(id)
+	if err != nil {
+		return err
+	}
+	last := hist[len(hist)-1]
+	if !last.Deleted {
+		r, err := newRecord(last.Type)
+		if err != nil {
+			return err
+		}
+		if err := decodeInto(last, r); err != nil {
+			return err
+		}
+		if err := tx.updateIndexes(id, entriesOf(r), nil); err != nil {
+			return err
+		}
+		if a, ok := r.(*Attachment); ok {
+			if err := tx.purgeBlob(a); err != nil {
+				return err
+			}
+		}
+	}
+	for _, ver := range hist {
+		rf := ver.ref()
+		entry, err := purgedEntry(ver)
+		if err != nil {
+			return err
+		}
+		for _, k := range [][]byte{rf.versionKey(), rf.feedKey(), rf.pendingKey()} {
+			if err := tx.txn.Delete(k); err != nil {
+				return classify(err)
+			}
+		}
+		if err := tx.set(chainKey(ver.Device, ver.Seq), entry); err != nil {
+			return err
+		}
+	}
+	if err := tx.purgePostings(id); err != nil {
+		return err
+	}
+	delete(tx.mine, id)
+	tx.dirty = true
+	return nil
+}
+
+func (tx *Tx) purgePostings(id uuid.UUID) error {
+	b, err := tx.getSealed(termsKey(id))
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var terms []string
+	if err := json.Unmarshal(b, &terms); err != nil {
+		return fmt.Errorf("search terms of %s do not decode: %w", id, ErrTampered)
+	}
+	for _, t := range terms {
+		if err := tx.txn.Delete(searchKey(t, id)); err != nil {
+			return classify(err)
+		}
+	}
+	return classify(tx.txn.Delete(termsKey(id)))
+}
+
+func (tx *Tx) purgeBlob(a *Attachment) error {
+	others, err := listRecords[Attachment](tx, "type:"+KindAttachment, uuid.Nil)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if o.ID != a.ID && o.SHA256 == a.SHA256 {
+			return nil
+		}
+	}
+	sum, err := hex.DecodeString(a.SHA256)
+	if err != nil {
+		return nil
+	}
+	for n := uint32(0); ; n++ {
+		k := blobKey(sum, n)
+		if _, err := tx.txn.Get(k); errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err := tx.txn.Delete(k); err != nil {
+			return classify(err)
+		}
+	}
+}
+
+// Compact rewrites Badger's files so that purged and superseded data is
+// dropped from disk rather than merely unreachable. It can take a while on
+// a large vault.
+func (v *Vault) Compact() error {
+	if v.closed.Load() {
+		return ErrLocked
+	}
+	if err := v.db.Flatten(1); err != nil {
+		return fmt.Errorf("compact: %w", classify(err))
+	}
+	for v.db.RunValueLogGC(0.01) == nil {
+	}
+	return nil
+}
