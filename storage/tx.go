@@ -23,7 +23,7 @@ type Tx struct {
 	// mine holds the newest version of each record written in this Tx, so
 	// that reads see the Tx's own writes without iterating Badger's pending
 	// writes, which it re-sorts for every iterator.
-	mine map[uuid.UUID]*Version
+	mine  map[uuid.UUID]*Version
 	dirty bool // aux state changed
 }
 
