@@ -21,6 +21,9 @@ export GOFLAGS := $(strip $(GOFLAGS) -mod=readonly)
 # Fyne's GLFW driver needs cgo, a C compiler and the X11/OpenGL headers.
 DEB_PACKAGES := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+# The stock tools HQ can always fall back on; a test proves they open our
+# bundles (age -d | zstd -d | tar x, minisign -V).
+TEST_PACKAGES := age minisign zstd tar
 
 # FyneApp.toml is the single source of the app's metadata.
 VERSION  := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
@@ -40,7 +43,7 @@ deps:
 		echo "make: not Debian/Ubuntu, so not checking system packages; Fyne needs a C compiler, pkg-config and the X11/OpenGL development headers (Debian names: $(strip $(DEB_PACKAGES)))" >&2; \
 	else \
 		missing=""; \
-		for p in $(DEB_PACKAGES); do \
+		for p in $(DEB_PACKAGES) $(if $(filter test,$(MAKECMDGOALS)),$(TEST_PACKAGES)); do \
 			dpkg -s $$p 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
 		done; \
 		if [ -n "$$missing" ]; then \
