@@ -156,6 +156,8 @@ func (tx *Tx) purgeBlob(a *Attachment) error {
 // dropped from disk rather than merely unreachable. It can take a while on
 // a large vault.
 func (v *Vault) Compact() error {
+	v.life.RLock()
+	defer v.life.RUnlock()
 	if v.closed.Load() {
 		return ErrLocked
 	}

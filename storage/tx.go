@@ -29,6 +29,8 @@ type Tx struct {
 
 // View runs fn with a read-only, consistent snapshot of the vault.
 func (v *Vault) View(fn func(tx *Tx) error) error {
+	v.life.RLock()
+	defer v.life.RUnlock()
 	if v.closed.Load() {
 		return ErrLocked
 	}
@@ -40,7 +42,11 @@ func (v *Vault) View(fn func(tx *Tx) error) error {
 // Update runs fn in one read-write transaction. When fn returns nil, every
 // version it put is written and fsynced before Update returns; when fn or
 // the commit fails, nothing is stored.
+//
+// fn must not call View or Update of the same vault.
 func (v *Vault) Update(fn func(tx *Tx) error) error {
+	v.life.RLock()
+	defer v.life.RUnlock()
 	if v.closed.Load() {
 		return ErrLocked
 	}

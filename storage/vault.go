@@ -31,7 +31,8 @@ type Vault struct {
 	device Device
 	key    ed25519.PrivateKey
 
-	wmu    sync.Mutex // serialises Update: chain head, clock, durable sync
+	wmu    sync.Mutex   // serialises Update: chain head, clock, durable sync
+	life   sync.RWMutex // held shared by every operation, exclusively by Close
 	clock  clock
 	head   chainHead
 	closed atomic.Bool
@@ -241,8 +242,8 @@ func (v *Vault) Close() error {
 	if v.closed.Swap(true) {
 		return nil
 	}
-	v.wmu.Lock()
-	defer v.wmu.Unlock()
+	v.life.Lock() // waits for operations in flight, such as a save during auto-lock
+	defer v.life.Unlock()
 	err := v.db.Close()
 	wipe(v.key)
 	v.aead = nil

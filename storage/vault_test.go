@@ -195,3 +195,42 @@ func TestValidation(t *testing.T) {
 		}
 	}
 }
+
+// Auto-lock closes the vault while the UI may still be saving or reading:
+// every operation must either finish or return ErrLocked, never crash.
+func TestCloseDuringOperations(t *testing.T) {
+	v, dir := newTestVault(t)
+	_, h := seedHearing(t, v)
+	done := make(chan error, 8)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i := 0; ; i++ {
+				err := v.Put(&Note{HearingID: h.ID, Time: h.Scheduled, Text: "racing save"})
+				if err == nil {
+					_, err = v.Search("racing", 5)
+				}
+				if err != nil {
+					if errors.Is(err, ErrLocked) {
+						err = nil
+					}
+					done <- err
+					return
+				}
+			}
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Errorf("operation during close: %v", err)
+		}
+	}
+	v2, err := Open(dir, testPass)
+	if err != nil {
+		t.Fatalf("reopen after close during saves: %v", err)
+	}
+	v2.Close()
+}
