@@ -1,13 +1,13 @@
-// Courtwatch-hq is the headquarters side of Courtwatch. It will run the
-// receiver that stores monitors' sealed bundles, enroll monitors' devices,
-// and import, verify and report on their records in an HQ vault.
+// Command courtwatch-hq is the headquarters side of Courtwatch. It makes
+// the HQ folder (keys, TLS certificate, HQ vault), writes the profile that
+// monitors install, enrolls and revokes monitors' devices, and runs the
+// receiver that stores the bundles they upload. Run "courtwatch-hq help"
+// for the commands.
 //
-// Usage:
-//
-//	courtwatch-hq help       show the commands
-//	courtwatch-hq version    print the version
-//
-// The receiver and the importer (keygen, serve, enroll, import, verify,
-// report) come with the delivery work; until then every other command
-// fails with exit status 2.
+// Every command works on an HQ folder, given with --dir D or
+// COURTWATCH_HQ_DIR; see package courtwatch/sync/hq for its layout.
+// Commands that write a file print it to standard output unless --out is
+// given. Errors go to standard error as "courtwatch-hq: <what happened>",
+// often followed by "courtwatch-hq: hint: <what to do>". The exit status is
+// 0 on success, 2 for a command called the wrong way and 1 otherwise.
 package main

@@ -2,60 +2,130 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // version is set at link time from FyneApp.toml by the Makefile
 // (-ldflags "-X main.version=...").
 var version = "devel"
 
-const usage = `courtwatch-hq: the Courtwatch headquarters tool
-
-Usage:
-  courtwatch-hq help       show this help
-  courtwatch-hq version    print the version
-
-The receiver and importer (keygen, serve, enroll, import, verify, report)
-come with the delivery issue.
-`
-
-// stdout is where run writes its answers; tests replace it.
-var stdout io.Writer = os.Stdout
-
-// usageError is an error in how the command was called; main exits with
-// status 2 for it, as flag parsing errors do.
-type usageError struct{ msg string }
-
-func (e usageError) Error() string { return e.msg }
-
 func main() {
-	err := run(os.Args[1:])
-	if err == nil {
-		return
-	}
-	fmt.Fprintln(os.Stderr, err)
-	code := 1
-	if errors.As(err, new(usageError)) {
-		code = 2
-	}
-	os.Exit(code)
+	err := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	os.Exit(report(os.Stderr, err))
 }
 
-func run(args []string) error {
+// command is one subcommand.
+type command struct {
+	name    string // "enroll"
+	args    string // synopsis after the name
+	summary string // one line for the command list
+	help    string // more detail for "-h", may be empty
+	run     func(c *cli, cmd *command, args []string) error
+}
+
+// commands lists every subcommand in the order "help" shows them. A new
+// command (import, verify, list and report are next) is one more line
+// here and its run function, in a file of its own. Commands that open the
+// HQ vault take its passphrase with c.passphrase, as the monitor's do.
+var commands = []*command{
+	{name: "init", args: "[--name N] [--host H]...", summary: "create the HQ folder: keys, TLS certificate and HQ vault", run: runInit, help: helpInit},
+	{name: "profile", args: "--url U [--recipient age1…]... [--proxy P] [--no-pin] [--out FILE]", summary: "write the HQ profile that monitors install", run: runProfile, help: helpProfile},
+	{name: "enroll", args: "DEVICE-FILE|-", summary: "enroll a monitor's device from its device file", run: runEnroll, help: helpEnroll},
+	{name: "devices", args: "[--json]", summary: "list the enrolled devices", run: runDevices},
+	{name: "revoke", args: "ID", summary: "revoke a device: the receiver refuses its uploads from now on", run: runRevoke},
+	{name: "serve", args: "--addr HOST:PORT [--store DIR] [--max-body-mib N] [--tls]", summary: "run the receiver that stores uploaded bundles", run: runServe, help: helpServe},
+	{name: "version", summary: "print the version", run: runVersion},
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	args, err := c.globalFlags(args)
+	if err != nil {
+		return err
+	}
 	if len(args) == 0 {
-		return usageError{"courtwatch-hq: no command given; try: courtwatch-hq help"}
+		return &usageError{msg: "no command given", hint: "see the commands with: courtwatch-hq help"}
 	}
-	switch cmd := args[0]; cmd {
-	case "help", "-h", "-help", "--help":
-		_, err := io.WriteString(stdout, usage)
-		return err
-	case "version", "-version", "--version":
-		_, err := fmt.Fprintf(stdout, "courtwatch-hq %s\n", version)
-		return err
-	default:
-		return usageError{fmt.Sprintf(
-			"courtwatch-hq: command %s is not available yet; the HQ receiver and importer come with the delivery issue", cmd)}
+	if args[0] == "help" {
+		return c.help(args[1:])
 	}
+	cmd, err := lookup(args[0])
+	if err != nil {
+		return err
+	}
+	err = cmd.run(c, cmd, args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // usage was printed
+	}
+	return explain(err)
+}
+
+// lookup finds the command called name.
+func lookup(name string) (*command, error) {
+	for _, cmd := range commands {
+		if cmd.name == name {
+			return cmd, nil
+		}
+	}
+	return nil, &usageError{msg: fmt.Sprintf("unknown command %q", name), hint: "see the commands with: courtwatch-hq help"}
+}
+
+// help prints the list of commands, or one command's usage.
+func (c *cli) help(args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
+		return c.printHelp()
+	}
+	if len(args) > 1 {
+		return &usageError{msg: fmt.Sprintf("help takes one command, not %q", strings.Join(args, " "))}
+	}
+	cmd, err := lookup(args[0])
+	if err != nil {
+		return err
+	}
+	if err := cmd.run(c, cmd, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return nil
+}
+
+func (c *cli) printHelp() error {
+	var b strings.Builder
+	b.WriteString(`courtwatch-hq: the Courtwatch headquarters tool
+
+Usage:
+  courtwatch-hq [--dir D] COMMAND [ARGS...]
+
+Commands:
+`)
+	for _, cmd := range commands {
+		fmt.Fprintf(&b, "  %-16s %s\n", cmd.name, cmd.summary)
+	}
+	fmt.Fprintf(&b, "  %-16s %s\n", "help [COMMAND]", "show this help, or a command's")
+	b.WriteString(`
+Run "courtwatch-hq COMMAND -h" for a command's arguments. Flags may come
+before or after the other arguments.
+
+Environment:
+  COURTWATCH_HQ_DIR           the HQ folder, unless --dir is given
+  COURTWATCH_PASSPHRASE_FILE  read the HQ vault's passphrase from the first line of this file
+  COURTWATCH_PASSPHRASE       the passphrase itself (other programs may see it)
+  COURTWATCH_TEST_KDF=1       for tests only: init makes an HQ vault whose passphrase
+                              is fast to check, and so fast to guess
+
+Without these the passphrase is asked for on the terminal.
+`)
+	_, err := io.WriteString(c.stdout, b.String())
+	return err
+}
+
+func runVersion(c *cli, cmd *command, args []string) error {
+	if err := c.parseFlags(c.flagSet(cmd), cmd, args); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(c.stdout, "courtwatch-hq %s\n", version)
+	return err
 }

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"courtwatch/sync/hq"
+)
+
+const helpEnroll = `Enrolls the device in a device file, which a monitor makes with
+"courtwatch device export": from then on the receiver accepts the bundles
+that this device signs. Before enrolling, check with the monitor, by a
+channel you trust (in person, or a call where you know the voice), that
+the key printed here is their device's. Enrolling the same file again
+changes nothing.
+`
+
+func runEnroll(c *cli, cmd *command, args []string) error {
+	name, err := c.parseOne(c.flagSet(cmd), cmd, args, "DEVICE-FILE")
+	if err != nil {
+		return err
+	}
+	dir, err := c.hqDir()
+	if err != nil {
+		return err
+	}
+	b, err := c.input(name)
+	if err != nil {
+		return err
+	}
+	d, added, err := hq.Enroll(dir, b)
+	if err != nil {
+		return err
+	}
+	state := "enrolled"
+	if !added {
+		state = "already enrolled; nothing changed"
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "device\t%s\nmonitor\t%s\nkey\t%s\nstate\t%s\n", d.ID, d.Monitor, d.PublicKey, state)
+	return tw.Flush()
+}
+
+func runDevices(c *cli, cmd *command, args []string) error {
+	fs := c.flagSet(cmd)
+	asJSON := fs.Bool("json", false, "print JSON: a list of the registry's entries")
+	if err := c.parseFlags(fs, cmd, args); err != nil {
+		return err
+	}
+	dir, err := c.hqDir()
+	if err != nil {
+		return err
+	}
+	all, err := hq.Devices(dir)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		if all == nil {
+			all = []hq.Device{}
+		}
+		b, err := json.MarshalIndent(all, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = c.stdout.Write(append(b, '\n'))
+		return err
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tMONITOR\tENROLLED\tSTATE")
+	for _, d := range all {
+		state := "active"
+		if !d.Active() {
+			state = "revoked " + d.Revoked.Format(time.DateOnly)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.ID, d.Monitor, d.Enrolled.Format(time.DateOnly), state)
+	}
+	return tw.Flush()
+}
+
+func runRevoke(c *cli, cmd *command, args []string) error {
+	id, err := c.parseOne(c.flagSet(cmd), cmd, args, "ID")
+	if err != nil {
+		return err
+	}
+	dir, err := c.hqDir()
+	if err != nil {
+		return err
+	}
+	d, err := hq.Revoke(dir, id)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(c.stdout, "device %s (%s) revoked on %s; the receiver refuses its uploads\n",
+		d.ID, d.Monitor, d.Revoked.Format(time.RFC3339))
+	return err
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"courtwatch/storage"
+	"courtwatch/sync/bundle"
+	"courtwatch/sync/wire"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets the scripts run the real command: testscript.Main puts a
+// "courtwatch-hq" on the scripts' PATH that re-executes this test binary,
+// which then calls main, so "exec courtwatch-hq ..." goes through run() and
+// report() in a separate process with its own exit status.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"courtwatch-hq": main})
+}
+
+// TestScript runs testdata/script/*.txtar. Besides testscript's own
+// commands, the scripts have:
+//
+//	capture NAME [REGEXP]        set $NAME from the last command's stdout
+//	                             (see cmd/courtwatch's TestScript)
+//	mkdevice VAULT DEVICE-FILE   make a monitor's vault with one case and
+//	                             write its device file; sets $DEVICE
+//	freeport NAME                set $NAME to a free TCP port on 127.0.0.1
+//	waitserve URL                wait until the receiver at URL answers
+//	upload URL PROFILE VAULT SEQ STATUS
+//	                             seal the vault's records as bundle SEQ for
+//	                             PROFILE, upload it to URL and check the
+//	                             answer's status (and, for 200, the receipt)
+//
+// Until "courtwatch device export" exists, mkdevice stands in for a
+// monitor's device.
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"capture": capture, "mkdevice": mkdevice, "freeport": freeport, "waitserve": waitserve, "upload": upload,
+		},
+	})
+}
+
+func capture(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: capture NAME [REGEXP]")
+	}
+	out := ts.ReadFile("stdout")
+	if len(args) == 1 {
+		v := strings.TrimSuffix(out, "\n")
+		if v == "" || strings.Contains(v, "\n") {
+			ts.Fatalf("capture %s: want one line of output, got %q", args[0], out)
+		}
+		ts.Setenv(args[0], v)
+		return
+	}
+	re, err := regexp.Compile("(?m)" + args[1])
+	ts.Check(err)
+	m := re.FindStringSubmatch(out)
+	if len(m) < 2 {
+		ts.Fatalf("capture %s: no match for %s in %q", args[0], args[1], out)
+	}
+	ts.Setenv(args[0], m[1])
+}
+
+var monitorPass = []byte("monitor passphrase")
+
+func mkdevice(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: mkdevice VAULT DEVICE-FILE")
+	}
+	v, err := storage.Create(ts.MkAbs(args[0]), monitorPass, storage.CreateOptions{KDF: storage.TestKDF, DeviceName: "សុខ ដារា (Sok Dara)"})
+	ts.Check(err)
+	defer v.Close()
+	ts.Check(v.Put(&storage.Case{Title: "CNRP leaders", Number: "C-1/2024"}))
+	d := v.Device()
+	s, err := bundle.NewSigner(d.ID, v.SigningKey())
+	ts.Check(err)
+	b, err := json.Marshal(wire.Device{Format: wire.DeviceFormat, ID: d.ID, Monitor: d.Name, PublicKey: s.Public().String()})
+	ts.Check(err)
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), b, 0o644))
+	ts.Setenv("DEVICE", d.ID)
+}
+
+func freeport(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: freeport NAME")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	ts.Setenv(args[0], strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+	ln.Close()
+}
+
+func waitserve(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitserve URL")
+	}
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get(args[0] + wire.HealthPath); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+	}
+	ts.Fatalf("no receiver answers at %s", args[0])
+}
+
+func upload(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 5 {
+		ts.Fatalf("usage: upload URL PROFILE VAULT SEQ STATUS")
+	}
+	p, err := wire.ParseProfile([]byte(ts.ReadFile(args[1])))
+	ts.Check(err)
+	seq, err := strconv.ParseUint(args[3], 10, 64)
+	ts.Check(err)
+	v, err := storage.Open(ts.MkAbs(args[2]), monitorPass)
+	ts.Check(err)
+	var recs [][]byte
+	ts.Check(v.ChainSince(0, func(ver *storage.Version) error { recs = append(recs, bytes.Clone(ver.Raw)); return nil }))
+	d := v.Device()
+	s, err := bundle.NewSigner(d.ID, v.SigningKey())
+	ts.Check(err)
+	ts.Check(v.Close())
+	rs, err := p.AgeRecipients()
+	ts.Check(err)
+	prev := ""
+	if seq > 1 {
+		prev = strings.Repeat("0", 64)
+	}
+	data, sig, err := bundle.Seal(bundle.Input{Device: d.ID, Monitor: d.Name, Seq: seq, Prev: prev, Created: time.Now(), Records: recs}, rs, s)
+	ts.Check(err)
+	req, err := http.NewRequest(http.MethodPost, fmt.Sprintf("%s%s%s/%d", args[0], wire.BundlesPath, d.ID, seq), bytes.NewReader(data))
+	ts.Check(err)
+	req.Header.Set(wire.SignatureHeader, base64.StdEncoding.EncodeToString(sig))
+	resp, err := http.DefaultClient.Do(req)
+	ts.Check(err)
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	ts.Check(err)
+	if strconv.Itoa(resp.StatusCode) != args[4] {
+		ts.Fatalf("upload: %d %s, want %s", resp.StatusCode, body, args[4])
+	}
+	ts.Logf("upload: %d %s", resp.StatusCode, body)
+	if resp.StatusCode != http.StatusOK {
+		return
+	}
+	var sr wire.SignedReceipt
+	ts.Check(json.Unmarshal(body, &sr))
+	pub, err := p.ReceiptPublicKey()
+	ts.Check(err)
+	_, err = sr.Verify(pub, d.ID, seq, bundle.Hash(data))
+	ts.Check(err)
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"courtwatch/sync/hq"
+)
+
+const helpServe = `Runs the receiver until it gets SIGINT (Ctrl-C) or SIGTERM, then stops
+cleanly. It stores the bundles that enrolled devices upload in --store
+(default: store/ in the HQ folder) and answers each with a receipt signed
+by the HQ's receipt key. It never decrypts: it reads only devices/,
+receipt.key and tls/ of the HQ folder, so age.key need not be on this
+machine. Enrollments and revocations apply at once, without a restart.
+
+On a loopback address (127.0.0.1, ::1) it serves plain HTTP, for a proxy
+or a Tor onion service in front of it, unless --tls is given; on any other
+address it serves TLS with the HQ certificate. It logs to standard error:
+device ids, bundle numbers, sizes and outcomes, never content.
+`
+
+func runServe(c *cli, cmd *command, args []string) error {
+	fs := c.flagSet(cmd)
+	addr := fs.String("addr", "", "listen on this `host:port`, e.g. 127.0.0.1:8080 or :8443")
+	store := fs.String("store", "", "the `folder` for received bundles (default: store in the HQ folder)")
+	maxBody := fs.Int64("max-body-mib", hq.DefaultMaxBody>>20, "the largest upload, in `MiB`")
+	useTLS := fs.Bool("tls", false, "serve TLS on a loopback address too")
+	if err := c.parseFlags(fs, cmd, args); err != nil {
+		return err
+	}
+	if *addr == "" {
+		return cmd.usageError("--addr is required")
+	}
+	if *maxBody <= 0 {
+		return cmd.usageError("--max-body-mib must be at least 1")
+	}
+	dir, err := c.hqDir()
+	if err != nil {
+		return err
+	}
+	if *store == "" {
+		*store = filepath.Join(dir, "store")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "devices")); err != nil {
+		return &hintError{msg: "no device registry in " + dir, err: err,
+			hint: "give the HQ folder made by courtwatch-hq init (or a copy of its devices/, receipt.key and tls/)"}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg := hq.Config{
+		HQDir: dir, Store: *store, MaxBody: *maxBody << 20, TLSOnLoopback: *useTLS,
+		Log: slog.New(slog.NewTextHandler(c.stderr, nil)),
+	}
+	err = hq.Serve(ctx, *addr, cfg)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return &hintError{msg: err.Error(), err: err, hint: "another program listens on " + *addr + "; choose another port"}
+	}
+	return err
+}

@@ -1,0 +1,87 @@
+// Package hq is the headquarters (HQ) side of Courtwatch delivery: the HQ
+// folder and its keys, the registry of enrolled devices, the HQ profile
+// that monitors install, and the receiver that stores the bundles that
+// monitors' devices upload (see sync/bundle for the bundle format and
+// sync/wire for the profile, device file, receipt and HTTP API).
+//
+// # HQ folder
+//
+//	hq.json            {"format":"courtwatch-hq/1","name":"…"}
+//	age.key            the HQ age identity (AGE-SECRET-KEY-1…, age-keygen's format), 0600
+//	receipt.key        the minisign key that signs receipts, unencrypted, 0600
+//	receipt.pub        its public key, a minisign public key file
+//	tls/cert.pem       the receiver's self-signed ECDSA P-256 certificate, 5 years
+//	tls/key.pem        its private key (PKCS #8), 0600
+//	devices/<id>.json  one enrolled device: its device file plus "enrolled"
+//	                   and, once revoked, "revoked" (RFC 3339)
+//	vault/             the HQ vault (package storage), for the importer
+//
+// Init makes the whole folder in a temporary sibling and renames it into
+// place, so a folder either is complete or does not exist. Every later
+// write replaces one file atomically (temporary file, fsync, rename, fsync
+// of the folder).
+//
+// Anyone with age.key reads every bundle; anyone with receipt.key can
+// forge receipts; keep the folder on an encrypted disk. To use a
+// CA-issued certificate instead of the self-signed one, replace tls/ and
+// make profiles with pin false.
+//
+// # Receiver
+//
+// The receiver (Receiver, Serve) holds no decryption key. It reads only
+// devices/, receipt.key and tls/ of the HQ folder, never age.key or the
+// vault: on an exposed server, copy just those and keep the rest on the
+// machine that imports. Enrollments and revocations take effect at once,
+// as the receiver reads devices/<id>.json for every upload.
+//
+// An upload, POST /v1/bundles/{device}/{seq}, is accepted only when all of
+// this holds, checked in this order so that a stranger's request is
+// refused before its body is read:
+//
+//  1. the device is enrolled and not revoked (else 403);
+//  2. the Courtwatch-Signature header is a minisign signature by that
+//     device's key whose trusted comment is authentic and names that
+//     device (else 403) and the seq of the URL (else 400);
+//  3. the body is at most Config.MaxBody bytes (else 413), and fewer than
+//     Config.MaxUploads uploads are running (else 503 with Retry-After);
+//  4. the body, streamed to a temporary file and hashed on the way (it is
+//     never held in memory), has the sha256 that the trusted comment names
+//     and the signature verifies over it (else 403).
+//
+// These are the checks of bundle.Verify, made over a stream. When the seq
+// holds a bundle already, the body is hashed but not written: a resend of
+// the stored bundle is checked and answered with the stored receipt, and
+// a bundle whose authentic trusted comment names another hash gets 409
+// before its body is read.
+//
+// # Store
+//
+//	<store>/<device>/<seq, 12 digits>.cwb           the bundle, as uploaded
+//	<store>/<device>/<seq, 12 digits>.cwb.minisig   its signature
+//	<store>/<device>/<seq, 12 digits>.receipt.json  the signed receipt sent back
+//
+// A bundle is stored in this order: the .minisig file (made durable), the
+// .cwb file (the upload's fsynced temporary file, renamed), the receipt,
+// then an fsync of the folder. So a .cwb always has its .minisig, and a
+// receipt is sent only for a bundle that is durably on disk. The store is append-only: a seq that
+// holds a bundle keeps it. The same bundle again gets the stored receipt
+// (200); another bundle for that seq gets 409 and changes nothing.
+// Uploads of one (device, seq) commit one at a time. If the receiver
+// stopped between the .cwb and its receipt, the next upload of that bundle
+// writes the receipt. Temporary files (".upload-*") that a crash left are
+// removed when a Receiver is made.
+//
+// The store holds ciphertext only. `courtwatch-hq import` reads it.
+//
+// # Limits
+//
+// Serve sets ReadHeaderTimeout 10 s, ReadTimeout 5 min (so one upload
+// must arrive within 5 minutes: size bundles for the slowest link),
+// WriteTimeout 5 min, IdleTimeout 2 min and MaxHeaderBytes 64 KiB, and
+// keeps at most MaxConns (1024) connections open; more wait to be
+// accepted. Bodies are bounded by MaxBody (256 MiB by default) and go to
+// disk, never to memory, and at most MaxUploads (16) are read at once. So
+// memory stays bounded (about MaxConns × 70 KiB at worst) whatever slow
+// or abusive clients do. Logs name device ids, seqs, sizes and outcomes,
+// never content.
+package hq

@@ -1,0 +1,155 @@
+package hq
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"courtwatch/sync/wire"
+)
+
+// copyBufs are the buffers that stream upload bodies to disk.
+var copyBufs = sync.Pool{New: func() any { return new([64 << 10]byte) }}
+
+// upload answers POST /v1/bundles/{device}/{seq}; see "Receiver" in the
+// package doc for the checks, in order.
+func (rv *Receiver) upload(w http.ResponseWriter, r *http.Request, device string, seq uint64) {
+	start := time.Now()
+	status, size, result, err := rv.accept(w, r, device, seq)
+	attrs := []any{"device", device, "seq", seq, "bytes", size, "status", status, "outcome", result,
+		"ms", time.Since(start).Milliseconds()}
+	switch {
+	case status >= 500 && status != http.StatusServiceUnavailable:
+		rv.log.Error("upload failed", append(attrs, "err", err)...)
+		rv.fail(w, status, "the receiver could not store the bundle; try again later")
+	case err != nil:
+		rv.log.Warn("upload refused", append(attrs, "reason", err)...)
+		if status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", retryAfter)
+		}
+		rv.fail(w, status, err.Error())
+	default:
+		rv.log.Info("upload", attrs...)
+	}
+}
+
+// accept checks and stores an upload. It writes the response itself only
+// on success (200 with the receipt); otherwise it returns the status and
+// error to answer with. result says what happened, for the log.
+func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string, seq uint64) (status int, size int64, result string, err error) {
+	d, err := loadDevice(rv.cfg.HQDir, device)
+	switch {
+	case errors.Is(err, ErrUnknownDevice):
+		return http.StatusForbidden, 0, "unknown device", fmt.Errorf("device %s is not enrolled at this HQ; ask the HQ admin to enroll its device file", device)
+	case err != nil:
+		return http.StatusInternalServerError, 0, "registry error", err
+	case !d.Active():
+		return http.StatusForbidden, 0, "revoked device", fmt.Errorf("device %s was revoked on %s; HQ accepts nothing more from it", device, d.Revoked.Format(time.DateOnly))
+	}
+	pub, err := d.Key()
+	if err != nil {
+		return http.StatusInternalServerError, 0, "registry error", err
+	}
+	sigB64 := r.Header.Get(wire.SignatureHeader)
+	if sigB64 == "" {
+		return http.StatusBadRequest, 0, "no signature", fmt.Errorf("the %s header with the bundle's signature is missing", wire.SignatureHeader)
+	}
+	sig, err := base64.StdEncoding.DecodeString(sigB64)
+	if err != nil {
+		return http.StatusBadRequest, 0, "bad signature header", fmt.Errorf("the %s header is not base64", wire.SignatureHeader)
+	}
+	var v streamVerifier
+	t, err := v.check(sig, pub)
+	if err != nil {
+		return http.StatusForbidden, 0, "bad signature", err
+	}
+	if err := t.CheckDevice(device); err != nil {
+		return http.StatusForbidden, 0, "wrong signer", err
+	}
+	if t.Seq != seq {
+		return http.StatusBadRequest, 0, "wrong seq", fmt.Errorf("the URL names bundle %d but the signature is for bundle %d", seq, t.Seq)
+	}
+	if r.ContentLength > rv.cfg.MaxBody {
+		return http.StatusRequestEntityTooLarge, r.ContentLength, "too large", rv.tooLarge()
+	}
+	select {
+	case rv.uploads <- struct{}{}:
+		defer func() { <-rv.uploads }()
+	default:
+		return http.StatusServiceUnavailable, 0, "busy", fmt.Errorf("the receiver is busy with %d uploads; try again in %s seconds", rv.cfg.MaxUploads, retryAfter)
+	}
+	return rv.receive(w, r, device, seq, &v)
+}
+
+// receive streams the body to a temporary file, verifies it and commits
+// it. When the seq holds a bundle already, the body is only hashed: a
+// resend is checked without writing to disk, and a different bundle (the
+// authentic trusted comment names its hash) is refused before its body.
+func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device string, seq uint64, v *streamVerifier) (int, int64, string, error) {
+	have, _, err := rv.store.stored(device, seq)
+	if err != nil {
+		return http.StatusInternalServerError, 0, "store error", err
+	}
+	if have != "" && have != v.trusted.Hash {
+		return http.StatusConflict, 0, conflict.String(), rv.conflict(device, seq)
+	}
+	var tmp *os.File
+	sink := io.Discard
+	if have == "" {
+		if tmp, err = rv.store.temp(device); err != nil {
+			return http.StatusInternalServerError, 0, "store error", err
+		}
+		defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+		defer tmp.Close()
+		sink = writerOnly{tmp}
+	}
+	body := http.MaxBytesReader(w, r.Body, rv.cfg.MaxBody)
+	buf := copyBufs.Get().(*[64 << 10]byte)
+	defer copyBufs.Put(buf)
+	size, err := io.CopyBuffer(sink, v.reader(body), buf[:])
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		var pathErr *os.PathError
+		switch {
+		case errors.As(err, &tooBig):
+			return http.StatusRequestEntityTooLarge, size, "too large", rv.tooLarge()
+		case errors.As(err, &pathErr): // writing the file, not reading the body
+			return http.StatusInternalServerError, size, "store error", err
+		}
+		return http.StatusBadRequest, size, "cut off", fmt.Errorf("the upload was cut off after %d bytes: %v", size, err)
+	}
+	hash, err := v.finish()
+	if err != nil {
+		return http.StatusForbidden, size, "bad bundle", err
+	}
+	sign := func() (wire.SignedReceipt, error) {
+		now := rv.cfg.Now().UTC().Truncate(time.Second)
+		return wire.SignReceipt(wire.Receipt{Device: device, Seq: seq, Hash: hash, Received: now}, rv.receiptKey)
+	}
+	receipt, out, err := rv.store.commit(device, seq, tmp, v.sig, hash, sign)
+	switch {
+	case err != nil:
+		return http.StatusInternalServerError, size, "store error", err
+	case out == conflict:
+		return http.StatusConflict, size, out.String(), rv.conflict(device, seq)
+	}
+	writeJSON(w, http.StatusOK, receipt)
+	return http.StatusOK, size, out.String(), nil
+}
+
+func (rv *Receiver) conflict(device string, seq uint64) error {
+	return fmt.Errorf("HQ already holds another bundle %d of device %s; the device's history has forked (restored backup or copied vault?): report it to HQ", seq, device)
+}
+
+func (rv *Receiver) tooLarge() error {
+	return fmt.Errorf("the bundle is larger than this receiver's limit of %d bytes; send it on a USB stick or split it into smaller bundles", rv.cfg.MaxBody)
+}
+
+// writerOnly hides os.File's ReadFrom, so that io.CopyBuffer uses its
+// buffer and reports read and write errors apart (os.PathError).
+type writerOnly struct{ io.Writer }
