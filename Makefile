@@ -23,7 +23,7 @@ DEB_PACKAGES := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-d
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 # The stock tools HQ can always fall back on; a test proves they open our
 # bundles (age -d | zstd -d | tar x, minisign -V).
-TEST_PACKAGES := age minisign zstd tar
+TEST_PACKAGES := age minisign zstd tar poppler-utils
 
 # FyneApp.toml is the single source of the app's metadata.
 VERSION  := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)

@@ -1,0 +1,281 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"courtwatch/storage"
+
+	"github.com/google/uuid"
+)
+
+func (r *rep) caseReport(id uuid.UUID) error {
+	c, err := r.caseData(id, true)
+	if err != nil {
+		return err
+	}
+	for _, d := range c.Defendants {
+		if _, err := r.casesOf(d.PersonID); err != nil {
+			return err
+		}
+	}
+	r.multi = len(r.devices) > 1
+	d := r.b.doc
+	d.Kind, d.Title, d.Subtitle = "Case report", caseName(c.Case), c.Court
+
+	notes := 0
+	for _, hd := range c.Hearings {
+		notes += len(hd.Notes)
+	}
+	r.b.fields(
+		Field{"Court", c.Court},
+		Field{"Case number", c.Number},
+		Field{"Title", c.Title},
+		Field{"Charges", strings.ReplaceAll(charges(c.Charges), "\n", "; ")},
+		Field{"Judges", strings.Join(c.Judges, "; ")},
+		Field{"Prosecutors", strings.Join(c.Prosecutors, "; ")},
+		Field{"Defendants", r.defendantSummary(c)},
+		Field{"Hearings", hearingSpan(c)},
+		Field{"Observations", fmt.Sprintf("%s and %s logged", plural(notes, "note", "notes"), plural(r.eventCount(c), "event", "events"))},
+	)
+
+	ch, unanswered := r.scorecard(c.Hearings, len(c.Defendants))
+	r.b.heading(2, "Fair-trial scorecard")
+	r.b.muted(concernNote)
+	if len(ch.Rows) > 0 {
+		r.b.doc.Blocks = append(r.b.doc.Blocks, Block{Chart: ch})
+		r.b.table(scoreTable(ch))
+	}
+	if len(unanswered) > 0 {
+		r.b.muted("No checklist answers recorded for: " + strings.Join(unanswered, ", ") + ".")
+	}
+
+	r.b.heading(2, "Procedural timeline")
+	r.timeline(c)
+
+	r.b.heading(2, "Defendants and charges")
+	r.b.table(r.defendantsTable(c))
+
+	r.b.heading(2, "Cross-case matrix")
+	r.b.muted("Every case in which a defendant of this case is accused, with the articles charged in each.")
+	r.b.table(r.matrixTable(c.Defendants))
+
+	r.b.heading(2, "Attendance by hearing")
+	r.b.muted("P present, A absent, IA tried in absentia, – not listed for the hearing.")
+	r.b.table(r.attendanceMatrix(c))
+
+	for _, hd := range c.Hearings {
+		r.b.heading(2, "Hearing of %s", day(hd.Scheduled))
+		r.hearingHeader(c, hd, false)
+		r.b.para(attendanceSummary(hd))
+		fs := r.findings(hd.Answers)
+		var concerns []*finding
+		for _, s := range r.sections() {
+			for _, f := range fs[s.ID] {
+				if f.concern() {
+					concerns = append(concerns, f)
+				}
+			}
+		}
+		if len(concerns) > 0 {
+			r.b.heading(3, "Concerns")
+			r.b.table(r.findingsTable(concerns))
+		}
+		r.b.heading(3, "Log")
+		r.logBlock(hd, uuid.Nil)
+		if len(hd.Attachments) > 0 {
+			r.b.heading(3, "Attachments")
+			r.attachments(hd.Attachments)
+		}
+	}
+	return nil
+}
+
+func (r *rep) eventCount(c *caseData) int {
+	n := 0
+	for _, hd := range c.Hearings {
+		n += len(hd.Events)
+	}
+	return n
+}
+
+func (r *rep) defendantSummary(c *caseData) string {
+	n := map[string]int{}
+	multi := 0
+	for _, d := range c.Defendants {
+		n[d.Status]++
+		if len(r.links[d.PersonID]) > 1 {
+			multi++
+		}
+	}
+	var parts []string
+	for _, s := range storage.Statuses {
+		if n[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[s], statusLabels[s]))
+		}
+	}
+	s := plural(len(c.Defendants), "defendant", "defendants")
+	if len(parts) > 0 {
+		s += ": " + strings.Join(parts, ", ")
+	}
+	if multi > 0 {
+		s += fmt.Sprintf("; %d also accused in other cases", multi)
+	}
+	return s
+}
+
+func hearingSpan(c *caseData) string {
+	switch len(c.Hearings) {
+	case 0:
+		return "none recorded"
+	case 1:
+		return "1, on " + day(c.Hearings[0].Scheduled)
+	}
+	return fmt.Sprintf("%d, from %s to %s", len(c.Hearings), day(c.Hearings[0].Scheduled), day(c.Hearings[len(c.Hearings)-1].Scheduled))
+}
+
+// proceduralEvents are the events a case's timeline shows besides its
+// hearings.
+var proceduralEvents = map[string]bool{
+	"public_denied_entry": true, "observer_denied_entry": true, "device_confiscated": true,
+	"arrest_outside_court": true, "adjourned": true, "verdict_pronounced": true, "hearing_closed": true,
+}
+
+func (r *rep) timeline(c *caseData) {
+	var tl []Event
+	for _, hd := range c.Hearings {
+		hc, _ := r.concernSections(hd)
+		detail := attendanceSummary(hd)
+		if hd.Access != "" {
+			detail = "Access " + hd.Access + ". " + detail
+		}
+		if len(hc) > 0 {
+			detail += fmt.Sprintf(" Concerns in %s.", plural(len(hc), "checklist section", "checklist sections"))
+		}
+		title := "Hearing, " + strings.TrimPrefix(hd.Courtroom+", ", ", ") + times(hd.Hearing)
+		tl = append(tl, Event{When: hd.Scheduled, Title: title, Detail: detail})
+		for _, e := range hd.Events {
+			if proceduralEvents[e.Type] {
+				mark := ""
+				if e.Type == "arrest_outside_court" || e.Type == "public_denied_entry" || e.Type == "device_confiscated" {
+					mark = MarkConcern
+				}
+				tl = append(tl, Event{When: e.Time, Title: eventTitle(e), Detail: e.Comment, Mark: mark})
+			}
+		}
+	}
+	if len(tl) == 0 {
+		r.b.para("No hearings recorded.")
+		return
+	}
+	r.b.doc.Blocks = append(r.b.doc.Blocks, Block{Timeline: tl})
+}
+
+func (r *rep) defendantsTable(c *caseData) *Table {
+	t := &Table{Columns: []string{"#", "Name", "Khmer name", "Charges", "Status", "Counsel", "Other cases"},
+		Widths: []float64{0.45, 2, 1.7, 2.4, 2, 1.6, 1.3}}
+	for i, d := range c.Defendants {
+		p := r.persons[d.PersonID]
+		status := Cell{Text: label(statusLabels, d.Status)}
+		if d.StatusReason != "" {
+			status.Text += ": " + d.StatusReason
+		}
+		if d.Status == storage.StatusInAbsentia || d.Status == storage.StatusDetained {
+			status.Mark = MarkConcern
+		}
+		var others []string
+		for _, o := range r.links[d.PersonID] {
+			if o.CaseID != c.ID {
+				others = append(others, caseShort(r.cases[o.CaseID]))
+			}
+		}
+		t.Rows = append(t.Rows, []Cell{{Text: strconv.Itoa(i + 1)}, {Text: p.Name}, {Text: p.NameLocal},
+			{Text: charges(d.Charges)}, status, {Text: d.Counsel}, {Text: strings.Join(others, "\n")}})
+	}
+	return t
+}
+
+// matrixCases returns every case in which one of ds is accused, oldest
+// first.
+func (r *rep) matrixCases(ds []*storage.CaseDefendant) []*storage.Case {
+	seen := map[uuid.UUID]bool{}
+	var ids []uuid.UUID
+	for _, d := range ds {
+		for _, o := range r.links[d.PersonID] {
+			if !seen[o.CaseID] {
+				seen[o.CaseID] = true
+				ids = append(ids, o.CaseID)
+			}
+		}
+	}
+	sortUUIDs(ids)
+	var out []*storage.Case
+	for _, id := range ids {
+		out = append(out, r.cases[id])
+	}
+	return out
+}
+
+// matrixTable is the cross-case matrix of defendants ds: one row each,
+// one column per case, the articles charged in each cell.
+func (r *rep) matrixTable(ds []*storage.CaseDefendant) *Table {
+	cases := r.matrixCases(ds)
+	t := &Table{Columns: []string{"Defendant", "Cases"}, Widths: []float64{2.6, 0.6}}
+	for _, k := range cases {
+		t.Columns = append(t.Columns, caseShort(k))
+		t.Widths = append(t.Widths, 1)
+	}
+	rows := slices.Clone(ds)
+	slices.SortStableFunc(rows, func(a, b *storage.CaseDefendant) int { return len(r.links[b.PersonID]) - len(r.links[a.PersonID]) })
+	for _, d := range rows {
+		links := r.links[d.PersonID]
+		row := []Cell{{Text: r.persons[d.PersonID].DisplayName()}, {Text: strconv.Itoa(len(links))}}
+		if len(links) > 1 {
+			row[1].Mark = MarkConcern
+		}
+		for _, k := range cases {
+			cell := Cell{Text: "–", Mark: MarkMuted}
+			for _, o := range links {
+				if o.CaseID == k.ID {
+					cell = Cell{Text: articles(o.Charges)}
+				}
+			}
+			row = append(row, cell)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+var presenceCodes = map[string]string{storage.PresencePresent: "P", storage.PresenceAbsent: "A", storage.PresenceInAbsentia: "IA"}
+
+func (r *rep) attendanceMatrix(c *caseData) *Table {
+	t := &Table{Columns: []string{"Defendant"}, Widths: []float64{3}}
+	for _, hd := range c.Hearings {
+		t.Columns = append(t.Columns, hd.Scheduled.Format("2006-01-02"))
+		t.Widths = append(t.Widths, 1)
+	}
+	for _, d := range c.Defendants {
+		row := []Cell{{Text: r.persons[d.PersonID].DisplayName()}}
+		for _, hd := range c.Hearings {
+			cell := Cell{Text: "–", Mark: MarkMuted}
+			if !slices.Contains(hd.Listed, d.PersonID) {
+				row = append(row, cell)
+				continue
+			}
+			if a := hd.Attendance[d.PersonID]; a != nil {
+				cell = Cell{Text: presenceCodes[a.Presence]}
+				if a.Presence != storage.PresencePresent {
+					cell.Mark = MarkConcern
+				}
+			} else {
+				cell.Text = "?"
+			}
+			row = append(row, cell)
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}

@@ -1,0 +1,233 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"courtwatch/storage"
+
+	"github.com/google/uuid"
+)
+
+// otherSection holds answers to questions no shipped checklist knows.
+var otherSection = &Section{ID: "OTHER", Title: "Other questions"}
+
+// question returns the checklist question an answer refers to. Questions
+// of unknown checklists or ids are kept, in otherSection, so that no
+// answer is dropped from a report.
+func (r *rep) question(a *storage.ChecklistAnswer) *Question {
+	cl, ok := r.checklists[a.ChecklistVersion]
+	if !ok {
+		cl, _ = LoadChecklist(a.ChecklistVersion)
+		r.checklists[a.ChecklistVersion] = cl
+	}
+	if cl != nil {
+		if q := cl.Question(a.Question); q != nil {
+			return q
+		}
+	}
+	key := a.ChecklistVersion + "/" + a.Question
+	if q, ok := r.unknown[key]; ok {
+		return q
+	}
+	scope := ScopeHearing
+	if a.PersonID != uuid.Nil {
+		scope = ScopeDefendant
+	}
+	q := &Question{ID: a.Question, Scope: scope, Concern: storage.AnswerNo, Section: otherSection,
+		Text: fmt.Sprintf("(not in the fair-trial checklist version %q that this Courtwatch knows)", a.ChecklistVersion)}
+	r.unknown[key] = q
+	return q
+}
+
+// sections returns the sections in checklist order, then otherSection.
+func (r *rep) sections() []*Section {
+	var out []*Section
+	if cl, _ := LoadChecklist("1"); cl != nil {
+		out = append(out, cl.Sections...)
+	}
+	return append(out, otherSection)
+}
+
+// finding is a group of identical answers to one question at one hearing:
+// the hearing's own answer, or the defendants who got the same answer and
+// comment.
+type finding struct {
+	q       *Question
+	answer  string
+	comment string
+	persons []uuid.UUID // nil for a hearing-level answer
+}
+
+func (f *finding) concern() bool { return f.q.IsConcern(f.answer) }
+
+// findings groups a hearing's answers by section id, concerns first, then
+// by question and answer.
+func (r *rep) findings(answers []*storage.ChecklistAnswer) map[string][]*finding {
+	groups := map[string]*finding{}
+	var all []*finding
+	for _, a := range answers {
+		q := r.question(a)
+		key := strings.Join([]string{q.ID, a.Answer, a.Comment, fmt.Sprint(a.PersonID == uuid.Nil)}, "\x00")
+		f, ok := groups[key]
+		if !ok {
+			f = &finding{q: q, answer: a.Answer, comment: a.Comment}
+			groups[key] = f
+			all = append(all, f)
+		}
+		if a.PersonID != uuid.Nil {
+			f.persons = append(f.persons, a.PersonID)
+		}
+	}
+	out := map[string][]*finding{}
+	for _, f := range all {
+		out[f.q.Section.ID] = append(out[f.q.Section.ID], f)
+	}
+	for _, fs := range out {
+		slices.SortStableFunc(fs, func(a, b *finding) int {
+			return cmp.Or(-cmp.Compare(b2i(a.concern()), b2i(b.concern())), cmp.Compare(a.q.ID, b.q.ID),
+				cmp.Compare(len(a.persons), len(b.persons)), cmp.Compare(a.answer, b.answer))
+		})
+	}
+	return out
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// findingsTable is the table of one section's findings at a hearing.
+func (r *rep) findingsTable(fs []*finding) *Table {
+	t := &Table{Columns: []string{"Question", "Answer", "Who", "Comment"}, Widths: []float64{3.2, 1, 2.6, 3.2}}
+	for _, f := range fs {
+		mark := ""
+		if f.concern() {
+			mark = MarkConcern
+		}
+		who := "the hearing"
+		if f.persons != nil {
+			// Concerns name every defendant; other answers name a few.
+			limit := 12
+			if mark != "" {
+				limit = len(f.persons)
+			}
+			who = r.names(f.persons, limit)
+		}
+		t.Rows = append(t.Rows, []Cell{
+			{Text: f.q.ID + " " + f.q.Text},
+			{Text: label(answerLabels, f.answer), Mark: mark},
+			{Text: who},
+			{Text: f.comment},
+		})
+	}
+	return t
+}
+
+// names lists persons by name, at most max of them, then how many more.
+func (r *rep) names(ids []uuid.UUID, max int) string {
+	var out []string
+	for i, id := range ids {
+		if i == max {
+			out = append(out, fmt.Sprintf("and %d more", len(ids)-max))
+			break
+		}
+		out = append(out, r.name(id))
+	}
+	s := strings.Join(out, ", ")
+	if len(ids) > 1 {
+		s = fmt.Sprintf("%d defendants: %s", len(ids), s)
+	}
+	return s
+}
+
+// name is a person's Latin name, or the local one if that is all there is.
+func (r *rep) name(id uuid.UUID) string {
+	p, err := r.person(id)
+	if err != nil {
+		return id.String()
+	}
+	return sortName(p)
+}
+
+// concernSections returns, for a hearing, the sections with a concern at
+// the hearing and, per section, the persons with a concern.
+func (r *rep) concernSections(hd *hearingData) (hearing map[string]bool, persons map[string]map[uuid.UUID]bool) {
+	hearing, persons = map[string]bool{}, map[string]map[uuid.UUID]bool{}
+	for _, a := range hd.Answers {
+		q := r.question(a)
+		if !q.IsConcern(a.Answer) {
+			continue
+		}
+		s := q.Section.ID
+		hearing[s] = true
+		if a.PersonID != uuid.Nil {
+			if persons[s] == nil {
+				persons[s] = map[uuid.UUID]bool{}
+			}
+			persons[s][a.PersonID] = true
+		}
+	}
+	return hearing, persons
+}
+
+// scorecard counts, per checklist section, the hearings and the defendants
+// with at least one concern (an unclear answer, or the question's concern
+// answer) across the hearings. Sections with no answers at all are left
+// out of the chart and returned in unanswered.
+func (r *rep) scorecard(hs []*hearingData, defendants int) (ch *Chart, unanswered []string) {
+	ch = &Chart{Title: "Fair-trial scorecard: hearings and defendants with a concern, by checklist section",
+		Series: []string{"hearings", "defendants"}, Totals: []int{len(hs), defendants}}
+	answered := map[string]bool{}
+	hearings := map[string]int{}
+	persons := map[string]map[uuid.UUID]bool{}
+	for _, hd := range hs {
+		for _, a := range hd.Answers {
+			answered[r.question(a).Section.ID] = true
+		}
+		hc, pc := r.concernSections(hd)
+		for s := range hc {
+			hearings[s]++
+		}
+		for s, ps := range pc {
+			if persons[s] == nil {
+				persons[s] = map[uuid.UUID]bool{}
+			}
+			for p := range ps {
+				persons[s][p] = true
+			}
+		}
+	}
+	for _, s := range r.sections() {
+		if !answered[s.ID] {
+			if s != otherSection {
+				unanswered = append(unanswered, s.Title)
+			}
+			continue
+		}
+		ch.Rows = append(ch.Rows, ChartRow{Label: s.Title, Values: []int{hearings[s.ID], len(persons[s.ID])}})
+	}
+	return ch, unanswered
+}
+
+// scoreTable is the scorecard as a table, for readers who cannot see the
+// chart and for copying.
+func scoreTable(ch *Chart) *Table {
+	t := &Table{Columns: []string{"Section", "Hearings with a concern", "Defendants with a concern"}, Widths: []float64{3, 2, 2}}
+	for _, row := range ch.Rows {
+		cells := []Cell{{Text: row.Label}}
+		for i, n := range row.Values {
+			c := Cell{Text: fmt.Sprintf("%d of %d", n, ch.Totals[i])}
+			if n > 0 {
+				c.Mark = MarkConcern
+			}
+			cells = append(cells, c)
+		}
+		t.Rows = append(t.Rows, cells)
+	}
+	return t
+}

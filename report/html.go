@@ -1,0 +1,118 @@
+package report
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/base64"
+	"fmt"
+	"html"
+	"html/template"
+	"io"
+	"regexp"
+	"strings"
+
+	"courtwatch/assets/fonts"
+)
+
+//go:embed report.html.tmpl
+var htmlSource string
+
+var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+	"lines":    htmlLines,
+	"percents": percents,
+	"chart":    func(ch *Chart) *chartGeom { return layoutChart(ch, 760) },
+}).Parse(htmlSource))
+
+// WriteHTML writes the report as one self-contained HTML file: the fonts
+// and the chart are inside it, so it reads the same in any browser, on
+// screen and printed, with no network.
+//
+// The page is rendered twice: first without fonts, to learn which text it
+// shows, then with Noto Sans cut down to the glyphs that text needs (tens
+// of kilobytes instead of half a megabyte per weight). Noto Sans Khmer is
+// embedded whole, so that a browser shaping Khmer its own way still finds
+// every glyph.
+func (d *Doc) WriteHTML(w io.Writer) error {
+	var page bytes.Buffer
+	if err := htmlTemplate.Execute(&page, htmlView{Doc: d}); err != nil {
+		return err
+	}
+	css, err := fontFaces(htmlWords(page.String()))
+	if err != nil {
+		return err
+	}
+	return htmlTemplate.Execute(w, htmlView{Doc: d, Fonts: css})
+}
+
+type htmlView struct {
+	*Doc
+	Fonts template.CSS
+}
+
+var (
+	styleElement = regexp.MustCompile(`(?s)<style>.*?</style>`)
+	textNode     = regexp.MustCompile(`>([^<]+)<`)
+)
+
+// htmlWords returns the distinct words of a page's text. Latin ligatures
+// and kerning do not reach across spaces, so words are enough to find the
+// glyphs.
+func htmlWords(page string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range textNode.FindAllStringSubmatch(styleElement.ReplaceAllString(page, "><"), -1) {
+		for _, w := range strings.Fields(html.UnescapeString(m[1])) {
+			if !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
+	}
+	return out
+}
+
+// fontFaces is the CSS that embeds the fonts as base64. Khmer text falls
+// back from Noto Sans to Noto Sans Khmer.
+func fontFaces(words []string) (template.CSS, error) {
+	fs, err := pdfFonts()
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	face := func(family string, weight int, ttf []byte, ranges string) {
+		fmt.Fprintf(&b, "@font-face { font-family: %q; font-weight: %d; font-style: normal; %ssrc: url(data:font/ttf;base64,%s) format(\"truetype\"); }\n",
+			family, weight, ranges, base64.StdEncoding.EncodeToString(ttf))
+	}
+	for i, weight := range []int{400, 700} {
+		latin, err := fs[i][0].WebSubset(words)
+		if err != nil {
+			return "", err
+		}
+		face("Courtwatch Sans", weight, latin, "")
+	}
+	const khmer = "unicode-range: U+1780-17FF, U+19E0-19FF, U+200B-200D, U+25CC; "
+	face("Courtwatch Khmer", 400, fonts.KhmerRegular, khmer)
+	face("Courtwatch Khmer", 700, fonts.KhmerBold, khmer)
+	return template.CSS(b.String()), nil
+}
+
+// htmlLines escapes s and turns its line breaks into <br>.
+func htmlLines(s string) template.HTML {
+	parts := strings.Split(s, "\n")
+	for i, p := range parts {
+		parts[i] = template.HTMLEscapeString(p)
+	}
+	return template.HTML(strings.Join(parts, "<br>"))
+}
+
+func percents(ws []float64) []string {
+	sum := 0.0
+	for _, w := range ws {
+		sum += w
+	}
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = fmt.Sprintf("%.2f", 100*w/sum)
+	}
+	return out
+}

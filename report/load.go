@@ -1,0 +1,217 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"courtwatch/storage"
+
+	"github.com/google/uuid"
+)
+
+// loader reads what a report needs inside one vault transaction, so that a
+// report is a consistent snapshot, and keeps track of every record it
+// read: the devices that wrote them and the newest one, for the footer.
+type loader struct {
+	tx      *storage.Tx
+	persons map[uuid.UUID]*storage.Person
+	cases   map[uuid.UUID]*storage.Case
+	links   map[uuid.UUID][]*storage.CaseDefendant // person -> every case they are accused in
+
+	devices map[uuid.UUID]int // device -> records included
+	latest  storage.Meta      // newest record included, by HLC
+	records int
+}
+
+func newLoader(tx *storage.Tx) *loader {
+	return &loader{tx: tx, persons: map[uuid.UUID]*storage.Person{}, cases: map[uuid.UUID]*storage.Case{},
+		links: map[uuid.UUID][]*storage.CaseDefendant{}, devices: map[uuid.UUID]int{}}
+}
+
+// saw records that the report includes a record with meta m.
+func (l *loader) saw(m *storage.Meta) {
+	l.records++
+	l.devices[m.Device]++
+	if m.HLC > l.latest.HLC {
+		l.latest = *m
+	}
+}
+
+func sawAll[T any, P interface {
+	*T
+	storage.Record
+}](l *loader, rs []P, meta func(P) *storage.Meta) {
+	for _, r := range rs {
+		l.saw(meta(r))
+	}
+}
+
+func (l *loader) person(id uuid.UUID) (*storage.Person, error) {
+	if p, ok := l.persons[id]; ok {
+		return p, nil
+	}
+	p := &storage.Person{}
+	if err := l.tx.Get(id, p); err != nil {
+		return nil, fmt.Errorf("person %s: %w", id, err)
+	}
+	l.saw(&p.Meta)
+	l.persons[id] = p
+	return p, nil
+}
+
+func (l *loader) caseRecord(id uuid.UUID) (*storage.Case, error) {
+	if c, ok := l.cases[id]; ok {
+		return c, nil
+	}
+	c := &storage.Case{}
+	if err := l.tx.Get(id, c); err != nil {
+		return nil, fmt.Errorf("case %s: %w", id, err)
+	}
+	l.saw(&c.Meta)
+	l.cases[id] = c
+	return c, nil
+}
+
+// casesOf returns every case link of a person, oldest case first.
+func (l *loader) casesOf(personID uuid.UUID) ([]*storage.CaseDefendant, error) {
+	if ds, ok := l.links[personID]; ok {
+		return ds, nil
+	}
+	ds, err := l.tx.CasesOfPerson(personID)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		if _, err := l.caseRecord(d.CaseID); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortFunc(ds, func(a, b *storage.CaseDefendant) int { return cmp.Compare(a.CaseID.String(), b.CaseID.String()) })
+	l.links[personID] = ds
+	return ds, nil
+}
+
+// hearingData is one hearing with everything recorded at it.
+type hearingData struct {
+	*storage.Hearing
+	Case        *storage.Case
+	Attendance  map[uuid.UUID]*storage.Attendance // by person
+	Notes       []*storage.Note
+	Events      []*storage.Event
+	Answers     []*storage.ChecklistAnswer
+	Attachments []*storage.Attachment
+	Listed      []uuid.UUID // persons listed for the hearing, in the order of the case's defendants
+}
+
+func (l *loader) hearing(h *storage.Hearing, c *caseData) (*hearingData, error) {
+	tx := l.tx
+	hd := &hearingData{Hearing: h, Case: c.Case, Attendance: map[uuid.UUID]*storage.Attendance{}}
+	l.saw(&h.Meta)
+	att, err := tx.AttendanceOfHearing(h.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range att {
+		l.saw(&a.Meta)
+		hd.Attendance[a.PersonID] = a
+	}
+	if hd.Notes, err = tx.NotesOfHearing(h.ID); err != nil {
+		return nil, err
+	}
+	if hd.Events, err = tx.EventsOfHearing(h.ID); err != nil {
+		return nil, err
+	}
+	if hd.Answers, err = tx.ChecklistOfHearing(h.ID); err != nil {
+		return nil, err
+	}
+	if hd.Attachments, err = tx.AttachmentsOfHearing(h.ID); err != nil {
+		return nil, err
+	}
+	sawAll(l, hd.Notes, func(n *storage.Note) *storage.Meta { return &n.Meta })
+	sawAll(l, hd.Events, func(e *storage.Event) *storage.Meta { return &e.Meta })
+	sawAll(l, hd.Answers, func(a *storage.ChecklistAnswer) *storage.Meta { return &a.Meta })
+	sawAll(l, hd.Attachments, func(a *storage.Attachment) *storage.Meta { return &a.Meta })
+	listed := map[uuid.UUID]bool{}
+	for _, id := range h.Defendants {
+		listed[id] = true
+	}
+	for _, d := range c.Defendants {
+		if len(listed) == 0 || listed[d.PersonID] || hd.Attendance[d.PersonID] != nil {
+			hd.Listed = append(hd.Listed, d.PersonID)
+		}
+	}
+	// Persons listed for the hearing, or whose attendance was recorded,
+	// without being defendants of the case: shown, not dropped.
+	extra := slices.Clone(h.Defendants)
+	for _, a := range att {
+		extra = append(extra, a.PersonID)
+	}
+	for _, id := range extra {
+		if c.ByPerson[id] != nil || slices.Contains(hd.Listed, id) {
+			continue
+		}
+		if _, err := l.person(id); err != nil {
+			return nil, err
+		}
+		hd.Listed = append(hd.Listed, id)
+	}
+	return hd, nil
+}
+
+// caseData is a case with its defendants and hearings.
+type caseData struct {
+	*storage.Case
+	Defendants []*storage.CaseDefendant // by Latin name
+	ByPerson   map[uuid.UUID]*storage.CaseDefendant
+	Hearings   []*hearingData // by date
+}
+
+// caseData loads a case and its defendants, and with hearings also all of
+// its hearings.
+func (l *loader) caseData(id uuid.UUID, hearings bool) (*caseData, error) {
+	k, err := l.caseRecord(id)
+	if err != nil {
+		return nil, err
+	}
+	c := &caseData{Case: k, ByPerson: map[uuid.UUID]*storage.CaseDefendant{}}
+	if c.Defendants, err = l.tx.DefendantsOfCase(id); err != nil {
+		return nil, err
+	}
+	for _, d := range c.Defendants {
+		l.saw(&d.Meta)
+		c.ByPerson[d.PersonID] = d
+		if _, err := l.person(d.PersonID); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortStableFunc(c.Defendants, func(a, b *storage.CaseDefendant) int {
+		return compareNames(l.persons[a.PersonID], l.persons[b.PersonID])
+	})
+	if !hearings {
+		return c, nil
+	}
+	hs, err := l.tx.HearingsOfCase(id)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hs {
+		hd, err := l.hearing(h, c)
+		if err != nil {
+			return nil, err
+		}
+		c.Hearings = append(c.Hearings, hd)
+	}
+	return c, nil
+}
+
+func compareNames(a, b *storage.Person) int {
+	return cmp.Or(cmp.Compare(sortName(a), sortName(b)), cmp.Compare(a.ID.String(), b.ID.String()))
+}
+
+func sortName(p *storage.Person) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	return p.NameLocal
+}

@@ -1,0 +1,259 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"courtwatch/storage"
+
+	"github.com/google/uuid"
+)
+
+// Doc is a report laid out as a sequence of blocks, independent of the
+// output format: WriteHTML and WritePDF render the same Doc.
+type Doc struct {
+	Kind     string // "Hearing report", "Case report", "Defendant report"
+	Title    string
+	Subtitle string
+	Blocks   []Block
+	Footer   Footer
+}
+
+// Footer says where a report's content comes from.
+type Footer struct {
+	Generated time.Time
+	Generator string   // the device that made the report: "id (name)"
+	Devices   []string // devices whose records the report includes: "id (name)"
+	Latest    string   // hash of the newest record included
+	Saved     time.Time
+	Records   int // records included
+}
+
+// Lines returns the footer as short lines of text.
+func (f Footer) Lines() []string {
+	devices := "device"
+	if len(f.Devices) > 1 {
+		devices = "devices"
+	}
+	out := []string{
+		fmt.Sprintf("Generated %s by Courtwatch on device %s.", f.Generated.Format("2006-01-02 15:04:05 MST"), f.Generator),
+		fmt.Sprintf("Made from %d records written by %s %s.", f.Records, devices, strings.Join(f.Devices, ", ")),
+	}
+	if f.Latest != "" {
+		out = append(out, fmt.Sprintf("Latest record included: sha256 %s, saved %s.", f.Latest, f.Saved.Format("2006-01-02 15:04:05 MST")))
+	}
+	return out
+}
+
+// Block is one element of a report; exactly one field is set.
+type Block struct {
+	Heading  *Heading
+	Para     *Para
+	Fields   []Field
+	Table    *Table
+	Chart    *Chart
+	Timeline []Event
+}
+
+// Heading starts a section; Level 1 is the largest.
+type Heading struct {
+	Level int
+	Text  string
+}
+
+// Para is a paragraph; Style "muted" prints it smaller and grey.
+type Para struct {
+	Text  string
+	Style string
+}
+
+// Field is one label and value of a header.
+type Field struct{ Label, Value string }
+
+// Table is a table with a header row. Widths are relative column widths.
+type Table struct {
+	Columns []string
+	Widths  []float64
+	Rows    [][]Cell
+}
+
+// Cell is one table cell. Text may hold line breaks. Mark colours it:
+// MarkConcern, MarkMuted or MarkStrong.
+type Cell struct {
+	Text string
+	Mark string
+}
+
+// Cell marks.
+const (
+	MarkConcern = "concern"
+	MarkMuted   = "muted"
+	MarkStrong  = "strong"
+)
+
+// Chart is a bar chart: for each row, one bar per series, each a count
+// out of the series' total.
+type Chart struct {
+	Title  string
+	Series []string // e.g. "hearings", "defendants"
+	Totals []int    // per series
+	Rows   []ChartRow
+}
+
+// ChartRow is one labelled group of bars.
+type ChartRow struct {
+	Label  string
+	Values []int // per series
+}
+
+// Event is one entry of a procedural timeline.
+type Event struct {
+	When   time.Time
+	Title  string
+	Detail string
+	Mark   string
+}
+
+// builder accumulates a Doc's blocks.
+type builder struct{ doc *Doc }
+
+func (b *builder) heading(level int, format string, a ...any) {
+	b.doc.Blocks = append(b.doc.Blocks, Block{Heading: &Heading{Level: level, Text: fmt.Sprintf(format, a...)}})
+}
+
+func (b *builder) para(text string) {
+	b.doc.Blocks = append(b.doc.Blocks, Block{Para: &Para{Text: text}})
+}
+
+func (b *builder) muted(text string) {
+	b.doc.Blocks = append(b.doc.Blocks, Block{Para: &Para{Text: text, Style: MarkMuted}})
+}
+
+func (b *builder) fields(fs ...Field) {
+	var keep []Field
+	for _, f := range fs {
+		if strings.TrimSpace(f.Value) != "" {
+			keep = append(keep, f)
+		}
+	}
+	b.doc.Blocks = append(b.doc.Blocks, Block{Fields: keep})
+}
+
+func (b *builder) table(t *Table) {
+	if len(t.Rows) > 0 {
+		b.doc.Blocks = append(b.doc.Blocks, Block{Table: t})
+	}
+}
+
+// footer fills in the Doc's footer from what l read.
+func (l *loader) footer(v *storage.Vault, opt Options) Footer {
+	f := Footer{Generated: opt.now(), Records: l.records, Latest: l.latest.Hash, Saved: l.latest.Saved()}
+	self := v.Device()
+	f.Generator = self.ID
+	if self.Name != "" {
+		f.Generator += " (" + self.Name + ")"
+	}
+	for _, d := range sortedDevices(l.devices) {
+		f.Devices = append(f.Devices, deviceLabel(d, v, opt))
+	}
+	return f
+}
+
+func sortedDevices(m map[uuid.UUID]int) []uuid.UUID {
+	var out []uuid.UUID
+	for d := range m {
+		out = append(out, d)
+	}
+	sortUUIDs(out)
+	return out
+}
+
+// deviceLabel names a device "id (name)" when its name is known.
+func deviceLabel(d uuid.UUID, v *storage.Vault, opt Options) string {
+	if n := deviceName(d, v, opt); n != "" {
+		return d.String() + " (" + n + ")"
+	}
+	return d.String()
+}
+
+func deviceName(d uuid.UUID, v *storage.Vault, opt Options) string {
+	if n, ok := opt.DeviceNames[d]; ok {
+		return n
+	}
+	if self := v.Device(); self.ID == d.String() {
+		return self.Name
+	}
+	return ""
+}
+
+// Labels for stored values.
+var (
+	statusLabels = map[string]string{
+		storage.StatusDetained: "detained", storage.StatusBail: "on bail",
+		storage.StatusAtLiberty: "at liberty", storage.StatusInAbsentia: "in absentia",
+	}
+	presenceLabels = map[string]string{
+		storage.PresencePresent: "present", storage.PresenceAbsent: "absent", storage.PresenceInAbsentia: "in absentia",
+	}
+	answerLabels = map[string]string{
+		storage.AnswerYes: "yes", storage.AnswerNo: "no", storage.AnswerUnclear: "unclear",
+		storage.AnswerNotObserved: "not observed", storage.AnswerNotApplicable: "not applicable",
+	}
+)
+
+func label(m map[string]string, s string) string {
+	if l, ok := m[s]; ok {
+		return l
+	}
+	return strings.ReplaceAll(s, "_", " ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func charges(cs []storage.Charge) string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, "art. "+c.String())
+	}
+	return strings.Join(out, "\n")
+}
+
+func articles(cs []storage.Charge) string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, c.Article)
+	}
+	return strings.Join(out, ", ")
+}
+
+func day(t time.Time) string { return t.Format("Mon 2 Jan 2006") }
+
+func clock(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("15:04")
+}
+
+func caseName(c *storage.Case) string {
+	switch {
+	case c.Number != "" && c.Title != "":
+		return c.Number + ": " + c.Title
+	case c.Number != "":
+		return c.Number
+	}
+	return c.Title
+}
+
+func caseShort(c *storage.Case) string {
+	if c.Number != "" {
+		return c.Number
+	}
+	return c.Title
+}
