@@ -34,22 +34,40 @@ func (v *Vault) AddAttachment(a *Attachment, content io.Reader) error {
 	if len(data) > MaxAttachmentSize {
 		return fmt.Errorf("attachment %q is larger than %d MiB; attach a smaller or scaled-down copy", a.Name, MaxAttachmentSize>>20)
 	}
-	sum := sha256.Sum256(data)
-	a.Size, a.SHA256 = int64(len(data)), hex.EncodeToString(sum[:])
 	return v.Update(func(tx *Tx) error {
-		if _, err := tx.txn.Get(blobKey(sum[:], 0)); err != nil {
-			if !errors.Is(err, badger.ErrKeyNotFound) {
-				return classify(err)
-			}
-			for n := 0; n*chunkSize < len(data) || n == 0; n++ {
-				end := min((n+1)*chunkSize, len(data))
-				if err := tx.setSealed(blobKey(sum[:], uint32(n)), data[n*chunkSize:end]); err != nil {
-					return err
-				}
-			}
+		sha, err := tx.PutBlob(data)
+		if err != nil {
+			return err
 		}
+		a.Size, a.SHA256 = int64(len(data)), sha
 		return tx.Put(a)
 	})
+}
+
+// PutBlob stores content as an attachment's bytes, in this transaction,
+// and returns its sha256 in hex. Storing bytes already present is a no-op.
+// HQ import uses it for the attachments that bundles carry.
+func (tx *Tx) PutBlob(data []byte) (string, error) {
+	if !tx.write {
+		return "", errors.New("put blob: read-only transaction")
+	}
+	if len(data) > MaxAttachmentSize {
+		return "", fmt.Errorf("attachment is larger than %d MiB; attach a smaller or scaled-down copy", MaxAttachmentSize>>20)
+	}
+	sum := sha256.Sum256(data)
+	if _, err := tx.txn.Get(blobKey(sum[:], 0)); err == nil {
+		return hex.EncodeToString(sum[:]), nil
+	} else if !errors.Is(err, badger.ErrKeyNotFound) {
+		return "", classify(err)
+	}
+	for n := 0; n*chunkSize < len(data) || n == 0; n++ {
+		end := min((n+1)*chunkSize, len(data))
+		if err := tx.setSealed(blobKey(sum[:], uint32(n)), data[n*chunkSize:end]); err != nil {
+			return "", err
+		}
+	}
+	tx.dirty = true
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // AttachmentContent returns the bytes of the attachment with this sha256

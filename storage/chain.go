@@ -111,7 +111,7 @@ func (b *ChainBreak) Unwrap() error { return ErrTampered }
 func (v *Vault) VerifyChain(device uuid.UUID) (n uint64, err error) {
 	err = v.View(func(tx *Tx) error {
 		var prevHash string
-		return tx.chain(device, 1, func(ver *Version) error {
+		err := tx.chain(device, 1, func(ver *Version) error {
 			n++
 			if ver.Seq != n {
 				return &ChainBreak{device, n, fmt.Sprintf("version %d is missing", n)}
@@ -122,14 +122,24 @@ func (v *Vault) VerifyChain(device uuid.UUID) (n uint64, err error) {
 			prevHash = ver.Hash
 			return nil
 		})
+		if err != nil || device != v.deviceID() {
+			return err
+		}
+		// The newest version has no successor naming its hash; the chain
+		// head, read in the same snapshot, does.
+		head, err := v.loadHead(tx.txn)
+		if err != nil {
+			return err
+		}
+		if head.Seq != n {
+			return &ChainBreak{device, n + 1, fmt.Sprintf("the chain head says %d versions but %d were found", head.Seq, n)}
+		}
+		if head.Hash != prevHash {
+			return &ChainBreak{device, n, "its hash differs from the one the chain head recorded"}
+		}
+		return nil
 	})
-	if err != nil {
-		return n, err
-	}
-	if device == v.deviceID() && n != v.head.Seq {
-		return n, &ChainBreak{device, n + 1, fmt.Sprintf("the chain head says %d versions but %d were found", v.head.Seq, n)}
-	}
-	return n, nil
+	return n, err
 }
 
 // chain calls fn with each version of device's chain from seq from on.

@@ -28,6 +28,10 @@ var (
 	// ErrVaultExists means Create was asked to overwrite an existing vault.
 	ErrVaultExists = errors.New("a vault already exists in this folder")
 
+	// ErrTooBig means one batch held more than Badger takes in one
+	// transaction; nothing was stored. Split the batch.
+	ErrTooBig = errors.New("too much to save in one step")
+
 	// ErrLocked means the vault was closed (locked) and must be opened again.
 	ErrLocked = errors.New("vault is locked")
 )

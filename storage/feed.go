@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -13,6 +14,9 @@ func u64be(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
 // order, from every device. It is one prefix scan over the change feed.
 // Pass the HLC of the last version handled as the next cursor.
 func (v *Vault) Since(cursor uint64, fn func(*Version) error) error {
+	if cursor == math.MaxUint64 {
+		return nil // nothing can come after the largest cursor
+	}
 	return v.View(func(tx *Tx) error {
 		it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefixFeed})
 		defer it.Close()

@@ -147,6 +147,27 @@ func lockVault(dir string) (*os.File, error) {
 	return f, nil
 }
 
+// removeEmptyLogs deletes zero-length value-log and write-ahead-log files.
+// Badger creates one at each open and writes its header just after; a
+// crash in between leaves an empty file that would stop the next open. An
+// empty file holds no data, so removing it loses nothing.
+func removeEmptyLogs(db string) error {
+	for _, pat := range []string{"*.vlog", "*.mem"} {
+		files, err := filepath.Glob(filepath.Join(db, pat))
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			if fi, err := os.Stat(f); err == nil && fi.Size() == 0 {
+				if err := os.Remove(f); err != nil {
+					return fmt.Errorf("remove empty log file left by a crash: %w", err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // subkey derives an independent key for one purpose from the data key.
 func subkey(dataKey []byte, purpose string) []byte {
 	k := make([]byte, 32)
@@ -186,6 +207,10 @@ func openUnlocked(dir string, dataKey []byte, lockf *os.File) (*Vault, error) {
 	defer wipe(dbKey)
 	aead, err := chacha20poly1305.NewX(sealKey)
 	if err != nil {
+		lockf.Close()
+		return nil, err
+	}
+	if err := removeEmptyLogs(filepath.Join(dir, dbDir)); err != nil {
 		lockf.Close()
 		return nil, err
 	}
@@ -333,7 +358,7 @@ func classify(err error) error {
 		return fmt.Errorf("the disk is full: %v; free some space and try again (nothing was saved)", err)
 	}
 	if errors.Is(err, badger.ErrTxnTooBig) {
-		return fmt.Errorf("too much to save in one step: %w; split the input into smaller files", err)
+		return fmt.Errorf("%w (%v); split the input into smaller files", ErrTooBig, err)
 	}
 	return err
 }

@@ -1,0 +1,579 @@
+package storage
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+)
+
+// A save that returned nil must survive the process being killed at any
+// moment, and a killed process must leave a vault that opens cleanly, with
+// an intact hash chain and a complete search index.
+//
+// The writer is this test binary run again in helper mode
+// (TestCrashWriterHelper). It prints what it is about to save, then saves,
+// then acknowledges; the parent kills it with SIGKILL at a random moment and
+// checks the vault against the acknowledgements.
+
+const crashHelperEnv = "COURTWATCH_CRASH_HELPER"
+
+// helperCommand runs this test binary again with only the named test.
+func helperCommand(test string, env ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1", "-test.timeout=10m")
+	// Without this, a -race binary sleeps a second before exiting.
+	gorace := strings.TrimSpace(os.Getenv("GORACE") + " atexit_sleep_ms=0")
+	cmd.Env = append(append(os.Environ(), "GORACE="+gorace), env...)
+	return cmd
+}
+
+func TestCrashDurability(t *testing.T) {
+	n := 50
+	if testing.Short() {
+		n = 10
+	}
+	crashIterations(t, n)
+}
+
+// TestSoakCrash is the long version: COURTWATCH_SOAK=1 go test -run SoakCrash.
+func TestSoakCrash(t *testing.T) {
+	if os.Getenv("COURTWATCH_SOAK") != "1" {
+		t.Skip("set COURTWATCH_SOAK=1 to run 500 kill-and-reopen iterations")
+	}
+	crashIterations(t, 500)
+}
+
+// crashNote is a note the writer announced before saving it.
+type crashNote struct {
+	id    uuid.UUID
+	text  string
+	word  string
+	batch int
+}
+
+// crashRun is what the parent learned from one writer process.
+type crashRun struct {
+	notes      []crashNote
+	acked      map[int]bool // batch → acknowledged
+	ready      bool
+	readyAfter time.Duration
+	stderr     string
+	waitErr    error
+}
+
+func crashIterations(t *testing.T, iterations int) {
+	start := time.Now()
+	v, dir := newTestVault(t)
+	_, h := seedHearing(t, v)
+	dev := v.deviceID()
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("COURTWATCH_CRASH_SEED"); s != "" {
+		seed, _ = strconv.ParseUint(s, 10, 64)
+	}
+	t.Logf("seed %d (set COURTWATCH_CRASH_SEED to repeat)", seed)
+	rng := rand.New(rand.NewPCG(seed, 1))
+
+	acked := map[uuid.UUID]string{} // every acknowledged note, over all iterations
+	var ackOrder []uuid.UUID
+	var lastAcked crashNote
+	verified := chainHead{} // the chain is known good up to here
+	var totalAcked, unacked, emptyRuns, beforeReady int
+	var tWriter, tReady, tCheck, tClose, tOpen, tVerify time.Duration
+	for it := range iterations {
+		// Three kills in four land among the writes, 20–300 ms after the
+		// writer reports the vault open. Every fourth lands in Open itself,
+		// where the writer recovers from the previous kill: 0–40 ms after
+		// it starts opening.
+		mark, delay := "READY", time.Duration(20+rng.IntN(281))*time.Millisecond
+		if it%4 == 0 {
+			mark, delay = "OPENING", time.Duration(rng.IntN(41))*time.Millisecond
+		}
+		t0 := time.Now()
+		run := crashWriter(t, dir, h.ID, seed+uint64(it), mark, delay)
+		tWriter += time.Since(t0)
+		tReady += run.readyAfter
+		t0 = time.Now()
+		if !run.ready {
+			beforeReady++
+		}
+		if run.waitErr == nil || !strings.Contains(run.waitErr.Error(), "killed") {
+			t.Fatalf("iteration %d: the writer was not killed but ended with %v\n%s", it, run.waitErr, run.stderr)
+		}
+
+		v, err := Open(dir, testPass)
+		tOpen += time.Since(t0)
+		if err != nil {
+			t.Fatalf("iteration %d: open after SIGKILL (%v after %s): %v\nwriter stderr:\n%s", it, delay, mark, err, run.stderr)
+		}
+		// Each announced batch is in the vault entirely or not at all, and
+		// each acknowledged batch is in it entirely, with the exact text.
+		present := map[int]int{}
+		size := map[int]int{}
+		err = v.View(func(tx *Tx) error {
+			for _, n := range run.notes {
+				size[n.batch]++
+				var got Note
+				err := tx.Get(n.id, &got)
+				switch {
+				case errors.Is(err, ErrNotFound):
+					if run.acked[n.batch] {
+						t.Errorf("iteration %d: acknowledged note %s is missing", it, n.id)
+					}
+				case err != nil:
+					return err
+				case got.Text != n.text:
+					t.Errorf("iteration %d: note %s reads %q, want %q", it, n.id, got.Text, n.text)
+				default:
+					present[n.batch]++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("iteration %d: reading notes: %v", it, err)
+		}
+		var lastPresent []crashNote
+		for b, n := range size {
+			if present[b] != 0 && present[b] != n {
+				t.Errorf("iteration %d: batch %d is torn: %d of %d notes present", it, b, present[b], n)
+			}
+		}
+		for _, n := range run.notes {
+			if run.acked[n.batch] {
+				acked[n.id] = n.text
+				ackOrder = append(ackOrder, n.id)
+				lastAcked = n
+				totalAcked++
+			} else if present[n.batch] > 0 {
+				unacked++ // saved, but killed before the acknowledgement
+				lastPresent = append(lastPresent, n)
+			}
+		}
+		if len(run.notes) == 0 {
+			emptyRuns++
+		}
+
+		// Earlier iterations' notes are still there: a sample each time,
+		// all of them every tenth iteration and at the end.
+		check := ackOrder
+		if it%10 != 9 && it != iterations-1 && len(check) > 200 {
+			check = nil
+			for range 200 {
+				check = append(check, ackOrder[rng.IntN(len(ackOrder))])
+			}
+		}
+		err = v.View(func(tx *Tx) error {
+			for _, id := range check {
+				var got Note
+				if err := tx.Get(id, &got); err != nil {
+					return fmt.Errorf("note %s: %w", id, err)
+				}
+				if got.Text != acked[id] {
+					return fmt.Errorf("note %s reads %q, want %q", id, got.Text, acked[id])
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("iteration %d: earlier acknowledged note: %v", it, err)
+		}
+
+		// The hash chain links up to the head. VerifyChain walks all of it,
+		// which under -race costs a third of a second per thousand
+		// versions, so it runs every fifth iteration and at the end; in
+		// between, the versions added since the last check are linked to
+		// the part already verified.
+		t1 := time.Now()
+		seq, hash := v.Head()
+		if it%5 == 4 || it == iterations-1 {
+			n, err := v.VerifyChain(dev)
+			if err != nil {
+				t.Fatalf("iteration %d: VerifyChain: %v", it, err)
+			}
+			if n != seq {
+				t.Fatalf("iteration %d: head %d, chain %d", it, seq, n)
+			}
+		} else {
+			err := v.ChainSince(verified.Seq, func(ver *Version) error {
+				if ver.Seq != verified.Seq+1 || ver.Chain != verified.Hash {
+					return fmt.Errorf("version %d (seq %d) does not link to version %d", verified.Seq+1, ver.Seq, verified.Seq)
+				}
+				verified = chainHead{Seq: ver.Seq, Hash: ver.Hash}
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("iteration %d: chain: %v", it, err)
+			}
+		}
+		if it%5 == 4 || it == iterations-1 {
+			verified = chainHead{Seq: seq, Hash: hash}
+		}
+		if verified.Seq != seq || verified.Hash != hash {
+			t.Fatalf("iteration %d: head is %d %s, chain ends at %d %s", it, seq, hash, verified.Seq, verified.Hash)
+		}
+		tVerify += time.Since(t1)
+
+		// Open finished the indexing that the kill interrupted: no version
+		// awaits indexing, and the last notes saved are found by search.
+		pending := 0
+		v.db.View(func(txn *badger.Txn) error {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: prefixPending})
+			defer it.Close()
+			for it.Rewind(); it.Valid(); it.Next() {
+				pending++
+			}
+			return nil
+		})
+		if pending != 0 {
+			t.Errorf("iteration %d: %d versions still await indexing after Open", it, pending)
+		}
+		for _, n := range append(lastPresent, lastAcked) {
+			if n.word == "" {
+				continue
+			}
+			hits, err := v.Search(n.word, 0)
+			if err != nil {
+				t.Fatalf("iteration %d: search %q: %v", it, n.word, err)
+			}
+			if len(hits) != 1 || hits[0].ID != n.id {
+				t.Errorf("iteration %d: search %q found %d hits, want note %s", it, n.word, len(hits), n.id)
+			}
+		}
+		tCheck += time.Since(t0)
+		t0 = time.Now()
+		if err := v.Close(); err != nil {
+			t.Fatalf("iteration %d: close: %v", it, err)
+		}
+		tClose += time.Since(t0)
+		if t.Failed() {
+			t.Logf("writer stderr:\n%s", tailOf(run.stderr, 4000))
+			break
+		}
+	}
+	if totalAcked == 0 {
+		t.Fatalf("no note was ever acknowledged: the writer never got to write")
+	}
+	t.Logf("%d iterations in %v: %d notes acknowledged, %d saved but killed before acknowledgement, %d runs killed before writing, %d before the vault was open",
+		iterations, time.Since(start).Round(time.Millisecond), totalAcked, unacked, emptyRuns, beforeReady)
+	t.Logf("time in writers %v (of which starting up %v), reopening %v, checking %v (of which VerifyChain %v), closing %v",
+		tWriter.Round(time.Millisecond), tReady.Round(time.Millisecond), tOpen.Round(time.Millisecond), (tCheck - tOpen).Round(time.Millisecond), tVerify.Round(time.Millisecond), tClose.Round(time.Millisecond))
+}
+
+// crashWriter starts a writer on dir, kills it with SIGKILL delay after it
+// prints mark (OPENING or READY), and returns what it announced and
+// acknowledged.
+func crashWriter(t *testing.T, dir string, hearing uuid.UUID, seed uint64, mark string, delay time.Duration) crashRun {
+	t.Helper()
+	cmd := helperCommand("TestCrashWriterHelper", crashHelperEnv+"=writer",
+		"COURTWATCH_CRASH_DIR="+dir, "COURTWATCH_CRASH_HEARING="+hearing.String(),
+		fmt.Sprintf("COURTWATCH_CRASH_WSEED=%d", seed))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 1024)
+	go crashLines(out, lines)
+
+	run := crashRun{acked: map[int]bool{}}
+	killAt := time.NewTimer(time.Hour)
+	watchdog := time.NewTimer(30 * time.Second)
+	defer watchdog.Stop()
+	killed := false
+	for !killed {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				killed = true // the writer ended by itself; Wait says why
+				break
+			}
+			if line == mark {
+				killAt.Reset(delay)
+			}
+			if line == "READY" {
+				run.ready = true
+				run.readyAfter = time.Since(started)
+			}
+			crashParse(&run, line)
+		case <-killAt.C:
+			cmd.Process.Kill() // SIGKILL on Unix
+			killed = true
+		case <-watchdog.C:
+			cmd.Process.Kill()
+			t.Fatalf("writer never became ready:\n%s", stderr.String())
+		}
+	}
+	// The lines written before the kill are still in the pipe.
+	for line := range lines {
+		crashParse(&run, line)
+	}
+	run.waitErr = cmd.Wait()
+	run.stderr = stderr.String()
+	return run
+}
+
+func crashLines(r io.Reader, lines chan<- string) {
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		lines <- sc.Text()
+	}
+	close(lines)
+}
+
+// crashParse reads "NOTE <batch> <id> <word> <quoted text>" and
+// "ACK <batch>".
+func crashParse(run *crashRun, line string) {
+	f := strings.SplitN(line, " ", 5)
+	switch {
+	case f[0] == "NOTE" && len(f) == 5:
+		b, err1 := strconv.Atoi(f[1])
+		id, err2 := uuid.Parse(f[2])
+		text, err3 := strconv.Unquote(f[4])
+		if err1 == nil && err2 == nil && err3 == nil {
+			run.notes = append(run.notes, crashNote{id: id, text: text, word: f[3], batch: b})
+		}
+	case f[0] == "ACK" && len(f) == 2:
+		if b, err := strconv.Atoi(f[1]); err == nil {
+			run.acked[b] = true
+		}
+	}
+}
+
+// crashWords makes note text from a small vocabulary, Latin and Khmer.
+var crashWords = []string{"judge", "prosecutor", "defendant", "lawyer", "witness", "adjourned",
+	"absent", "present", "evidence", "លោក", "កឹមសុខា", "តុលាការ", "មេធាវី", "ចៅក្រម"}
+
+// TestCrashWriterHelper is the writer process of the crash tests. It loops
+// until killed, saving notes one at a time with Put or in Update batches of
+// one to five, and prints each note before the save and "ACK" after it.
+func TestCrashWriterHelper(t *testing.T) {
+	mode := os.Getenv(crashHelperEnv)
+	switch mode {
+	case "writer":
+	case "probe":
+		crashProbe()
+		return
+	default:
+		t.Skip("helper process for TestCrash*")
+	}
+	dir := os.Getenv("COURTWATCH_CRASH_DIR")
+	hearing := uuid.MustParse(os.Getenv("COURTWATCH_CRASH_HEARING"))
+	seed, _ := strconv.ParseUint(os.Getenv("COURTWATCH_CRASH_WSEED"), 10, 64)
+	rng := rand.New(rand.NewPCG(seed, 2))
+	fmt.Println("OPENING")
+	v, err := Open(dir, testPass)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "writer: open: %v\n", err)
+		os.Exit(2)
+	}
+	fmt.Println("READY")
+	for batch := 0; ; batch++ {
+		k := 1 + rng.IntN(5)
+		single := rng.IntN(3) == 0
+		if single {
+			k = 1
+		}
+		notes := make([]*Note, k)
+		var sb strings.Builder
+		for i := range notes {
+			id, err := uuid.NewV7()
+			if err != nil {
+				panic(err)
+			}
+			var w [8]byte
+			for j := range w {
+				w[j] = byte(rng.Uint32())
+			}
+			word := "uq" + hex.EncodeToString(w[:])
+			var text strings.Builder
+			for range 3 + rng.IntN(12) {
+				text.WriteString(crashWords[rng.IntN(len(crashWords))])
+				text.WriteByte(' ')
+			}
+			text.WriteString(word)
+			notes[i] = &Note{Meta: Meta{ID: id}, HearingID: hearing,
+				Time: time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC).Add(time.Duration(batch) * time.Second), Text: text.String()}
+			fmt.Fprintf(&sb, "NOTE %d %s %s %s\n", batch, id, word, strconv.Quote(notes[i].Text))
+		}
+		os.Stdout.WriteString(sb.String())
+		if single {
+			err = v.Put(notes[0])
+		} else {
+			err = v.Update(func(tx *Tx) error {
+				for _, n := range notes {
+					if err := tx.Put(n); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "writer: save: %v\n", err)
+			os.Exit(3)
+		}
+		fmt.Printf("ACK %d\n", batch)
+	}
+}
+
+// crashProbe tries to open the vault while another process holds it.
+func crashProbe() {
+	v, err := Open(os.Getenv("COURTWATCH_CRASH_DIR"), testPass)
+	switch {
+	case err == nil:
+		v.Close()
+		fmt.Println("PROBE opened")
+	case errors.Is(err, ErrVaultInUse):
+		fmt.Println("PROBE in-use " + strconv.Quote(err.Error()))
+	default:
+		fmt.Println("PROBE error " + strconv.Quote(err.Error()))
+	}
+}
+
+func crashRunProbe(t *testing.T, dir string) string {
+	t.Helper()
+	cmd := helperCommand("TestCrashWriterHelper", crashHelperEnv+"=probe", "COURTWATCH_CRASH_DIR="+dir)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("probe: %v\n%s", err, out)
+	}
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(l, "PROBE ") {
+			return strings.TrimPrefix(l, "PROBE ")
+		}
+	}
+	t.Fatalf("probe printed no result:\n%s", out)
+	return ""
+}
+
+// A second process opening a vault that a writer holds gets ErrVaultInUse,
+// and does not disturb the writer; once the writer is gone, it can open.
+func TestCrashSecondProcessGetsVaultInUse(t *testing.T) {
+	v, dir := newTestVault(t)
+	_, h := seedHearing(t, v)
+	v.Close()
+
+	cmd := helperCommand("TestCrashWriterHelper", crashHelperEnv+"=writer",
+		"COURTWATCH_CRASH_DIR="+dir, "COURTWATCH_CRASH_HEARING="+h.ID.String(), "COURTWATCH_CRASH_WSEED=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	lines := make(chan string, 1<<16)
+	go crashLines(out, lines)
+	run := crashRun{acked: map[int]bool{}}
+	waitFor := func(ok func() bool) {
+		t.Helper()
+		deadline := time.After(30 * time.Second)
+		for !ok() {
+			select {
+			case line, open := <-lines:
+				if !open {
+					t.Fatalf("writer ended: %s", stderr.String())
+				}
+				if line == "READY" {
+					run.ready = true
+				}
+				crashParse(&run, line)
+			case <-deadline:
+				t.Fatalf("writer made no progress:\n%s", stderr.String())
+			}
+		}
+	}
+	waitFor(func() bool { return len(run.acked) >= 3 })
+
+	got := crashRunProbe(t, dir)
+	if !strings.HasPrefix(got, "in-use ") {
+		t.Fatalf("second process opening a vault in use: %s, want ErrVaultInUse", got)
+	}
+	if !strings.Contains(got, "in use") {
+		t.Errorf("the in-use error does not say so: %s", got)
+	}
+	// The writer carries on after the refused opener.
+	before := len(run.acked)
+	waitFor(func() bool { return len(run.acked) >= before+3 })
+
+	cmd.Process.Kill()
+	for line := range lines {
+		crashParse(&run, line)
+	}
+	cmd.Wait()
+	if got := crashRunProbe(t, dir); got != "opened" {
+		t.Fatalf("after the writer died, a new process: %s, want it to open the vault", got)
+	}
+	v, err = Open(dir, testPass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	for _, n := range run.notes {
+		if run.acked[n.batch] {
+			wantNoteReads(t, v, n.id, n.text)
+		}
+	}
+}
+
+// Badger creates a new value log (*.vlog) and write-ahead log (*.mem) file
+// each time it opens, and writes their headers just after. A kill in
+// between (TestCrashDurability's kills during Open hit it now and then)
+// leaves an empty file, and the next Open must still succeed.
+func TestCrashEmptyLogFileAfterKill(t *testing.T) {
+	for _, ext := range []string{".vlog", ".mem"} {
+		t.Run(ext, func(t *testing.T) {
+			v, dir := newTestVault(t)
+			_, h := seedHearing(t, v)
+			n := &Note{HearingID: h.ID, Time: h.Scheduled, Text: "saved before the crash"}
+			mustPut(t, v, n)
+			v.Close()
+			// The file the next Open would create: one past the highest
+			// number in use (after a clean Close there is no .mem file).
+			fid := 0
+			files, _ := filepath.Glob(filepath.Join(dir, dbDir, "*"+ext))
+			for _, f := range files {
+				var n int
+				fmt.Sscanf(filepath.Base(f), "%d", &n)
+				fid = max(fid, n)
+			}
+			name := fmt.Sprintf("%05d%s", fid+1, ext)
+			if ext == ".vlog" {
+				name = fmt.Sprintf("%06d%s", fid+1, ext)
+			}
+			if err := os.WriteFile(filepath.Join(dir, dbDir, name), nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			v, err := Open(dir, testPass)
+			if err != nil {
+				t.Fatalf("open with an empty %s left by a kill: %v", name, err)
+			}
+			defer v.Close()
+			wantNoteReads(t, v, n.ID, n.Text)
+		})
+	}
+}
