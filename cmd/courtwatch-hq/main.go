@@ -28,9 +28,9 @@ type command struct {
 }
 
 // commands lists every subcommand in the order "help" shows them. A new
-// command (import, verify, list and report are next) is one more line
-// here and its run function, in a file of its own. Commands that open the
-// HQ vault take its passphrase with c.passphrase, as the monitor's do.
+// command (report is next) is one more line here and its run function,
+// in a file of its own. Commands that open the HQ vault take its
+// passphrase with c.passphrase, as the monitor's do (see withVault).
 var commands = []*command{
 	{name: "init", args: "[--name N] [--host H]...", summary: "create the HQ folder: keys, TLS certificate and HQ vault", run: runInit, help: helpInit},
 	{name: "profile", args: "--url U [--recipient age1…]... [--proxy P] [--no-pin] [--out FILE]", summary: "write the HQ profile that monitors install", run: runProfile, help: helpProfile},
@@ -38,6 +38,11 @@ var commands = []*command{
 	{name: "devices", args: "[--json]", summary: "list the enrolled devices", run: runDevices},
 	{name: "revoke", args: "ID", summary: "revoke a device: the receiver refuses its uploads from now on", run: runRevoke},
 	{name: "serve", args: "--addr HOST:PORT [--store DIR] [--max-body-mib N] [--tls]", summary: "run the receiver that stores uploaded bundles", run: runServe, help: helpServe},
+	{name: "import", args: "[--from DIR] [--json]", summary: "import received bundles into the HQ vault", run: runImport, help: helpImport},
+	{name: "verify", args: "[--json] BUNDLE", summary: "explain what is right or wrong with one bundle", run: runVerify, help: helpVerify},
+	{name: "list", args: "cases|defendants|hearings|notes [--case ID] [--hearing ID] [--json]", summary: "list the records of every device", run: runList, help: helpList},
+	{name: "history", args: "[--json] ID", summary: "show every version of a record", run: runHistory, help: helpHistory},
+	{name: "search", args: "[--json] [--limit N] QUERY...", summary: "search the notes, names and cases of every device", run: runSearch, help: helpSearch},
 	{name: "version", summary: "print the version", run: runVersion},
 }
 

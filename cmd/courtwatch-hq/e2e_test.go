@@ -1,0 +1,81 @@
+package main
+
+import (
+	"encoding/json"
+	"maps"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	_ "time/tzdata" // the script sets TZ=Asia/Phnom_Penh, also where the system has no zoneinfo
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestE2E runs testdata/script/e2e.txtar, the whole way from a monitor's
+// notes to HQ's lists, with the real monitor program: it builds
+// cmd/courtwatch (headless, -tags ci) and puts it on the script's PATH
+// next to courtwatch-hq. TestScript runs the same file without it and
+// skips it there. Besides TestScript's commands the script has
+//
+//	samelist MONITOR.json HQ.json
+//
+// which checks that two --json lists hold the same records in the same
+// order, HQ's with the fields "device" and "monitor" added.
+func TestE2E(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the monitor program")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command to build the monitor program with")
+	}
+	bin := t.TempDir()
+	build := exec.Command(goTool, "build", "-tags", "ci", "-o", filepath.Join(bin, "courtwatch"), "courtwatch/cmd/courtwatch")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the monitor program: %v\n%s", err, out)
+	}
+	testscript.Run(t, testscript.Params{
+		Files: []string{"testdata/script/e2e.txtar"},
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("PATH", bin+string(os.PathListSeparator)+env.Getenv("PATH"))
+			env.Setenv("MONITOR_PROGRAM", filepath.Join(bin, "courtwatch"))
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"capture": capture, "freeport": freeport, "waitserve": waitserve, "samelist": samelist,
+		},
+	})
+}
+
+func samelist(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: samelist MONITOR.json HQ.json")
+	}
+	var monitor, hq []map[string]any
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &monitor))
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[1])), &hq))
+	if len(monitor) == 0 {
+		ts.Fatalf("%s lists nothing", args[0])
+	}
+	if len(hq) != len(monitor) {
+		ts.Fatalf("HQ lists %d records, the monitor %d", len(hq), len(monitor))
+	}
+	for i := range hq {
+		for _, f := range []string{"device", "monitor"} {
+			if _, ok := hq[i][f]; !ok {
+				ts.Fatalf("HQ's record %d has no %q", i+1, f)
+			}
+			delete(hq[i], f)
+		}
+		if !reflect.DeepEqual(hq[i], monitor[i]) {
+			a, _ := json.Marshal(monitor[i])
+			b, _ := json.Marshal(hq[i])
+			ts.Fatalf("record %d differs:\nmonitor %s\nHQ      %s", i+1, a, b)
+		}
+	}
+	ts.Logf("%d records alike in %s", len(hq), strings.Join(slices.Sorted(maps.Keys(monitor[0])), ", "))
+}

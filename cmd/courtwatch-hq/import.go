@@ -1,0 +1,154 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"courtwatch/storage"
+	"courtwatch/sync/hq"
+)
+
+const helpImport = `Imports the bundles in a folder into the HQ vault: the receiver's store
+(--from defaults to store/ in the HQ folder, where serve keeps them) or a
+folder that bundles were copied to, such as a USB stick. Each bundle is
+checked first: signed by an enrolled, unrevoked device; encrypted to this
+HQ; its manifest, content and hash chain intact; and in sequence with the
+device's bundles that HQ imported. Then its record versions are merged,
+and the HQ vault keeps every version: an edit made on a device adds a
+version, the old one stays in the record's history.
+
+Importing a bundle again changes nothing, so importing the whole store
+each time is safe. A bundle that arrives before an earlier one of its
+device is imported, and the missing one is named ("device X: bundle 7
+missing"); it is linked to its neighbours when it arrives. A bundle that
+conflicts with one HQ imported (a fork: the device was copied or restored
+from a backup) or fails a check is not imported, and the exit status is 1.
+"courtwatch-hq verify BUNDLE" explains one bundle in detail.
+`
+
+const helpVerify = `Explains, check by check, what is right or wrong with one bundle file
+(next to its .minisig file): which device signed it and whether it is
+enrolled, whether HQ's age key opens it, its manifest and content, its
+place in the device's hash chain, and its place among the device's
+bundles that the HQ vault holds. The last line says what import would do:
+import, import after a gap, replay (imported before; nothing to do), fork
+or reject. The exit status is 1 for a fork or a rejected bundle.
+`
+
+func runImport(c *cli, cmd *command, args []string) error {
+	fs := c.flagSet(cmd)
+	from := fs.String("from", "", "the `folder` of bundles (default: store in the HQ folder)")
+	jsonOut := fs.Bool("json", false, "print the report as JSON")
+	if err := c.parseFlags(fs, cmd, args); err != nil {
+		return err
+	}
+	return c.withVault(func(dir string, v *storage.Vault) error {
+		if *from == "" {
+			*from = filepath.Join(dir, "store")
+		}
+		if _, err := os.Stat(*from); err != nil {
+			return &hintError{msg: fmt.Sprintf("import: no bundles to read: %v", err), err: err,
+				hint: "give the folder of bundles with --from: the store that serve writes to, or a USB stick's folder"}
+		}
+		rep, err := hq.Import(dir, v, *from, hq.ImportOptions{})
+		if err != nil {
+			return err
+		}
+		if *jsonOut {
+			err = printJSON(c.stdout, rep)
+		} else {
+			err = writeReport(c.stdout, *from, rep)
+		}
+		if err != nil || !rep.Failed() {
+			return err
+		}
+		n := len(rep.Unreadable)
+		for _, d := range rep.Devices {
+			n += len(d.Forks) + len(d.Rejected)
+		}
+		return &hintError{msg: fmt.Sprintf("import: %s not imported; the reasons are listed above", plural(n, "bundle")),
+			hint: "see what is wrong with one with: courtwatch-hq verify FILE; copy a damaged bundle again from the device, and find out how a forked one came about before importing anything more from that device"}
+	})
+}
+
+// writeReport prints the import report for people.
+func writeReport(w io.Writer, from string, rep *hq.ImportReport) error {
+	var b strings.Builder
+	if len(rep.Devices) == 0 && len(rep.Unreadable) == 0 {
+		fmt.Fprintf(&b, "no bundles in %s\n", from)
+	}
+	for _, d := range rep.Devices {
+		name := d.Monitor
+		if name == "" {
+			name = "(not enrolled)"
+		}
+		fmt.Fprintf(&b, "device %s  %s\n", d.Device, name)
+		if len(d.Imported) > 0 {
+			fmt.Fprintf(&b, "  imported %s (%s): %s added\n", plural(len(d.Imported), "bundle"), seqList(d.Imported), plural(d.Added, "new version"))
+		}
+		if d.Replays > 0 {
+			fmt.Fprintf(&b, "  skipped %s imported before\n", plural(d.Replays, "bundle"))
+		}
+		if len(d.Imported) == 0 && d.Replays == 0 && len(d.Forks)+len(d.Rejected) == 0 {
+			b.WriteString("  nothing new\n")
+		}
+		for i, q := range d.Missing {
+			if i == 10 {
+				fmt.Fprintf(&b, "  device %s: %d more bundles missing, up to bundle %d\n", d.Device, len(d.Missing)-i, d.Missing[len(d.Missing)-1])
+				break
+			}
+			fmt.Fprintf(&b, "  device %s: bundle %d missing\n", d.Device, q)
+		}
+		for _, p := range d.Forks {
+			fmt.Fprintf(&b, "  fork: bundle %d in %s: %s\n", p.Seq, p.File, p.Reason)
+		}
+		for _, p := range d.Rejected {
+			fmt.Fprintf(&b, "  rejected: bundle %d in %s: %s\n", p.Seq, p.File, p.Reason)
+		}
+	}
+	for _, p := range rep.Unreadable {
+		fmt.Fprintf(&b, "rejected: %s: %s\n", p.File, p.Reason)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// seqList is "1, 2, 3", or "1 to 40" for a run of more than 3.
+func seqList(seqs []uint64) string {
+	if n := len(seqs); n > 3 && seqs[n-1]-seqs[0] == uint64(n-1) {
+		return fmt.Sprintf("%d to %d", seqs[0], seqs[n-1])
+	}
+	s := make([]string, len(seqs))
+	for i, q := range seqs {
+		s[i] = fmt.Sprint(q)
+	}
+	return strings.Join(s, ", ")
+}
+
+func runVerify(c *cli, cmd *command, args []string) error {
+	fs := c.flagSet(cmd)
+	jsonOut := fs.Bool("json", false, "print the explanation as JSON")
+	path, err := c.parseOne(fs, cmd, args, "BUNDLE")
+	if err != nil {
+		return err
+	}
+	return c.withVault(func(dir string, v *storage.Vault) error {
+		e, err := hq.VerifyFile(dir, v, path)
+		if err != nil {
+			return err
+		}
+		if *jsonOut {
+			err = printJSON(c.stdout, e)
+		} else {
+			_, err = io.WriteString(c.stdout, e.String())
+		}
+		if err != nil || e.Err == nil {
+			return err
+		}
+		return &hintError{msg: fmt.Sprintf("verify: import would not import %s (%s)", path, e.Outcome), err: e.Err,
+			hint: "the failed check above says what is wrong and what to do"}
+	})
+}

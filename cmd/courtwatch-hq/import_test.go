@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestReadCommands checks how import, verify, list, history and search
+// are called, before they need an HQ vault.
+func TestReadCommands(t *testing.T) {
+	t.Setenv("COURTWATCH_HQ_DIR", "")
+	notHQ := t.TempDir()
+	tests := []struct {
+		args    []string
+		wantOut string // prefix of what run writes
+		wantErr string
+		usage   bool
+	}{
+		{args: []string{"help", "import"}, wantOut: "usage: courtwatch-hq import [--from DIR] [--json]"},
+		{args: []string{"verify", "-h"}, wantOut: "usage: courtwatch-hq verify [--json] BUNDLE"},
+		{args: []string{"list", "-h"}, wantOut: "usage: courtwatch-hq list cases|defendants|hearings|notes"},
+		{args: []string{"import"}, wantErr: "no HQ folder given", usage: true},
+		{args: []string{"import", "--dir", "x", "extra"}, wantErr: `import: unexpected argument "extra"`, usage: true},
+		{args: []string{"verify", "--dir", "x"}, wantErr: "verify: BUNDLE is required", usage: true},
+		{args: []string{"list", "--dir", "x"}, wantErr: "list: say what to list", usage: true},
+		{args: []string{"list", "--dir", "x", "judges"}, wantErr: `list: cannot list "judges"`, usage: true},
+		{args: []string{"list", "--dir", "x", "notes"}, wantErr: "list: --hearing is required", usage: true},
+		{args: []string{"list", "--dir", "x", "cases", "--hearing", "h"}, wantErr: "list: --hearing goes with notes", usage: true},
+		{args: []string{"list", "--dir", "x", "notes", "--hearing", "h"}, wantErr: `--hearing: "h" is not an id`},
+		{args: []string{"history", "--dir", "x"}, wantErr: "history: give one record ID", usage: true},
+		{args: []string{"search", "--dir", "x"}, wantErr: "search: give the words to look for", usage: true},
+		{args: []string{"import", "--dir", notHQ}, wantErr: "not an HQ folder"},
+		{args: []string{"list", "cases", "--dir", notHQ}, wantErr: "not an HQ folder"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(tt.args, strings.NewReader(""), &out, &errOut)
+			if tt.wantErr == "" {
+				if err != nil || !strings.HasPrefix(out.String(), tt.wantOut) {
+					t.Fatalf("run(%q) = %v, wrote %q; want %q", tt.args, err, out.String(), tt.wantOut)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Fatalf("run(%q) = %v, want %q", tt.args, err, tt.wantErr)
+			}
+			if got := errors.As(err, new(*usageError)); got != tt.usage {
+				t.Errorf("run(%q) = %T, usage error %v, want %v", tt.args, err, got, tt.usage)
+			}
+			var printed bytes.Buffer
+			report(&printed, err)
+			if !strings.Contains(printed.String(), "courtwatch-hq: hint: ") {
+				t.Errorf("report printed %q, want a hint", printed.String())
+			}
+		})
+	}
+}

@@ -1,0 +1,108 @@
+package hq
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"courtwatch/sync/bundle"
+
+	"aead.dev/minisign"
+)
+
+// bundleFile is a bundle found under the import folder.
+type bundleFile struct {
+	path string
+	sig  []byte
+	t    bundle.Trusted // what the signature claims; Open checks it
+	err  error          // why the signature names no bundle
+}
+
+// findBundles lists the *.cwb files under from (or from itself, if it is
+// one), skipping hidden files and folders such as the receiver's
+// temporary uploads, ordered by the device and seq their signatures name.
+// Files whose signature cannot be read come last.
+func findBundles(from string) ([]bundleFile, error) {
+	var out []bundleFile
+	err := filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		hidden := path != from && strings.HasPrefix(d.Name(), ".")
+		switch {
+		case d.IsDir() && hidden:
+			return filepath.SkipDir
+		case d.IsDir() || hidden || !strings.HasSuffix(d.Name(), ".cwb") || !d.Type().IsRegular():
+			return nil
+		}
+		f := bundleFile{path: path}
+		f.sig, f.t, f.err = readSignature(path + ".minisig")
+		out = append(out, f)
+		return nil
+	})
+	slices.SortFunc(out, func(a, b bundleFile) int {
+		return cmp.Or(cmp.Compare(unreadable(a), unreadable(b)),
+			strings.Compare(a.t.Device, b.t.Device), cmp.Compare(a.t.Seq, b.t.Seq), strings.Compare(a.path, b.path))
+	})
+	return out, err
+}
+
+func unreadable(f bundleFile) int {
+	if f.err != nil {
+		return 1
+	}
+	return 0
+}
+
+// readSignature reads a bundle's .minisig file and the trusted comment it
+// claims, without verifying it.
+func readSignature(name string) ([]byte, bundle.Trusted, error) {
+	sig, err := readLimited(name, bundle.MaxSignature)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, bundle.Trusted{}, fmt.Errorf("%w: there is no signature file %s next to the bundle; copy it too, a bundle is only imported with its signature", bundle.ErrBadSignature, filepath.Base(name))
+	}
+	if err != nil {
+		return nil, bundle.Trusted{}, fmt.Errorf("%w: %v", bundle.ErrBadSignature, err)
+	}
+	var s minisign.Signature
+	if err := s.UnmarshalText(sig); err != nil {
+		return nil, bundle.Trusted{}, fmt.Errorf("%w: %s is damaged or is not a minisign signature (%v); copy it again", bundle.ErrBadSignature, filepath.Base(name), err)
+	}
+	t, err := parseTrusted(s.TrustedComment)
+	return sig, t, err
+}
+
+// readBundle reads a bundle file, refusing one over bundle.MaxBundle.
+func readBundle(name string) ([]byte, error) {
+	b, err := readLimited(name, bundle.MaxBundle)
+	if err != nil {
+		return nil, fmt.Errorf("read the bundle: %w", err)
+	}
+	return b, nil
+}
+
+// readLimited reads a file of at most limit bytes.
+func readLimited(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Size() > limit {
+		return nil, fmt.Errorf("%w: %s has %d bytes, the limit is %d", bundle.ErrTooLarge, filepath.Base(name), fi.Size(), limit)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: %s has more than %d bytes", bundle.ErrTooLarge, filepath.Base(name), limit)
+	}
+	return b, nil
+}
