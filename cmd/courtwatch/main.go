@@ -37,6 +37,7 @@ type command struct {
 var commands = []*command{
 	{name: "init", args: "[--name MONITOR]", summary: "create a new vault", run: runInit, help: helpInit},
 	{name: "passwd", summary: "change the vault's passphrase", run: runPasswd, help: helpPasswd},
+	{name: "device export", args: "[--out FILE]", summary: "write the device file that HQ enrolls this device with", run: runDeviceExport, help: helpDeviceExport},
 	{name: "device", summary: "show this device's id, name and public key", run: runDevice},
 	{name: "verify", summary: "check this device's hash chain", run: runVerify},
 	{name: "case add", args: "--title T [--number N] [--court C] [--judge J]... [--prosecutor P]... [--charge \"453 Plotting\"]...", summary: "add a case; prints its id", run: runCaseAdd},
@@ -48,6 +49,12 @@ var commands = []*command{
 	{name: "list", args: "cases|defendants|hearings|notes [--case ID] [--hearing ID] [--json]", summary: "list records", run: runList, help: helpList},
 	{name: "search", args: "[--json] QUERY...", summary: "search notes, names and cases", run: runSearch, help: helpSearch},
 	{name: "history", args: "[--json] ID", summary: "show every version of a record", run: runHistory},
+	{name: "hq add", args: "[--name N] [--default] PROFILE-FILE|-", summary: "install the HQ profile that HQ gave you", run: runHQAdd, help: helpHQAdd},
+	{name: "hq list", args: "[--json]", summary: "list the installed HQ profiles", run: runHQList},
+	{name: "export", args: "[--to DIR]", summary: "seal what is new into a bundle for HQ (--to DIR: also onto a USB stick)", run: runExport, help: helpExport},
+	{name: "sync", summary: "seal what is new and send every unconfirmed bundle to HQ now", run: runSync, help: helpSync},
+	{name: "outbox", args: "[--json]", summary: "list the bundles and whether HQ confirmed them", run: runOutbox, help: helpOutbox},
+	reportCommand, demoCommand, // report.go
 	{name: "version", summary: "print the version", run: runVersion},
 }
 

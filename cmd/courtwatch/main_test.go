@@ -14,7 +14,7 @@ import (
 // then calls main, so "exec courtwatch ..." goes through run() and report()
 // in a separate process with its own exit status.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"courtwatch": main})
+	testscript.Main(m, map[string]func(){"courtwatch": main, "courtwatch-test-hq": testHQ})
 }
 
 // TestScript runs testdata/script/*.txtar. Besides testscript's own

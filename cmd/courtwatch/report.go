@@ -1,0 +1,138 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"courtwatch/demo"
+	reports "courtwatch/report" // main has a func report
+	"courtwatch/storage"
+)
+
+// The report and demo commands; main.go lists them.
+var (
+	reportCommand = &command{name: "report", args: "hearing|case|defendant ID --out FILE [--format html|pdf|csv] [--table T]",
+		summary: "write a hearing, case or defendant report", run: runReport, help: helpReport}
+	demoCommand = &command{name: "demo", args: "[--force] [--seed N]",
+		summary: "fill the vault with a demo mass trial (150 persons, 6 cases)", run: runDemo, help: helpDemo}
+)
+
+const helpReport = `Writes one report to FILE, and nothing anywhere else: the report is made
+in memory, written to a temporary file in FILE's folder and renamed to
+FILE. Reports hold what the vault protects; keep them where you would keep
+the vault.
+
+  hearing ID     one hearing: attendance, log, fair-trial checklist findings
+  case ID        a case: scorecard, timeline, defendants and charges, the
+                 cross-case matrix, then every hearing
+  defendant ID   one person (ids from "list defendants") across every case
+                 they are accused in
+
+Formats: html (one self-contained file, printable), pdf (A4), or csv: one
+table, chosen with --table: notes, attendance, checklist or matrix (the
+cross-case matrix of defendants and cases). Without --format the format
+comes from FILE's extension.
+`
+
+const helpDemo = `Adds a made-up mass trial for trying Courtwatch out and for sample
+reports: 150 persons (a third with Khmer names), 6 cases before the Phnom
+Penh Municipal Court, 20 persons accused in several cases, exiles tried in
+absentia, 10 hearings with attendance, notes, events and checklist
+answers. Public figures' names are used for illustration; everything
+recorded about them is invented. The same seed gives the same data.
+
+It refuses a vault that already holds cases or persons, unless --force.
+`
+
+func runReport(c *cli, cmd *command, args []string) error {
+	fs := c.flagSet(cmd)
+	out := fs.String("out", "", "the `file` to write (required)")
+	format := fs.String("format", "", "html, pdf or csv (default: from --out's extension)")
+	table := fs.String("table", string(reports.CSVNotes), "with csv, the `table`: notes, attendance, checklist or matrix")
+	pos, err := c.parse(fs, cmd, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return cmd.usageError("say what the report is about and its id, e.g. report case ID --out case.pdf")
+	}
+	subject := reports.Subject(pos[0])
+	kind := map[reports.Subject]string{reports.SubjectHearing: storage.KindHearing, reports.SubjectCase: storage.KindCase,
+		reports.SubjectDefendant: storage.KindPerson}[subject]
+	if kind == "" {
+		return cmd.usageError("a report is about a hearing, a case or a defendant, not %q", pos[0])
+	}
+	id, err := cmd.id("the "+pos[0]+" id", pos[1])
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return cmd.usageError("--out FILE is required: a report is written only where you say")
+	}
+	if *format == "" {
+		*format = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
+		if *format == "htm" {
+			*format = "html"
+		}
+	}
+	if !slices.Contains([]string{"html", "pdf", "csv"}, *format) {
+		return cmd.usageError("--format must be html, pdf or csv (or give --out a .html, .pdf or .csv name)")
+	}
+	if *format == "csv" && !slices.Contains(reports.CSVTables, reports.CSVTable(*table)) {
+		return cmd.usageError("--table must be notes, attendance, checklist or matrix")
+	}
+	return c.withVault(func(v *storage.Vault) error {
+		data, err := reports.Render(v, subject, id, *format, *table, reports.Options{})
+		if errors.Is(err, storage.ErrNotFound) {
+			return notFound(kind, id, err)
+		}
+		if err != nil {
+			return err
+		}
+		if err := reports.WriteFile(*out, data); err != nil {
+			return &hintError{msg: err.Error(), err: err, hint: "check that the folder exists and that you may write there"}
+		}
+		_, err = fmt.Fprintf(c.stdout, "wrote %s (%s, %d bytes)\n", *out, *format, len(data))
+		return err
+	})
+}
+
+func runDemo(c *cli, cmd *command, args []string) error {
+	fs := c.flagSet(cmd)
+	force := fs.Bool("force", false, "add the demo data even though the vault already holds cases or persons")
+	seed := fs.Int64("seed", 1, "the `seed` the data is made from")
+	if err := c.parseFlags(fs, cmd, args); err != nil {
+		return err
+	}
+	return c.withVault(func(v *storage.Vault) error {
+		var cases, persons int
+		err := v.View(func(tx *storage.Tx) error {
+			cs, err := tx.Cases()
+			if err != nil {
+				return err
+			}
+			ps, err := tx.Persons()
+			cases, persons = len(cs), len(ps)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if (cases > 0 || persons > 0) && !*force {
+			return &hintError{msg: fmt.Sprintf("the vault already holds %d cases and %d persons", cases, persons),
+				hint: "the demo is for an empty vault: make one with courtwatch --vault NEW-FOLDER init, or add the demo beside your data with --force"}
+		}
+		s, err := demo.Build(v, *seed)
+		if err != nil {
+			return err
+		}
+		n := s.Counts
+		_, err = fmt.Fprintf(c.stdout, "added %d persons, %d cases (%d defendants), %d hearings, %d attendance records, %d notes, %d events, %d checklist answers, %d attachment\nfirst case  %s\nfirst hearing  %s\nSam Rainsy  %s\n",
+			n.Persons, n.Cases, n.Defendants, n.Hearings, n.Attendance, n.Notes, n.Events, n.Answers, n.Attachments,
+			s.Cases[0], s.Hearings[0], s.SamRainsy)
+		return err
+	})
+}

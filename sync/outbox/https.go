@@ -1,0 +1,269 @@
+package outbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"courtwatch/sync/wire"
+
+	"golang.org/x/net/proxy"
+)
+
+var _ Transport = (*HTTPS)(nil)
+
+// ErrNoURL: the HQ profile has no receiver URL, so bundles for it can only
+// go out through a folder.
+var ErrNoURL = errors.New("the HQ profile has no receiver URL")
+
+// HTTPSOptions tune the HTTPS transport. The zero value suits real use.
+type HTTPSOptions struct {
+	DialTimeout           time.Duration // TCP connect, through the proxy if any (default 30s)
+	TLSHandshakeTimeout   time.Duration // default 30s
+	ResponseHeaderTimeout time.Duration // after the body is sent (default 60s)
+	// MinRate is the slowest upload, in bytes per second, that an attempt
+	// waits for: it gets 2 minutes plus size/MinRate (default 4 KiB/s,
+	// slow Tor).
+	MinRate int64
+}
+
+func (o *HTTPSOptions) defaults() {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&o.DialTimeout, 30*time.Second)
+	def(&o.TLSHandshakeTimeout, 30*time.Second)
+	def(&o.ResponseHeaderTimeout, 60*time.Second)
+	if o.MinRate <= 0 {
+		o.MinRate = 4 << 10
+	}
+}
+
+// HTTPS delivers bundles to an HQ receiver with the HTTP API of sync/wire.
+type HTTPS struct {
+	base   string // the profile's URL without a trailing slash
+	via    string // the proxy, for String
+	client *http.Client
+	tr     *http.Transport
+	opt    HTTPSOptions
+}
+
+// HTTPSFunc returns a TransportFunc that makes HTTPS transports with opt.
+func HTTPSFunc(opt HTTPSOptions) TransportFunc {
+	return func(p wire.Profile) (Transport, error) { return NewHTTPS(p, opt) }
+}
+
+// NewHTTPS makes the transport to p's receiver.
+//
+// With a tls_pin in the profile, the receiver's certificate is accepted only
+// if the sha256 of its SubjectPublicKeyInfo is the pin, and no other check
+// is made: HQ's certificate is self-signed (courtwatch-hq init makes it; no
+// public authority certifies a receiver on a bare IP address or an onion
+// service), so verifying it against the system's roots would always fail.
+// That is why the TLS configuration sets InsecureSkipVerify, which turns off
+// only Go's chain and host name checks, and always together with a
+// VerifyConnection that compares the pin: a pin is stricter than any
+// authority, since it accepts exactly the one key HQ named. VerifyConnection
+// also runs on resumed sessions, unlike VerifyPeerCertificate. Without a
+// pin, certificates are verified against the system roots as usual.
+//
+// Only the profile's proxy is used, never HTTP_PROXY or ALL_PROXY from the
+// environment: the profile alone decides the route of the bundles. socks5
+// proxies (Tor: socks5://127.0.0.1:9050) resolve host names themselves, so
+// no DNS query leaves this machine.
+func NewHTTPS(p wire.Profile, opt HTTPSOptions) (*HTTPS, error) {
+	if p.URL == "" {
+		return nil, fmt.Errorf("%w (profile %q); deliver its bundles with a folder", ErrNoURL, p.Name)
+	}
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	opt.defaults()
+	u, err := url.Parse(p.URL)
+	if err != nil {
+		return nil, err
+	}
+	dialer := &net.Dialer{Timeout: opt.DialTimeout, KeepAlive: 30 * time.Second}
+	tr := &http.Transport{
+		DialContext:           dialer.DialContext,
+		TLSHandshakeTimeout:   opt.TLSHandshakeTimeout,
+		ResponseHeaderTimeout: opt.ResponseHeaderTimeout,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConnsPerHost:   2,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+	}
+	if p.TLSPin != "" {
+		want, _ := hex.DecodeString(strings.TrimPrefix(p.TLSPin, "sha256:")) // Check made sure
+		tr.TLSClientConfig.InsecureSkipVerify = true
+		tr.TLSClientConfig.VerifyConnection = pinCheck(want, u.Hostname())
+	}
+	h := &HTTPS{base: strings.TrimSuffix(p.URL, "/"), tr: tr, opt: opt}
+	if p.Proxy != "" {
+		pu, err := url.Parse(p.Proxy)
+		if err != nil {
+			return nil, err
+		}
+		switch pu.Scheme {
+		case "http", "https":
+			tr.Proxy = http.ProxyURL(pu)
+		default: // socks5, socks5h (Check allows nothing else)
+			d, err := proxy.FromURL(pu, dialer)
+			if err != nil {
+				return nil, fmt.Errorf("HQ profile %q: proxy: %w", p.Name, err)
+			}
+			tr.DialContext = d.(proxy.ContextDialer).DialContext
+		}
+		pu.User = nil
+		h.via = " via " + pu.String()
+	}
+	h.client = &http.Client{
+		Transport: tr,
+		// A redirect would send the bundle somewhere the profile does not
+		// name: report it instead.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return h, nil
+}
+
+// pinCheck accepts the receiver (host) only with the pinned key. A
+// connection to another server name can only be the TLS connection to an
+// https:// proxy, which shares the configuration: it is verified against
+// the system roots as usual. The receiver's own connection always has
+// host, or no name at all for an IP address, as its server name, so it can
+// never take that path.
+func pinCheck(want []byte, host string) func(tls.ConnectionState) error {
+	return func(cs tls.ConnectionState) error {
+		if len(cs.PeerCertificates) == 0 {
+			return errors.New("the server sent no certificate")
+		}
+		if cs.ServerName != "" && !strings.EqualFold(cs.ServerName, host) {
+			opts := x509.VerifyOptions{DNSName: cs.ServerName, Intermediates: x509.NewCertPool()}
+			for _, c := range cs.PeerCertificates[1:] {
+				opts.Intermediates.AddCert(c)
+			}
+			_, err := cs.PeerCertificates[0].Verify(opts)
+			return err
+		}
+		got := sha256.Sum256(cs.PeerCertificates[0].RawSubjectPublicKeyInfo)
+		if subtle.ConstantTimeCompare(got[:], want) != 1 {
+			return fmt.Errorf("the server's key sha256:%x is not the one pinned in the HQ profile; someone may be intercepting the connection, or HQ changed its certificate (ask HQ for a new profile)", got)
+		}
+		return nil
+	}
+}
+
+// String is the receiver's URL, and the proxy if any.
+func (h *HTTPS) String() string { return h.base + h.via }
+
+// CloseIdleConnections closes connections kept open for the next bundle.
+func (h *HTTPS) CloseIdleConnections() { h.tr.CloseIdleConnections() }
+
+// Deliver uploads the bundle. After an earlier attempt, whose answer may
+// have been lost after HQ stored the bundle, it first asks for the receipt,
+// and uploads only if HQ has none.
+func (h *HTTPS) Deliver(ctx context.Context, e *Entry, data, sig []byte, progress func(sent, total int64)) (*wire.SignedReceipt, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute+time.Duration(int64(len(data))/h.opt.MinRate)*time.Second)
+	defer cancel()
+	path := fmt.Sprintf("%s%s/%d", wire.BundlesPath, e.Device, e.Seq)
+	if e.Attempts > 1 {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.base+path+"/receipt", nil)
+		if err != nil {
+			return nil, err
+		}
+		r, err := h.do(req)
+		var he *HTTPError
+		switch {
+		case errors.As(err, &he) && he.Status == http.StatusNotFound:
+		case err == nil && !names(r, e):
+			// HQ holds another bundle under this seq: the upload gets
+			// the 409 that says so.
+		default:
+			return r, err
+		}
+	}
+	body := func() io.ReadCloser {
+		return io.NopCloser(&progressReader{r: bytes.NewReader(data), total: int64(len(data)), fn: progress})
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, h.base+path, body())
+	if err != nil {
+		return nil, err
+	}
+	req.ContentLength = int64(len(data))
+	req.GetBody = func() (io.ReadCloser, error) { return body(), nil }
+	req.Header.Set("Content-Type", "application/octet-stream")
+	req.Header.Set(wire.SignatureHeader, base64.StdEncoding.EncodeToString(sig))
+	return h.do(req)
+}
+
+// names reports whether receipt r, not yet verified, is for bundle e.
+func names(r *wire.SignedReceipt, e *Entry) bool {
+	var rc wire.Receipt
+	return json.Unmarshal([]byte(r.Receipt), &rc) == nil && rc.Hash == e.Hash
+}
+
+// maxAnswer bounds what is read of the receiver's answer.
+const maxAnswer = 64 << 10
+
+// do sends req and reads a receipt, or the receiver's error as *HTTPError.
+func (h *HTTPS) do(req *http.Request) (*wire.SignedReceipt, error) {
+	resp, err := h.client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // without the method and URL: the caller names the receiver
+		}
+		return nil, fmt.Errorf("cannot reach HQ: %w", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: reading the answer: %w", req.Method, req.URL.Path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var msg struct {
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(b, &msg) != nil || msg.Error == "" {
+			msg.Error = http.StatusText(resp.StatusCode)
+		}
+		return nil, &HTTPError{Status: resp.StatusCode, Msg: msg.Error}
+	}
+	var r wire.SignedReceipt
+	if err := json.Unmarshal(b, &r); err != nil || r.Receipt == "" || r.Signature == "" {
+		return nil, fmt.Errorf("%w: HQ's answer is not a receipt (%d bytes)", wire.ErrBadReceipt, len(b))
+	}
+	return &r, nil
+}
+
+// progressReader reports how much of a body was read.
+type progressReader struct {
+	r     io.Reader
+	sent  int64
+	total int64
+	fn    func(sent, total int64)
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.sent += int64(n)
+	if p.fn != nil && n > 0 {
+		p.fn(p.sent, p.total)
+	}
+	return n, err
+}

@@ -1,0 +1,117 @@
+package outbox
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+
+	"courtwatch/storage"
+	"courtwatch/sync/wire"
+)
+
+// ProfileInfo is an installed HQ profile.
+type ProfileInfo struct {
+	wire.Profile
+	Default bool `json:"default"`
+}
+
+var nameRE = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$`)
+
+// AddProfile installs an HQ profile under name (p.Name when name is empty),
+// replacing one of that name: that is how HQ rotates its keys, and new
+// bundles are sealed to the new recipients while bundles sealed before keep
+// theirs. The first profile, or any with makeDefault, becomes the default,
+// which Seal encrypts to.
+func AddProfile(v *storage.Vault, p wire.Profile, name string, makeDefault bool) error {
+	if name != "" {
+		p.Name = name
+	}
+	if !nameRE.MatchString(p.Name) {
+		return fmt.Errorf("HQ profile name %q: use 1 to 64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit", p.Name)
+	}
+	if err := p.Check(); err != nil {
+		return err
+	}
+	return v.Update(func(tx *storage.Tx) error {
+		var def string
+		ok, err := getJSON(tx, keyDefault, &def)
+		if err != nil {
+			return err
+		}
+		if err := setJSON(tx, keyProfilePrefix+p.Name, p); err != nil {
+			return err
+		}
+		if makeDefault || !ok {
+			return setJSON(tx, keyDefault, p.Name)
+		}
+		return nil
+	})
+}
+
+// Profiles lists the installed HQ profiles by name.
+func Profiles(v *storage.Vault) ([]ProfileInfo, error) {
+	var out []ProfileInfo
+	err := v.View(func(tx *storage.Tx) error {
+		var def string
+		if _, err := getJSON(tx, keyDefault, &def); err != nil {
+			return err
+		}
+		return tx.ScanAux(keyProfilePrefix, func(key string, val []byte) error {
+			p, err := wire.ParseProfile(val)
+			if err != nil {
+				return fmt.Errorf("%w: %s: %v", ErrCorrupt, key, err)
+			}
+			out = append(out, ProfileInfo{Profile: p, Default: p.Name == def})
+			return nil
+		})
+	})
+	return out, err
+}
+
+// DefaultProfile returns the profile that new bundles are sealed to, or
+// ErrNoProfile.
+func DefaultProfile(v *storage.Vault) (wire.Profile, error) {
+	var p wire.Profile
+	err := v.View(func(tx *storage.Tx) (err error) {
+		p, err = defaultProfile(tx)
+		return err
+	})
+	return p, err
+}
+
+func defaultProfile(tx *storage.Tx) (wire.Profile, error) {
+	var def string
+	ok, err := getJSON(tx, keyDefault, &def)
+	if err != nil {
+		return wire.Profile{}, err
+	}
+	if !ok {
+		return wire.Profile{}, fmt.Errorf("%w: bundles can only be sealed to HQ's key, which comes in an HQ profile", ErrNoProfile)
+	}
+	return profile(tx, def)
+}
+
+func profile(tx *storage.Tx, name string) (wire.Profile, error) {
+	b, err := tx.Aux(keyProfilePrefix + name)
+	if errors.Is(err, storage.ErrNotFound) {
+		return wire.Profile{}, fmt.Errorf("%w: HQ profile %q", ErrNoProfile, name)
+	}
+	if err != nil {
+		return wire.Profile{}, err
+	}
+	p, err := wire.ParseProfile(b)
+	if err != nil {
+		return p, fmt.Errorf("%w: HQ profile %q: %v", ErrCorrupt, name, err)
+	}
+	return p, nil
+}
+
+// Profile returns the installed HQ profile called name, or ErrNoProfile.
+func Profile(v *storage.Vault, name string) (wire.Profile, error) {
+	var p wire.Profile
+	err := v.View(func(tx *storage.Tx) (err error) {
+		p, err = profile(tx, name)
+		return err
+	})
+	return p, err
+}

@@ -1,0 +1,197 @@
+package outbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"courtwatch/storage"
+	"courtwatch/sync/bundle"
+)
+
+// Bundle budget: Seal stops adding records once a bundle holds this much
+// (records and attachments, before compression), so that a bundle stays far
+// below the format's limits and the vault transaction that stores it stays
+// small. The rest goes into the next bundle. The first record always goes
+// in, so one large attachment still makes a bundle.
+var (
+	maxBundleInput       = 64 << 20
+	maxBundleAttachments = 5000
+)
+
+// sealMu serialises sealing in this process; the cursor check in Seal's
+// transaction catches anything else.
+var sealMu sync.Mutex
+
+var errFull = errors.New("bundle full")
+
+// Seal seals the versions this device wrote since the last bundle, and the
+// content of the attachments they add, into the next bundle: encrypted to
+// the default HQ profile's recipients, signed with the device key. The
+// bundle, its outbox entry and the advanced cursor are stored in one vault
+// transaction. When nothing was written since the last bundle, Seal returns
+// nil and no error. A large backlog is split: call Seal (or SealAll) until
+// it returns nil.
+func Seal(v *storage.Vault) (*Entry, error) {
+	sealMu.Lock()
+	defer sealMu.Unlock()
+
+	var cur cursor
+	err := v.View(func(tx *storage.Tx) (err error) {
+		cur, err = loadCursor(tx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	in, err := collect(v, cur)
+	if err != nil || in == nil {
+		return nil, err
+	}
+	prof, err := DefaultProfile(v)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	recipients, err := prof.AgeRecipients()
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	signer, err := bundle.NewSigner(v.Device().ID, v.SigningKey())
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	data, sig, err := bundle.Seal(in.Input, recipients, signer)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	e := &Entry{
+		Device: in.Device, Seq: in.Seq, Hash: bundle.Hash(data), Prev: in.Prev, Size: int64(len(data)),
+		Records: len(in.Records), Attachments: len(in.Attachments),
+		ChainFirst: cur.Chain + 1, ChainLast: in.chainLast,
+		Created: in.Created.UTC().Truncate(time.Second), Profile: prof.Name, State: Sealed,
+	}
+	err = v.Update(func(tx *storage.Tx) error {
+		now, err := loadCursor(tx)
+		if err != nil {
+			return err
+		}
+		if now.Seq != cur.Seq || now.Chain != cur.Chain {
+			return fmt.Errorf("another export sealed bundle %d at the same time; export again", now.Seq)
+		}
+		if err := putBundle(tx, e, data, sig); err != nil {
+			return err
+		}
+		if err := setJSON(tx, entryKey(e.Seq), e); err != nil {
+			return err
+		}
+		now.Chain, now.Seq, now.Hash = e.ChainLast, e.Seq, e.Hash
+		return setJSON(tx, keyCursor, now)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export: store bundle %d: %w", e.Seq, err)
+	}
+	return e, nil
+}
+
+// SealAll seals bundles until everything written so far is in one, and
+// returns them; none when nothing is new.
+func SealAll(v *storage.Vault) ([]*Entry, error) {
+	var out []*Entry
+	for {
+		e, err := Seal(v)
+		if err != nil || e == nil {
+			return out, err
+		}
+		out = append(out, e)
+	}
+}
+
+type sealInput struct {
+	bundle.Input
+	chainLast uint64
+}
+
+// collect reads the next bundle's records after cur from the device chain,
+// and the content of the attachments they add; nil when there are none.
+func collect(v *storage.Vault, cur cursor) (*sealInput, error) {
+	dev := v.Device()
+	in := &sealInput{Input: bundle.Input{
+		Device: dev.ID, Monitor: dev.Name, Seq: cur.Seq + 1, Prev: cur.Hash,
+		Created: time.Now(), Attachments: map[string][]byte{},
+	}}
+	size := 0
+	var shas []string
+	var added []*storage.Version
+	err := v.ChainSince(cur.Chain, func(ver *storage.Version) error {
+		if len(in.Records) > 0 && (size+len(ver.Raw) > maxBundleInput || len(shas) >= maxBundleAttachments) {
+			return errFull
+		}
+		in.Records = append(in.Records, ver.Raw)
+		in.chainLast = ver.Seq
+		size += len(ver.Raw) + 1
+		if ver.Type == storage.KindAttachment && !ver.Deleted {
+			var a struct {
+				SHA256 string `json:"sha256"`
+				Size   int    `json:"size"`
+			}
+			if err := json.Unmarshal(ver.Data, &a); err != nil {
+				return fmt.Errorf("attachment %s does not decode: %v", ver.ID, err)
+			}
+			shas = append(shas, a.SHA256)
+			added = append(added, ver)
+			size += a.Size
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errFull) {
+		return nil, fmt.Errorf("export: read changes: %w", err)
+	}
+	if len(in.Records) == 0 {
+		return nil, nil
+	}
+	for i, sha := range shas {
+		if _, ok := in.Attachments[sha]; ok {
+			continue
+		}
+		sent, err := sentBefore(v, added[i], sha, cur.Chain)
+		if err != nil || sent {
+			if err != nil {
+				return nil, fmt.Errorf("export: %w", err)
+			}
+			continue
+		}
+		b, err := v.AttachmentContent(sha)
+		if err != nil {
+			return nil, fmt.Errorf("export: attachment %s: %w", added[i].ID, err)
+		}
+		in.Attachments[sha] = b
+	}
+	return in, nil
+}
+
+// sentBefore reports whether an earlier version of ver's attachment record
+// with the same content was already sealed (chain position <= sealed), so
+// that editing a caption does not send a photo again.
+func sentBefore(v *storage.Vault, ver *storage.Version, sha string, sealed uint64) (bool, error) {
+	if ver.Prev == "" {
+		return false, nil
+	}
+	hist, err := v.History(ver.ID)
+	if err != nil {
+		return false, err
+	}
+	for _, h := range hist {
+		if h.Device != ver.Device || h.Seq > sealed || h.Deleted {
+			continue
+		}
+		var a struct {
+			SHA256 string `json:"sha256"`
+		}
+		if json.Unmarshal(h.Data, &a) == nil && a.SHA256 == sha {
+			return true, nil
+		}
+	}
+	return false, nil
+}
