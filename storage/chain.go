@@ -45,9 +45,6 @@ func (v *Vault) createDevice(name string) error {
 		}
 		return txn.Set(keyDevice, s)
 	})
-	if err == nil {
-		err = v.db.Sync()
-	}
 	if err != nil {
 		return fmt.Errorf("create device identity: %w", classify(err))
 	}

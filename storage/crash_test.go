@@ -48,7 +48,11 @@ func TestCrashDurability(t *testing.T) {
 	crashIterations(t, n)
 }
 
-// TestSoakCrash is the long version: COURTWATCH_SOAK=1 go test -run SoakCrash.
+// TestSoakCrash is the long version, about 20 minutes:
+//
+//	COURTWATCH_SOAK=1 go test -run SoakCrash -timeout 2h ./storage
+//
+// It stops early, and says so, if the test deadline comes first.
 func TestSoakCrash(t *testing.T) {
 	if os.Getenv("COURTWATCH_SOAK") != "1" {
 		t.Skip("set COURTWATCH_SOAK=1 to run 500 kill-and-reopen iterations")
@@ -95,7 +99,22 @@ func crashIterations(t *testing.T, iterations int) {
 	verified := chainHead{} // the chain is known good up to here
 	var totalAcked, unacked, emptyRuns, beforeReady int
 	var tWriter, tReady, tCheck, tClose, tOpen, tVerify time.Duration
+	// The full checks (every acknowledged note, the whole chain) grow with
+	// the vault; in a long soak they run less often.
+	fullEvery := max(5, iterations/20)
+	deadline, hasDeadline := t.Deadline()
+	var slowest time.Duration
 	for it := range iterations {
+		if hasDeadline && time.Until(deadline) < 2*slowest+30*time.Second {
+			t.Logf("stopping after %d of %d iterations: the test deadline is near (raise -timeout)", it, iterations)
+			iterations = it
+			crashFinalCheck(t, dir, dev, acked)
+			break
+		}
+		itStart := time.Now()
+		if iterations > 100 && it > 0 && it%50 == 0 {
+			t.Logf("%d iterations in %v: %d notes acknowledged", it, time.Since(start).Round(time.Second), totalAcked)
+		}
 		// Three kills in four land among the writes, 20–300 ms after the
 		// writer reports the vault open. Every fourth lands in Open itself,
 		// where the writer recovers from the previous kill: 0–40 ms after
@@ -170,9 +189,10 @@ func crashIterations(t *testing.T, iterations int) {
 		}
 
 		// Earlier iterations' notes are still there: a sample each time,
-		// all of them every tenth iteration and at the end.
+		// all of them every 2*fullEvery iterations (10 in the normal test)
+		// and at the end.
 		check := ackOrder
-		if it%10 != 9 && it != iterations-1 && len(check) > 200 {
+		if it%(2*fullEvery) != 2*fullEvery-1 && it != iterations-1 && len(check) > 200 {
 			check = nil
 			for range 200 {
 				check = append(check, ackOrder[rng.IntN(len(ackOrder))])
@@ -196,12 +216,13 @@ func crashIterations(t *testing.T, iterations int) {
 
 		// The hash chain links up to the head. VerifyChain walks all of it,
 		// which under -race costs a third of a second per thousand
-		// versions, so it runs every fifth iteration and at the end; in
+		// versions, so it runs every fullEvery iterations (5 in the normal
+		// test) and at the end; in
 		// between, the versions added since the last check are linked to
 		// the part already verified.
 		t1 := time.Now()
 		seq, hash := v.Head()
-		if it%5 == 4 || it == iterations-1 {
+		if it%fullEvery == fullEvery-1 || it == iterations-1 {
 			n, err := v.VerifyChain(dev)
 			if err != nil {
 				t.Fatalf("iteration %d: VerifyChain: %v", it, err)
@@ -221,7 +242,7 @@ func crashIterations(t *testing.T, iterations int) {
 				t.Fatalf("iteration %d: chain: %v", it, err)
 			}
 		}
-		if it%5 == 4 || it == iterations-1 {
+		if it%fullEvery == fullEvery-1 || it == iterations-1 {
 			verified = chainHead{Seq: seq, Hash: hash}
 		}
 		if verified.Seq != seq || verified.Hash != hash {
@@ -265,6 +286,7 @@ func crashIterations(t *testing.T, iterations int) {
 			t.Logf("writer stderr:\n%s", tailOf(run.stderr, 4000))
 			break
 		}
+		slowest = max(slowest, time.Since(itStart))
 	}
 	if totalAcked == 0 {
 		t.Fatalf("no note was ever acknowledged: the writer never got to write")
@@ -273,6 +295,36 @@ func crashIterations(t *testing.T, iterations int) {
 		iterations, time.Since(start).Round(time.Millisecond), totalAcked, unacked, emptyRuns, beforeReady)
 	t.Logf("time in writers %v (of which starting up %v), reopening %v, checking %v (of which VerifyChain %v), closing %v",
 		tWriter.Round(time.Millisecond), tReady.Round(time.Millisecond), tOpen.Round(time.Millisecond), (tCheck - tOpen).Round(time.Millisecond), tVerify.Round(time.Millisecond), tClose.Round(time.Millisecond))
+}
+
+// crashFinalCheck reopens the vault and checks the whole chain and every
+// acknowledged note, for a run that stops before its last iteration.
+func crashFinalCheck(t *testing.T, dir string, dev uuid.UUID, acked map[uuid.UUID]string) {
+	t.Helper()
+	v, err := Open(dir, testPass)
+	if err != nil {
+		t.Fatalf("final open: %v", err)
+	}
+	defer v.Close()
+	n, err := v.VerifyChain(dev)
+	if seq, _ := v.Head(); err != nil || n != seq {
+		t.Fatalf("final VerifyChain: %d versions, head %d, %v", n, seq, err)
+	}
+	err = v.View(func(tx *Tx) error {
+		for id, text := range acked {
+			var got Note
+			if err := tx.Get(id, &got); err != nil {
+				return fmt.Errorf("note %s: %w", id, err)
+			}
+			if got.Text != text {
+				return fmt.Errorf("note %s reads %q, want %q", id, got.Text, text)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("final check of acknowledged notes: %v", err)
+	}
 }
 
 // crashWriter starts a writer on dir, kills it with SIGKILL delay after it

@@ -68,10 +68,11 @@
 // # Durability
 //
 // Update writes all versions of a batch, their feed, chain and index keys
-// and the p/ markers in one Badger transaction, commits it and fsyncs
-// (db.Sync) before returning: after Update returns nil the batch survives
-// a crash. Search postings are derived data written afterwards without an
-// fsync; a crash in between leaves p/ markers that the next Open indexes.
+// and, when they fit, their search postings in one Badger transaction, and
+// Badger fsyncs it (SyncWrites) before Update returns: after Update returns
+// nil the batch survives a crash. A batch too big to carry its postings
+// (a large import) is committed with p/ markers and indexed right after;
+// a crash in between leaves the markers, which the next Open indexes.
 //
 // # Search
 //

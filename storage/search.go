@@ -18,9 +18,11 @@ import (
 //	s/<term>\0<id:16>   posting (empty value)
 //	t/<id:16>           sealed list of the terms currently posted for id
 //
-// It is derived data. Update commits versions durably first and indexes
-// them afterwards without an fsync; p/ markers written with the versions
-// say what still needs indexing, and Open finishes that after a crash.
+// It is derived data. Update adds the postings to the transaction that
+// writes the versions when they fit; when a batch is too big for that, the
+// versions are committed first and indexed right after, and the p/ markers
+// written with them say what still needs indexing, which Open finishes
+// after a crash.
 var prefixTerms = []byte("t/")
 
 func termsKey(id uuid.UUID) []byte { return cat(prefixTerms, id[:]) }
@@ -59,6 +61,31 @@ func (v *Vault) indexRefs(refs []ref) error {
 		}
 	}
 	return classify(txn.Commit())
+}
+
+// indexInline adds the postings of refs to tx itself, as far as Badger's
+// transaction limit allows, and returns the refs that did not fit; those
+// keep their p/ markers.
+func (tx *Tx) indexInline(refs []ref) ([]ref, error) {
+	seen := map[uuid.UUID]bool{}
+	for i, r := range refs {
+		var ops []op
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			var err error
+			if ops, err = tx.v.postingOps(tx, r.ID); err != nil {
+				return nil, err
+			}
+		}
+		ops = append(ops, op{key: r.pendingKey(), del: true})
+		if err := applyOps(tx.txn, ops); err != nil {
+			if errors.Is(err, badger.ErrTxnTooBig) {
+				return refs[i:], nil
+			}
+			return nil, classify(err)
+		}
+	}
+	return nil, nil
 }
 
 type op struct {

@@ -71,16 +71,23 @@ func (v *Vault) Update(fn func(tx *Tx) error) error {
 			return err
 		}
 	}
-	if err := txn.Commit(); err != nil {
-		return fmt.Errorf("save: %w", classify(err))
+	// Search postings ride in the same transaction, and so the same fsync,
+	// as far as Badger's transaction limit allows; the rest (a big import)
+	// keep their p/ markers and are indexed right after the commit.
+	rest, err := tx.indexInline(tx.written)
+	if err != nil {
+		return err
 	}
-	if err := v.db.Sync(); err != nil {
-		return fmt.Errorf("save: flush to disk: %w", classify(err))
+	if err := txn.Commit(); err != nil { // SyncWrites: durable on return
+		return fmt.Errorf("save: %w", classify(err))
 	}
 	v.head = tx.head
 	// The versions are durable. Search postings are derived data: a crash
 	// here leaves p/ markers that the next Open indexes.
-	if err := v.indexRefs(tx.written); err != nil {
+	if len(rest) == 0 {
+		return nil
+	}
+	if err := v.indexRefs(rest); err != nil {
 		return fmt.Errorf("saved, but search indexing failed (it will be retried on next open): %w", err)
 	}
 	return nil

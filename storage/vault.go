@@ -180,10 +180,8 @@ func subkey(dataKey []byte, purpose string) []byte {
 func badgerOptions(dir string, key []byte) badger.Options {
 	return badger.DefaultOptions(filepath.Join(dir, dbDir)).
 		WithEncryptionKey(key).
-		// SyncWrites stays off: Update calls db.Sync itself, once per
-		// committed batch, so that derived indexes can be written without
-		// paying for an fsync each.
-		WithSyncWrites(false).
+		// Every commit is durable when it returns: one fsync per batch.
+		WithSyncWrites(true).
 		WithMemTableSize(8 << 20).
 		WithValueLogFileSize(16 << 20).
 		WithNumMemtables(2).
