@@ -1,15 +1,22 @@
 package ui
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
 
 	"courtwatch/assets"
+	"courtwatch/storage"
 )
 
 // appID must match ID in FyneApp.toml: Fyne keys preferences and storage by it.
@@ -17,41 +24,202 @@ const appID = "org.courtwatch.app"
 
 var appIcon = fyne.NewStaticResource("icon.png", assets.Icon)
 
-// Run opens the Courtwatch window and blocks until it is closed.
+// Run opens the Courtwatch window on the vault in vaultDir and blocks until
+// it is closed. The vault is created on first run.
 func Run(vaultDir string) error {
 	a := app.NewWithID(appID)
 	a.SetIcon(appIcon)
+	a.Settings().SetTheme(newTheme())
+	if err := lang.AddTranslationsFS(assets.I18n, "i18n"); err != nil {
+		fyne.LogError("loading translations", err)
+	}
 	w := a.NewWindow("Courtwatch")
-	w.SetContent(placeholderContent(vaultDir))
+	u := newAppUI(w, vaultDir, storage.KDFParams{})
+	u.showUnlock()
 	w.Resize(fyne.NewSize(1024, 600))
+	ctx, stop := context.WithCancel(context.Background())
+	wait := u.watchIdle(ctx, 10*time.Second)
 	w.ShowAndRun()
-	return nil
+	stop()
+	wait()
+	return u.close()
 }
 
-// placeholderContent says which vault the app would open and where to work
-// until the courtroom screens exist.
-func placeholderContent(vaultDir string) fyne.CanvasObject {
-	icon := canvas.NewImageFromResource(appIcon)
-	icon.FillMode = canvas.ImageFillContain
-	icon.SetMinSize(fyne.NewSquareSize(128))
+// appUI holds the window and switches it between the unlock screen, the
+// tabs (cases, agenda) and a hearing screen.
+type appUI struct {
+	win   fyne.Window
+	dir   string
+	kdf   storage.KDFParams // for a new vault; zero means storage.DefaultKDF
+	now   func() time.Time
+	spawn func(func()) // passed to the unlock screen; tests run work inline
 
-	name := widget.NewLabelWithStyle("Courtwatch", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	name.SizeName = theme.SizeNameHeadingText
+	idle       time.Duration // lock after this long without input; 0 never
+	lastActive time.Time
 
-	vault := widget.NewLabelWithStyle("Vault folder: "+vaultDir, fyne.TextAlignCenter, fyne.TextStyle{})
-	vault.Wrapping = fyne.TextWrapBreak
+	tries   tries // wrong passphrases so far, across unlock screens
+	vault   *storage.Vault
+	unlock  *unlockScreen
+	tabs    *container.AppTabs
+	cases   *casesScreen
+	agenda  *agendaScreen
+	hearing *hearingScreen
+	status  *widget.Label
+}
 
-	hint := widget.NewLabelWithStyle(
-		"The courtroom screens are not built yet. Use the command line meanwhile: courtwatch help",
-		fyne.TextAlignCenter, fyne.TextStyle{})
-	hint.Wrapping = fyne.TextWrapWord
+func newAppUI(w fyne.Window, dir string, kdf storage.KDFParams) *appUI {
+	return &appUI{win: w, dir: dir, kdf: kdf, now: time.Now, spawn: func(f func()) { go f() }, idle: defaultIdleLock}
+}
 
-	return container.NewVBox(
-		layout.NewSpacer(),
-		container.NewCenter(icon),
-		name,
-		vault,
-		hint,
-		layout.NewSpacer(),
+// Shortcuts. Menu shortcuts fire even while the note field has the focus.
+var (
+	lockShortcut  = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	startShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	digitKeys     = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9}
+)
+
+func (u *appUI) showUnlock() {
+	u.unlock = newUnlockScreen(u.dir, u.kdf, u.opened, u.chooseDir)
+	u.unlock.spawn = u.spawn
+	u.unlock.tries = &u.tries
+	u.win.SetMainMenu(nil)
+	u.win.SetContent(u.unlock.content)
+	u.unlock.focus(u.win.Canvas())
+}
+
+// chooseDir asks for another vault folder.
+func (u *appUI) chooseDir() {
+	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil {
+			u.fail(lang.L("The folder could not be opened"), err)
+			return
+		}
+		if dir != nil {
+			u.setDir(dir.Path())
+		}
+	}, u.win)
+}
+
+// setDir switches the unlock screen to the vault in dir, offering to
+// create one there if there is none.
+func (u *appUI) setDir(dir string) {
+	u.dir = dir
+	u.showUnlock()
+}
+
+func (u *appUI) opened(v *storage.Vault) {
+	u.vault = v
+	u.unlock = nil
+	u.touch()
+	u.showMain()
+}
+
+// showMain builds the tabs afresh from the vault.
+func (u *appUI) showMain() {
+	u.hearing = nil
+	var err error
+	if u.cases, err = newCasesScreen(u.vault, u.openHearing); err == nil {
+		u.agenda, err = newAgendaScreen(u.vault, u.now(), u.openHearing)
+	}
+	if err != nil {
+		u.fail(lang.L("The vault could not be read"), err)
+		return
+	}
+	u.tabs = container.NewAppTabs(
+		container.NewTabItem(lang.L("Cases"), u.cases.content),
+		container.NewTabItem(lang.L("Agenda"), u.agenda.content),
 	)
+	u.tabs.OnSelected = func(*container.TabItem) { u.touch() }
+	u.status = widget.NewLabel(lang.L("Vault open: {{.Dir}}", map[string]any{"Dir": u.dir}))
+	u.win.SetContent(container.NewBorder(nil, u.status, nil, nil, u.tabs))
+	u.setMenu()
+}
+
+// leaveHearing keeps the hearing screen's half-typed note and goes back to
+// the tabs.
+func (u *appUI) leaveHearing() {
+	if err := u.hearing.saveDraft(); err != nil {
+		u.fail(lang.L("The half-typed note could not be kept"), err)
+		return
+	}
+	u.showMain()
+}
+
+func (u *appUI) openHearing(id uuid.UUID) {
+	h, err := newHearingScreen(u.vault, u.win, id, u.leaveHearing)
+	if err != nil {
+		u.fail(lang.L("The hearing could not be opened"), err)
+		return
+	}
+	h.now = u.now
+	h.activity = u.touch
+	u.hearing = h
+	u.touch()
+	u.win.SetContent(container.NewBorder(nil, u.status, nil, nil, h.content))
+	h.log.ScrollToBottom() // the latest entries; only once the list is on a canvas
+	u.setMenu()
+	u.win.Canvas().Focus(h.note)
+}
+
+// setMenu shows the vault menu and, on a hearing screen, the hearing menu:
+// Start hearing (Ctrl+Shift+S) and the events with Ctrl+1…9.
+func (u *appUI) setMenu() {
+	lock := fyne.NewMenuItem(lang.L("Lock"), u.lock)
+	lock.Shortcut = lockShortcut
+	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), lock)}
+	if h := u.hearing; h != nil {
+		start := fyne.NewMenuItem(lang.L("Start hearing"), h.startHearing)
+		start.Shortcut = startShortcut
+		items := []*fyne.MenuItem{start, fyne.NewMenuItemSeparator()}
+		for i, e := range h.events {
+			item := fyne.NewMenuItem(lang.L(e.Label), func() { h.eventShortcut(i + 1) })
+			if i < len(digitKeys) {
+				item.Shortcut = &desktop.CustomShortcut{KeyName: digitKeys[i], Modifier: fyne.KeyModifierShortcutDefault}
+			}
+			items = append(items, item)
+		}
+		menus = append(menus, fyne.NewMenu(lang.L("Hearing"), items...))
+	}
+	u.win.SetMainMenu(fyne.NewMainMenu(menus...))
+}
+
+// lock keeps a half-typed note, closes the vault, drops the screens that
+// show its contents and returns to the unlock screen. If the note cannot be
+// kept it does not lock, so that nothing typed is lost.
+func (u *appUI) lock() {
+	if u.vault == nil {
+		return
+	}
+	if u.hearing != nil {
+		if err := u.hearing.saveDraft(); err != nil {
+			u.fail(lang.L("The half-typed note could not be kept, so the vault is still open"), err)
+			return
+		}
+	}
+	err := u.close()
+	u.tabs, u.cases, u.agenda, u.hearing, u.status = nil, nil, nil, nil, nil
+	u.showUnlock()
+	if err != nil {
+		u.fail(lang.L("The vault did not close cleanly"), err)
+	}
+}
+
+// close keeps a half-typed note and closes the vault if it is open.
+func (u *appUI) close() error {
+	if u.vault == nil {
+		return nil
+	}
+	var draftErr error
+	if u.hearing != nil {
+		draftErr = u.hearing.saveDraft()
+	}
+	err := errors.Join(draftErr, u.vault.Close())
+	u.vault = nil
+	return err
+}
+
+// fail shows err in a dialog, saying what failed and what to do.
+func (u *appUI) fail(what string, err error) {
+	dialog.ShowError(errors.New(fmt.Sprintf("%s: %v. %s", what, err,
+		lang.L("Lock the vault (Ctrl+L) and unlock it again; if that does not help, check the vault folder."))), u.win)
 }

@@ -1,0 +1,101 @@
+package ui
+
+import (
+	"slices"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
+
+	"courtwatch/storage"
+)
+
+// agendaScreen lists hearings: today's and upcoming first, soonest first,
+// then past ones, latest first. Tapping one opens the hearing screen.
+type agendaScreen struct {
+	rows    []agendaRow
+	list    *widget.List
+	content fyne.CanvasObject
+}
+
+type agendaRow struct {
+	hearing *storage.Hearing
+	title   string
+}
+
+func newAgendaScreen(v *storage.Vault, now time.Time, open func(uuid.UUID)) (*agendaScreen, error) {
+	s := &agendaScreen{}
+	err := v.View(func(tx *storage.Tx) error {
+		cases, err := tx.Cases()
+		if err != nil {
+			return err
+		}
+		titles := make(map[uuid.UUID]string, len(cases))
+		for _, c := range cases {
+			titles[c.ID] = c.Title
+		}
+		hs, err := tx.Hearings()
+		if err != nil {
+			return err
+		}
+		for _, h := range hs {
+			s.rows = append(s.rows, agendaRow{hearing: h, title: titles[h.CaseID]})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sortAgenda(s.rows, now)
+	s.list = widget.NewList(
+		func() int { return len(s.rows) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			r := s.rows[i]
+			when := r.hearing.Scheduled.Local().Format("Mon 2 Jan 2006 15:04")
+			text := when + "   " + r.title
+			if r.hearing.Scheduled.Before(startOfDay(now)) {
+				text = lang.L("Past") + ": " + text
+			}
+			o.(*widget.Label).SetText(text)
+		},
+	)
+	s.list.OnSelected = func(i widget.ListItemID) {
+		s.list.UnselectAll()
+		open(s.rows[i].hearing.ID)
+	}
+	s.content = s.list
+	return s, nil
+}
+
+func startOfDay(t time.Time) time.Time {
+	y, m, d := t.Local().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.Local)
+}
+
+// sortAgenda puts hearings from today on first (soonest first) and past
+// hearings after them (latest first).
+func sortAgenda(rows []agendaRow, now time.Time) {
+	today := startOfDay(now)
+	slices.SortStableFunc(rows, func(a, b agendaRow) int {
+		ta, tb := a.hearing.Scheduled, b.hearing.Scheduled
+		pa, pb := ta.Before(today), tb.Before(today)
+		switch {
+		case pa != pb:
+			if pa {
+				return 1
+			}
+			return -1
+		case pa:
+			return tb.Compare(ta)
+		default:
+			return ta.Compare(tb)
+		}
+	})
+}

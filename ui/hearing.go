@@ -1,0 +1,298 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/google/uuid"
+
+	"courtwatch/storage"
+)
+
+// eventButton is a one-tap observation: the stored event type and its label.
+type eventButton struct {
+	Type  string
+	Label string
+}
+
+// defaultEvents are the one-tap buttons, in the order of Ctrl+1…9.
+var defaultEvents = []eventButton{
+	{"public_denied_entry", "Public denied entry"},
+	{"defendant_absent", "Defendant absent"},
+	{"lawyer_absent", "Lawyer absent"},
+	{"interpreter_problem", "Interpreter problem"},
+	{"judge_interrupts_defence", "Judge interrupts defence"},
+	{"observer_obstructed", "Observer obstructed"},
+	{"recess", "Recess"},
+	{"adjourned", "Hearing adjourned"},
+}
+
+// logLine is one row of a hearing's log: a note or an event.
+type logLine struct {
+	Time  time.Time
+	Text  string
+	Event bool
+}
+
+// hearingScreen is the courtroom screen: header, "Start hearing", the
+// timestamped log with its note field, and the event buttons.
+type hearingScreen struct {
+	vault    *storage.Vault
+	win      fyne.Window
+	hearing  *storage.Hearing
+	cas      *storage.Case
+	events   []eventButton
+	now      func() time.Time
+	activity func() // called on every key and action, to postpone the idle lock
+
+	lines   []logLine
+	header  *widget.Label
+	started *widget.Label
+	start   *widget.Button
+	log     *widget.List
+	note    *noteEntry
+	content fyne.CanvasObject
+}
+
+func newHearingScreen(v *storage.Vault, win fyne.Window, hearingID uuid.UUID, back func()) (*hearingScreen, error) {
+	h, err := storage.Load[storage.Hearing](v, hearingID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := storage.Load[storage.Case](v, h.CaseID)
+	if err != nil {
+		return nil, err
+	}
+	s := &hearingScreen{vault: v, win: win, hearing: h, cas: c, events: defaultEvents, now: time.Now, activity: func() {}}
+	if err := s.loadLog(); err != nil {
+		return nil, err
+	}
+	s.build(back)
+	if err := s.restoreDraft(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *hearingScreen) loadLog() error {
+	s.lines = s.lines[:0]
+	return s.vault.View(func(tx *storage.Tx) error {
+		notes, err := tx.NotesOfHearing(s.hearing.ID)
+		if err != nil {
+			return err
+		}
+		events, err := tx.EventsOfHearing(s.hearing.ID)
+		if err != nil {
+			return err
+		}
+		for _, n := range notes {
+			s.lines = append(s.lines, logLine{Time: n.Time, Text: n.Text})
+		}
+		for _, e := range events {
+			text := s.eventLabel(e.Type)
+			if e.Comment != "" {
+				text += ": " + e.Comment
+			}
+			s.lines = append(s.lines, logLine{Time: e.Time, Text: text, Event: true})
+		}
+		slices.SortStableFunc(s.lines, func(a, b logLine) int { return a.Time.Compare(b.Time) })
+		return nil
+	})
+}
+
+func (s *hearingScreen) eventLabel(typ string) string {
+	for _, e := range s.events {
+		if e.Type == typ {
+			return lang.L(e.Label)
+		}
+	}
+	// A type from elsewhere (an import, another device's buttons).
+	label := []rune(strings.ReplaceAll(typ, "_", " "))
+	if len(label) > 0 {
+		label[0] = unicode.ToUpper(label[0])
+	}
+	return string(label)
+}
+
+func (s *hearingScreen) build(back func()) {
+	s.header = widget.NewLabelWithStyle(s.headerText(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.header.Wrapping = fyne.TextWrapWord
+	s.started = widget.NewLabel(s.startedText())
+	s.start = widget.NewButtonWithIcon(lang.L("Start hearing")+"  (Ctrl+Shift+S)", theme.MediaPlayIcon(), s.startHearing)
+	if !s.hearing.Started.IsZero() {
+		s.start.Disable()
+	}
+	backBtn := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), back)
+	top := container.NewBorder(nil, nil, backBtn, s.start, container.NewVBox(s.header, s.started))
+
+	s.log = widget.NewList(
+		func() int { return len(s.lines) },
+		func() fyne.CanvasObject {
+			when := widget.NewLabelWithStyle("00:00:00  +00:00:00", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+			text := widget.NewLabel("")
+			text.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, when, nil, text)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container)
+			line := s.lines[i]
+			// Padded: the column is monospace, so the text column lines up.
+			row.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%-19s", s.timeText(line.Time)))
+			text := row.Objects[0].(*widget.Label)
+			text.TextStyle.Bold = line.Event
+			// One row per line for now; the full text of a long note is in the vault.
+			text.SetText(strings.ReplaceAll(line.Text, "\n", " / "))
+		},
+	)
+
+	s.note = newNoteEntry(s.saveNote)
+	s.note.onKey = func() { s.activity() }
+	s.note.SetPlaceHolder(lang.L("Type a note; Enter saves it, Shift+Enter starts a new line"))
+	s.note.SetMinRowsVisible(3)
+
+	buttons := container.NewGridWithColumns(2)
+	for i, e := range s.events {
+		label := lang.L(e.Label)
+		if i < 9 {
+			label = fmt.Sprintf("%s  (Ctrl+%d)", label, i+1)
+		}
+		buttons.Add(widget.NewButton(label, func() { s.recordEvent(e.Type) }))
+	}
+
+	center := container.NewBorder(nil, s.note, nil, nil, s.log)
+	s.content = container.NewBorder(top, nil, nil, container.NewVScroll(buttons), center)
+}
+
+func (s *hearingScreen) headerText() string {
+	h, c := s.hearing, s.cas
+	return lang.L("{{.Title}} ({{.Number}}), {{.Court}}, {{.Date}}", map[string]any{
+		"Title": c.Title, "Number": c.Number, "Court": c.Court,
+		"Date": h.Scheduled.Local().Format("Mon 2 Jan 2006"),
+	})
+}
+
+func (s *hearingScreen) startedText() string {
+	scheduled := s.hearing.Scheduled.Local().Format("15:04")
+	if s.hearing.Started.IsZero() {
+		return lang.L("Scheduled {{.Scheduled}}, not started", map[string]any{"Scheduled": scheduled})
+	}
+	return lang.L("Scheduled {{.Scheduled}}, started {{.Started}}", map[string]any{
+		"Scheduled": scheduled, "Started": s.hearing.Started.Local().Format("15:04:05")})
+}
+
+// timeText is the clock time of a log line and, once the hearing has
+// started, the time elapsed since (within the day of the hearing).
+func (s *hearingScreen) timeText(t time.Time) string {
+	clock := t.Local().Format("15:04:05")
+	d := t.Sub(s.hearing.Started).Truncate(time.Second)
+	if s.hearing.Started.IsZero() || d < 0 || d >= 24*time.Hour {
+		return clock
+	}
+	return fmt.Sprintf("%s  +%d:%02d:%02d", clock, int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+}
+
+func (s *hearingScreen) startHearing() {
+	s.activity()
+	if !s.hearing.Started.IsZero() {
+		return
+	}
+	s.hearing.Started = s.now()
+	if err := s.vault.Put(s.hearing); err != nil {
+		s.hearing.Started = time.Time{}
+		s.showError(lang.L("The start time was not saved"), err)
+		return
+	}
+	s.start.Disable()
+	s.started.SetText(s.startedText())
+	s.log.Refresh()
+}
+
+// saveNote stores text as a note. The field is cleared only once the note
+// is in the vault, so a failed save loses nothing.
+func (s *hearingScreen) saveNote(text string) {
+	if strings.TrimSpace(text) == "" {
+		return
+	}
+	n := &storage.Note{HearingID: s.hearing.ID, Time: s.now(), Text: text, Source: storage.SourceSeen}
+	err := s.vault.Update(func(tx *storage.Tx) error {
+		if err := tx.Put(n); err != nil {
+			return err
+		}
+		return tx.DeleteAux(draftKey(s.hearing.ID))
+	})
+	if err != nil {
+		s.showError(lang.L("The note was not saved; it is still in the field"), err)
+		return
+	}
+	s.note.SetText("")
+	s.append(logLine{Time: n.Time, Text: n.Text})
+}
+
+// draftKey names the sealed auxiliary value that keeps a half-typed note
+// of a hearing across lock and unlock.
+func draftKey(hearingID uuid.UUID) string { return "ui/draft/" + hearingID.String() }
+
+// saveDraft keeps the note field's text, encrypted in the vault, so that
+// locking or leaving the screen loses nothing; an empty field drops it.
+func (s *hearingScreen) saveDraft() error {
+	text := s.note.Text
+	return s.vault.Update(func(tx *storage.Tx) error {
+		if strings.TrimSpace(text) == "" {
+			return tx.DeleteAux(draftKey(s.hearing.ID))
+		}
+		return tx.SetAux(draftKey(s.hearing.ID), []byte(text))
+	})
+}
+
+// restoreDraft puts a kept half-typed note back into the field.
+func (s *hearingScreen) restoreDraft() error {
+	return s.vault.View(func(tx *storage.Tx) error {
+		b, err := tx.Aux(draftKey(s.hearing.ID))
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			return nil
+		case err != nil:
+			return err
+		}
+		s.note.SetText(string(b))
+		return nil
+	})
+}
+
+func (s *hearingScreen) recordEvent(typ string) {
+	s.activity()
+	e := &storage.Event{HearingID: s.hearing.ID, Time: s.now(), Type: typ}
+	if err := s.vault.Put(e); err != nil {
+		s.showError(lang.L("The event was not saved"), err)
+		return
+	}
+	s.append(logLine{Time: e.Time, Text: s.eventLabel(typ), Event: true})
+}
+
+// eventShortcut runs the nth (from 1) event button, for Ctrl+1…9.
+func (s *hearingScreen) eventShortcut(n int) {
+	if n >= 1 && n <= len(s.events) {
+		s.recordEvent(s.events[n-1].Type)
+	}
+}
+
+func (s *hearingScreen) append(l logLine) {
+	s.lines = append(s.lines, l)
+	s.log.Refresh()
+	s.log.ScrollToBottom()
+}
+
+func (s *hearingScreen) showError(what string, err error) {
+	dialog.ShowError(fmt.Errorf("%s: %w. %s", what, err, lang.L("Try again; if it keeps failing, lock and unlock the vault.")), s.win)
+}

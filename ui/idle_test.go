@@ -1,0 +1,55 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"courtwatch/storage"
+)
+
+// TestIdleLock checks that the vault locks after five minutes without
+// input, that typing postpones it, and that the half-typed note survives.
+func TestIdleLock(t *testing.T) {
+	u := newTestUI(t)
+	now := time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC)
+	u.now = func() time.Time { return now }
+	v, err := storage.Create(u.dir, []byte(testPass), storage.CreateOptions{KDF: storage.TestKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &storage.Case{Title: "Idle"}
+	if err := v.Put(c); err != nil {
+		t.Fatal(err)
+	}
+	h := &storage.Hearing{CaseID: c.ID, Scheduled: now}
+	if err := v.Put(h); err != nil {
+		t.Fatal(err)
+	}
+	u.opened(v)
+	u.openHearing(h.ID)
+	if u.idle != 5*time.Minute {
+		t.Errorf("idle lock = %v, want 5m by default", u.idle)
+	}
+
+	now = now.Add(4 * time.Minute)
+	test.Type(u.hearing.note, "Witness")
+	now = now.Add(4 * time.Minute)
+	u.checkIdle()
+	if u.vault == nil {
+		t.Fatal("locked 4 minutes after typing")
+	}
+	now = now.Add(time.Minute)
+	u.checkIdle()
+	if u.vault != nil || u.unlock == nil {
+		t.Fatal("not locked after 5 idle minutes")
+	}
+
+	test.Type(u.unlock.pass, testPass)
+	test.Tap(u.unlock.submit)
+	u.agenda.list.Select(0)
+	if u.hearing == nil || u.hearing.note.Text != "Witness" {
+		t.Error("half-typed note lost by the idle lock")
+	}
+}

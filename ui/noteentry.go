@@ -1,0 +1,62 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// noteEntry is a multi-line field where Enter saves and Shift+Enter starts
+// a new line: the reverse of widget.Entry, because in court a note is
+// usually one line and must be saved with one key.
+type noteEntry struct {
+	widget.Entry
+	onSave func(string)
+	onKey  func() // any key, typed or pressed; may be nil
+	shift  bool
+}
+
+var _ desktop.Keyable = (*noteEntry)(nil)
+
+func newNoteEntry(onSave func(string)) *noteEntry {
+	e := &noteEntry{onSave: onSave}
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func (e *noteEntry) key() {
+	if e.onKey != nil {
+		e.onKey()
+	}
+}
+
+func (e *noteEntry) TypedRune(r rune) {
+	e.key()
+	e.Entry.TypedRune(r)
+}
+
+func (e *noteEntry) KeyDown(k *fyne.KeyEvent) {
+	e.key()
+	if k.Name == desktop.KeyShiftLeft || k.Name == desktop.KeyShiftRight {
+		e.shift = true
+	}
+	e.Entry.KeyDown(k)
+}
+
+func (e *noteEntry) KeyUp(k *fyne.KeyEvent) {
+	if k.Name == desktop.KeyShiftLeft || k.Name == desktop.KeyShiftRight {
+		e.shift = false
+	}
+	e.Entry.KeyUp(k)
+}
+
+func (e *noteEntry) TypedKey(k *fyne.KeyEvent) {
+	e.key()
+	if (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) && !e.shift {
+		e.onSave(e.Text)
+		return
+	}
+	e.Entry.TypedKey(k)
+}
