@@ -12,6 +12,8 @@ import (
 	"testing"
 	_ "time/tzdata" // the script sets TZ=Asia/Phnom_Penh, also where the system has no zoneinfo
 
+	"courtwatch/cmd/internal/scriptcmd"
+
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -46,7 +48,7 @@ func TestE2E(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"capture": capture, "freeport": freeport, "waitserve": waitserve, "samelist": samelist,
+			"capture": scriptcmd.Capture, "freeport": freeport, "waitserve": waitserve, "samelist": samelist,
 		},
 	})
 }

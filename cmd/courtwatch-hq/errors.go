@@ -1,8 +1,8 @@
 package main
 
 import (
+	"courtwatch/cmd/internal/cmdline"
 	"errors"
-	"fmt"
 	"io"
 
 	"courtwatch/storage"
@@ -21,6 +21,10 @@ type hintError struct {
 
 func (e *hintError) Error() string { return e.msg }
 func (e *hintError) Unwrap() error { return e.err }
+func (e *hintError) Hint() string  { return e.hint }
+
+// Details returns the lines printed under the message.
+func (e *hintError) Details() []string { return nil }
 
 // usageError is a command called the wrong way; it exits with status 2.
 type usageError struct {
@@ -29,38 +33,21 @@ type usageError struct {
 }
 
 func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Hint() string  { return e.hint }
+
+// UsageError marks e as a cmdline.Usage.
+func (e *usageError) UsageError() {}
 
 // report prints err for the user and returns the exit status: 0 for nil,
 // 2 for a usage error, 1 otherwise.
-func report(w io.Writer, err error) int {
-	if err == nil {
-		return 0
-	}
-	fmt.Fprintf(w, "courtwatch-hq: %s\n", err)
-	var he *hintError
-	var ue *usageError
-	switch {
-	case errors.As(err, &he):
-		if he.hint != "" {
-			fmt.Fprintf(w, "courtwatch-hq: hint: %s\n", he.hint)
-		}
-	case errors.As(err, &ue):
-		if ue.hint != "" {
-			fmt.Fprintf(w, "courtwatch-hq: hint: %s\n", ue.hint)
-		}
-		return 2
-	}
-	return 1
-}
+func report(w io.Writer, err error) int { return cmdline.Report(w, "courtwatch-hq", err) }
 
 // explain adds a hint to the errors of package hq that no command
 // explained.
 func explain(err error) error {
-	var he *hintError
-	var ue *usageError
 	hint := ""
 	switch {
-	case err == nil, errors.As(err, &he), errors.As(err, &ue):
+	case err == nil, cmdline.Explained(err):
 		return err
 	case errors.Is(err, hq.ErrNoHQ):
 		hint = "create one with: courtwatch-hq init --dir D, or check --dir and COURTWATCH_HQ_DIR"

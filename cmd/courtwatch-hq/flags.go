@@ -1,13 +1,17 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
-	"strings"
+
+	"courtwatch/cmd/internal/cmdline"
 )
+
+// program names this program in usage errors and usage texts.
+var program = &cmdline.Program{Name: "courtwatch-hq", Usage: func(msg, hint string) error {
+	return &usageError{msg: msg, hint: hint}
+}}
 
 // cli is one run of the command line: its streams, its environment and the
 // global flags.
@@ -21,27 +25,7 @@ type cli struct {
 // globalFlags reads --dir and -h before the command name and returns the
 // rest. "courtwatch-hq -h" prints the help.
 func (c *cli) globalFlags(args []string) ([]string, error) {
-	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
-		arg := args[0]
-		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		switch {
-		case arg == "--":
-			return args[1:], nil
-		case name == "h" || name == "help":
-			return []string{"help"}, nil
-		case name == "version":
-			return []string{"version"}, nil
-		case name == "dir" && hasValue:
-			c.dir, args = value, args[1:]
-		case name == "dir" && len(args) > 1:
-			c.dir, args = args[1], args[2:]
-		case name == "dir":
-			return nil, &usageError{msg: "--dir needs a folder", hint: "e.g. courtwatch-hq --dir /srv/courtwatch-hq devices"}
-		default:
-			return nil, &usageError{msg: fmt.Sprintf("unknown flag %s before the command", arg), hint: "see: courtwatch-hq help"}
-		}
-	}
-	return args, nil
+	return program.GlobalFlags(args, "dir", &c.dir, "courtwatch-hq --dir /srv/courtwatch-hq devices", true)
 }
 
 // hqDir is the HQ folder: --dir, else $COURTWATCH_HQ_DIR.
@@ -67,25 +51,7 @@ func (c *cli) flagSet(cmd *command) *flag.FlagSet {
 // and returns the others. For -h it prints the usage and returns
 // flag.ErrHelp.
 func (c *cli) parse(fs *flag.FlagSet, cmd *command, args []string) ([]string, error) {
-	var pos []string
-	for {
-		err := fs.Parse(args)
-		if errors.Is(err, flag.ErrHelp) {
-			c.printUsage(fs, cmd)
-			return nil, flag.ErrHelp
-		}
-		if err != nil {
-			return nil, cmd.usageError("%v", err)
-		}
-		rest := fs.Args()
-		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		pos, args = append(pos, rest[0]), rest[1:]
-	}
+	return program.ParseCommand(fs, cmd.name, args, func() { c.printUsage(fs, cmd) })
 }
 
 // parseFlags parses a command that takes flags only.
@@ -113,40 +79,15 @@ func (c *cli) parseOne(fs *flag.FlagSet, cmd *command, args []string, what strin
 }
 
 func (cmd *command) usageError(format string, a ...any) error {
-	return &usageError{msg: cmd.name + ": " + fmt.Sprintf(format, a...), hint: "see: courtwatch-hq " + cmd.name + " -h"}
+	return program.UsageError(cmd.name, format, a...)
 }
 
 func (c *cli) printUsage(fs *flag.FlagSet, cmd *command) {
-	w := c.stdout
-	fmt.Fprintf(w, "usage: courtwatch-hq %s %s\n\n%s.\n", cmd.name, cmd.args, upperFirst(cmd.summary))
-	if cmd.help != "" {
-		fmt.Fprintf(w, "\n%s", cmd.help)
-	}
-	fmt.Fprintf(w, "\nFlags:\n")
-	fs.VisitAll(func(f *flag.Flag) {
-		name, usage := flag.UnquoteUsage(f)
-		if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); isBool {
-			name = ""
-		}
-		fmt.Fprintf(w, "  %s\n        %s\n", strings.TrimSpace("--"+f.Name+" "+name), usage)
-	})
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	program.PrintUsage(c.stdout, fs, cmd.name, cmd.args, cmd.summary, cmd.help)
 }
 
 // stringList is a flag that may be given several times.
-type stringList []string
-
-func (l *stringList) String() string { return strings.Join(*l, ", ") }
-func (l *stringList) Set(s string) error {
-	*l = append(*l, s)
-	return nil
-}
+type stringList = cmdline.StringList
 
 // input reads the file name, or standard input for "-".
 func (c *cli) input(name string) ([]byte, error) {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"courtwatch/cmd/internal/table"
 	"courtwatch/storage"
 	"courtwatch/sync/hq"
 )
@@ -58,7 +59,7 @@ func runImport(c *cli, cmd *command, args []string) error {
 			return err
 		}
 		if *jsonOut {
-			err = printJSON(c.stdout, rep)
+			err = table.PrintJSON(c.stdout, rep)
 		} else {
 			err = writeReport(c.stdout, *from, rep)
 		}
@@ -69,7 +70,7 @@ func runImport(c *cli, cmd *command, args []string) error {
 		for _, d := range rep.Devices {
 			n += len(d.Forks) + len(d.Rejected)
 		}
-		return &hintError{msg: fmt.Sprintf("import: %s not imported; the reasons are listed above", plural(n, "bundle")),
+		return &hintError{msg: fmt.Sprintf("import: %s not imported; the reasons are listed above", table.Plural(n, "bundle")),
 			hint: "see what is wrong with one with: courtwatch-hq verify FILE; copy a damaged bundle again from the device, and find out how a forked one came about before importing anything more from that device"}
 	})
 }
@@ -87,10 +88,10 @@ func writeReport(w io.Writer, from string, rep *hq.ImportReport) error {
 		}
 		fmt.Fprintf(&b, "device %s  %s\n", d.Device, name)
 		if len(d.Imported) > 0 {
-			fmt.Fprintf(&b, "  imported %s (%s): %s added\n", plural(len(d.Imported), "bundle"), seqList(d.Imported), plural(d.Added, "new version"))
+			fmt.Fprintf(&b, "  imported %s (%s): %s added\n", table.Plural(len(d.Imported), "bundle"), seqList(d.Imported), table.Plural(d.Added, "new version"))
 		}
 		if d.Replays > 0 {
-			fmt.Fprintf(&b, "  skipped %s imported before\n", plural(d.Replays, "bundle"))
+			fmt.Fprintf(&b, "  skipped %s imported before\n", table.Plural(d.Replays, "bundle"))
 		}
 		if len(d.Imported) == 0 && d.Replays == 0 && len(d.Forks)+len(d.Rejected) == 0 {
 			b.WriteString("  nothing new\n")
@@ -141,7 +142,7 @@ func runVerify(c *cli, cmd *command, args []string) error {
 			return err
 		}
 		if *jsonOut {
-			err = printJSON(c.stdout, e)
+			err = table.PrintJSON(c.stdout, e)
 		} else {
 			_, err = io.WriteString(c.stdout, e.String())
 		}

@@ -71,12 +71,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 
 // lookup finds the command called name.
 func lookup(name string) (*command, error) {
-	for _, cmd := range commands {
-		if cmd.name == name {
-			return cmd, nil
-		}
+	i, _, err := program.Lookup(commandNames(), []string{name})
+	if err != nil {
+		return nil, err
 	}
-	return nil, &usageError{msg: fmt.Sprintf("unknown command %q", name), hint: "see the commands with: courtwatch-hq help"}
+	return commands[i], nil
+}
+
+// commandNames returns the names of the commands, in order.
+func commandNames() []string {
+	names := make([]string, len(commands))
+	for i, cmd := range commands {
+		names[i] = cmd.name
+	}
+	return names
 }
 
 // help prints the list of commands, or one command's usage.

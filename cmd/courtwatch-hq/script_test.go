@@ -9,12 +9,12 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"courtwatch/cmd/internal/scriptcmd"
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
 	"courtwatch/sync/wire"
@@ -50,31 +50,9 @@ func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"capture": capture, "mkdevice": mkdevice, "freeport": freeport, "waitserve": waitserve, "upload": upload,
+			"capture": scriptcmd.Capture, "mkdevice": mkdevice, "freeport": freeport, "waitserve": waitserve, "upload": upload,
 		},
 	})
-}
-
-func capture(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 1 || len(args) > 2 {
-		ts.Fatalf("usage: capture NAME [REGEXP]")
-	}
-	out := ts.ReadFile("stdout")
-	if len(args) == 1 {
-		v := strings.TrimSuffix(out, "\n")
-		if v == "" || strings.Contains(v, "\n") {
-			ts.Fatalf("capture %s: want one line of output, got %q", args[0], out)
-		}
-		ts.Setenv(args[0], v)
-		return
-	}
-	re, err := regexp.Compile("(?m)" + args[1])
-	ts.Check(err)
-	m := re.FindStringSubmatch(out)
-	if len(m) < 2 {
-		ts.Fatalf("capture %s: no match for %s in %q", args[0], args[1], out)
-	}
-	ts.Setenv(args[0], m[1])
 }
 
 var monitorPass = []byte("monitor passphrase")

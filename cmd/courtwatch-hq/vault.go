@@ -58,15 +58,7 @@ func vaultError(dir string, err error) error {
 
 // id parses a record id given as what.
 func (cmd *command) id(what, s string) (uuid.UUID, error) {
-	if s == "" {
-		return uuid.Nil, cmd.usageError("%s is required", what)
-	}
-	id, err := uuid.Parse(s)
-	if err != nil {
-		return uuid.Nil, &hintError{msg: fmt.Sprintf("%s: %q is not an id", what, s), err: err,
-			hint: "ids are printed by the list and search commands and look like 0192f3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b"}
-	}
-	return id, nil
+	return program.ID(cmd.name, what, s, "the list and search commands")
 }
 
 // notFound explains a record that the HQ vault does not hold.

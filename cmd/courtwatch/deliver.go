@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"courtwatch/cmd/internal/table"
 	"courtwatch/storage"
 	"courtwatch/sync/outbox"
 	"courtwatch/sync/wire"
@@ -85,7 +86,7 @@ func runExport(c *cli, cmd *command, args []string) error {
 func (c *cli) seal(v *storage.Vault) error {
 	sealed, err := outbox.SealAll(v)
 	for _, e := range sealed {
-		fmt.Fprintf(c.stdout, "sealed bundle %d: %s, %s, %s\n", e.Seq, plural(e.Records, "version"), plural(e.Attachments, "attachment"), byteSize(e.Size))
+		fmt.Fprintf(c.stdout, "sealed bundle %d: %s, %s, %s\n", e.Seq, table.Plural(e.Records, "version"), table.Plural(e.Attachments, "attachment"), byteSize(e.Size))
 	}
 	if err != nil {
 		return deliveryError(err)
@@ -165,11 +166,11 @@ func (c *cli) syncSummary(v *storage.Vault, res *outbox.Result) error {
 		details = append(details, fmt.Sprintf("bundle %d (%s): %s", e.Seq, e.State, why))
 	}
 	if len(pending) == 0 {
-		return &hintError{msg: fmt.Sprintf("HQ holds different bundles under the numbers of %s", plural(len(res.Forked), "bundle")),
+		return &hintError{msg: fmt.Sprintf("HQ holds different bundles under the numbers of %s", table.Plural(len(res.Forked), "bundle")),
 			hint: "this is a fork of the device's history (a restored backup or a copied vault): keep this vault as it is and tell HQ"}
 	}
 	return &hintError{
-		msg:     fmt.Sprintf("%s still pending", plural(len(pending), "bundle")),
+		msg:     fmt.Sprintf("%s still pending", table.Plural(len(pending), "bundle")),
 		details: details,
 		hint:    "they stay in the outbox and go with the next sync; check the network and the HQ profile (courtwatch hq list), or carry them on a USB stick with: courtwatch export --to DIR",
 	}
@@ -190,17 +191,17 @@ func runOutbox(c *cli, cmd *command, args []string) error {
 			if all == nil {
 				all = []outbox.Entry{}
 			}
-			return printJSON(c.stdout, all)
+			return table.PrintJSON(c.stdout, all)
 		}
 		if len(all) == 0 {
 			_, err := fmt.Fprintln(c.stdout, "the outbox is empty; seal the notes with: courtwatch export")
 			return err
 		}
-		t := newTable(c.stdout, "SEQ", "STATE", "SIZE", "SEALED", "ATTEMPTS", "RECEIVED", "ERROR")
+		t := table.New(c.stdout, "SEQ", "STATE", "SIZE", "SEALED", "ATTEMPTS", "RECEIVED", "ERROR")
 		for _, e := range all {
-			t.row(fmt.Sprint(e.Seq), string(e.State), byteSize(e.Size), localTime(e.Created, "2006-01-02 15:04"),
-				fmt.Sprint(e.Attempts), localTime(e.Received, "2006-01-02 15:04"), e.LastError)
+			t.Row(fmt.Sprint(e.Seq), string(e.State), byteSize(e.Size), table.LocalTime(e.Created, "2006-01-02 15:04"),
+				fmt.Sprint(e.Attempts), table.LocalTime(e.Received, "2006-01-02 15:04"), e.LastError)
 		}
-		return t.flush()
+		return t.Flush()
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"courtwatch/cmd/internal/table"
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
 	"courtwatch/sync/outbox"
@@ -37,7 +38,7 @@ func runDeviceExport(c *cli, cmd *command, args []string) error {
 	return c.withVault(func(v *storage.Vault) error {
 		d := v.Device()
 		var b bytes.Buffer
-		err := printJSON(&b, wire.Device{
+		err := table.PrintJSON(&b, wire.Device{
 			Format: wire.DeviceFormat, ID: d.ID, Monitor: d.Name,
 			PublicKey: bundle.PublicKey(d.PublicKey).String(),
 		})
@@ -121,12 +122,12 @@ func runHQList(c *cli, cmd *command, args []string) error {
 			if ps == nil {
 				ps = []outbox.ProfileInfo{}
 			}
-			return printJSON(c.stdout, ps)
+			return table.PrintJSON(c.stdout, ps)
 		}
 		if len(ps) == 0 {
 			return &hintError{msg: "no HQ profile installed", err: outbox.ErrNoProfile, hint: noProfileHint}
 		}
-		t := newTable(c.stdout, "NAME", "DEFAULT", "URL", "PIN", "PROXY", "RECIPIENTS")
+		t := table.New(c.stdout, "NAME", "DEFAULT", "URL", "PIN", "PROXY", "RECIPIENTS")
 		for _, p := range ps {
 			def := ""
 			if p.Default {
@@ -136,9 +137,9 @@ func runHQList(c *cli, cmd *command, args []string) error {
 			if p.TLSPin != "" {
 				pin = p.TLSPin[:len("sha256:")+12] + "…"
 			}
-			t.row(p.Name, def, p.URL, pin, p.Proxy, fmt.Sprint(len(p.Recipients)))
+			t.Row(p.Name, def, p.URL, pin, p.Proxy, fmt.Sprint(len(p.Recipients)))
 		}
-		return t.flush()
+		return t.Flush()
 	})
 }
 

@@ -1,17 +1,21 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
+
+	"courtwatch/cmd/internal/cmdline"
 
 	"github.com/google/uuid"
 )
+
+// program names this program in usage errors and usage texts.
+var program = &cmdline.Program{Name: "courtwatch", Usage: func(msg, hint string) error {
+	return &usageError{msg: msg, hint: hint}
+}}
 
 // cli is one run of the command line: its streams, its environment and the
 // global flags.
@@ -25,25 +29,7 @@ type cli struct {
 // globalFlags reads --vault and -h before the command name and returns the
 // rest. "courtwatch -h" prints the help and returns no arguments.
 func (c *cli) globalFlags(args []string) ([]string, error) {
-	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
-		arg := args[0]
-		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		switch {
-		case arg == "--":
-			return args[1:], nil
-		case name == "h" || name == "help":
-			return []string{"help"}, nil
-		case name == "vault" && hasValue:
-			c.vault, args = value, args[1:]
-		case name == "vault" && len(args) > 1:
-			c.vault, args = args[1], args[2:]
-		case name == "vault":
-			return nil, &usageError{msg: "--vault needs a folder", hint: "e.g. courtwatch --vault ~/courtwatch-vault list cases"}
-		default:
-			return nil, &usageError{msg: fmt.Sprintf("unknown flag %s before the command", arg), hint: "see: courtwatch help"}
-		}
-	}
-	return args, nil
+	return program.GlobalFlags(args, "vault", &c.vault, "courtwatch --vault ~/courtwatch-vault list cases", false)
 }
 
 // vaultDir is the vault folder: --vault, else $COURTWATCH_VAULT, else the
@@ -104,25 +90,7 @@ func (c *cli) flagSet(cmd *command) *flag.FlagSet {
 // and returns the others. For -h it prints the usage and returns
 // flag.ErrHelp.
 func (c *cli) parse(fs *flag.FlagSet, cmd *command, args []string) ([]string, error) {
-	var pos []string
-	for {
-		err := fs.Parse(args)
-		if errors.Is(err, flag.ErrHelp) {
-			c.printUsage(c.stdout, fs, cmd)
-			return nil, flag.ErrHelp
-		}
-		if err != nil {
-			return nil, cmd.usageError("%v", err)
-		}
-		rest := fs.Args()
-		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		pos, args = append(pos, rest[0]), rest[1:]
-	}
+	return program.ParseCommand(fs, cmd.name, args, func() { c.printUsage(c.stdout, fs, cmd) })
 }
 
 // parseFlags parses a command that takes flags only.
@@ -135,51 +103,19 @@ func (c *cli) parseFlags(fs *flag.FlagSet, cmd *command, args []string) error {
 }
 
 func (cmd *command) usageError(format string, a ...any) error {
-	return &usageError{msg: cmd.name + ": " + fmt.Sprintf(format, a...), hint: "see: courtwatch " + cmd.name + " -h"}
+	return program.UsageError(cmd.name, format, a...)
 }
 
 func (c *cli) printUsage(w io.Writer, fs *flag.FlagSet, cmd *command) {
-	fmt.Fprintf(w, "usage: courtwatch %s %s\n\n%s.\n", cmd.name, cmd.args, upperFirst(cmd.summary))
-	if cmd.help != "" {
-		fmt.Fprintf(w, "\n%s", cmd.help)
-	}
-	fmt.Fprintf(w, "\nFlags:\n")
-	fs.VisitAll(func(f *flag.Flag) {
-		name, usage := flag.UnquoteUsage(f)
-		if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); isBool {
-			name = ""
-		}
-		fmt.Fprintf(w, "  %s\n        %s\n", strings.TrimSpace("--"+f.Name+" "+name), usage)
-	})
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	program.PrintUsage(w, fs, cmd.name, cmd.args, cmd.summary, cmd.help)
 }
 
 // stringList is a flag that may be given several times.
-type stringList []string
-
-func (l *stringList) String() string { return strings.Join(*l, ", ") }
-func (l *stringList) Set(s string) error {
-	*l = append(*l, s)
-	return nil
-}
+type stringList = cmdline.StringList
 
 // id reads a record id given for cmd's flag or argument what.
 func (cmd *command) id(what, s string) (uuid.UUID, error) {
-	if s == "" {
-		return uuid.Nil, cmd.usageError("%s is required", what)
-	}
-	id, err := uuid.Parse(s)
-	if err != nil {
-		return uuid.Nil, &hintError{msg: fmt.Sprintf("%s: %q is not an id", what, s), err: err,
-			hint: "ids are printed by the add and list commands and look like 0192f3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b"}
-	}
-	return id, nil
+	return program.ID(cmd.name, what, s, "the add and list commands")
 }
 
 // input opens the file name for reading, or standard input for "-".

@@ -88,26 +88,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 
 // lookup finds the command named by the first one or two words of args.
 func lookup(args []string) (*command, []string, error) {
-	var group []string
-	for _, cmd := range commands {
-		first, second, two := strings.Cut(cmd.name, " ")
-		switch {
-		case !two && first == args[0]:
-			return cmd, args[1:], nil
-		case two && first == args[0]:
-			group = append(group, cmd.name)
-			if len(args) > 1 && args[1] == second {
-				return cmd, args[2:], nil
-			}
-		}
+	i, rest, err := program.Lookup(commandNames(), args)
+	if err != nil {
+		return nil, nil, err
 	}
-	if group != nil {
-		return nil, nil, &usageError{
-			msg:  fmt.Sprintf("%s needs a command: %s", args[0], strings.Join(group, ", ")),
-			hint: "see: courtwatch help",
-		}
+	return commands[i], rest, nil
+}
+
+// commandNames returns the names of the commands, in order.
+func commandNames() []string {
+	names := make([]string, len(commands))
+	for i, cmd := range commands {
+		names[i] = cmd.name
 	}
-	return nil, nil, &usageError{msg: fmt.Sprintf("unknown command %q", args[0]), hint: "see the commands with: courtwatch help"}
+	return names
 }
 
 // help prints the list of commands, or one command's usage.

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"regexp"
-	"strings"
 	"testing"
 	_ "time/tzdata" // scripts set TZ=Asia/Phnom_Penh, also where the system has no zoneinfo
+
+	"courtwatch/cmd/internal/scriptcmd"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -35,31 +35,6 @@ func TestMain(m *testing.M) {
 func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:  "testdata/script",
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"capture": capture},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){"capture": scriptcmd.Capture},
 	})
-}
-
-func capture(ts *testscript.TestScript, neg bool, args []string) {
-	if neg {
-		ts.Fatalf("unsupported: ! capture")
-	}
-	if len(args) < 1 || len(args) > 2 {
-		ts.Fatalf("usage: capture NAME [REGEXP]")
-	}
-	out := ts.ReadFile("stdout")
-	if len(args) == 1 {
-		v := strings.TrimSuffix(out, "\n")
-		if v == "" || strings.Contains(v, "\n") {
-			ts.Fatalf("capture %s: want one line of output, got %q", args[0], out)
-		}
-		ts.Setenv(args[0], v)
-		return
-	}
-	re, err := regexp.Compile("(?m)" + args[1])
-	ts.Check(err)
-	m := re.FindStringSubmatch(out)
-	if len(m) < 2 {
-		ts.Fatalf("capture %s: no match for %s in %q", args[0], args[1], out)
-	}
-	ts.Setenv(args[0], m[1])
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"courtwatch/cmd/internal/table"
 	"courtwatch/storage"
 	"courtwatch/storage/transcript"
 
@@ -102,7 +103,7 @@ func runNoteImport(c *cli, cmd *command, args []string) error {
 		if err := importNotes(v, hearingID, lines); err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(c.stdout, "imported %s\n", plural(len(lines), "note"))
+		_, err = fmt.Fprintf(c.stdout, "imported %s\n", table.Plural(len(lines), "note"))
 		return err
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"courtwatch/cmd/internal/table"
 	"courtwatch/storage"
 	"courtwatch/storage/roster"
 
@@ -117,7 +118,7 @@ func ambiguityError(v *storage.Vault, amb []roster.Ambiguity, err error) error {
 		verb = "matches"
 	}
 	return &hintError{
-		msg:     fmt.Sprintf("%s %s more than one person in the vault; nothing was imported", plural(len(amb), "roster row"), verb),
+		msg:     fmt.Sprintf("%s %s more than one person in the vault; nothing was imported", table.Plural(len(amb), "roster row"), verb),
 		details: details,
 		hint:    "import again choosing for each row: --link LINE=PERSON_ID, or --new LINE for a new person",
 		err:     err,

@@ -1,0 +1,76 @@
+// Package cmdline holds what the courtwatch and courtwatch-hq commands share
+// about being command-line programs: errors that carry a hint for the user,
+// usage errors, and how both are reported with an exit status.
+package cmdline
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Hinted is an error that says what to do next. Report prints its details,
+// one a line, and its hint.
+type Hinted interface {
+	error
+	Hint() string
+	Details() []string
+}
+
+// Usage is a command called the wrong way; Report returns exit status 2.
+type Usage interface {
+	error
+	Hint() string
+	UsageError()
+}
+
+// HintError is an error with what to do next. Report prints it as
+//
+//	prog: <msg>
+//	  <detail>
+//	prog: hint: <hint>
+type HintError struct {
+	Msg    string
+	Lines  []string // e.g. every bad line of a file, one each
+	Advice string
+	Err    error // the cause, for errors.Is; may be nil
+}
+
+func (e *HintError) Error() string     { return e.Msg }
+func (e *HintError) Unwrap() error     { return e.Err }
+func (e *HintError) Hint() string      { return e.Advice }
+func (e *HintError) Details() []string { return e.Lines }
+
+// Explained reports whether err already says what to do next, or is a
+// usage error.
+func Explained(err error) bool {
+	var h Hinted
+	var u Usage
+	return errors.As(err, &h) || errors.As(err, &u)
+}
+
+// Report prints err for the user, each line starting with prog, and returns
+// the exit status: 0 for nil, 2 for a usage error, 1 otherwise.
+func Report(w io.Writer, prog string, err error) int {
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(w, "%s: %s\n", prog, err)
+	var h Hinted
+	var u Usage
+	switch {
+	case errors.As(err, &h):
+		for _, d := range h.Details() {
+			fmt.Fprintf(w, "  %s\n", d)
+		}
+		if hint := h.Hint(); hint != "" {
+			fmt.Fprintf(w, "%s: hint: %s\n", prog, hint)
+		}
+	case errors.As(err, &u):
+		if hint := u.Hint(); hint != "" {
+			fmt.Fprintf(w, "%s: hint: %s\n", prog, hint)
+		}
+		return 2
+	}
+	return 1
+}
