@@ -189,7 +189,7 @@ func badgerOptions(dir string, key []byte) badger.Options {
 		WithIndexCacheSize(4 << 20).
 		WithBaseTableSize(2 << 20).
 		WithNumCompactors(2).
-		WithChecksumVerificationMode(options.OnTableAndBlockRead).
+		WithChecksumVerificationMode(options.OnBlockRead).
 		WithVerifyValueChecksum(true).
 		WithLogger(quietLogger{}).
 		WithLoggingLevel(badger.WARNING)
