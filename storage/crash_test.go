@@ -48,7 +48,7 @@ func TestCrashDurability(t *testing.T) {
 	crashIterations(t, n)
 }
 
-// TestSoakCrash is the long version, about 20 minutes:
+// TestSoakCrash is the long version, about 10 minutes without -race:
 //
 //	COURTWATCH_SOAK=1 go test -run SoakCrash -timeout 2h ./storage
 //

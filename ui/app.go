@@ -17,6 +17,7 @@ import (
 
 	"courtwatch/assets"
 	"courtwatch/storage"
+	"courtwatch/sync/outbox"
 )
 
 // appID must match ID in FyneApp.toml: Fyne keys preferences and storage by it.
@@ -65,6 +66,11 @@ type appUI struct {
 	agenda  *agendaScreen
 	hearing *hearingScreen
 	status  *widget.Label
+	sync    *syncBar // delivery to HQ, while the vault is open
+	// post hands background events to the UI goroutine (fyne.Do when nil);
+	// syncOpt tunes the uploader. Tests set both.
+	post    func(func())
+	syncOpt outbox.Options
 }
 
 func newAppUI(w fyne.Window, dir string, kdf storage.KDFParams) *appUI {
@@ -110,6 +116,7 @@ func (u *appUI) setDir(dir string) {
 func (u *appUI) opened(v *storage.Vault) {
 	u.vault = v
 	u.unlock = nil
+	u.sync = newSyncBar(v, u.win, u.spawn, u.post, outbox.HTTPSFunc(outbox.HTTPSOptions{}), u.syncOpt)
 	u.touch()
 	u.showMain()
 }
@@ -131,7 +138,7 @@ func (u *appUI) showMain() {
 	)
 	u.tabs.OnSelected = func(*container.TabItem) { u.touch() }
 	u.status = widget.NewLabel(lang.L("Vault open: {{.Dir}}", map[string]any{"Dir": u.dir}))
-	u.win.SetContent(container.NewBorder(nil, u.status, nil, nil, u.tabs))
+	u.win.SetContent(container.NewBorder(nil, u.statusBar(), nil, nil, u.tabs))
 	u.setMenu()
 }
 
@@ -155,7 +162,7 @@ func (u *appUI) openHearing(id uuid.UUID) {
 	h.activity = u.touch
 	u.hearing = h
 	u.touch()
-	u.win.SetContent(container.NewBorder(nil, u.status, nil, nil, h.content))
+	u.win.SetContent(container.NewBorder(nil, u.statusBar(), nil, nil, h.content))
 	h.log.ScrollToBottom() // the latest entries; only once the list is on a canvas
 	u.setMenu()
 	u.win.Canvas().Focus(h.note)
@@ -166,7 +173,9 @@ func (u *appUI) openHearing(id uuid.UUID) {
 func (u *appUI) setMenu() {
 	lock := fyne.NewMenuItem(lang.L("Lock"), u.lock)
 	lock.Shortcut = lockShortcut
-	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), lock)}
+	syncNow := fyne.NewMenuItem(lang.L("Sync now"), u.sync.doSyncNow)
+	syncNow.Shortcut = syncNowShortcut
+	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), lock, syncNow)}
 	if h := u.hearing; h != nil {
 		start := fyne.NewMenuItem(lang.L("Start hearing"), h.startHearing)
 		start.Shortcut = startShortcut
@@ -213,9 +222,16 @@ func (u *appUI) close() error {
 	if u.hearing != nil {
 		draftErr = u.hearing.saveDraft()
 	}
+	u.sync.stop() // the uploader must not outlive the open vault
+	u.sync = nil
 	err := errors.Join(draftErr, u.vault.Close())
 	u.vault = nil
 	return err
+}
+
+// statusBar is the vault folder on the left and delivery on the right.
+func (u *appUI) statusBar() fyne.CanvasObject {
+	return container.NewBorder(nil, nil, nil, u.sync.content, u.status)
 }
 
 // fail shows err in a dialog, saying what failed and what to do.
