@@ -3,9 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
-	"slices"
-	"strings"
 
 	"courtwatch/demo"
 	reports "courtwatch/report" // main has a func report
@@ -59,43 +56,22 @@ func runReport(c *cli, cmd *command, args []string) error {
 	if len(pos) != 2 {
 		return cmd.usageError("say what the report is about and its id, e.g. report case ID --out case.pdf")
 	}
-	subject := reports.Subject(pos[0])
-	kind := map[reports.Subject]string{reports.SubjectHearing: storage.KindHearing, reports.SubjectCase: storage.KindCase,
-		reports.SubjectDefendant: storage.KindPerson}[subject]
-	if kind == "" {
-		return cmd.usageError("a report is about a hearing, a case or a defendant, not %q", pos[0])
-	}
-	id, err := cmd.id("the "+pos[0]+" id", pos[1])
+	req, err := reports.ParseRequest(pos[0], pos[1], *out, *format, *table)
 	if err != nil {
-		return err
-	}
-	if *out == "" {
-		return cmd.usageError("--out FILE is required: a report is written only where you say")
-	}
-	if *format == "" {
-		*format = strings.TrimPrefix(strings.ToLower(filepath.Ext(*out)), ".")
-		if *format == "htm" {
-			*format = "html"
-		}
-	}
-	if !slices.Contains([]string{"html", "pdf", "csv"}, *format) {
-		return cmd.usageError("--format must be html, pdf or csv (or give --out a .html, .pdf or .csv name)")
-	}
-	if *format == "csv" && !slices.Contains(reports.CSVTables, reports.CSVTable(*table)) {
-		return cmd.usageError("--table must be notes, attendance, checklist or matrix")
+		return cmd.usageError("%v", err)
 	}
 	return c.withVault(func(v *storage.Vault) error {
-		data, err := reports.Render(v, subject, id, *format, *table, reports.Options{})
+		data, err := reports.Render(v, req.Subject, req.ID, req.Format, req.Table, reports.Options{})
 		if errors.Is(err, storage.ErrNotFound) {
-			return notFound(kind, id, err)
+			return notFound(req.Kind, req.ID, err)
 		}
 		if err != nil {
 			return err
 		}
-		if err := reports.WriteFile(*out, data); err != nil {
+		if err := reports.WriteFile(req.Out, data); err != nil {
 			return &hintError{msg: err.Error(), err: err, hint: "check that the folder exists and that you may write there"}
 		}
-		_, err = fmt.Fprintf(c.stdout, "wrote %s (%s, %d bytes)\n", *out, *format, len(data))
+		_, err = fmt.Fprintf(c.stdout, "wrote %s (%s, %d bytes)\n", req.Out, req.Format, len(data))
 		return err
 	})
 }
