@@ -236,8 +236,8 @@ func TestKeys(t *testing.T) {
 
 func TestParseTrusted(t *testing.T) {
 	good := Trusted{Device: devA, Seq: 12, Hash: Hash(nil)}
-	if got, err := parseTrusted(good.String()); err != nil || got != good {
-		t.Fatalf("parseTrusted(%q) = %v, %v", good.String(), got, err)
+	if got, err := ParseTrusted(good.String()); err != nil || got != good {
+		t.Fatalf("ParseTrusted(%q) = %v, %v", good.String(), got, err)
 	}
 	for _, s := range []string{
 		"", "timestamp:1700000000",
@@ -248,8 +248,8 @@ func TestParseTrusted(t *testing.T) {
 		"courtwatch-bundle/2 device=" + devA + " seq=1 hash=" + Hash(nil),
 		good.String() + " extra=1",
 	} {
-		if _, err := parseTrusted(s); !errors.Is(err, ErrMalformed) {
-			t.Errorf("parseTrusted(%q) = %v", s, err)
+		if _, err := ParseTrusted(s); !errors.Is(err, ErrMalformed) {
+			t.Errorf("ParseTrusted(%q) = %v", s, err)
 		}
 	}
 }

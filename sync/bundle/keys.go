@@ -124,7 +124,10 @@ func (t Trusted) CheckDevice(device string) error {
 	return nil
 }
 
-func parseTrusted(s string) (Trusted, error) {
+// ParseTrusted reads a bundle signature's trusted comment, in its one
+// canonical spelling. It does not verify anything: use it only to learn
+// which device a signature claims, then verify with that device's key.
+func ParseTrusted(s string) (Trusted, error) {
 	f := strings.Split(s, " ")
 	bad := fmt.Errorf("%w: the trusted comment %q is not a Courtwatch bundle's; the file was signed by another program", ErrMalformed, s)
 	if len(f) != 4 || f[0] != Format {

@@ -67,7 +67,7 @@ func NewVerifier(sig []byte, pub minisign.PublicKey) (*Verifier, error) {
 	if v.pub == nil || !ed25519.Verify(v.pub, append(s.Signature[:], s.TrustedComment...), s.CommentSignature[:]) {
 		return nil, fmt.Errorf("%w: the signature or its trusted comment was changed; fetch the bundle and its .minisig file again from the device", ErrBadSignature)
 	}
-	t, err := parseTrusted(s.TrustedComment)
+	t, err := ParseTrusted(s.TrustedComment)
 	if err != nil {
 		return nil, err
 	}

@@ -74,7 +74,7 @@ func readSignature(name string) ([]byte, bundle.Trusted, error) {
 	if err := s.UnmarshalText(sig); err != nil {
 		return nil, bundle.Trusted{}, fmt.Errorf("%w: %s is damaged or is not a minisign signature (%v); copy it again", bundle.ErrBadSignature, filepath.Base(name), err)
 	}
-	t, err := parseTrusted(s.TrustedComment)
+	t, err := bundle.ParseTrusted(s.TrustedComment)
 	return sig, t, err
 }
 

@@ -142,7 +142,7 @@ func (s *store) stored(device string, seq uint64) (hash string, receipt []byte, 
 		if err := json.Unmarshal(receipt, &sr); err != nil {
 			return "", nil, fmt.Errorf("the stored receipt %s.receipt.json is damaged: %v", base, err)
 		}
-		if err := json.Unmarshal([]byte(sr.Receipt), &r); err != nil || !isHash(r.Hash) {
+		if err := json.Unmarshal([]byte(sr.Receipt), &r); err != nil || !isSHA256Hex(r.Hash) {
 			return "", nil, fmt.Errorf("the stored receipt %s.receipt.json is damaged", base)
 		}
 		return r.Hash, receipt, nil
@@ -207,4 +207,10 @@ func (l *keyLocks) lock(key string) (unlock func()) {
 		}
 		l.mu.Unlock()
 	}
+}
+
+// isSHA256Hex reports whether s is a sha256 in lowercase hex.
+func isSHA256Hex(s string) bool {
+	b, err := hex.DecodeString(s)
+	return err == nil && len(b) == sha256.Size && hex.EncodeToString(b) == s
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"courtwatch/sync/bundle"
 	"courtwatch/sync/wire"
 )
 
@@ -63,11 +64,11 @@ func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string
 	if err != nil {
 		return http.StatusBadRequest, 0, "bad signature header", fmt.Errorf("the %s header is not base64", wire.SignatureHeader)
 	}
-	var v streamVerifier
-	t, err := v.check(sig, pub)
+	v, err := bundle.NewVerifier(sig, pub)
 	if err != nil {
 		return http.StatusForbidden, 0, "bad signature", err
 	}
+	t := v.Trusted()
 	if err := t.CheckDevice(device); err != nil {
 		return http.StatusForbidden, 0, "wrong signer", err
 	}
@@ -83,19 +84,19 @@ func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string
 	default:
 		return http.StatusServiceUnavailable, 0, "busy", fmt.Errorf("the receiver is busy with %d uploads; try again in %s seconds", rv.cfg.MaxUploads, retryAfter)
 	}
-	return rv.receive(w, r, device, seq, &v)
+	return rv.receive(w, r, device, seq, sig, v)
 }
 
 // receive streams the body to a temporary file, verifies it and commits
 // it. When the seq holds a bundle already, the body is only hashed: a
 // resend is checked without writing to disk, and a different bundle (the
 // authentic trusted comment names its hash) is refused before its body.
-func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device string, seq uint64, v *streamVerifier) (int, int64, string, error) {
+func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device string, seq uint64, sig []byte, v *bundle.Verifier) (int, int64, string, error) {
 	have, _, err := rv.store.stored(device, seq)
 	if err != nil {
 		return http.StatusInternalServerError, 0, "store error", err
 	}
-	if have != "" && have != v.trusted.Hash {
+	if have != "" && have != v.Trusted().Hash {
 		return http.StatusConflict, 0, conflict.String(), rv.conflict(device, seq)
 	}
 	var tmp *os.File
@@ -111,7 +112,7 @@ func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device strin
 	body := http.MaxBytesReader(w, r.Body, rv.cfg.MaxBody)
 	buf := copyBufs.Get().(*[64 << 10]byte)
 	defer copyBufs.Put(buf)
-	size, err := io.CopyBuffer(sink, v.reader(body), buf[:])
+	size, err := io.CopyBuffer(sink, io.TeeReader(body, v), buf[:])
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		var pathErr *os.PathError
@@ -123,15 +124,16 @@ func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device strin
 		}
 		return http.StatusBadRequest, size, "cut off", fmt.Errorf("the upload was cut off after %d bytes: %v", size, err)
 	}
-	hash, err := v.finish()
+	t, err := v.Verify()
 	if err != nil {
 		return http.StatusForbidden, size, "bad bundle", err
 	}
+	hash := t.Hash
 	sign := func() (wire.SignedReceipt, error) {
 		now := rv.cfg.Now().UTC().Truncate(time.Second)
 		return wire.SignReceipt(wire.Receipt{Device: device, Seq: seq, Hash: hash, Received: now}, rv.receiptKey)
 	}
-	receipt, out, err := rv.store.commit(device, seq, tmp, v.sig, hash, sign)
+	receipt, out, err := rv.store.commit(device, seq, tmp, sig, hash, sign)
 	switch {
 	case err != nil:
 		return http.StatusInternalServerError, size, "store error", err
