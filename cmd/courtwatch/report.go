@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"courtwatch/cmd/internal/records"
 	"courtwatch/demo"
 	reports "courtwatch/report" // main has a func report
 	"courtwatch/storage"
@@ -46,17 +47,12 @@ It refuses a vault that already holds cases or persons, unless --force.
 
 func runReport(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
-	out := fs.String("out", "", "the `file` to write (required)")
-	format := fs.String("format", "", "html, pdf or csv (default: from --out's extension)")
-	table := fs.String("table", string(reports.CSVNotes), "with csv, the `table`: notes, attendance, checklist or matrix")
+	flags := records.AddReportFlags(fs)
 	pos, err := c.parse(fs, cmd, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
-		return cmd.usageError("say what the report is about and its id, e.g. report case ID --out case.pdf")
-	}
-	req, err := reports.ParseRequest(pos[0], pos[1], *out, *format, *table)
+	req, err := flags.Request(pos)
 	if err != nil {
 		return cmd.usageError("%v", err)
 	}
