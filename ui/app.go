@@ -64,6 +64,7 @@ type appUI struct {
 	tabs    *container.AppTabs
 	cases   *casesScreen
 	agenda  *agendaScreen
+	roster  *rosterScreen
 	hearing *hearingScreen
 	status  *widget.Label
 	sync    *syncBar // delivery to HQ, while the vault is open
@@ -79,9 +80,18 @@ func newAppUI(w fyne.Window, dir string, kdf storage.KDFParams) *appUI {
 
 // Shortcuts. Menu shortcuts fire even while the note field has the focus.
 var (
-	lockShortcut  = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
-	startShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
-	digitKeys     = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9}
+	lockShortcut     = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	startShortcut    = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	searchShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	settingsShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
+	// The hearing screen's tabs: log, attendance, checklist, attachments.
+	tabShortcuts = []*desktop.CustomShortcut{
+		{KeyName: fyne.KeyG, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift},
+		{KeyName: fyne.KeyA, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift},
+		{KeyName: fyne.KeyK, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift},
+		{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift},
+	}
+	digitKeys = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7, fyne.Key8, fyne.Key9}
 )
 
 func (u *appUI) showUnlock() {
@@ -126,7 +136,9 @@ func (u *appUI) showMain() {
 	u.hearing = nil
 	var err error
 	if u.cases, err = newCasesScreen(u.vault, u.openHearing); err == nil {
-		u.agenda, err = newAgendaScreen(u.vault, u.now(), u.openHearing)
+		if u.roster, err = newRosterScreen(u); err == nil {
+			u.agenda, err = newAgendaScreen(u.vault, u.now(), u.openHearing)
+		}
 	}
 	if err != nil {
 		u.fail(lang.L("The vault could not be read"), err)
@@ -134,6 +146,7 @@ func (u *appUI) showMain() {
 	}
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Cases"), u.cases.content),
+		container.NewTabItem(lang.L("Defendants"), u.roster.content),
 		container.NewTabItem(lang.L("Agenda"), u.agenda.content),
 	)
 	u.tabs.OnSelected = func(*container.TabItem) { u.touch() }
@@ -175,11 +188,21 @@ func (u *appUI) setMenu() {
 	lock.Shortcut = lockShortcut
 	syncNow := fyne.NewMenuItem(lang.L("Sync now"), u.sync.doSyncNow)
 	syncNow.Shortcut = syncNowShortcut
-	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), lock, syncNow)}
+	search := fyne.NewMenuItem(lang.L("Search…"), u.showSearch)
+	search.Shortcut = searchShortcut
+	settings := fyne.NewMenuItem(lang.L("Settings…"), u.showSettings)
+	settings.Shortcut = settingsShortcut
+	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), search, settings, fyne.NewMenuItemSeparator(), lock, syncNow)}
 	if h := u.hearing; h != nil {
 		start := fyne.NewMenuItem(lang.L("Start hearing"), h.startHearing)
 		start.Shortcut = startShortcut
 		items := []*fyne.MenuItem{start, fyne.NewMenuItemSeparator()}
+		for i, label := range []string{lang.L("Log"), lang.L("Attendance"), lang.L("Checklist"), lang.L("Attachments")} {
+			item := fyne.NewMenuItem(label, func() { h.showTab(i) })
+			item.Shortcut = tabShortcuts[i]
+			items = append(items, item)
+		}
+		items = append(items, fyne.NewMenuItemSeparator())
 		for i, e := range h.events {
 			item := fyne.NewMenuItem(lang.L(e.Label), func() { h.eventShortcut(i + 1) })
 			if i < len(digitKeys) {
@@ -206,7 +229,7 @@ func (u *appUI) lock() {
 		}
 	}
 	err := u.close()
-	u.tabs, u.cases, u.agenda, u.hearing, u.status = nil, nil, nil, nil, nil
+	u.tabs, u.cases, u.agenda, u.roster, u.hearing, u.status = nil, nil, nil, nil, nil, nil
 	u.showUnlock()
 	if err != nil {
 		u.fail(lang.L("The vault did not close cleanly"), err)

@@ -62,7 +62,12 @@ type hearingScreen struct {
 	start   *widget.Button
 	log     *widget.List
 	note    *noteEntry
+	tabs    *container.AppTabs
 	content fyne.CanvasObject
+
+	attendance  *attendancePanel
+	checklist   *checklistPanel
+	attachments *attachmentsPanel
 }
 
 func newHearingScreen(v *storage.Vault, win fyne.Window, hearingID uuid.UUID, back func()) (*hearingScreen, error) {
@@ -79,6 +84,9 @@ func newHearingScreen(v *storage.Vault, win fyne.Window, hearingID uuid.UUID, ba
 		return nil, err
 	}
 	s.build(back)
+	if err := s.addPanels(); err != nil {
+		return nil, err
+	}
 	if err := s.restoreDraft(); err != nil {
 		return nil, err
 	}
@@ -171,7 +179,41 @@ func (s *hearingScreen) build(back func()) {
 	}
 
 	center := container.NewBorder(nil, s.note, nil, nil, s.log)
-	s.content = container.NewBorder(top, nil, nil, container.NewVScroll(buttons), center)
+	logTab := container.NewBorder(nil, nil, nil, container.NewVScroll(buttons), center)
+	s.tabs = container.NewAppTabs(container.NewTabItem(lang.L("Log")+"  (Ctrl+Shift+G)", logTab))
+	s.tabs.OnSelected = func(*container.TabItem) { s.activity() }
+	s.content = container.NewBorder(top, nil, nil, nil, s.tabs)
+}
+
+// addPanels builds the tabs beside the log: attendance, the checklist and
+// attachments, each in its own file. They read the vault, so an error here
+// means the hearing cannot be shown.
+func (s *hearingScreen) addPanels() error {
+	att, err := newAttendancePanel(s)
+	if err != nil {
+		return err
+	}
+	chk, err := newChecklistPanel(s)
+	if err != nil {
+		return err
+	}
+	files, err := newAttachmentsPanel(s)
+	if err != nil {
+		return err
+	}
+	s.attendance, s.checklist, s.attachments = att, chk, files
+	s.tabs.Append(container.NewTabItem(lang.L("Attendance")+"  (Ctrl+Shift+A)", att.panel()))
+	s.tabs.Append(container.NewTabItem(lang.L("Checklist")+"  (Ctrl+Shift+K)", chk.panel()))
+	s.tabs.Append(container.NewTabItem(lang.L("Attachments")+"  (Ctrl+Shift+T)", files.panel()))
+	return nil
+}
+
+// showTab selects the nth tab (0 log, 1 attendance, 2 checklist, 3 attachments).
+func (s *hearingScreen) showTab(n int) {
+	if n >= 0 && n < len(s.tabs.Items) {
+		s.activity()
+		s.tabs.SelectIndex(n)
+	}
 }
 
 func (s *hearingScreen) headerText() string {
