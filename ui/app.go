@@ -82,6 +82,7 @@ func newAppUI(w fyne.Window, dir string, kdf storage.KDFParams) *appUI {
 var (
 	lockShortcut     = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 	startShortcut    = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	editShortcut     = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
 	searchShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
 	settingsShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
 	// The hearing screen's tabs: log, attendance, checklist, attachments.
@@ -95,12 +96,21 @@ var (
 )
 
 func (u *appUI) showUnlock() {
+	clearOverlays(u.win.Canvas())
 	u.unlock = newUnlockScreen(u.dir, u.kdf, u.opened, u.chooseDir)
 	u.unlock.spawn = u.spawn
 	u.unlock.tries = &u.tries
 	u.win.SetMainMenu(nil)
 	u.win.SetContent(u.unlock.content)
 	u.unlock.focus(u.win.Canvas())
+}
+
+// clearOverlays closes every dialog and pop-up, so that nothing from the
+// vault stays on screen once it is locked.
+func clearOverlays(c fyne.Canvas) {
+	for top := c.Overlays().Top(); top != nil; top = c.Overlays().Top() {
+		c.Overlays().Remove(top)
+	}
 }
 
 // chooseDir asks for another vault folder.
@@ -196,7 +206,9 @@ func (u *appUI) setMenu() {
 	if h := u.hearing; h != nil {
 		start := fyne.NewMenuItem(lang.L("Start hearing"), h.startHearing)
 		start.Shortcut = startShortcut
-		items := []*fyne.MenuItem{start, fyne.NewMenuItemSeparator()}
+		edit := fyne.NewMenuItem(lang.L("Edit last note"), h.editLastNote)
+		edit.Shortcut = editShortcut
+		items := []*fyne.MenuItem{start, edit, fyne.NewMenuItemSeparator()}
 		for i, label := range []string{lang.L("Log"), lang.L("Attendance"), lang.L("Checklist"), lang.L("Attachments")} {
 			item := fyne.NewMenuItem(label, func() { h.showTab(i) })
 			item.Shortcut = tabShortcuts[i]

@@ -43,6 +43,7 @@ type logLine struct {
 	Time  time.Time
 	Text  string
 	Event bool
+	note  *storage.Note // nil for events; notes can be edited
 }
 
 // hearingScreen is the courtroom screen: header, "Start hearing", the
@@ -63,6 +64,7 @@ type hearingScreen struct {
 	log     *widget.List
 	note    *noteEntry
 	tabs    *container.AppTabs
+	editor  dialog.Dialog // the open note editor, if any
 	content fyne.CanvasObject
 
 	attendance  *attendancePanel
@@ -105,7 +107,7 @@ func (s *hearingScreen) loadLog() error {
 			return err
 		}
 		for _, n := range notes {
-			s.lines = append(s.lines, logLine{Time: n.Time, Text: n.Text})
+			s.lines = append(s.lines, logLine{Time: n.Time, Text: n.Text, note: n})
 		}
 		for _, e := range events {
 			text := s.eventLabel(e.Type)
@@ -159,10 +161,18 @@ func (s *hearingScreen) build(back func()) {
 			row.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%-19s", s.timeText(line.Time)))
 			text := row.Objects[0].(*widget.Label)
 			text.TextStyle.Bold = line.Event
-			// One row per line for now; the full text of a long note is in the vault.
-			text.SetText(strings.ReplaceAll(line.Text, "\n", " / "))
+			// One row per line; the editor (tap or Ctrl+E) shows the whole note.
+			t := strings.ReplaceAll(line.Text, "\n", " / ")
+			if line.note != nil && line.note.Version > 1 {
+				t = lang.L("(edited)") + " " + t
+			}
+			text.SetText(t)
 		},
 	)
+	s.log.OnSelected = func(i widget.ListItemID) {
+		s.log.UnselectAll()
+		s.editNote(i)
+	}
 
 	s.note = newNoteEntry(s.saveNote)
 	s.note.onKey = func() { s.activity() }
@@ -278,7 +288,7 @@ func (s *hearingScreen) saveNote(text string) {
 		return
 	}
 	s.note.SetText("")
-	s.append(logLine{Time: n.Time, Text: n.Text})
+	s.append(logLine{Time: n.Time, Text: n.Text, note: n})
 }
 
 // draftKey names the sealed auxiliary value that keeps a half-typed note

@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"courtwatch/storage"
+)
+
+// openTestHearing creates a vault with one case and hearing, opens the app
+// on it and shows the hearing screen.
+func openTestHearing(t *testing.T) (*appUI, *storage.Hearing) {
+	t.Helper()
+	u := newTestUI(t)
+	v, err := storage.Create(u.dir, []byte(testPass), storage.CreateOptions{KDF: storage.TestKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &storage.Case{Court: "Phnom Penh Municipal Court", Number: "DEMO 001/2020", Title: "Plotting: mass trial I"}
+	if err := v.Put(c); err != nil {
+		t.Fatal(err)
+	}
+	h := &storage.Hearing{CaseID: c.ID, Scheduled: time.Date(2026, 3, 4, 8, 30, 0, 0, time.UTC)}
+	if err := v.Put(h); err != nil {
+		t.Fatal(err)
+	}
+	u.opened(v)
+	u.openHearing(h.ID)
+	return u, h
+}
+
+// TestEditNote edits a saved note: the vault keeps both versions, the log
+// marks the note as edited and the editor lists the history.
+func TestEditNote(t *testing.T) {
+	u, h := openTestHearing(t)
+	hs := u.hearing
+	test.Type(hs.note, "Judge reads the charges against Kem Sokha")
+	hs.note.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+
+	if findMenuItem(t, u.win, "Edit last note").Shortcut != editShortcut {
+		t.Error("Edit last note has no Ctrl+E")
+	}
+	hs.editLastNote()
+	if hs.editor == nil {
+		t.Fatal("no editor opened")
+	}
+	entry, ok := u.win.Canvas().Focused().(*widget.Entry)
+	if !ok || entry.Text != "Judge reads the charges against Kem Sokha" {
+		t.Fatalf("editor field not focused with the note's text: %#v", u.win.Canvas().Focused())
+	}
+	entry.SetText("Judge reads the charges against Kem Sokha កឹម សុខា (art. 443)")
+	hs.saveEdit(0, entry.Text)
+
+	var notes []*storage.Note
+	if err := u.vault.View(func(tx *storage.Tx) (err error) {
+		notes, err = tx.NotesOfHearing(h.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != 1 || notes[0].Text != "Judge reads the charges against Kem Sokha កឹម សុខា (art. 443)" || notes[0].Version != 2 {
+		t.Fatalf("notes after the edit: %+v", notes)
+	}
+	hist, err := hs.noteHistory(notes[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hist) != 2 || hist[1].Text != "Judge reads the charges against Kem Sokha" || hist[0].Number != 2 {
+		t.Fatalf("history = %+v", hist)
+	}
+	if !hasLabel(hs.content, "(edited) Judge reads") {
+		t.Errorf("log does not mark the edit: %q", labelTexts(hs.content))
+	}
+
+	// Emptying a note is refused and changes nothing.
+	hs.saveEdit(0, "   ")
+	if n, err := storage.Load[storage.Note](u.vault, notes[0].ID); err != nil || n.Version != 2 {
+		t.Fatalf("after an empty edit: %+v, %v", n, err)
+	}
+
+	// Reopened, the log still shows the edited note as edited.
+	u.leaveHearing()
+	u.openHearing(h.ID)
+	if !hasLabel(u.hearing.content, "(edited) Judge reads the charges against Kem Sokha កឹម សុខា") {
+		t.Errorf("reopened log: %q", labelTexts(u.hearing.content))
+	}
+}
+
+// TestLockClosesDialogs: a dialog showing vault contents (here the note
+// editor) must not stay on screen over the unlock screen.
+func TestLockClosesDialogs(t *testing.T) {
+	u, _ := openTestHearing(t)
+	hs := u.hearing
+	test.Type(hs.note, "Secret witness name")
+	hs.note.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	hs.editLastNote()
+	if u.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("editor is not shown")
+	}
+	u.lock()
+	if top := u.win.Canvas().Overlays().Top(); top != nil {
+		t.Fatalf("an overlay is still shown after lock: %T", top)
+	}
+	if hasLabel(u.win.Content(), "Secret witness") {
+		t.Error("the note is still on screen after lock")
+	}
+}
