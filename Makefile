@@ -24,6 +24,8 @@ DEB_PACKAGES := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-d
 # The stock tools HQ can always fall back on; a test proves they open our
 # bundles (age -d | zstd -d | tar x, minisign -V).
 TEST_PACKAGES := age minisign zstd tar poppler-utils
+# make screenshots runs the app in a virtual display and drives it.
+SHOT_PACKAGES := xvfb xauth xdotool imagemagick
 
 # FyneApp.toml is the single source of the app's metadata.
 VERSION  := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
@@ -33,7 +35,7 @@ FYNE_TOOLS_VERSION := v1.7.4
 FYNE := bin/tools/fyne-$(FYNE_TOOLS_VERSION)/fyne
 
 .DEFAULT_GOAL := build
-.PHONY: deps run build test package fuzz bench soak fmt clean
+.PHONY: deps run build test package fuzz bench soak screenshots fmt clean
 
 # deps installs the missing system packages (with sudo unless root) and checks
 # that Go is new enough. On a machine that has everything it only reads dpkg's
@@ -43,7 +45,7 @@ deps:
 		echo "make: not Debian/Ubuntu, so not checking system packages; Fyne needs a C compiler, pkg-config and the X11/OpenGL development headers (Debian names: $(strip $(DEB_PACKAGES)))" >&2; \
 	else \
 		missing=""; \
-		for p in $(DEB_PACKAGES) $(if $(filter test,$(MAKECMDGOALS)),$(TEST_PACKAGES)); do \
+		for p in $(DEB_PACKAGES) $(if $(filter test,$(MAKECMDGOALS)),$(TEST_PACKAGES)) $(if $(filter screenshots,$(MAKECMDGOALS)),$(SHOT_PACKAGES)); do \
 			dpkg -s $$p 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
 		done; \
 		if [ -n "$$missing" ]; then \
@@ -110,6 +112,11 @@ fuzz: deps
 	done; \
 	echo "fuzz: ran $$found targets"; \
 	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed (a new failing input is saved under the package's testdata/fuzz)" >&2; exit 1; fi
+
+# screenshots writes docs/screenshots/*.png: the real app under Xvfb on a
+# demo vault, driven with the keyboard (tools/screenshots/run.sh).
+screenshots: deps
+	tools/screenshots/run.sh docs/screenshots
 
 bench: deps
 	$(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"courtwatch/assets"
+	"courtwatch/report"
 	"courtwatch/storage"
 	"courtwatch/sync/outbox"
 )
@@ -82,6 +83,7 @@ func newAppUI(w fyne.Window, dir string, kdf storage.KDFParams) *appUI {
 var (
 	lockShortcut     = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 	startShortcut    = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	exportShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
 	editShortcut     = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
 	searchShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
 	settingsShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
@@ -177,6 +179,9 @@ func (u *appUI) leaveHearing() {
 
 func (u *appUI) openHearing(id uuid.UUID) {
 	h, err := newHearingScreen(u.vault, u.win, id, u.leaveHearing)
+	if err == nil {
+		h.export = func() { u.exportReport(report.SubjectHearing, id) }
+	}
 	if err != nil {
 		u.fail(lang.L("The hearing could not be opened"), err)
 		return
@@ -203,12 +208,23 @@ func (u *appUI) setMenu() {
 	settings := fyne.NewMenuItem(lang.L("Settings…"), u.showSettings)
 	settings.Shortcut = settingsShortcut
 	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), search, settings, fyne.NewMenuItemSeparator(), lock, syncNow)}
+	if u.hearing == nil && u.tabs != nil {
+		var items []*fyne.MenuItem
+		for i, t := range u.tabs.Items {
+			item := fyne.NewMenuItem(t.Text, func() { u.touch(); u.tabs.SelectIndex(i) })
+			item.Shortcut = &desktop.CustomShortcut{KeyName: digitKeys[i], Modifier: fyne.KeyModifierAlt}
+			items = append(items, item)
+		}
+		menus = append(menus, fyne.NewMenu(lang.L("Go"), items...))
+	}
 	if h := u.hearing; h != nil {
 		start := fyne.NewMenuItem(lang.L("Start hearing"), h.startHearing)
 		start.Shortcut = startShortcut
 		edit := fyne.NewMenuItem(lang.L("Edit last note"), h.editLastNote)
 		edit.Shortcut = editShortcut
-		items := []*fyne.MenuItem{start, edit, fyne.NewMenuItemSeparator()}
+		export := fyne.NewMenuItem(lang.L("Export report…"), func() { u.exportReport(report.SubjectHearing, h.hearing.ID) })
+		export.Shortcut = exportShortcut
+		items := []*fyne.MenuItem{start, edit, export, fyne.NewMenuItemSeparator()}
 		for i, label := range []string{lang.L("Log"), lang.L("Attendance"), lang.L("Checklist"), lang.L("Attachments")} {
 			item := fyne.NewMenuItem(label, func() { h.showTab(i) })
 			item.Shortcut = tabShortcuts[i]

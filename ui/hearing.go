@@ -65,6 +65,7 @@ type hearingScreen struct {
 	note    *noteEntry
 	tabs    *container.AppTabs
 	editor  dialog.Dialog // the open note editor, if any
+	export  func()        // opens "Export report…" for this hearing
 	content fyne.CanvasObject
 
 	attendance  *attendancePanel
@@ -144,7 +145,13 @@ func (s *hearingScreen) build(back func()) {
 		s.start.Disable()
 	}
 	backBtn := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), back)
-	top := container.NewBorder(nil, nil, backBtn, s.start, container.NewVBox(s.header, s.started))
+	export := widget.NewButtonWithIcon(lang.L("Export report…")+"  (Ctrl+P)", theme.DocumentSaveIcon(), func() {
+		s.activity()
+		if s.export != nil {
+			s.export()
+		}
+	})
+	top := container.NewBorder(nil, nil, backBtn, container.NewHBox(export, s.start), container.NewVBox(s.header, s.started))
 
 	s.log = widget.NewList(
 		func() int { return len(s.lines) },
