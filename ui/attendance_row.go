@@ -1,0 +1,184 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"courtwatch/storage"
+)
+
+// attendanceRowView is the widget of one visible row. The list reuses it
+// for whichever row scrolls into view; bind points it at that row.
+type attendanceRowView struct {
+	widget.BaseWidget
+	p        *attendancePanel
+	id       widget.ListItemID
+	row      *attendanceRow
+	updating bool // bind is setting the widgets: their callbacks do nothing
+	edited   bool // the reason was typed into since it was last stored
+
+	name, status *widget.Label
+	presence     *widget.Select
+	reason       *attendanceReason
+	counsel      *widget.Check
+}
+
+// attendancePresences are the presence values in the order of the select.
+var attendancePresences = []string{storage.PresencePresent, storage.PresenceAbsent, storage.PresenceInAbsentia}
+
+func attendancePresence(presence string) string {
+	switch presence {
+	case storage.PresencePresent:
+		return lang.L("Present")
+	case storage.PresenceAbsent:
+		return lang.L("Absent")
+	case storage.PresenceInAbsentia:
+		return lang.L("In absentia")
+	}
+	return ""
+}
+
+func attendanceStatus(status string) string {
+	switch status {
+	case storage.StatusDetained:
+		return lang.L("Detained")
+	case storage.StatusBail:
+		return lang.L("On bail")
+	case storage.StatusAtLiberty:
+		return lang.L("At liberty")
+	case storage.StatusInAbsentia:
+		return lang.L("Tried in absentia")
+	}
+	return status
+}
+
+func (p *attendancePanel) newRowView() *attendanceRowView {
+	v := &attendanceRowView{p: p, id: -1}
+	v.name = widget.NewLabel("")
+	v.name.Truncation = fyne.TextTruncateClip
+	v.status = widget.NewLabel("")
+	v.status.Truncation = fyne.TextTruncateClip
+	var labels []string
+	for _, o := range attendancePresences {
+		labels = append(labels, attendancePresence(o))
+	}
+	v.presence = widget.NewSelect(labels, v.presenceChanged)
+	v.presence.PlaceHolder = lang.L("Not recorded")
+	v.reason = &attendanceReason{onFocusLost: v.reasonDone}
+	v.reason.ExtendBaseWidget(v.reason)
+	v.reason.SetPlaceHolder(lang.L("Reason"))
+	v.reason.OnChanged = v.reasonChanged
+	v.reason.OnSubmitted = func(string) { v.reasonDone() }
+	v.counsel = widget.NewCheck(lang.L("Counsel present"), v.counselChanged)
+	v.ExtendBaseWidget(v)
+	return v
+}
+
+func (v *attendanceRowView) CreateRenderer() fyne.WidgetRenderer {
+	// Name, case status, presence and reason, counsel present.
+	// Objects in Tab order: presence, then reason.
+	edit := container.New(layout.NewBorderLayout(nil, nil, v.presence, nil), v.presence, v.reason)
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, v.counsel,
+		container.NewGridWithColumns(2, container.NewGridWithColumns(2, v.name, v.status), edit)))
+}
+
+// bind shows row r, the idth shown, without firing the widgets' callbacks.
+func (v *attendanceRowView) bind(id widget.ListItemID, r *attendanceRow) {
+	v.updating = true
+	defer func() { v.updating = false }()
+	if v.row != r {
+		v.edited = false
+	}
+	if v.p.bound[v.id] == v {
+		delete(v.p.bound, v.id)
+	}
+	v.id, v.row = id, r
+	v.p.bound[id] = v
+	// Only what changed is refreshed: shaping text is the slow part.
+	if name := strings.TrimSpace(r.person.Name + "  " + r.person.NameLocal); v.name.Text != name {
+		v.name.SetText(name)
+	}
+	status, importance := attendanceStatus(r.status), widget.MediumImportance
+	if r.unsaved() {
+		status = strings.TrimSuffix(lang.L("Not saved")+" · "+status, " · ")
+		importance = widget.WarningImportance
+	}
+	if v.status.Text != status || v.status.Importance != importance {
+		v.status.Text, v.status.Importance = status, importance
+		v.status.Refresh()
+	}
+	if presence := attendancePresence(r.shown.presence); v.presence.Selected != presence {
+		v.presence.Selected = presence
+		v.presence.Refresh()
+	}
+	if v.reason.Text != r.shown.reason {
+		v.reason.SetText(r.shown.reason)
+	}
+	if v.counsel.Checked != r.shown.counsel {
+		v.counsel.Checked = r.shown.counsel
+		v.counsel.Refresh()
+	}
+	if r.shown.presence == "" {
+		v.counsel.Disable()
+	} else {
+		v.counsel.Enable()
+	}
+}
+
+func (v *attendanceRowView) presenceChanged(label string) {
+	if v.updating || v.row == nil {
+		return
+	}
+	for _, o := range attendancePresences {
+		if attendancePresence(o) == label {
+			v.row.shown.presence = o
+		}
+	}
+	v.edited = false
+	if !v.p.commit(v.row) && v.row.shown.missingReason() {
+		v.p.s.win.Canvas().Focus(v.reason)
+	}
+}
+
+func (v *attendanceRowView) reasonChanged(text string) {
+	if v.updating || v.row == nil {
+		return
+	}
+	v.p.s.activity()
+	v.row.shown.reason = text
+	v.edited = true
+}
+
+// reasonDone stores a typed reason, on Enter or when the field loses focus.
+func (v *attendanceRowView) reasonDone() {
+	if v.updating || v.row == nil || !v.edited {
+		return
+	}
+	v.edited = false
+	v.p.commit(v.row)
+}
+
+func (v *attendanceRowView) counselChanged(on bool) {
+	if v.updating || v.row == nil {
+		return
+	}
+	v.row.shown.counsel = on
+	v.p.commit(v.row)
+}
+
+// attendanceReason is the reason field of a row: it stores what was typed
+// when it loses the focus, as on Enter.
+type attendanceReason struct {
+	widget.Entry
+	onFocusLost func()
+}
+
+func (e *attendanceReason) FocusLost() {
+	e.Entry.FocusLost()
+	e.onFocusLost()
+}
