@@ -147,7 +147,7 @@ func (u *appUI) opened(v *storage.Vault) {
 func (u *appUI) showMain() {
 	u.hearing = nil
 	var err error
-	if u.cases, err = newCasesScreen(u.vault, u.openHearing); err == nil {
+	if u.cases, err = newCasesScreen(u); err == nil {
 		if u.roster, err = newRosterScreen(u); err == nil {
 			u.agenda, err = newAgendaScreen(u.vault, u.now(), u.openHearing)
 		}
