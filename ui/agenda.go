@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -15,6 +16,8 @@ import (
 // agendaScreen lists hearings: today's and upcoming first, soonest first,
 // then past ones, latest first. Tapping one opens the hearing screen.
 type agendaScreen struct {
+	vault   *storage.Vault
+	now     time.Time // when the rows were sorted
 	rows    []agendaRow
 	list    *widget.List
 	content fyne.CanvasObject
@@ -26,29 +29,10 @@ type agendaRow struct {
 }
 
 func newAgendaScreen(v *storage.Vault, now time.Time, open func(uuid.UUID)) (*agendaScreen, error) {
-	s := &agendaScreen{}
-	err := v.View(func(tx *storage.Tx) error {
-		cases, err := tx.Cases()
-		if err != nil {
-			return err
-		}
-		titles := make(map[uuid.UUID]string, len(cases))
-		for _, c := range cases {
-			titles[c.ID] = c.Title
-		}
-		hs, err := tx.Hearings()
-		if err != nil {
-			return err
-		}
-		for _, h := range hs {
-			s.rows = append(s.rows, agendaRow{hearing: h, title: titles[h.CaseID]})
-		}
-		return nil
-	})
-	if err != nil {
+	s := &agendaScreen{vault: v}
+	if err := s.load(now); err != nil {
 		return nil, err
 	}
-	sortAgenda(s.rows, now)
 	s.list = widget.NewList(
 		func() int { return len(s.rows) },
 		func() fyne.CanvasObject {
@@ -60,7 +44,7 @@ func newAgendaScreen(v *storage.Vault, now time.Time, open func(uuid.UUID)) (*ag
 			r := s.rows[i]
 			when := r.hearing.Scheduled.Local().Format("Mon 2 Jan 2006 15:04")
 			text := when + "   " + r.title
-			if r.hearing.Scheduled.Before(startOfDay(now)) {
+			if r.hearing.Scheduled.Before(startOfDay(s.now)) {
 				text = lang.L("Past") + ": " + text
 			}
 			o.(*widget.Label).SetText(text)
@@ -72,6 +56,48 @@ func newAgendaScreen(v *storage.Vault, now time.Time, open func(uuid.UUID)) (*ag
 	}
 	s.content = s.list
 	return s, nil
+}
+
+// load reads every hearing with its case's number and title, in agenda
+// order as of now.
+func (s *agendaScreen) load(now time.Time) error {
+	var rows []agendaRow
+	err := s.vault.View(func(tx *storage.Tx) error {
+		cases, err := tx.Cases()
+		if err != nil {
+			return err
+		}
+		titles := make(map[uuid.UUID]string, len(cases))
+		for _, c := range cases {
+			titles[c.ID] = strings.TrimSpace(c.Number + "  " + c.Title)
+		}
+		hs, err := tx.Hearings()
+		if err != nil {
+			return err
+		}
+		for _, h := range hs {
+			rows = append(rows, agendaRow{hearing: h, title: titles[h.CaseID]})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sortAgenda(rows, now)
+	s.rows, s.now = rows, now
+	return nil
+}
+
+// refreshAgenda re-reads the agenda after a hearing or case was saved.
+func (u *appUI) refreshAgenda() {
+	if u.agenda == nil {
+		return
+	}
+	if err := u.agenda.load(u.now()); err != nil {
+		u.fail(lang.L("The agenda could not be read"), err)
+		return
+	}
+	u.agenda.list.Refresh()
 }
 
 func startOfDay(t time.Time) time.Time {

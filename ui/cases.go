@@ -384,9 +384,9 @@ func (s *casesScreen) reload(id uuid.UUID) {
 	s.list.UnselectAll()
 	s.list.Refresh()
 	s.showCase(id)
-	// The lead wires refreshAgenda into appUI; until then this is a no-op.
-	if r, ok := any(s.u).(interface{ refreshAgenda() }); ok {
-		r.refreshAgenda()
+	s.u.refreshAgenda()
+	if s.u.roster != nil {
+		s.u.roster.reload() // a person may have been added with a defendant
 	}
 }
 

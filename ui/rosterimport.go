@@ -202,6 +202,9 @@ func (r *rosterScreen) runImport(rows []roster.Row, c *storage.Case, res roster.
 		r.importError(lang.L("The roster was not imported; nothing was stored"), err)
 	default:
 		r.reload()
+		if r.u.cases != nil {
+			r.u.cases.reload(c.ID) // the case page lists the new defendants
+		}
 		r.showReport(rows, c, rep, before)
 	}
 }
