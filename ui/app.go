@@ -27,8 +27,10 @@ const appID = "org.courtwatch.app"
 var appIcon = fyne.NewStaticResource("icon.png", assets.Icon)
 
 // Run opens the Courtwatch window on the vault in vaultDir and blocks until
-// it is closed. The vault is created on first run.
-func Run(vaultDir string) error {
+// it is closed. The vault is created on first run. Unless vaultDir was
+// chosen explicitly (a flag or the environment), the folder last opened in
+// the app is used instead, if there is one.
+func Run(vaultDir string, chosen bool) error {
 	a := app.NewWithID(appID)
 	a.SetIcon(appIcon)
 	a.Settings().SetTheme(newTheme())
@@ -37,6 +39,10 @@ func Run(vaultDir string) error {
 	}
 	w := a.NewWindow("Courtwatch")
 	u := newAppUI(w, vaultDir, storage.KDFParams{})
+	applyPrefs(u)
+	if d := rememberedDir(); !chosen && d != "" {
+		u.dir = d
+	}
 	u.showUnlock()
 	w.Resize(fyne.NewSize(1024, 600))
 	ctx, stop := context.WithCancel(context.Background())
@@ -104,6 +110,8 @@ func (u *appUI) showUnlock() {
 	u.unlock.tries = &u.tries
 	u.win.SetMainMenu(nil)
 	u.win.SetContent(u.unlock.content)
+	// No menu while locked, but the language can be changed before unlocking.
+	u.win.Canvas().AddShortcut(settingsShortcut, func(fyne.Shortcut) { u.showSettings() })
 	u.unlock.focus(u.win.Canvas())
 }
 
@@ -138,6 +146,7 @@ func (u *appUI) setDir(dir string) {
 func (u *appUI) opened(v *storage.Vault) {
 	u.vault = v
 	u.unlock = nil
+	rememberDir(u.dir)
 	u.sync = newSyncBar(v, u.win, u.spawn, u.post, outbox.HTTPSFunc(outbox.HTTPSOptions{}), u.syncOpt)
 	u.touch()
 	u.showMain()

@@ -82,7 +82,11 @@ func newHearingScreen(v *storage.Vault, win fyne.Window, hearingID uuid.UUID, ba
 	if err != nil {
 		return nil, err
 	}
-	s := &hearingScreen{vault: v, win: win, hearing: h, cas: c, events: defaultEvents, now: time.Now, activity: func() {}}
+	events, err := loadEvents(v)
+	if err != nil { // the default buttons still work; say why they are back
+		fyne.LogError("the event buttons from the settings could not be read, so the default ones are shown", err)
+	}
+	s := &hearingScreen{vault: v, win: win, hearing: h, cas: c, events: events, now: time.Now, activity: func() {}}
 	if err := s.loadLog(); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"testing"
 
 	"courtwatch/assets"
@@ -34,7 +35,11 @@ func TestTranslationKeys(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range re.FindAllSubmatch(src, -1) {
-			if _, ok := en[string(m[1])]; !ok {
+			key, err := strconv.Unquote(`"` + string(m[1]) + `"`)
+			if err != nil {
+				t.Fatalf("%s: %s: %v", f, m[1], err)
+			}
+			if _, ok := en[key]; !ok {
 				t.Errorf("%s: %q missing from assets/i18n/en.json", f, m[1])
 			}
 		}

@@ -60,7 +60,7 @@ func (s *hearingScreen) editNote(i int) {
 		return
 	}
 	text := widget.NewMultiLineEntry()
-	text.Wrapping = fyne.TextWrapWord
+	text.Wrapping = fyne.TextWrapBreak // not Word: see newNoteEntry
 	text.SetText(n.Text)
 	text.SetMinRowsVisible(4)
 	text.OnChanged = func(string) { s.activity() }

@@ -21,7 +21,11 @@ var _ desktop.Keyable = (*noteEntry)(nil)
 func newNoteEntry(onSave func(string)) *noteEntry {
 	e := &noteEntry{onSave: onSave}
 	e.MultiLine = true
-	e.Wrapping = fyne.TextWrapWord
+	// Not TextWrapWord: Fyne 2.7.1's word-wrapping entry moves a space typed
+	// at a wrap point to the end of the text ("at the gate" becomes "at
+	// thegate "). Breaking anywhere keeps the text exactly as typed
+	// (TestNoteEntryKeepsText).
+	e.Wrapping = fyne.TextWrapBreak
 	e.ExtendBaseWidget(e)
 	return e
 }

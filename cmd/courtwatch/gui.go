@@ -2,5 +2,6 @@ package main
 
 import "courtwatch/ui"
 
-// runGUI opens the Courtwatch window on the vault in dir.
-func runGUI(dir string) error { return ui.Run(dir) }
+// runGUI opens the Courtwatch window on the vault in dir; chosen says that
+// dir came from --vault or COURTWATCH_VAULT rather than the default.
+func runGUI(dir string, chosen bool) error { return ui.Run(dir, chosen) }

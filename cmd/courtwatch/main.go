@@ -70,7 +70,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		return runGUI(dir)
+		return runGUI(dir, c.vault != "" || c.getenv("COURTWATCH_VAULT") != "")
 	}
 	if args[0] == "help" {
 		return c.help(args[1:])

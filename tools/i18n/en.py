@@ -23,7 +23,9 @@ def main():
         if path.endswith("_test.go"):
             continue
         src = open(path, encoding="utf-8").read()
-        keys |= set(re.findall(r'lang\.L\("((?:[^"\\]|\\.)*)"', src))
+        # Go string escapes (\n, \") read as JSON's, so the keys are the
+        # strings the program passes at run time.
+        keys |= {json.loads('"' + k + '"') for k in re.findall(r'lang\.L\("((?:[^"\\]|\\.)*)"', src)}
         if path.endswith("hearing.go"):
             keys |= set(re.findall(r'\{"[a-z_]+", "([^"]*)"\}', src))
     out = os.path.join(ROOT, "assets", "i18n", "en.json")
