@@ -142,7 +142,7 @@ func (s *hearingScreen) eventLabel(typ string) string {
 
 func (s *hearingScreen) build(back func()) {
 	s.header = widget.NewLabelWithStyle(s.headerText(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.header.Wrapping = fyne.TextWrapWord
+	s.header.Truncation = fyne.TextTruncateEllipsis // one line: the log needs the height
 	s.started = widget.NewLabel(s.startedText())
 	s.start = widget.NewButtonWithIcon(lang.L("Start hearing")+"  (Ctrl+Shift+S)", theme.MediaPlayIcon(), s.startHearing)
 	if !s.hearing.Started.IsZero() {
@@ -155,7 +155,11 @@ func (s *hearingScreen) build(back func()) {
 			s.export()
 		}
 	})
-	top := container.NewBorder(nil, nil, backBtn, container.NewHBox(export, s.start), container.NewVBox(s.header, s.started))
+	// The buttons sit in a row above the header, so they stay small and the
+	// header gets the full width.
+	top := container.NewVBox(
+		container.NewBorder(nil, nil, backBtn, container.NewHBox(export, s.start), s.started),
+		s.header)
 
 	s.log = widget.NewList(
 		func() int { return len(s.lines) },
@@ -190,7 +194,7 @@ func (s *hearingScreen) build(back func()) {
 	s.note.SetPlaceHolder(lang.L("Type a note; Enter saves it, Shift+Enter starts a new line"))
 	s.note.SetMinRowsVisible(3)
 
-	buttons := container.NewGridWithColumns(2)
+	buttons := container.NewVBox() // one narrow column, so the log keeps most of the width
 	for i, e := range s.events {
 		label := lang.L(e.Label)
 		if i < 9 {

@@ -52,7 +52,6 @@ keys 'xdotool type --delay 20 "demo pass"'
 take unlock
 keys "$unlock"
 take cases
-exit 0 # TEMP
 keys "$unlock" "$(find 'DEMO 001/2020')"
 take case
 keys "$unlock" 'xdotool key alt+2; sleep 1' "$(find 'សុខ')"
