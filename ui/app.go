@@ -89,6 +89,7 @@ func newAppUI(w fyne.Window, dir string, kdf storage.KDFParams) *appUI {
 var (
 	lockShortcut     = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 	startShortcut    = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	attachShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
 	exportShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
 	editShortcut     = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
 	searchShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
@@ -170,7 +171,12 @@ func (u *appUI) showMain() {
 		container.NewTabItem(lang.L("Defendants"), u.roster.content),
 		container.NewTabItem(lang.L("Agenda"), u.agenda.content),
 	)
-	u.tabs.OnSelected = func(*container.TabItem) { u.touch() }
+	u.tabs.OnSelected = func(t *container.TabItem) {
+		u.touch()
+		if t.Content == u.roster.content {
+			u.win.Canvas().Focus(u.roster.filter) // type a name at once
+		}
+	}
 	u.status = widget.NewLabel(lang.L("Vault open: {{.Dir}}", map[string]any{"Dir": u.dir}))
 	u.win.SetContent(container.NewBorder(nil, u.statusBar(), nil, nil, u.tabs))
 	u.setMenu()
@@ -231,9 +237,11 @@ func (u *appUI) setMenu() {
 		start.Shortcut = startShortcut
 		edit := fyne.NewMenuItem(lang.L("Edit last note"), h.editLastNote)
 		edit.Shortcut = editShortcut
+		attach := fyne.NewMenuItem(lang.L("Add attachment…"), func() { h.showTab(3); h.attachments.addDialog() })
+		attach.Shortcut = attachShortcut
 		export := fyne.NewMenuItem(lang.L("Export report…"), func() { u.exportReport(report.SubjectHearing, h.hearing.ID) })
 		export.Shortcut = exportShortcut
-		items := []*fyne.MenuItem{start, edit, export, fyne.NewMenuItemSeparator()}
+		items := []*fyne.MenuItem{start, edit, attach, export, fyne.NewMenuItemSeparator()}
 		for i, label := range []string{lang.L("Log"), lang.L("Attendance"), lang.L("Checklist"), lang.L("Attachments")} {
 			item := fyne.NewMenuItem(label, func() { h.showTab(i) })
 			item.Shortcut = tabShortcuts[i]

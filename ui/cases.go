@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"slices"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -340,8 +341,10 @@ func (s *casesScreen) hearingWhen(h *storage.Hearing) (string, widget.Importance
 // when it started and ended.
 func hearingWhat(h *storage.Hearing) string {
 	var parts []string
-	if h.Courtroom != "" {
-		parts = append(parts, lang.L("Courtroom {{.Room}}", map[string]any{"Room": h.Courtroom}))
+	if room := h.Courtroom; room != "" && !strings.ContainsFunc(room, unicode.IsLetter) {
+		parts = append(parts, lang.L("Courtroom {{.Room}}", map[string]any{"Room": room}))
+	} else if room != "" { // already named, e.g. "Courtroom 2" or "Hall A"
+		parts = append(parts, room)
 	}
 	if h.Access != "" {
 		parts = append(parts, accessLabel(h.Access))

@@ -233,11 +233,22 @@ func (s *hearingScreen) addPanels() error {
 	return nil
 }
 
-// showTab selects the nth tab (0 log, 1 attendance, 2 checklist, 3 attachments).
+// showTab selects the nth tab (0 log, 1 attendance, 2 checklist, 3
+// attachments) and puts the keyboard focus where work starts on it.
 func (s *hearingScreen) showTab(n int) {
-	if n >= 0 && n < len(s.tabs.Items) {
-		s.activity()
-		s.tabs.SelectIndex(n)
+	if n < 0 || n >= len(s.tabs.Items) {
+		return
+	}
+	s.activity()
+	s.tabs.SelectIndex(n)
+	c := s.win.Canvas()
+	switch n {
+	case 0:
+		c.Focus(s.note)
+	case 1:
+		c.Focus(s.attendance.filter)
+	case 2:
+		s.checklist.focus()
 	}
 }
 
@@ -347,8 +358,13 @@ func (s *hearingScreen) recordEvent(typ string) {
 	s.append(logLine{Time: e.Time, Text: s.eventLabel(typ), Event: true})
 }
 
-// eventShortcut runs the nth (from 1) event button, for Ctrl+1…9.
+// eventShortcut runs the nth (from 1) event button, for Ctrl+1…9. Not
+// while a dialog covers the screen: the monitor would not see the event
+// being recorded.
 func (s *hearingScreen) eventShortcut(n int) {
+	if s.win.Canvas().Overlays().Top() != nil {
+		return
+	}
 	if n >= 1 && n <= len(s.events) {
 		s.recordEvent(s.events[n-1].Type)
 	}
