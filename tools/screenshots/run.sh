@@ -26,6 +26,13 @@ export COURTWATCH_VAULT="$work/vault" COURTWATCH_PASSPHRASE="demo passphrase for
 # A fresh settings folder, so the shots do not depend on this machine.
 export XDG_CONFIG_HOME="$work/config" HOME="$work/home"
 mkdir -p "$HOME"
+export TZ=Asia/Phnom_Penh # the demo trial's time zone
+# language: set Fyne's preference file of the app (as Settings does).
+language() {
+	mkdir -p "$XDG_CONFIG_HOME/fyne/org.courtwatch.app"
+	printf '{"language":"%s"}' "$1" >"$XDG_CONFIG_HOME/fyne/org.courtwatch.app/preferences.json"
+}
+language en
 unset COURTWATCH_PASSPHRASE # the app asks, like it would in court
 
 # Each shot is a keys script run inside the display once the window is up.
@@ -54,7 +61,7 @@ keys "$unlock"
 take cases
 keys "$unlock" "$(find 'DEMO 001/2020')"
 take case
-keys "$unlock" 'xdotool key alt+2; sleep 1' "$(find 'សុខ')"
+keys "$unlock" 'xdotool key alt+2; sleep 1; xdotool type --delay 60 "sok"; sleep 1; xdotool key Down; sleep 0.5; xdotool key space; sleep 1'
 take defendants
 keys "$unlock" 'xdotool key alt+3; sleep 1'
 take agenda
@@ -72,3 +79,9 @@ keys "$unlock" 'xdotool key ctrl+f; sleep 1; xdotool type --delay 30 "adjourn"; 
 take search
 keys "$unlock" 'xdotool key ctrl+comma; sleep 2'
 take settings
+# The courtroom screen and the case page in Khmer.
+language km
+keys "$unlock" "$(find 'court-notice')" 'xdotool key ctrl+shift+k; sleep 2; xdotool key Down Down space; sleep 1'
+take checklist-km
+keys "$unlock" "$(find 'DEMO 001/2020')"
+take case-km
