@@ -4,19 +4,45 @@
 // display.
 //
 // Run opens one window. It shows the unlock screen (unlock.go), which
-// creates the vault on first run; once the vault is open, tabs for cases
-// (cases.go) and the agenda (agenda.go), each leading to the courtroom
-// screen of a hearing (hearing.go). appUI in app.go switches between them
-// and locks (Ctrl+L, or after 5 idle minutes: idle.go) by closing the
-// vault and returning to the unlock screen. A half-typed note is kept as a
-// sealed auxiliary value in the vault and put back when the hearing is
-// reopened. User-facing strings go through Fyne's lang package; the keys
-// are the English text, listed in assets/i18n/en.json
-// (tools/i18n/en.py regenerates it).
+// creates the vault on first run and remembers the folder last opened
+// (prefs.go). Once the vault is open, appUI (app.go) shows three tabs
+// (Alt+1…3):
+//
+//   - Cases (cases.go, caseform.go, hearingform.go): the case page with its
+//     charges, defendants (per-case charges, counsel, status) and hearings
+//     on a timeline; create and edit all of them.
+//   - Defendants (roster.go, rosterimport.go): every person with an
+//     instant Latin/Khmer filter, their cases, and roster CSV import with a
+//     preview before anything is stored.
+//   - Agenda (agenda.go): today's and upcoming hearings first.
+//
+// A hearing opens the courtroom screen (hearing.go) with four tabs: the
+// timestamped log with the note field (noteentry.go: Enter saves) and the
+// one-tap event buttons (Ctrl+1…9), notes editable with their history
+// (noteedit.go, Ctrl+E); attendance (attendance.go, attendance_row.go)
+// with bulk actions; the fair-trial checklist (checklist.go,
+// checklistform.go); attachments (attachments.go) with images previewed
+// from memory. "Export report…" (export.go, preview.go; Ctrl+P) shows a
+// report before it is written where the user chooses. Search (search.go,
+// Ctrl+F) and Settings (settings.go, Ctrl+,) are dialogs.
+//
+// Locking (Ctrl+L, or after the idle time: idle.go) keeps a half-typed
+// note as a sealed auxiliary value in the vault, closes every dialog,
+// closes the vault and returns to the unlock screen. What must stay secret
+// (records, drafts, custom event buttons) lives only in the vault;
+// language, theme, idle time and the vault folder are in Fyne's
+// preferences file.
+//
+// User-facing strings go through Fyne's lang package; the keys are the
+// English text, listed in assets/i18n/en.json (tools/i18n/en.py
+// regenerates it) and translated in km.json. Fyne 2.7 cannot switch
+// language at run time, so prefs.go routes lang.L through our own lookup
+// once a language is chosen.
 //
 // The theme (theme.go) draws Khmer with Courtwatch Khmer, a copy of Noto
 // Sans Khmer with room for stacked marks, and Latin with Noto Sans.
 //
-// Tests run headlessly with Fyne's test driver (go test -tags ci) and pin
-// layouts with markup masters in testdata/.
+// Tests run headlessly with Fyne's test driver (go test -tags ci), drive
+// the real screens on a real vault (flow_test.go walks a monitor's day)
+// and pin layouts with markup masters in testdata/.
 package ui

@@ -249,6 +249,11 @@ func (s *hearingScreen) showTab(n int) {
 		c.Focus(s.attendance.filter)
 	case 2:
 		s.checklist.focus()
+	case 3:
+		if a := s.attachments; a.selected < 0 && len(a.items) > 0 {
+			a.list.Select(0) // show the first file rather than an empty preview
+		}
+		c.Focus(s.attachments.list)
 	}
 }
 
