@@ -9,10 +9,12 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
+	"courtwatch/report"
 	"courtwatch/storage"
 	"courtwatch/storage/fulltext"
 )
@@ -37,11 +39,12 @@ type rosterEntry struct {
 type rosterScreen struct {
 	u *appUI
 
-	all      []rosterEntry // sorted by name
-	shown    []int         // indexes into all that pass the filter
-	selected uuid.UUID     // person shown on the right, or uuid.Nil
-	selRow   int           // list row selected, or -1
-	quiet    bool          // set while the screen moves the list selection itself
+	all      []rosterEntry  // sorted by name
+	shown    []int          // indexes into all that pass the filter
+	selected uuid.UUID      // person shown on the right, or uuid.Nil
+	report   *widget.Button // "Defendant report…" for the selected person
+	selRow   int            // list row selected, or -1
+	quiet    bool           // set while the screen moves the list selection itself
 
 	filter  *filterEntry
 	count   *widget.Label
@@ -158,8 +161,16 @@ func (r *rosterScreen) build() {
 	r.edit.Disable()
 	importBtn := widget.NewButtonWithIcon(lang.L("Import roster CSV…")+"  (Ctrl+Shift+I)", theme.UploadIcon(), r.chooseRosterFile)
 
+	r.report = widget.NewButtonWithIcon(lang.L("Defendant report…"), theme.DocumentSaveIcon(), func() {
+		if r.selected != uuid.Nil {
+			r.u.exportReport(report.SubjectDefendant, r.selected)
+		}
+	})
+	r.report.Disable()
+
 	left := container.NewBorder(container.NewBorder(nil, nil, nil, r.count, r.filter), nil, nil, nil, r.list)
-	split := container.NewHSplit(left, r.scroll)
+	right := container.NewBorder(container.NewHBox(layout.NewSpacer(), r.report), nil, nil, nil, r.scroll)
+	split := container.NewHSplit(left, right)
 	split.Offset = 0.5
 	r.content = container.NewBorder(container.NewHBox(newBtn, r.edit, importBtn), nil, nil, nil, split)
 }
@@ -279,11 +290,13 @@ func (r *rosterScreen) show(id uuid.UUID) {
 	if err != nil {
 		r.selected = uuid.Nil
 		r.edit.Disable()
+		r.report.Disable()
 		r.setDetail(wrapLabel(lang.L("This person could not be read: {{.Err}}", map[string]any{"Err": err.Error()})))
 		return
 	}
 	r.selected = id
 	r.edit.Enable()
+	r.report.Enable()
 	r.setDetail(personDetail(p, defs, cases)...)
 }
 

@@ -420,3 +420,20 @@ func TestUniqueOptions(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestRosterDefendantReport: the person shown has "Defendant report…",
+// which previews the report about them across their cases.
+func TestRosterDefendantReport(t *testing.T) {
+	u := newTestUI(t)
+	r, s, _ := demoRoster(t, u)
+	if !r.report.Disabled() {
+		t.Error("Defendant report… enabled with nobody chosen")
+	}
+	r.showPerson(s.MuSochua)
+	test.Tap(r.report)
+	preview := overlay(t, u)
+	if texts := richTexts(preview); !strings.Contains(strings.Join(texts, "\n"), "Defendant report") ||
+		!strings.Contains(strings.Join(texts, "\n"), "Mu Sochua") {
+		t.Errorf("the preview is not the report about Mu Sochua: %q", texts)
+	}
+}
