@@ -28,19 +28,7 @@ const (
 // attHearing opens the attachments tab of a new hearing in a new vault.
 func attHearing(t *testing.T, u *appUI) *attachmentsPanel {
 	t.Helper()
-	v, err := storage.Create(u.dir, []byte(testPass), storage.CreateOptions{KDF: storage.TestKDF})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &storage.Case{Court: "Phnom Penh Municipal Court", Number: "DEMO 001/2020", Title: "Plotting: mass trial I"}
-	if err := v.Put(c); err != nil {
-		t.Fatal(err)
-	}
-	h := &storage.Hearing{CaseID: c.ID, Scheduled: time.Date(2026, 3, 4, 8, 30, 0, 0, time.UTC)}
-	if err := v.Put(h); err != nil {
-		t.Fatal(err)
-	}
-	u.opened(v)
+	_, _, h := openTestVault(t, u)
 	u.openHearing(h.ID)
 	u.hearing.showTab(3)
 	return u.hearing.attachments

@@ -1,12 +1,9 @@
 package ui
 
 import (
-	"path/filepath"
 	"testing"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"courtwatch/storage"
 )
@@ -17,17 +14,7 @@ import (
 // absent, so every run changes every record), a per-row toggle of counsel
 // present, and one keystroke of the name filter.
 func BenchmarkAttendance150(b *testing.B) {
-	a := test.NewTempApp(b)
-	a.Settings().SetTheme(newTheme())
-	w := test.NewTempWindow(b, widget.NewLabel(""))
-	w.Resize(fyne.NewSize(1024, 600))
-	dir := filepath.Join(b.TempDir(), "vault")
-	v, err := storage.Create(dir, []byte(testPass), storage.CreateOptions{KDF: storage.TestKDF})
-	if err != nil {
-		b.Fatal(err)
-	}
-	u := newAppUI(w, dir, storage.TestKDF)
-	b.Cleanup(func() { u.close() })
+	u, v := newBenchUI(b)
 	h, _ := buildAttendanceCase(b, v, 150)
 	u.opened(v)
 	u.openHearing(h.ID)

@@ -43,18 +43,16 @@ func attendancePresence(presence string) string {
 	return ""
 }
 
+// attendanceStatus is the case status shown on a row: nothing when none
+// is recorded, since the presence beside it says enough.
 func attendanceStatus(status string) string {
 	switch status {
-	case storage.StatusDetained:
-		return lang.L("Detained")
-	case storage.StatusBail:
-		return lang.L("On bail")
-	case storage.StatusAtLiberty:
-		return lang.L("At liberty")
+	case "":
+		return ""
 	case storage.StatusInAbsentia:
-		return lang.L("Tried in absentia")
+		return lang.L("Tried in absentia") // beside the presence "In absentia"
 	}
-	return status
+	return statusLabel(status)
 }
 
 func (p *attendancePanel) newRowView() *attendanceRowView {

@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"courtwatch/storage"
 )
@@ -17,17 +15,7 @@ import (
 // the log ("ui"). "vault_only" stores the same note with vault.Put and no
 // screen, in the same run: ui/vault_only is what the screen adds.
 func BenchmarkNoteEnter(b *testing.B) {
-	a := test.NewTempApp(b)
-	a.Settings().SetTheme(newTheme())
-	w := test.NewTempWindow(b, widget.NewLabel(""))
-	w.Resize(fyne.NewSize(1024, 600))
-	dir := filepath.Join(b.TempDir(), "vault")
-	v, err := storage.Create(dir, []byte(testPass), storage.CreateOptions{KDF: storage.TestKDF})
-	if err != nil {
-		b.Fatal(err)
-	}
-	u := newAppUI(w, dir, storage.TestKDF)
-	b.Cleanup(func() { u.close() })
+	u, v := newBenchUI(b)
 	c := &storage.Case{Title: "Bench"}
 	if err := v.Put(c); err != nil {
 		b.Fatal(err)

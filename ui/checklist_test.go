@@ -2,14 +2,12 @@ package ui
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
 	"courtwatch/storage"
@@ -322,17 +320,7 @@ func TestChecklistLayout(t *testing.T) {
 // for all of 150 defendants: 150 answers in one durable transaction, and
 // the list and progress redrawn.
 func BenchmarkChecklistApplyAll(b *testing.B) {
-	a := test.NewTempApp(b)
-	a.Settings().SetTheme(newTheme())
-	w := test.NewTempWindow(b, widget.NewLabel(""))
-	w.Resize(fyne.NewSize(1024, 600))
-	dir := filepath.Join(b.TempDir(), "vault")
-	v, err := storage.Create(dir, []byte(testPass), storage.CreateOptions{KDF: storage.TestKDF})
-	if err != nil {
-		b.Fatal(err)
-	}
-	u := newAppUI(w, dir, storage.TestKDF)
-	b.Cleanup(func() { u.close() })
+	u, v := newBenchUI(b)
 	c := &storage.Case{Title: "Mass trial"}
 	if err := v.Put(c); err != nil {
 		b.Fatal(err)

@@ -220,17 +220,7 @@ func TestExportLayout(t *testing.T) {
 // largest demo case report (mass trial I: about 1,800 table cells), laid
 // out and drawn at 1024×600.
 func BenchmarkExportPreviewCase(b *testing.B) {
-	a := test.NewTempApp(b)
-	a.Settings().SetTheme(newTheme())
-	w := test.NewTempWindow(b, widget.NewLabel(""))
-	w.Resize(fyne.NewSize(1024, 600))
-	dir := filepath.Join(b.TempDir(), "vault")
-	v, err := storage.Create(dir, []byte(testPass), storage.CreateOptions{KDF: storage.TestKDF})
-	if err != nil {
-		b.Fatal(err)
-	}
-	u := newAppUI(w, dir, storage.TestKDF)
-	b.Cleanup(func() { u.close() })
+	u, v := newBenchUI(b)
 	sum, err := demo.Build(v, 1)
 	if err != nil {
 		b.Fatal(err)
@@ -244,8 +234,8 @@ func BenchmarkExportPreviewCase(b *testing.B) {
 			b.Fatal(err)
 		}
 		p.show()
-		w.Canvas().Capture()
-		clearOverlays(w.Canvas())
+		u.win.Canvas().Capture()
+		clearOverlays(u.win.Canvas())
 	}
 }
 

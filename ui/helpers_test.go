@@ -35,6 +35,44 @@ func newTestUI(t *testing.T) *appUI {
 	return u
 }
 
+// openTestVault creates a vault with one case and one hearing in u's
+// folder and opens the main screens on it.
+func openTestVault(t *testing.T, u *appUI) (*storage.Vault, *storage.Case, *storage.Hearing) {
+	t.Helper()
+	v, err := storage.Create(u.dir, []byte(testPass), storage.CreateOptions{KDF: storage.TestKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &storage.Case{Court: "Phnom Penh Municipal Court", Number: "DEMO 001/2020", Title: "Plotting: mass trial I"}
+	if err := v.Put(c); err != nil {
+		t.Fatal(err)
+	}
+	h := &storage.Hearing{CaseID: c.ID, Scheduled: time.Date(2026, 3, 4, 8, 30, 0, 0, time.UTC)}
+	if err := v.Put(h); err != nil {
+		t.Fatal(err)
+	}
+	u.opened(v)
+	return v, c, h
+}
+
+// newBenchUI is the app on a new, empty vault in a 1024×600 window for a
+// benchmark; open the screens with u.opened(v) once the vault is filled.
+func newBenchUI(b *testing.B) (*appUI, *storage.Vault) {
+	b.Helper()
+	a := test.NewTempApp(b)
+	a.Settings().SetTheme(newTheme())
+	w := test.NewTempWindow(b, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1024, 600))
+	dir := filepath.Join(b.TempDir(), "vault")
+	v, err := storage.Create(dir, []byte(testPass), storage.CreateOptions{KDF: storage.TestKDF})
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := newAppUI(w, dir, storage.TestKDF)
+	b.Cleanup(func() { u.close() })
+	return u, v
+}
+
 // ticker returns a clock that starts at t0 and advances a minute per call.
 func ticker(t0 time.Time) func() time.Time {
 	n := 0

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -16,19 +15,7 @@ import (
 func openTestHearing(t *testing.T) (*appUI, *storage.Hearing) {
 	t.Helper()
 	u := newTestUI(t)
-	v, err := storage.Create(u.dir, []byte(testPass), storage.CreateOptions{KDF: storage.TestKDF})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &storage.Case{Court: "Phnom Penh Municipal Court", Number: "DEMO 001/2020", Title: "Plotting: mass trial I"}
-	if err := v.Put(c); err != nil {
-		t.Fatal(err)
-	}
-	h := &storage.Hearing{CaseID: c.ID, Scheduled: time.Date(2026, 3, 4, 8, 30, 0, 0, time.UTC)}
-	if err := v.Put(h); err != nil {
-		t.Fatal(err)
-	}
-	u.opened(v)
+	_, _, h := openTestVault(t, u)
 	u.openHearing(h.ID)
 	return u, h
 }

@@ -1,15 +1,12 @@
 package ui
 
 import (
-	"path/filepath"
 	"testing"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"courtwatch/demo"
-	"courtwatch/storage"
 )
 
 // BenchmarkRosterFilter measures one keystroke in the filter of the
@@ -22,17 +19,7 @@ import (
 // cost of folding and matching. "match_only" is that folding and matching
 // alone, without the entry or the list.
 func BenchmarkRosterFilter(b *testing.B) {
-	a := test.NewTempApp(b)
-	a.Settings().SetTheme(newTheme())
-	w := test.NewTempWindow(b, widget.NewLabel(""))
-	w.Resize(fyne.NewSize(1024, 600))
-	dir := filepath.Join(b.TempDir(), "vault")
-	v, err := storage.Create(dir, []byte(testPass), storage.CreateOptions{KDF: storage.TestKDF})
-	if err != nil {
-		b.Fatal(err)
-	}
-	u := newAppUI(w, dir, storage.TestKDF)
-	b.Cleanup(func() { u.close() })
+	u, v := newBenchUI(b)
 	if _, err := demo.Build(v, 1); err != nil {
 		b.Fatal(err)
 	}

@@ -19,26 +19,6 @@ import (
 	"courtwatch/storage"
 )
 
-// openTestVault creates a vault with one case and one hearing in u's
-// folder and opens the main screens on it.
-func openTestVault(t *testing.T, u *appUI) (*storage.Vault, *storage.Case, *storage.Hearing) {
-	t.Helper()
-	v, err := storage.Create(u.dir, []byte(testPass), storage.CreateOptions{KDF: storage.TestKDF})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &storage.Case{Court: "Phnom Penh Municipal Court", Number: "DEMO 001/2020", Title: "Plotting: mass trial I"}
-	if err := v.Put(c); err != nil {
-		t.Fatal(err)
-	}
-	h := &storage.Hearing{CaseID: c.ID, Scheduled: time.Date(2026, 3, 4, 8, 30, 0, 0, time.UTC)}
-	if err := v.Put(h); err != nil {
-		t.Fatal(err)
-	}
-	u.opened(v)
-	return v, c, h
-}
-
 // resetLanguage puts the language back to the system's after the test,
 // since lang.L is global.
 func resetLanguage(t *testing.T) {
