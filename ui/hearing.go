@@ -173,15 +173,20 @@ func (s *hearingScreen) build(back func()) {
 			row := o.(*fyne.Container)
 			line := s.lines[i]
 			// Padded: the column is monospace, so the text column lines up.
-			row.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%-19s", s.timeText(line.Time)))
+			// setText: shaping a truncated label is most of a refresh, and
+			// a refresh after each note revisits every row on screen.
+			setText(row.Objects[1].(*widget.Label), fmt.Sprintf("%-19s", s.timeText(line.Time)))
 			text := row.Objects[0].(*widget.Label)
-			text.TextStyle.Bold = line.Event
+			if text.TextStyle.Bold != line.Event {
+				text.TextStyle.Bold = line.Event
+				text.Refresh()
+			}
 			// One row per line; the editor (tap or Ctrl+E) shows the whole note.
 			t := strings.ReplaceAll(line.Text, "\n", " / ")
 			if line.note != nil && line.note.Version > 1 {
 				t = lang.L("(edited)") + " " + t
 			}
-			text.SetText(t)
+			setText(text, t)
 		},
 	)
 	s.log.OnSelected = func(i widget.ListItemID) {
