@@ -64,6 +64,7 @@ type hearingScreen struct {
 	log     *widget.List
 	note    *noteEntry
 	tabs    *container.AppTabs
+	kept    string        // the note field's text as last kept in the vault
 	editor  dialog.Dialog // the open note editor, if any
 	export  func()        // opens "Export report…" for this hearing
 	content fyne.CanvasObject
@@ -324,6 +325,7 @@ func (s *hearingScreen) saveNote(text string) {
 		return
 	}
 	s.note.SetText("")
+	s.kept = ""
 	s.append(logLine{Time: n.Time, Text: n.Text, note: n})
 }
 
@@ -335,12 +337,26 @@ func draftKey(hearingID uuid.UUID) string { return "ui/draft/" + hearingID.Strin
 // locking or leaving the screen loses nothing; an empty field drops it.
 func (s *hearingScreen) saveDraft() error {
 	text := s.note.Text
-	return s.vault.Update(func(tx *storage.Tx) error {
+	err := s.vault.Update(func(tx *storage.Tx) error {
 		if strings.TrimSpace(text) == "" {
 			return tx.DeleteAux(draftKey(s.hearing.ID))
 		}
 		return tx.SetAux(draftKey(s.hearing.ID), []byte(text))
 	})
+	if err == nil {
+		s.kept = text
+	}
+	return err
+}
+
+// keepDraft saves the note field's text if it changed since it was last
+// kept, so that a crash or a pulled plug loses at most the last few
+// seconds of typing. The idle watcher calls it every ten seconds.
+func (s *hearingScreen) keepDraft() error {
+	if s.note.Text == s.kept {
+		return nil
+	}
+	return s.saveDraft()
 }
 
 // restoreDraft puts a kept half-typed note back into the field.
@@ -354,6 +370,7 @@ func (s *hearingScreen) restoreDraft() error {
 			return err
 		}
 		s.note.SetText(string(b))
+		s.kept = string(b)
 		return nil
 	})
 }

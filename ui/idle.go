@@ -13,10 +13,19 @@ const defaultIdleLock = 5 * time.Minute
 // touch records input from the user, which postpones the idle lock.
 func (u *appUI) touch() { u.lastActive = u.now() }
 
-// checkIdle locks the vault once nobody has typed or tapped for u.idle.
-// Locking keeps a half-typed note (see lock).
+// checkIdle keeps a half-typed note in the vault if it changed, and locks
+// the vault once nobody has typed or tapped for u.idle. Locking keeps the
+// note too (see lock).
 func (u *appUI) checkIdle() {
-	if u.vault == nil || u.idle <= 0 {
+	if u.vault == nil {
+		return
+	}
+	if u.hearing != nil {
+		if err := u.hearing.keepDraft(); err != nil {
+			fyne.LogError("the half-typed note could not be kept in the vault; it is still in the field", err)
+		}
+	}
+	if u.idle <= 0 {
 		return
 	}
 	if u.now().Sub(u.lastActive) >= u.idle {

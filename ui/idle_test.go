@@ -53,3 +53,31 @@ func TestIdleLock(t *testing.T) {
 		t.Error("half-typed note lost by the idle lock")
 	}
 }
+
+// TestDraftKeptWhileTyping: the idle watcher keeps the half-typed note in
+// the vault every few seconds, so a crash loses at most that much. The
+// crash is simulated by closing the vault behind the app's back.
+func TestDraftKeptWhileTyping(t *testing.T) {
+	u, h := openTestHearing(t)
+	test.Type(u.hearing.note, "The judge orders the public out ")
+	u.checkIdle()
+	test.Type(u.hearing.note, "and")
+	v := u.vault
+	u.vault, u.hearing = nil, nil // the app is gone: no lock, no saveDraft
+	u.sync.stop()
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	v, err := storage.Open(u.dir, []byte(testPass))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	var kept []byte
+	if err := v.View(func(tx *storage.Tx) (err error) { kept, err = tx.Aux(draftKey(h.ID)); return err }); err != nil {
+		t.Fatalf("no draft kept: %v", err)
+	}
+	if string(kept) != "The judge orders the public out " {
+		t.Errorf("kept draft = %q", kept)
+	}
+}
