@@ -209,6 +209,7 @@ func (u *appUI) openHearing(id uuid.UUID) {
 	h.log.ScrollToBottom() // the latest entries; only once the list is on a canvas
 	u.setMenu()
 	u.win.Canvas().Focus(h.note)
+	h.resumeEdit()
 }
 
 // setMenu shows the vault menu and, on a hearing screen, the hearing menu:

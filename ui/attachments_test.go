@@ -296,3 +296,25 @@ func TestAttachmentsCaptionSavedOnSwitch(t *testing.T) {
 		t.Errorf("after switching: field %q, selected %d", p.caption.Text, p.selected)
 	}
 }
+
+// TestCaptionKeptOnLock: a caption typed but not saved is stored when the
+// vault locks, like a half-typed note.
+func TestCaptionKeptOnLock(t *testing.T) {
+	u := newTestUI(t)
+	p := attHearing(t, u)
+	a, err := p.add("notice.txt", []byte("Hearing moved to courtroom 3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.caption.SetText("Notice on the gate, 8:10")
+	u.lock()
+	test.Type(u.unlock.pass, testPass)
+	test.Tap(u.unlock.submit)
+	got, err := storage.Load[storage.Attachment](u.vault, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Caption != "Notice on the gate, 8:10" {
+		t.Errorf("caption after lock = %q", got.Caption)
+	}
+}

@@ -66,8 +66,13 @@ type hearingScreen struct {
 	tabs    *container.AppTabs
 	kept    string        // the note field's text as last kept in the vault
 	editor  dialog.Dialog // the open note editor, if any
-	export  func()        // opens "Export report…" for this hearing
-	content fyne.CanvasObject
+
+	editText *widget.Entry // the open editor's field
+	editLine int           // the log line being edited
+	keptEdit string        // the edit's text as last kept in the vault
+	resume   *noteEdit     // an edit kept at lock, reopened by resumeEdit
+	export   func()        // opens "Export report…" for this hearing
+	content  fyne.CanvasObject
 
 	attendance  *attendancePanel
 	checklist   *checklistPanel
@@ -335,9 +340,18 @@ func draftKey(hearingID uuid.UUID) string { return "ui/draft/" + hearingID.Strin
 
 // saveDraft keeps the note field's text, encrypted in the vault, so that
 // locking or leaving the screen loses nothing; an empty field drops it.
+// An edit in progress in the note editor and an unsaved attachment caption
+// are kept too.
 func (s *hearingScreen) saveDraft() error {
+	var captionErr error
+	if a := s.attachments; a != nil {
+		captionErr = a.setCaption(a.caption.Text)
+	}
 	text := s.note.Text
 	err := s.vault.Update(func(tx *storage.Tx) error {
+		if err := s.keepEdit(tx); err != nil {
+			return err
+		}
 		if strings.TrimSpace(text) == "" {
 			return tx.DeleteAux(draftKey(s.hearing.ID))
 		}
@@ -346,14 +360,18 @@ func (s *hearingScreen) saveDraft() error {
 	if err == nil {
 		s.kept = text
 	}
-	return err
+	return errors.Join(captionErr, err)
 }
 
 // keepDraft saves the note field's text if it changed since it was last
 // kept, so that a crash or a pulled plug loses at most the last few
 // seconds of typing. The idle watcher calls it every ten seconds.
 func (s *hearingScreen) keepDraft() error {
-	if s.note.Text == s.kept {
+	edit := ""
+	if e := s.pendingEdit(); e != nil {
+		edit = e.Text
+	}
+	if s.note.Text == s.kept && edit == s.keptEdit {
 		return nil
 	}
 	return s.saveDraft()
@@ -362,6 +380,9 @@ func (s *hearingScreen) keepDraft() error {
 // restoreDraft puts a kept half-typed note back into the field.
 func (s *hearingScreen) restoreDraft() error {
 	return s.vault.View(func(tx *storage.Tx) error {
+		if err := s.loadEdit(tx); err != nil {
+			return err
+		}
 		b, err := tx.Aux(draftKey(s.hearing.ID))
 		switch {
 		case errors.Is(err, storage.ErrNotFound):

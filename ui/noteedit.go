@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/google/uuid"
 
 	"courtwatch/storage"
 )
@@ -49,9 +52,14 @@ func (s *hearingScreen) noteHistory(n *storage.Note) ([]noteVersion, error) {
 // editNote opens the editor for the note on log line i: its text, Save and
 // Cancel, and every earlier version below.
 func (s *hearingScreen) editNote(i int) {
-	if i < 0 || i >= len(s.lines) || s.lines[i].note == nil {
-		return
+	if i >= 0 && i < len(s.lines) && s.lines[i].note != nil {
+		s.editNoteWith(i, s.lines[i].note.Text)
 	}
+}
+
+// editNoteWith opens the editor on line i with text in the field: the
+// note's own text, or an edit that was in progress when the vault locked.
+func (s *hearingScreen) editNoteWith(i int, current string) {
 	s.activity()
 	n := s.lines[i].note
 	hist, err := s.noteHistory(n)
@@ -61,7 +69,7 @@ func (s *hearingScreen) editNote(i int) {
 	}
 	text := widget.NewMultiLineEntry()
 	text.Wrapping = fyne.TextWrapBreak // not Word: see newNoteEntry
-	text.SetText(n.Text)
+	text.SetText(current)
 	text.SetMinRowsVisible(4)
 	text.OnChanged = func(string) { s.activity() }
 
@@ -86,13 +94,14 @@ func (s *hearingScreen) editNote(i int) {
 	body := container.NewBorder(container.NewVBox(title, text, histTitle), nil, nil, nil, versions)
 
 	d := dialog.NewCustomConfirm(lang.L("Edit note"), lang.L("Save"), lang.L("Cancel"), body, func(ok bool) {
+		s.editor, s.editText = nil, nil
 		if ok {
 			s.saveEdit(i, text.Text)
 		}
 	}, s.win)
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()
-	s.editor = d
+	s.editor, s.editText, s.editLine = d, text, i
 	s.win.Canvas().Focus(text)
 }
 
@@ -109,7 +118,6 @@ func versionRowHeight(text string) float32 {
 // saveEdit stores text as a new version of the note on line i. A refused
 // save reopens nothing and changes nothing: the old version stays current.
 func (s *hearingScreen) saveEdit(i int, text string) {
-	s.editor = nil
 	line := s.lines[i]
 	if text == line.note.Text {
 		return
@@ -134,6 +142,77 @@ func (s *hearingScreen) editLastNote() {
 	for i := len(s.lines) - 1; i >= 0; i-- {
 		if s.lines[i].note != nil {
 			s.editNote(i)
+			return
+		}
+	}
+}
+
+// noteEdit is an edit of a note that was in progress in the editor when
+// the vault locked, kept sealed in the vault like a half-typed note.
+type noteEdit struct {
+	Note uuid.UUID `json:"note"`
+	Text string    `json:"text"`
+}
+
+// editKey names the sealed auxiliary value holding a hearing's noteEdit.
+func editKey(hearingID uuid.UUID) string { return "ui/edit/" + hearingID.String() }
+
+// pendingEdit is the edit in the open editor, or nil when none is open or
+// its text is the note's own.
+func (s *hearingScreen) pendingEdit() *noteEdit {
+	if s.editor == nil || s.editText == nil {
+		return nil
+	}
+	n := s.lines[s.editLine].note
+	if s.editText.Text == n.Text {
+		return nil
+	}
+	return &noteEdit{Note: n.ID, Text: s.editText.Text}
+}
+
+// keepEdit stores the pending edit in tx, or drops a kept one.
+func (s *hearingScreen) keepEdit(tx *storage.Tx) error {
+	e := s.pendingEdit()
+	if e == nil {
+		s.keptEdit = ""
+		return tx.DeleteAux(editKey(s.hearing.ID))
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	s.keptEdit = e.Text
+	return tx.SetAux(editKey(s.hearing.ID), b)
+}
+
+// loadEdit reads a kept edit, to be reopened by resumeEdit.
+func (s *hearingScreen) loadEdit(tx *storage.Tx) error {
+	b, err := tx.Aux(editKey(s.hearing.ID))
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var e noteEdit
+	if err := json.Unmarshal(b, &e); err != nil {
+		return fmt.Errorf("the kept edit of a note is unreadable: %w", err)
+	}
+	s.resume = &e
+	return nil
+}
+
+// resumeEdit reopens the editor on an edit kept when the vault locked. It
+// runs once the hearing screen is on the window.
+func (s *hearingScreen) resumeEdit() {
+	e := s.resume
+	s.resume = nil
+	if e == nil {
+		return
+	}
+	for i, l := range s.lines {
+		if l.note != nil && l.note.ID == e.Note && l.note.Text != e.Text {
+			s.editNoteWith(i, e.Text)
 			return
 		}
 	}

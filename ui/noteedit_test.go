@@ -96,3 +96,41 @@ func TestLockClosesDialogs(t *testing.T) {
 		t.Error("the note is still on screen after lock")
 	}
 }
+
+// TestEditKeptOverLock: an edit in progress when the vault locks is kept
+// sealed, not saved as a version, and the editor comes back with it after
+// unlock.
+func TestEditKeptOverLock(t *testing.T) {
+	u, h := openTestHearing(t)
+	hs := u.hearing
+	test.Type(hs.note, "Defence counsel leaves")
+	hs.note.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	hs.editLastNote()
+	hs.editText.SetText("Defence counsel is ordered out by the judge")
+	u.lock()
+
+	test.Type(u.unlock.pass, testPass)
+	test.Tap(u.unlock.submit)
+	if ns := notesOf(t, u.vault, h); len(ns) != 1 || ns[0].Version != 1 || ns[0].Text != "Defence counsel leaves" {
+		t.Fatalf("the unfinished edit reached the note: %+v", ns)
+	}
+	u.openHearing(h.ID)
+	hs = u.hearing
+	if hs.editor == nil || hs.editText.Text != "Defence counsel is ordered out by the judge" {
+		t.Fatal("the editor did not come back with the unfinished edit")
+	}
+	hs.saveEdit(hs.editLine, hs.editText.Text)
+	if ns := notesOf(t, u.vault, h); ns[0].Version != 2 || ns[0].Text != "Defence counsel is ordered out by the judge" {
+		t.Fatalf("after saving the resumed edit: %+v", ns[0])
+	}
+
+	// Once saved, the next lock keeps no edit.
+	clearOverlays(u.win.Canvas())
+	u.lock()
+	test.Type(u.unlock.pass, testPass)
+	test.Tap(u.unlock.submit)
+	u.openHearing(h.ID)
+	if u.hearing.editor != nil {
+		t.Error("the editor reopened although the edit was saved")
+	}
+}
