@@ -344,7 +344,7 @@ func draftKey(hearingID uuid.UUID) string { return "ui/draft/" + hearingID.Strin
 // are kept too.
 func (s *hearingScreen) saveDraft() error {
 	var captionErr error
-	if a := s.attachments; a != nil {
+	if a := s.attachments; a != nil && a.selected >= 0 && a.caption.Text != a.items[a.selected].Caption {
 		captionErr = a.setCaption(a.caption.Text)
 	}
 	text := s.note.Text
