@@ -89,6 +89,7 @@ func newAppUI(w fyne.Window, dir string, kdf storage.KDFParams) *appUI {
 var (
 	lockShortcut     = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 	startShortcut    = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	endShortcut      = &desktop.CustomShortcut{KeyName: fyne.KeyX, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 	attachShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyO, Modifier: fyne.KeyModifierShortcutDefault}
 	exportShortcut   = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
 	editShortcut     = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
@@ -236,13 +237,15 @@ func (u *appUI) setMenu() {
 	if h := u.hearing; h != nil {
 		start := fyne.NewMenuItem(lang.L("Start hearing"), h.startHearing)
 		start.Shortcut = startShortcut
+		end := fyne.NewMenuItem(lang.L("End hearing"), h.confirmEnd)
+		end.Shortcut = endShortcut
 		edit := fyne.NewMenuItem(lang.L("Edit last note"), h.editLastNote)
 		edit.Shortcut = editShortcut
 		attach := fyne.NewMenuItem(lang.L("Add attachment…"), func() { h.showTab(3); h.attachments.addDialog() })
 		attach.Shortcut = attachShortcut
 		export := fyne.NewMenuItem(lang.L("Export report…"), func() { u.exportReport(report.SubjectHearing, h.hearing.ID) })
 		export.Shortcut = exportShortcut
-		items := []*fyne.MenuItem{start, edit, attach, export, fyne.NewMenuItemSeparator()}
+		items := []*fyne.MenuItem{start, end, edit, attach, export, fyne.NewMenuItemSeparator()}
 		for i, label := range []string{lang.L("Log"), lang.L("Attendance"), lang.L("Checklist"), lang.L("Attachments")} {
 			item := fyne.NewMenuItem(label, func() { h.showTab(i) })
 			item.Shortcut = tabShortcuts[i]

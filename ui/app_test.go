@@ -65,8 +65,8 @@ func TestCourtroomFlow(t *testing.T) {
 	if got.Started.IsZero() || !got.Started.Equal(hs.hearing.Started) {
 		t.Fatalf("Started in vault = %v, on screen %v", got.Started, hs.hearing.Started)
 	}
-	if !hs.start.Disabled() {
-		t.Error("Start hearing still enabled after the start")
+	if !strings.HasPrefix(hs.start.Text, "End hearing") {
+		t.Errorf("after the start the button reads %q, want End hearing", hs.start.Text)
 	}
 
 	// Type a note, Enter saves it; Shift+Enter makes a new line.

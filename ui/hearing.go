@@ -150,10 +150,8 @@ func (s *hearingScreen) build(back func()) {
 	s.header = widget.NewLabelWithStyle(s.headerText(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.header.Truncation = fyne.TextTruncateEllipsis // one line: the log needs the height
 	s.started = widget.NewLabel(s.startedText())
-	s.start = widget.NewButtonWithIcon(lang.L("Start hearing")+"  (Ctrl+Shift+S)", theme.MediaPlayIcon(), s.startHearing)
-	if !s.hearing.Started.IsZero() {
-		s.start.Disable()
-	}
+	s.start = widget.NewButton("", nil)
+	s.updateStart()
 	backBtn := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), back)
 	export := widget.NewButtonWithIcon(lang.L("Export report…")+"  (Ctrl+P)", theme.DocumentSaveIcon(), func() {
 		s.activity()
@@ -277,12 +275,70 @@ func (s *hearingScreen) headerText() string {
 }
 
 func (s *hearingScreen) startedText() string {
-	scheduled := s.hearing.Scheduled.Local().Format("15:04")
-	if s.hearing.Started.IsZero() {
+	h := s.hearing
+	scheduled := h.Scheduled.Local().Format("15:04")
+	switch {
+	case h.Started.IsZero():
 		return lang.L("Scheduled {{.Scheduled}}, not started", map[string]any{"Scheduled": scheduled})
+	case h.Ended.IsZero():
+		return lang.L("Scheduled {{.Scheduled}}, started {{.Started}}", map[string]any{
+			"Scheduled": scheduled, "Started": h.Started.Local().Format("15:04:05")})
 	}
-	return lang.L("Scheduled {{.Scheduled}}, started {{.Started}}", map[string]any{
-		"Scheduled": scheduled, "Started": s.hearing.Started.Local().Format("15:04:05")})
+	return lang.L("Scheduled {{.Scheduled}}, started {{.Started}}, ended {{.Ended}}", map[string]any{
+		"Scheduled": scheduled, "Started": h.Started.Local().Format("15:04:05"), "Ended": h.Ended.Local().Format("15:04:05")})
+}
+
+// updateStart makes the header button fit the hearing: "Start hearing"
+// before it starts, "End hearing" while it runs, nothing to do once ended.
+func (s *hearingScreen) updateStart() {
+	b, h := s.start, s.hearing
+	switch {
+	case h.Started.IsZero():
+		b.SetText(lang.L("Start hearing") + "  (Ctrl+Shift+S)")
+		b.SetIcon(theme.MediaPlayIcon())
+		b.OnTapped = s.startHearing
+		b.Enable()
+	case h.Ended.IsZero():
+		b.SetText(lang.L("End hearing") + "  (Ctrl+Shift+X)")
+		b.SetIcon(theme.MediaStopIcon())
+		b.OnTapped = s.confirmEnd
+		b.Enable()
+	default:
+		b.SetText(lang.L("Hearing ended"))
+		b.SetIcon(theme.MediaStopIcon())
+		b.Disable()
+	}
+	s.started.SetText(s.startedText())
+}
+
+// confirmEnd asks before recording the end of the hearing, since a key
+// pressed by mistake should not end it.
+func (s *hearingScreen) confirmEnd() {
+	s.activity()
+	h := s.hearing
+	if h.Started.IsZero() || !h.Ended.IsZero() || s.win.Canvas().Overlays().Top() != nil {
+		return
+	}
+	dialog.ShowConfirm(lang.L("End hearing"), lang.L("Record now as the end of the hearing?"), func(ok bool) {
+		if ok {
+			s.endHearing()
+		}
+	}, s.win)
+}
+
+// endHearing records now as the end of the hearing.
+func (s *hearingScreen) endHearing() {
+	s.activity()
+	if s.hearing.Started.IsZero() || !s.hearing.Ended.IsZero() {
+		return
+	}
+	s.hearing.Ended = s.now()
+	if err := s.vault.Put(s.hearing); err != nil {
+		s.hearing.Ended = time.Time{}
+		s.showError(lang.L("The end time was not saved"), err)
+		return
+	}
+	s.updateStart()
 }
 
 // timeText is the clock time of a log line and, once the hearing has
@@ -307,8 +363,7 @@ func (s *hearingScreen) startHearing() {
 		s.showError(lang.L("The start time was not saved"), err)
 		return
 	}
-	s.start.Disable()
-	s.started.SetText(s.startedText())
+	s.updateStart()
 	s.log.Refresh()
 }
 

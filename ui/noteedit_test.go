@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -132,5 +133,34 @@ func TestEditKeptOverLock(t *testing.T) {
 	u.openHearing(h.ID)
 	if u.hearing.editor != nil {
 		t.Error("the editor reopened although the edit was saved")
+	}
+}
+
+// TestEndHearing: ending asks first; once confirmed the end time is in
+// the vault and the button has nothing more to do.
+func TestEndHearing(t *testing.T) {
+	u, h := openTestHearing(t)
+	hs := u.hearing
+	hs.confirmEnd() // not started: nothing to end
+	if u.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("asked to end a hearing that has not started")
+	}
+	test.Tap(hs.start)
+	if findMenuItem(t, u.win, "End hearing").Shortcut != endShortcut {
+		t.Error("End hearing has no Ctrl+Shift+X")
+	}
+	test.Tap(hs.start) // now "End hearing"
+	test.Tap(findButton(t, u.win.Canvas().Overlays().Top(), "No"))
+	if got, _ := storage.Load[storage.Hearing](u.vault, h.ID); !got.Ended.IsZero() {
+		t.Fatal("ended although the monitor said no")
+	}
+	test.Tap(hs.start)
+	test.Tap(findButton(t, u.win.Canvas().Overlays().Top(), "Yes"))
+	got, err := storage.Load[storage.Hearing](u.vault, h.ID)
+	if err != nil || got.Ended.IsZero() || !got.Ended.After(got.Started) {
+		t.Fatalf("hearing after ending: %+v, %v", got, err)
+	}
+	if !hs.start.Disabled() || !strings.Contains(hs.started.Text, "ended") {
+		t.Errorf("after the end: button %q (disabled %v), header %q", hs.start.Text, hs.start.Disabled(), hs.started.Text)
 	}
 }
