@@ -90,7 +90,7 @@ type defendant struct {
 }
 
 func newChecklistPanel(s *hearingScreen) (*checklistPanel, error) {
-	cl, err := report.LoadChecklist(checklistVersion)
+	cl, err := loadChecklist()
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +110,23 @@ func newChecklistPanel(s *hearingScreen) (*checklistPanel, error) {
 }
 
 func (p *checklistPanel) panel() fyne.CanvasObject { return p.content }
+
+// loadChecklist returns the checklist the tab shows, its texts in the app's
+// language where a translation is shipped (report.Checklist.Translated). A
+// broken translation is logged and the English texts are shown: the ids,
+// and so the answers, are the same.
+func loadChecklist() (*report.Checklist, error) {
+	cl, err := report.LoadChecklist(checklistVersion)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := cl.Translated(currentLanguage())
+	if err != nil {
+		fyne.LogError("translating the fair-trial checklist", err)
+		return cl, nil
+	}
+	return tr, nil
+}
 
 // focus gives the question list the keyboard focus, for when the tab is
 // shown with Ctrl+Shift+K.

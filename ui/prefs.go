@@ -102,6 +102,7 @@ func rememberedDir() string {
 var (
 	systemX  = lang.X
 	override atomic.Pointer[i18n.Localizer] // nil: follow the system
+	chosen   atomic.Value                   // string: the code setLanguage chose
 )
 
 func init() {
@@ -138,6 +139,7 @@ func localizeKey(key, fallback string, data ...any) string {
 func setLanguage(code string) error {
 	if code == langSystem {
 		override.Store(nil)
+		chosen.Store(code)
 		return nil
 	}
 	b := i18n.NewBundle(language.English)
@@ -156,7 +158,18 @@ func setLanguage(code string) error {
 		}
 	}
 	override.Store(i18n.NewLocalizer(b, code))
+	chosen.Store(code)
 	return nil
+}
+
+// currentLanguage is the base code of the language lang.L translates into:
+// the one setLanguage chose, else the system's (e.g. "km", "en"). Texts
+// that do not go through lang.L, like the checklist's, follow it.
+func currentLanguage() string {
+	if code, _ := chosen.Load().(string); code != langSystem {
+		return code
+	}
+	return lang.SystemLocale().LanguageString()
 }
 
 // Theme override: the Courtwatch theme in a forced light or dark variant.
