@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -221,4 +222,29 @@ func TestSettingsLayout(t *testing.T) {
 	u.win.SetContent(widget.NewLabel(""))
 	u.openSettings()
 	test.AssertRendersToMarkup(t, "settings.xml", u.win.Canvas())
+}
+
+// FuzzParseEvents feeds the event-button editor any text: it either
+// refuses it or returns at most nine buttons with distinct, non-empty types
+// and trimmed labels, without braces (labels become translation keys).
+func FuzzParseEvents(f *testing.F) {
+	f.Add("Public denied entry\nWater cut off\n\n  Recess ")
+	f.Add("សាធារណជនមិនត្រូវបានអនុញ្ញាតឱ្យចូល\nភ្លើងដាច់")
+	f.Add("{{.Label}}\n!!!")
+	f.Fuzz(func(t *testing.T, text string) {
+		evs, err := parseEvents(text, nil)
+		if err != nil {
+			return
+		}
+		if len(evs) == 0 || len(evs) > maxEvents {
+			t.Fatalf("%d buttons from %q", len(evs), text)
+		}
+		seen := map[string]bool{}
+		for _, e := range evs {
+			if e.Type == "" || seen[e.Type] || e.Label == "" || e.Label != strings.TrimSpace(e.Label) || strings.ContainsAny(e.Label, "{}") {
+				t.Fatalf("bad button %+v from %q", e, text)
+			}
+			seen[e.Type] = true
+		}
+	})
 }
