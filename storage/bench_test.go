@@ -38,7 +38,9 @@ func benchNote(h *Hearing, i int) *Note {
 }
 
 // BenchmarkNoteSaveDurable is v.Put of one new note: validate, seal, write
-// the version, feed, chain and index entries, fsync, then index for search.
+// the version, feed, chain and index entries and pending marker, fsync. The
+// search postings are written by the vault's background indexer, which
+// competes with the saves for the disk and the CPU.
 func BenchmarkNoteSaveDurable(b *testing.B) { benchNoteSave(b) }
 
 // BenchmarkRawBadgerSetDurable is the floor: one Set of as many bytes as a

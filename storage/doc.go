@@ -68,11 +68,11 @@
 // # Durability
 //
 // Update writes all versions of a batch, their feed, chain and index keys
-// and, when they fit, their search postings in one Badger transaction, and
-// Badger fsyncs it (SyncWrites) before Update returns: after Update returns
-// nil the batch survives a crash. A batch too big to carry its postings
-// (a large import) is committed with p/ markers and indexed right after;
-// a crash in between leaves the markers, which the next Open indexes.
+// and a p/ marker for each in one Badger transaction, and Badger fsyncs it
+// (SyncWrites) before Update returns: after Update returns nil the batch
+// survives a crash. Search postings are derived data and are not in that
+// transaction: see Search below. A crash before they are written leaves
+// the markers, which the next Open indexes before it returns.
 //
 // # Search
 //
@@ -80,4 +80,19 @@
 // folded (case, diacritics) and matched by prefix; Khmer, written without
 // spaces, is indexed as character trigrams and matched as a substring.
 // Every candidate is re-checked against the record's text.
+//
+// Postings are written in the background. Each open vault has one indexer
+// goroutine; Update hands it the refs it committed, and it indexes whatever
+// has gathered (a burst of saves, within about 10 ms) in one transaction
+// that writes the s/ and t/ keys and deletes the p/ markers, so that a save
+// does not pay for them. Search, and Compact, first wait until everything
+// queued before the call is indexed (and tell the indexer not to wait for
+// more): a search always sees every save that returned before it. Close
+// lets the indexer index what is queued and waits for it to end; a save
+// that commits during Close keeps its marker for the next Open. The
+// indexer is the only writer of postings: Purge leaves a marker, and the
+// indexer, finding no version left, removes the postings and terms list.
+// It always indexes a record's newest version, and a purge committed while
+// it works makes its commit conflict (it read the markers the purge
+// deletes), so an older version is never indexed over a newer state.
 package storage

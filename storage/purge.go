@@ -2,7 +2,6 @@ package storage
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -58,6 +57,8 @@ func purgedEntry(ver *Version) ([]byte, error) {
 // so VerifyChain still passes and HQ's copy can be proven identical. Use it
 // only for what HQ has confirmed receiving. Badger keeps the deleted
 // ciphertext until it compacts; call Compact afterwards to rewrite it away.
+// The search postings go just after the commit, in the background (see
+// search.go); Search and Compact wait for that.
 func (tx *Tx) Purge(id uuid.UUID) error {
 	if !tx.write {
 		return errors.New("purge: read-only transaction")
@@ -99,32 +100,18 @@ func (tx *Tx) Purge(id uuid.UUID) error {
 			return err
 		}
 	}
-	if err := tx.purgePostings(id); err != nil {
+	// The indexer, the only writer of postings, removes them (and the
+	// sealed list of their terms) right after the commit, before any
+	// later search; the marker makes the next Open do it after a crash.
+	// Doing it here could race with an indexing of the record in flight.
+	rf := last.ref()
+	if err := tx.set(rf.pendingKey(), nil); err != nil {
 		return err
 	}
+	tx.written = append(tx.written, rf)
 	delete(tx.mine, id)
 	tx.dirty = true
 	return nil
-}
-
-func (tx *Tx) purgePostings(id uuid.UUID) error {
-	b, err := tx.getSealed(termsKey(id))
-	if errors.Is(err, ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	var terms []string
-	if err := json.Unmarshal(b, &terms); err != nil {
-		return fmt.Errorf("search terms of %s do not decode: %w", id, ErrTampered)
-	}
-	for _, t := range terms {
-		if err := tx.txn.Delete(searchKey(t, id)); err != nil {
-			return classify(err)
-		}
-	}
-	return classify(tx.txn.Delete(termsKey(id)))
 }
 
 func (tx *Tx) purgeBlob(a *Attachment) error {
@@ -160,6 +147,11 @@ func (v *Vault) Compact() error {
 	defer v.life.RUnlock()
 	if v.closed.Load() {
 		return ErrLocked
+	}
+	// Purged records' postings are removed by the indexer: let it finish,
+	// so that they are compacted away too.
+	if err := v.waitIndexed(); err != nil {
+		return fmt.Errorf("compact: %w", err)
 	}
 	if err := v.db.Flatten(1); err != nil {
 		return fmt.Errorf("compact: %w", classify(err))

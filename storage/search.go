@@ -18,74 +18,120 @@ import (
 //	s/<term>\0<id:16>   posting (empty value)
 //	t/<id:16>           sealed list of the terms currently posted for id
 //
-// It is derived data. Update adds the postings to the transaction that
-// writes the versions when they fit; when a batch is too big for that, the
-// versions are committed first and indexed right after, and the p/ markers
-// written with them say what still needs indexing, which Open finishes
-// after a crash.
+// It is derived data, written after the versions. Update commits the
+// versions with a p/ marker each and hands their refs to the vault's
+// indexer (indexer.go), which writes the postings in the background, a
+// queue's worth per transaction, and deletes the markers in the same
+// commit. Search first waits until everything queued before it has been
+// indexed, so it sees every save that returned before it was called. A
+// crash or a Close with refs still queued leaves their markers, which the
+// next Open indexes before returning.
+//
+// While the vault is open the indexer is the only writer of s/ and t/
+// (Purge, too, leaves a marker rather than deleting postings itself), so
+// postings never race with each other. They can race with a newer version:
+// indexRefs reads each ref's marker inside its write transaction, so that a
+// Purge committed meanwhile (which deletes the markers) makes the commit
+// fail with a conflict and the batch is redone from the new state; an edit
+// or Delete committed meanwhile has a marker of its own, queued behind, and
+// is indexed from the record's newest version, which it always re-reads.
 var prefixTerms = []byte("t/")
 
 func termsKey(id uuid.UUID) []byte { return cat(prefixTerms, id[:]) }
 
 // indexRefs brings the postings of the records behind refs up to date and
-// clears their pending markers.
+// clears their pending markers. A ref whose marker is gone (indexed
+// already, or purged) is skipped.
 func (v *Vault) indexRefs(refs []ref) error {
-	txn := v.db.NewTransaction(true)
-	defer func() { txn.Discard() }()
-	// Reads go through a read-only snapshot: iterating a write transaction
-	// makes Badger sort its pending writes each time.
-	rd := v.db.NewTransaction(false)
-	defer rd.Discard()
-	reader := &Tx{v: v, txn: rd, rd: rd}
-	seen := map[uuid.UUID]bool{}
-	for _, r := range refs {
-		var ops []op
-		if !seen[r.ID] {
-			seen[r.ID] = true
-			var err error
-			if ops, err = v.postingOps(reader, r.ID); err != nil {
-				return err
-			}
+	for len(refs) > 0 {
+		n, err := v.indexBatch(refs)
+		if errors.Is(err, badger.ErrConflict) {
+			continue // a purge committed meanwhile: redo from the new state
 		}
-		ops = append(ops, op{key: r.pendingKey(), del: true})
-		err := applyOps(txn, ops)
-		if errors.Is(err, badger.ErrTxnTooBig) {
-			if err := txn.Commit(); err != nil {
-				return classify(err)
+		if err != nil && len(refs) > 1 {
+			// A record that cannot be indexed (a tampered version or terms
+			// list) must not hold back the others: index them one by one.
+			// The ones that fail keep their markers.
+			var first error
+			for _, r := range refs {
+				if err := v.indexRefs([]ref{r}); err != nil && first == nil {
+					first = err
+				}
 			}
-			txn = v.db.NewTransaction(true)
-			err = applyOps(txn, ops)
+			return first
 		}
 		if err != nil {
 			return classify(err)
 		}
+		refs = refs[n:]
 	}
-	return classify(txn.Commit())
+	return nil
 }
 
-// indexInline adds the postings of refs to tx itself, as far as Badger's
-// transaction limit allows, and returns the refs that did not fit; those
-// keep their p/ markers.
-func (tx *Tx) indexInline(refs []ref) ([]ref, error) {
+// indexBatch indexes as many of refs as fit in one transaction, commits,
+// and returns how many that was.
+func (v *Vault) indexBatch(refs []ref) (int, error) {
+	txn := v.db.NewTransaction(true)
+	defer txn.Discard()
+	// Records are read through a read-only snapshot taken after txn began
+	// (iterating a write transaction makes Badger sort its pending writes
+	// each time); a purge committed in between is still a conflict for
+	// txn, which read the purged markers.
+	rd := v.db.NewTransaction(false)
+	defer rd.Discard()
+	tx := &Tx{v: v, txn: txn, rd: rd}
 	seen := map[uuid.UUID]bool{}
 	for i, r := range refs {
+		_, err := txn.Get(r.pendingKey())
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
 		var ops []op
 		if !seen[r.ID] {
 			seen[r.ID] = true
-			var err error
-			if ops, err = tx.v.postingOps(tx, r.ID); err != nil {
-				return nil, err
+			if ops, err = v.postingOps(tx, r.ID); err != nil {
+				return 0, err
 			}
 		}
 		ops = append(ops, op{key: r.pendingKey(), del: true})
-		if err := applyOps(tx.txn, ops); err != nil {
-			if errors.Is(err, badger.ErrTxnTooBig) {
-				return refs[i:], nil
-			}
-			return nil, classify(err)
+		err = applyOps(txn, ops)
+		if errors.Is(err, badger.ErrTxnTooBig) && i > 0 {
+			// Redo the refs that fitted alone, so that no record is left
+			// half posted.
+			txn.Discard()
+			rd.Discard()
+			return v.indexBatch(refs[:i])
+		}
+		if err != nil {
+			return 0, err
 		}
 	}
-	return nil, nil
+	if v.testHookIndexCommit != nil {
+		v.testHookIndexCommit()
+	}
+	return len(refs), txn.Commit()
+}
+
+// checkTerms authenticates the search-terms list of each record in refs,
+// reading the committed state: a tampered index fails the save, as it did
+// when the postings were written in the save's own transaction, rather than
+// failing later in the background.
+func (tx *Tx) checkTerms(refs []ref) error {
+	rd := &Tx{v: tx.v, txn: tx.rd, rd: tx.rd}
+	seen := map[uuid.UUID]bool{}
+	for _, r := range refs {
+		if seen[r.ID] {
+			continue
+		}
+		seen[r.ID] = true
+		if _, err := rd.getSealed(termsKey(r.ID)); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	return nil
 }
 
 type op struct {
@@ -109,14 +155,15 @@ func applyOps(txn *badger.Txn, ops []op) error {
 }
 
 // postingOps computes the writes that make id's postings match its newest
-// version (none if it is deleted or not searchable).
+// version (none if it is deleted, purged or not searchable).
 func (v *Vault) postingOps(tx *Tx, id uuid.UUID) ([]op, error) {
 	var want []string
 	ver, err := tx.latest(id)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrNotFound): // purged
+	case err != nil:
 		return nil, err
-	}
-	if !ver.Deleted {
+	case !ver.Deleted:
 		r, err := newRecord(ver.Type)
 		if err != nil {
 			return nil, err
@@ -163,7 +210,10 @@ func (v *Vault) postingOps(tx *Tx, id uuid.UUID) ([]op, error) {
 	return append(ops, op{key: termsKey(id), val: sealed}), nil
 }
 
-// indexPending indexes every version left with a p/ marker.
+// indexPending indexes every version left with a p/ marker by a crash or by
+// a Close that came before the indexer got to them. Open calls it before
+// starting the indexer; a failure does not stop Open (the records are
+// there, only search is incomplete): Search reports it.
 func (v *Vault) indexPending() error {
 	var refs []ref
 	err := v.db.View(func(txn *badger.Txn) error {
@@ -179,8 +229,6 @@ func (v *Vault) indexPending() error {
 	if err != nil || len(refs) == 0 {
 		return classify(err)
 	}
-	v.wmu.Lock()
-	defer v.wmu.Unlock()
 	return v.indexRefs(refs)
 }
 
@@ -196,6 +244,10 @@ type Hit struct {
 // aliases of persons, cases, events and attachment names. Latin words match
 // word prefixes, ignoring case and diacritics; Khmer matches anywhere inside
 // a Khmer run. Newest records come first; at most limit hits (0: 50).
+//
+// Search sees every save that returned before it was called: it first waits
+// for the background indexer to index what was queued (usually nothing, or
+// one small batch already in progress).
 func (v *Vault) Search(query string, limit int) ([]Hit, error) {
 	q := fulltext.ParseQuery(query)
 	if q.Empty() {
@@ -203,6 +255,9 @@ func (v *Vault) Search(query string, limit int) ([]Hit, error) {
 	}
 	if limit <= 0 {
 		limit = 50
+	}
+	if err := v.waitIndexed(); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	var hits []Hit
 	err := v.View(func(tx *Tx) error {

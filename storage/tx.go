@@ -41,7 +41,9 @@ func (v *Vault) View(fn func(tx *Tx) error) error {
 
 // Update runs fn in one read-write transaction. When fn returns nil, every
 // version it put is written and fsynced before Update returns; when fn or
-// the commit fails, nothing is stored.
+// the commit fails, nothing is stored. The search postings of the new
+// versions are written just after, in the background (see search.go);
+// Search waits for them.
 //
 // fn must not call View or Update of the same vault.
 func (v *Vault) Update(fn func(tx *Tx) error) error {
@@ -71,25 +73,17 @@ func (v *Vault) Update(fn func(tx *Tx) error) error {
 			return err
 		}
 	}
-	// Search postings ride in the same transaction, and so the same fsync,
-	// as far as Badger's transaction limit allows; the rest (a big import)
-	// keep their p/ markers and are indexed right after the commit.
-	rest, err := tx.indexInline(tx.written)
-	if err != nil {
+	if err := tx.checkTerms(tx.written); err != nil {
 		return err
 	}
 	if err := txn.Commit(); err != nil { // SyncWrites: durable on return
 		return fmt.Errorf("save: %w", classify(err))
 	}
 	v.head = tx.head
-	// The versions are durable. Search postings are derived data: a crash
-	// here leaves p/ markers that the next Open indexes.
-	if len(rest) == 0 {
-		return nil
-	}
-	if err := v.indexRefs(rest); err != nil {
-		return fmt.Errorf("saved, but search indexing failed (it will be retried on next open): %w", err)
-	}
+	// The versions are durable, each with a p/ marker. Search postings are
+	// derived data: the indexer writes them in the background, and a crash
+	// before it does leaves the markers, which the next Open indexes.
+	v.ix.add(tx.written)
 	return nil
 }
 

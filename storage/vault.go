@@ -36,6 +36,9 @@ type Vault struct {
 	clock  clock
 	head   chainHead
 	closed atomic.Bool
+	ix     *indexer // search postings, in the background; started by Open, stopped by Close
+
+	testHookIndexCommit func() // tests: called by the indexer just before it commits
 }
 
 // Device is this vault's identity: the device that signs its versions.
@@ -226,13 +229,16 @@ func openUnlocked(dir string, dataKey []byte, lockf *os.File) (*Vault, error) {
 		v.Close()
 		return nil, err
 	}
+	// Finish the search indexing that a crash interrupted. If a record
+	// cannot be indexed (tampered), the vault still opens and Search
+	// reports it; its marker stays for the next Open.
+	v.ix = startIndexer(v, v.indexPending())
 	return v, nil
 }
 
-// load reads the device identity, the chain head and the clock, and finishes
-// any search indexing a crash interrupted.
+// load reads the device identity, the chain head and the clock.
 func (v *Vault) load() error {
-	err := v.db.View(func(txn *badger.Txn) error {
+	return v.db.View(func(txn *badger.Txn) error {
 		if err := v.loadDevice(txn); err != nil && !errors.Is(err, ErrNotFound) {
 			return err
 		}
@@ -248,10 +254,6 @@ func (v *Vault) load() error {
 		v.clock.observe(last)
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return v.indexPending()
 }
 
 // Dir is the vault folder.
@@ -264,10 +266,15 @@ func (v *Vault) Device() Device { return v.device }
 func (v *Vault) SigningKey() ed25519.PrivateKey { return v.key }
 
 // Close flushes and closes the vault and drops its keys from memory as far
-// as Go allows. Using the vault after Close returns ErrLocked.
+// as Go allows. Using the vault after Close returns ErrLocked. The search
+// indexer first indexes what is queued and ends; a save that commits during
+// Close leaves a p/ marker, which the next Open indexes.
 func (v *Vault) Close() error {
 	if v.closed.Swap(true) {
 		return nil
+	}
+	if v.ix != nil {
+		v.ix.stop() // it takes neither life nor wmu: no deadlock with operations in flight
 	}
 	v.life.Lock() // waits for operations in flight, such as a save during auto-lock
 	defer v.life.Unlock()

@@ -1,0 +1,155 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// indexSettle is how long the indexer lets saves gather before indexing
+// them, when no search is waiting.
+const indexSettle = 10 * time.Millisecond
+
+// indexer brings the search postings up to date after Update has committed
+// the versions, in the background: one goroutine per open vault, owned by
+// the Vault, fed with the refs of each committed batch. Whatever is queued
+// when it wakes is indexed in one Badger transaction (or a few, if too big),
+// so that its commit can share Badger's fsync with the next save instead of
+// adding one to every save.
+//
+// It is the only writer of s/ and t/ keys while the vault is open (Open
+// indexes leftovers before starting it), and it does not take wmu or life:
+// a save never waits for it. Readers of postings call wait first.
+type indexer struct {
+	v      *Vault
+	wake   chan struct{} // capacity 1: "the queue is not empty"
+	urgent chan struct{} // capacity 1: "a reader is waiting: index now"
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the goroutine has returned
+
+	mu      sync.Mutex
+	queue   []ref
+	queued  uint64        // refs ever queued
+	indexed uint64        // refs ever taken off the queue and handled
+	changed chan struct{} // closed (and replaced) when indexed grows or the loop ends
+	ended   bool
+	err     error // first indexing failure; its refs keep their p/ markers
+}
+
+// startIndexer starts the vault's indexer. openErr is the failure, if any,
+// of the indexing Open did first; Search reports it.
+func startIndexer(v *Vault, openErr error) *indexer {
+	ctx, cancel := context.WithCancel(context.Background())
+	ix := &indexer{v: v, wake: make(chan struct{}, 1), urgent: make(chan struct{}, 1), cancel: cancel,
+		done: make(chan struct{}), changed: make(chan struct{})}
+	if openErr != nil {
+		ix.err = fmt.Errorf("search index is incomplete (the next open retries): %w", openErr)
+	}
+	go ix.run(ctx)
+	return ix
+}
+
+func (ix *indexer) run(ctx context.Context) {
+	defer close(ix.done)
+	defer func() {
+		ix.mu.Lock()
+		ix.ended = true
+		close(ix.changed)
+		ix.mu.Unlock()
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			// Close: index what is queued now, then end. Refs queued after
+			// this keep their p/ markers, which the next Open indexes.
+			ix.indexQueued()
+			return
+		case <-ix.wake:
+			// Let a burst of saves gather, so that it is indexed in one
+			// commit, unless a search is waiting.
+			t := time.NewTimer(indexSettle)
+			select {
+			case <-t.C:
+			case <-ix.urgent:
+			case <-ctx.Done():
+			}
+			t.Stop()
+			ix.indexQueued()
+		}
+	}
+}
+
+// indexQueued indexes everything queued, in as few transactions as fit.
+func (ix *indexer) indexQueued() {
+	ix.mu.Lock()
+	refs, upto := ix.queue, ix.queued
+	ix.queue = nil
+	ix.mu.Unlock()
+	if len(refs) == 0 {
+		return
+	}
+	err := ix.v.indexRefs(refs)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.indexed = upto
+	if err != nil && ix.err == nil {
+		ix.err = fmt.Errorf("search index is incomplete (the next open retries): %w", err)
+	}
+	close(ix.changed)
+	ix.changed = make(chan struct{})
+}
+
+// add queues committed refs for indexing. Their p/ markers are already
+// durable, so a ref queued after the loop ended is not lost.
+func (ix *indexer) add(refs []ref) {
+	if len(refs) == 0 {
+		return
+	}
+	ix.mu.Lock()
+	ix.queue = append(ix.queue, refs...)
+	ix.queued += uint64(len(refs))
+	ix.mu.Unlock()
+	select {
+	case ix.wake <- struct{}{}:
+	default: // already awake or about to be
+	}
+}
+
+// wait returns when every ref queued before the call has been indexed. It
+// returns ErrLocked if the vault closed first, and the indexer's first
+// failure, if any.
+func (ix *indexer) wait() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	target := ix.queued
+	for ix.indexed < target {
+		if ix.ended {
+			return ErrLocked
+		}
+		select {
+		case ix.urgent <- struct{}{}:
+		default:
+		}
+		ch := ix.changed
+		ix.mu.Unlock()
+		<-ch
+		ix.mu.Lock()
+	}
+	return ix.err
+}
+
+// stop ends the loop after it has indexed what is queued, and waits for it.
+func (ix *indexer) stop() {
+	ix.cancel()
+	<-ix.done
+}
+
+// waitIndexed returns when the postings reflect every save that returned
+// before the call. Call it before reading s/ or t/ keys.
+func (v *Vault) waitIndexed() error {
+	if v.ix == nil {
+		return ErrLocked
+	}
+	return v.ix.wait()
+}
