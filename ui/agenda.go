@@ -44,10 +44,18 @@ func newAgendaScreen(v *storage.Vault, now time.Time, open func(uuid.UUID)) (*ag
 			r := s.rows[i]
 			when := r.hearing.Scheduled.Local().Format("Mon 2 Jan 2006 15:04")
 			text := when + "   " + r.title
-			if r.hearing.Scheduled.Before(startOfDay(s.now)) {
+			today := startOfDay(s.now)
+			l := o.(*widget.Label)
+			switch sched := r.hearing.Scheduled; {
+			case sched.Before(today):
 				text = lang.L("Past") + ": " + text
+			case sched.Before(today.AddDate(0, 0, 1)):
+				text = lang.L("Today") + ": " + text
 			}
-			o.(*widget.Label).SetText(text)
+			if bold := !r.hearing.Scheduled.Before(today); l.TextStyle.Bold != bold {
+				l.TextStyle.Bold = bold // today's and upcoming hearings stand out
+			}
+			l.SetText(text)
 		},
 	)
 	s.list.OnSelected = func(i widget.ListItemID) {
