@@ -61,3 +61,38 @@ func BenchmarkNoteEnter(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkOpenHearing300 measures opening the hearing screen of a long
+// day, 300 notes of one to three lines (Latin and Khmer): the log is read
+// from the vault and every row is measured for its wrapped height.
+func BenchmarkOpenHearing300(b *testing.B) {
+	u, v := newBenchUI(b)
+	c := &storage.Case{Title: "Bench"}
+	if err := v.Put(c); err != nil {
+		b.Fatal(err)
+	}
+	h := &storage.Hearing{CaseID: c.ID, Scheduled: time.Date(2026, 3, 4, 8, 0, 0, 0, time.UTC)}
+	if err := v.Put(h); err != nil {
+		b.Fatal(err)
+	}
+	texts := []string{
+		"Prosecutor reads the indictment",
+		"Judge reads the charges against Kem Sokha កឹម សុខា and the defence asks for the full case file, which the court refuses",
+		"ប៉ូលិសរារាំងសាធារណជនមិនឱ្យចូលបន្ទប់សវនាការ ហើយអ្នកសារព័ត៌មានត្រូវបានបណ្តេញចេញ\nDefence objects",
+	}
+	var notes []storage.Record
+	for i := range 300 {
+		notes = append(notes, &storage.Note{HearingID: h.ID, Time: h.Scheduled.Add(time.Duration(i) * time.Minute), Text: texts[i%3], Source: storage.SourceSeen})
+	}
+	if err := v.Put(notes...); err != nil {
+		b.Fatal(err)
+	}
+	u.opened(v)
+	for b.Loop() {
+		u.openHearing(h.ID)
+		if len(u.hearing.lines) != 300 {
+			b.Fatalf("%d lines", len(u.hearing.lines))
+		}
+		u.leaveHearing()
+	}
+}

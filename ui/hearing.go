@@ -61,7 +61,7 @@ type hearingScreen struct {
 	header  *widget.Label
 	started *widget.Label
 	start   *widget.Button
-	log     *widget.List
+	log     *logList
 	note    *noteEntry
 	tabs    *container.AppTabs
 	kept    string        // the note field's text as last kept in the vault
@@ -165,34 +165,7 @@ func (s *hearingScreen) build(back func()) {
 		container.NewBorder(nil, nil, backBtn, container.NewHBox(export, s.start), s.started),
 		s.header)
 
-	s.log = widget.NewList(
-		func() int { return len(s.lines) },
-		func() fyne.CanvasObject {
-			when := widget.NewLabelWithStyle("00:00:00  +00:00:00", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-			text := widget.NewLabel("")
-			text.Truncation = fyne.TextTruncateEllipsis
-			return container.NewBorder(nil, nil, when, nil, text)
-		},
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			row := o.(*fyne.Container)
-			line := s.lines[i]
-			// Padded: the column is monospace, so the text column lines up.
-			// setText: shaping a truncated label is most of a refresh, and
-			// a refresh after each note revisits every row on screen.
-			setText(row.Objects[1].(*widget.Label), fmt.Sprintf("%-19s", s.timeText(line.Time)))
-			text := row.Objects[0].(*widget.Label)
-			if text.TextStyle.Bold != line.Event {
-				text.TextStyle.Bold = line.Event
-				text.Refresh()
-			}
-			// One row per line; the editor (tap or Ctrl+E) shows the whole note.
-			t := strings.ReplaceAll(line.Text, "\n", " / ")
-			if line.note != nil && line.note.Version > 1 {
-				t = lang.L("(edited)") + " " + t
-			}
-			setText(text, t)
-		},
-	)
+	s.log = newLogList(s)
 	s.log.OnSelected = func(i widget.ListItemID) {
 		s.log.UnselectAll()
 		s.editNote(i)
@@ -475,8 +448,7 @@ func (s *hearingScreen) eventShortcut(n int) {
 
 func (s *hearingScreen) append(l logLine) {
 	s.lines = append(s.lines, l)
-	s.log.Refresh()
-	s.log.ScrollToBottom()
+	s.log.added()
 }
 
 func (s *hearingScreen) showError(what string, err error) {

@@ -134,7 +134,7 @@ func (s *hearingScreen) saveEdit(i int, text string) {
 		return
 	}
 	s.lines[i].note, s.lines[i].Text = &n, text
-	s.log.RefreshItem(i)
+	s.log.changed(i)
 }
 
 // editLastNote opens the editor on the newest note of the log (Ctrl+E).

@@ -1,0 +1,92 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+)
+
+// logList is the hearing's log: one row per note or event, with the time
+// and elapsed time in a monospace column and the whole text wrapped beside
+// it, so a monitor reading back sees every word. Rows are as tall as their
+// text needs at the list's width; fit measures them with a probe row.
+type logList struct {
+	widget.List
+	s     *hearingScreen
+	width float32
+	probe *fyne.Container // a row, filled and sized to measure heights
+}
+
+func newLogList(s *hearingScreen) *logList {
+	l := &logList{s: s}
+	l.Length = func() int { return len(s.lines) }
+	l.CreateItem = newLogRow
+	l.UpdateItem = l.fill
+	l.probe = newLogRow().(*fyne.Container)
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+func newLogRow() fyne.CanvasObject {
+	when := widget.NewLabelWithStyle("00:00:00  +00:00:00", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	text := widget.NewLabel("")
+	text.Wrapping = fyne.TextWrapWord
+	return container.NewBorder(nil, nil, when, nil, text)
+}
+
+// fill shows log line i in row o. Labels are set only when their text
+// changes: shaping is most of a refresh, and a refresh after each note
+// revisits every row on screen.
+func (l *logList) fill(i widget.ListItemID, o fyne.CanvasObject) {
+	row := o.(*fyne.Container)
+	line := l.s.lines[i]
+	// Padded: the column is monospace, so the text column lines up.
+	setText(row.Objects[1].(*widget.Label), fmt.Sprintf("%-19s", l.s.timeText(line.Time)))
+	text := row.Objects[0].(*widget.Label)
+	if text.TextStyle.Bold != line.Event {
+		text.TextStyle.Bold = line.Event
+		text.Refresh()
+	}
+	t := line.Text
+	if line.note != nil && line.note.Version > 1 {
+		t = lang.L("(edited)") + " " + t
+	}
+	setText(text, t)
+}
+
+// fit sets the height of row i to what its text needs at the list's width.
+func (l *logList) fit(i int) {
+	if l.width <= 0 || i < 0 || i >= len(l.s.lines) {
+		return
+	}
+	l.fill(i, l.probe)
+	l.probe.Resize(fyne.NewSize(l.width, l.probe.MinSize().Height))
+	l.SetItemHeight(i, l.probe.MinSize().Height)
+}
+
+// Resize refits every row when the width changes, since the text wraps.
+func (l *logList) Resize(size fyne.Size) {
+	if size.Width != l.width {
+		l.width = size.Width
+		for i := range l.s.lines {
+			l.fit(i)
+		}
+	}
+	l.List.Resize(size)
+}
+
+// changed refits row i after its text changed (an edit) and redraws it.
+func (l *logList) changed(i int) {
+	l.fit(i)
+	l.RefreshItem(i)
+}
+
+// added fits and shows the newest row.
+func (l *logList) added() {
+	l.fit(len(l.s.lines) - 1)
+	l.Refresh()
+	l.ScrollToBottom()
+}
