@@ -292,7 +292,7 @@ func (u *appUI) close() error {
 	}
 	var draftErr error
 	if u.hearing != nil {
-		draftErr = u.hearing.saveDraft()
+		draftErr = u.hearing.keepDraft() // a no-op when lock has just kept it
 	}
 	u.sync.stop() // the uploader must not outlive the open vault
 	u.sync = nil

@@ -144,7 +144,7 @@ func newAttendanceRow(person *storage.Person, d *storage.CaseDefendant, a *stora
 	if d != nil {
 		r.status, r.statusReason = d.Status, d.StatusReason
 	}
-	r.key = strings.ToLower(strings.Join(append([]string{person.Name, person.NameLocal}, person.Aliases...), "\n"))
+	r.key = filterKey(person) // folded as the Defendants tab folds them
 	r.shown = r.stored()
 	if a == nil && r.status == storage.StatusInAbsentia {
 		r.shown = attendanceValues{presence: storage.PresenceInAbsentia, reason: r.statusReason}
@@ -194,7 +194,7 @@ func (p *attendancePanel) build() {
 
 // applyFilter shows the rows whose Latin or local names or aliases contain q.
 func (p *attendancePanel) applyFilter(q string) {
-	q = strings.ToLower(strings.TrimSpace(q))
+	q = foldName(q)
 	p.shown = p.shown[:0]
 	for i, r := range p.rows {
 		if q == "" || strings.Contains(r.key, q) {

@@ -347,12 +347,12 @@ func (s *casesScreen) personPicker(f *defendantForm) (fyne.CanvasObject, error) 
 
 // applyFilter shows the persons whose names or aliases contain text.
 func (f *defendantForm) applyFilter(text string) {
-	q := strings.ToLower(strings.TrimSpace(text))
+	q := foldName(text) // as the Defendants tab filters
 	f.shown = f.people
 	if q != "" {
 		f.shown = nil
 		for _, p := range f.people {
-			if strings.Contains(strings.ToLower(personSearchText(p)), q) {
+			if strings.Contains(filterKey(p), q) {
 				f.shown = append(f.shown, p)
 			}
 		}
@@ -360,12 +360,6 @@ func (f *defendantForm) applyFilter(text string) {
 	f.pick.UnselectAll()
 	f.pick.Refresh()
 	f.pick.ScrollToTop()
-}
-
-// personSearchText is what the person filter matches: both names and the
-// aliases.
-func personSearchText(p *storage.Person) string {
-	return strings.Join(append([]string{p.Name, p.NameLocal}, p.Aliases...), "\n")
 }
 
 // choose makes p the person to add.

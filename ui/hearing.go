@@ -372,7 +372,8 @@ func draftKey(hearingID uuid.UUID) string { return "ui/draft/" + hearingID.Strin
 // are kept too.
 func (s *hearingScreen) saveDraft() error {
 	var captionErr error
-	if a := s.attachments; a != nil && a.selected >= 0 && a.caption.Text != a.items[a.selected].Caption {
+	if s.captionChanged() {
+		a := s.attachments
 		captionErr = a.setCaption(a.caption.Text)
 	}
 	text := s.note.Text
@@ -391,15 +392,23 @@ func (s *hearingScreen) saveDraft() error {
 	return errors.Join(captionErr, err)
 }
 
-// keepDraft saves the note field's text if it changed since it was last
-// kept, so that a crash or a pulled plug loses at most the last few
-// seconds of typing. The idle watcher calls it every ten seconds.
+// captionChanged reports whether the attachments tab holds a caption that
+// is not stored yet.
+func (s *hearingScreen) captionChanged() bool {
+	a := s.attachments
+	return a != nil && a.selected >= 0 && a.caption.Text != a.items[a.selected].Caption
+}
+
+// keepDraft does what saveDraft does, but only if something changed since
+// it was last kept: the idle watcher calls it every ten seconds, so that a
+// crash or a pulled plug loses at most that much typing, and close calls
+// it after lock has already kept everything.
 func (s *hearingScreen) keepDraft() error {
 	edit := ""
 	if e := s.pendingEdit(); e != nil {
 		edit = e.Text
 	}
-	if s.note.Text == s.kept && edit == s.keptEdit {
+	if s.note.Text == s.kept && edit == s.keptEdit && !s.captionChanged() {
 		return nil
 	}
 	return s.saveDraft()
