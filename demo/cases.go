@@ -134,7 +134,12 @@ func attendance(rng *rand.Rand, h *storage.Hearing, d *storage.CaseDefendant) *s
 		a.Presence = storage.PresenceAbsent
 		a.Reason = []string{"ill, medical certificate filed", "not summoned in time", "unknown"}[rng.IntN(3)]
 	}
-	a.CounselPresent = d.Counsel != "" && rng.IntN(7) != 0
+	if d.Counsel != "" {
+		a.Counsel = storage.CounselWasPresent
+		if rng.IntN(7) == 0 {
+			a.Counsel = storage.CounselWasAbsent
+		}
+	}
 	return a
 }
 

@@ -73,7 +73,7 @@ func defendantChecklist(rng *rand.Rand, h *storage.Hearing, d *storage.CaseDefen
 	switch {
 	case d.Counsel == "":
 		add("CNS-01", storage.AnswerNo, "No lawyer; the accused was not told they could have one appointed.")
-	case a.CounselPresent:
+	case a.CounselState() == storage.CounselWasPresent:
 		add("CNS-01", storage.AnswerYes, "")
 	default:
 		add("CNS-01", storage.AnswerNo, "Counsel "+d.Counsel+" absent; the hearing went ahead.")

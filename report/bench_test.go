@@ -48,7 +48,7 @@ func bigCase(b testing.TB, v *storage.Vault, persons []uuid.UUID) uuid.UUID {
 			if i%4 == 3 {
 				pres = storage.PresenceInAbsentia
 			}
-			recs = append(recs, &storage.Attendance{HearingID: hr.ID, PersonID: p, Presence: pres, CounselPresent: i%5 != 0})
+			recs = append(recs, &storage.Attendance{HearingID: hr.ID, PersonID: p, Presence: pres, Counsel: map[bool]string{true: storage.CounselWasPresent, false: storage.CounselWasAbsent}[i%5 != 0]})
 			for _, q := range []string{"ABS-01", "CNS-01", "LEG-02"} {
 				ans, comment := storage.AnswerYes, ""
 				if (i+h)%3 == 0 {

@@ -175,7 +175,7 @@ func (r *rep) csvRows(t CSVTable, cases []*caseData, person uuid.UUID) [][]strin
 						d = &storage.CaseDefendant{}
 					}
 					add(append(hearingCols(c, hd), pid.String(), p.Name, p.NameLocal, d.Status, d.StatusReason, a.Presence, a.Reason,
-						d.Counsel, strconv.FormatBool(a.CounselPresent), a.Device.String(), a.Hash)...)
+						d.Counsel, a.CounselState(), a.Device.String(), a.Hash)...)
 				}
 			}
 		}

@@ -105,7 +105,7 @@ func (r *rep) personHearings(id uuid.UUID, cases []*caseData) *Table {
 				presence.Mark = MarkConcern
 			}
 			counsel := "no"
-			if a.CounselPresent {
+			if a.CounselState() == storage.CounselWasPresent {
 				counsel = "yes"
 			}
 			var qs []string

@@ -134,7 +134,7 @@ func attendanceSummary(hd *hearingData) string {
 			continue
 		}
 		n[a.Presence]++
-		if a.CounselPresent {
+		if a.CounselState() == storage.CounselWasPresent {
 			counsel++
 		}
 	}
@@ -165,7 +165,7 @@ func (r *rep) attendanceTable(c *caseData, hd *hearingData) *Table {
 		}
 		if d != nil && d.Counsel != "" {
 			counsel = d.Counsel
-			if a != nil && !a.CounselPresent {
+			if a != nil && a.CounselState() == storage.CounselWasAbsent {
 				counsel += " (absent)"
 			}
 		}

@@ -195,14 +195,39 @@ const (
 	PresenceInAbsentia = "in_absentia"
 )
 
+// Presence of a defendant's counsel at a hearing. The empty string means
+// nobody recorded it, which is not the same as absent.
+const (
+	CounselNotRecorded = ""
+	CounselWasPresent  = "present"
+	CounselWasAbsent   = "absent"
+)
+
 // Attendance records one defendant at one hearing.
 type Attendance struct {
-	Meta           `json:"-"`
-	HearingID      uuid.UUID `json:"hearing"`
-	PersonID       uuid.UUID `json:"person"`
-	Presence       string    `json:"presence"`
-	Reason         string    `json:"reason,omitempty"`
-	CounselPresent bool      `json:"counsel_present"`
+	Meta      `json:"-"`
+	HearingID uuid.UUID `json:"hearing"`
+	PersonID  uuid.UUID `json:"person"`
+	Presence  string    `json:"presence"`
+	Reason    string    `json:"reason,omitempty"`
+	// Counsel is CounselWasPresent, CounselWasAbsent or CounselNotRecorded.
+	Counsel string `json:"counsel,omitempty"`
+	// LegacyCounselPresent is the boolean that versions written before the
+	// three states carried. True still means present; false was also what
+	// an untouched box saved, so it means "not recorded", never absent.
+	LegacyCounselPresent bool `json:"counsel_present,omitempty"`
+}
+
+// CounselState is the recorded presence of counsel: CounselWasPresent,
+// CounselWasAbsent or CounselNotRecorded, reading older versions too.
+func (a *Attendance) CounselState() string {
+	if a.Counsel != CounselNotRecorded {
+		return a.Counsel
+	}
+	if a.LegacyCounselPresent {
+		return CounselWasPresent
+	}
+	return CounselNotRecorded
 }
 
 func (*Attendance) Kind() string { return KindAttendance }
@@ -216,6 +241,11 @@ func (a *Attendance) validate(tx *Tx) error {
 	case PresencePresent, PresenceAbsent, PresenceInAbsentia:
 	default:
 		return fmt.Errorf("presence %q is not one of present, absent, in_absentia", a.Presence)
+	}
+	switch a.Counsel {
+	case CounselNotRecorded, CounselWasPresent, CounselWasAbsent:
+	default:
+		return fmt.Errorf("counsel %q is not one of present, absent or empty (not recorded)", a.Counsel)
 	}
 	if err := tx.mustExist(a.HearingID, KindHearing); err != nil {
 		return err

@@ -57,7 +57,7 @@ func (r *attendanceRow) stored() attendanceValues {
 	if r.rec == nil {
 		return attendanceValues{}
 	}
-	return attendanceValues{r.rec.Presence, r.rec.Reason, r.rec.CounselPresent}
+	return attendanceValues{r.rec.Presence, r.rec.Reason, r.rec.CounselState() == storage.CounselWasPresent}
 }
 
 // unsaved reports whether the row shows something the vault does not hold.
@@ -242,7 +242,7 @@ func (p *attendancePanel) countsText() string {
 		default:
 			absentia++
 		}
-		if r.rec != nil && r.rec.CounselPresent {
+		if r.rec != nil && r.rec.CounselState() == storage.CounselWasPresent {
 			counsel++
 		}
 	}
@@ -301,7 +301,7 @@ func (p *attendancePanel) commit(r *attendanceRow) bool {
 // ID of r's record, so that the change becomes its next version.
 func (p *attendancePanel) record(r *attendanceRow, v attendanceValues) *storage.Attendance {
 	a := &storage.Attendance{HearingID: p.s.hearing.ID, PersonID: r.person.ID,
-		Presence: v.presence, Reason: strings.TrimSpace(v.reason), CounselPresent: v.counsel}
+		Presence: v.presence, Reason: strings.TrimSpace(v.reason), Counsel: counselFromBox(v.counsel)}
 	if r.rec != nil {
 		a.ID = r.rec.ID
 	}
@@ -429,4 +429,14 @@ func (p *attendancePanel) apply(pl bulkPlan) {
 	}
 	p.say(msg)
 	p.refresh()
+}
+
+// counselFromBox is what a ticked or unticked counsel box records. An
+// unticked box records nothing: it is not an observation that counsel was
+// absent.
+func counselFromBox(ticked bool) string {
+	if ticked {
+		return storage.CounselWasPresent
+	}
+	return storage.CounselNotRecorded
 }

@@ -40,7 +40,7 @@ func BenchmarkAttendance150(b *testing.B) {
 		for b.Loop() {
 			test.Tap(view.counsel)
 		}
-		if p.rows[0].unsaved() || p.rows[0].rec.CounselPresent != view.counsel.Checked {
+		if p.rows[0].unsaved() || p.rows[0].rec.CounselState() == storage.CounselWasPresent != view.counsel.Checked {
 			b.Fatal("toggle not stored")
 		}
 	})

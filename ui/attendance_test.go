@@ -159,7 +159,7 @@ func TestAttendanceSetPresent(t *testing.T) {
 	view.presence.SetSelected(lang.L("Present"))
 	test.Tap(view.counsel)
 	got := attendanceOf(t, v, h)[persons[0].ID]
-	if got == nil || got.Presence != storage.PresencePresent || !got.CounselPresent || len(attendanceOf(t, v, h)) != 1 {
+	if got == nil || got.Presence != storage.PresencePresent || got.CounselState() != storage.CounselWasPresent || len(attendanceOf(t, v, h)) != 1 {
 		t.Fatalf("stored %+v", got)
 	}
 	// Both changes are versions of one record.
@@ -208,7 +208,7 @@ func TestAttendanceInAbsentiaNeedsReason(t *testing.T) {
 	// Touching a proposed in-absentia row confirms it with the case's reason.
 	test.Tap(rowView(t, p, 3).counsel)
 	if got := attendanceOf(t, v, h)[persons[3].ID]; got == nil || got.Presence != storage.PresenceInAbsentia ||
-		got.Reason != "abroad, refused entry" || !got.CounselPresent {
+		got.Reason != "abroad, refused entry" || got.CounselState() != storage.CounselWasPresent {
 		t.Errorf("stored %+v", got)
 	}
 }
@@ -338,7 +338,7 @@ func TestAttendanceReload(t *testing.T) {
 	}
 	for _, r := range p.rows {
 		a := stored[r.person.ID]
-		if r.rec == nil || r.rec.ID != a.ID || r.shown != (attendanceValues{a.Presence, a.Reason, a.CounselPresent}) || r.unsaved() {
+		if r.rec == nil || r.rec.ID != a.ID || r.shown != (attendanceValues{a.Presence, a.Reason, a.CounselState() == storage.CounselWasPresent}) || r.unsaved() {
 			t.Fatalf("%s shows %+v, stored %+v", r.person.Name, r.shown, a)
 		}
 	}
@@ -377,7 +377,7 @@ func TestAttendanceFailedSave(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	if a := attendanceOf(t, v, h)[persons[0].ID]; a == nil || a.CounselPresent || a.Presence != storage.PresenceAbsent {
+	if a := attendanceOf(t, v, h)[persons[0].ID]; a == nil || a.CounselState() == storage.CounselWasPresent || a.Presence != storage.PresenceAbsent {
 		t.Errorf("stored %+v", a)
 	}
 }
@@ -401,7 +401,7 @@ func TestAttendanceKeyboard(t *testing.T) {
 		t.Fatalf("focus on %T after two Tabs", c.Focused())
 	}
 	view.counsel.TypedRune(' ')
-	if a := attendanceOf(t, v, h)[persons[1].ID]; a == nil || a.Presence != storage.PresencePresent || !a.CounselPresent {
+	if a := attendanceOf(t, v, h)[persons[1].ID]; a == nil || a.Presence != storage.PresencePresent || a.CounselState() != storage.CounselWasPresent {
 		t.Errorf("stored %+v", a)
 	}
 }
@@ -409,7 +409,7 @@ func TestAttendanceKeyboard(t *testing.T) {
 func TestAttendanceLayout(t *testing.T) {
 	u, v, h, persons, _ := newAttendanceTest(t, 150)
 	recs := []storage.Record{
-		&storage.Attendance{HearingID: h.ID, PersonID: persons[0].ID, Presence: storage.PresencePresent, CounselPresent: true},
+		&storage.Attendance{HearingID: h.ID, PersonID: persons[0].ID, Presence: storage.PresencePresent, Counsel: storage.CounselWasPresent},
 		&storage.Attendance{HearingID: h.ID, PersonID: persons[1].ID, Presence: storage.PresenceAbsent, Reason: "ill, medical certificate filed"},
 	}
 	if err := v.Put(recs...); err != nil {

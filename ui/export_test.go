@@ -47,7 +47,7 @@ func exportVault(t *testing.T, u *appUI) (caseID, hearingID uuid.UUID) {
 		t.Fatal(err)
 	}
 	if err := v.Put(
-		&storage.Attendance{HearingID: h.ID, PersonID: kem.ID, Presence: storage.PresencePresent, CounselPresent: true},
+		&storage.Attendance{HearingID: h.ID, PersonID: kem.ID, Presence: storage.PresencePresent, Counsel: storage.CounselWasPresent},
 		&storage.Note{HearingID: h.ID, Time: h.Started.Add(5 * time.Minute), Text: "Judge reads the charges against កឹម សុខា", Source: storage.SourceSeen},
 	); err != nil {
 		t.Fatal(err)
