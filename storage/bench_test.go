@@ -354,7 +354,12 @@ func BenchmarkOpen100k(b *testing.B) {
 		}
 	})
 	b.Run("NoKDF", func(b *testing.B) {
-		_, dataKey, err := unlock(dir, testPass)
+		kf, err := readKeyFile(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		kek, _, _, dataKey, err := kf.unlockKey(testPass)
+		wipe(kek)
 		if err != nil {
 			b.Fatal(err)
 		}

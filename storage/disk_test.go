@@ -202,7 +202,8 @@ func TestDiskHoldsNoPlaintext(t *testing.T) {
 	}
 	scan("closed again")
 
-	// vault.json holds the format and the KDF parameters, nothing else.
+	// vault.json mirrors the format and the KDF parameters, nothing else:
+	// not the salt, which only key.wrapped holds.
 	hb, err := os.ReadFile(filepath.Join(dir, headerFile))
 	if err != nil {
 		t.Fatal(err)
@@ -222,18 +223,11 @@ func TestDiskHoldsNoPlaintext(t *testing.T) {
 	if err := json.Unmarshal(top["kdf"], &kdf); err != nil {
 		t.Fatal(err)
 	}
-	if keys := diskMapKeys(kdf); !slices.Equal(keys, []string{"algorithm", "memory_kib", "salt", "threads", "time"}) {
-		t.Errorf("vault.json kdf has fields %v, want algorithm, memory_kib, salt, threads, time", keys)
+	if keys := diskMapKeys(kdf); !slices.Equal(keys, []string{"algorithm", "memory_kib", "threads", "time"}) {
+		t.Errorf("vault.json kdf has fields %v, want algorithm, memory_kib, threads, time", keys)
 	}
-	var salt string
-	if err := json.Unmarshal(kdf["salt"], &salt); err != nil {
-		t.Fatal(err)
-	}
-	if b, err := base64.StdEncoding.DecodeString(salt); err != nil || len(b) != 32 {
-		t.Errorf("kdf salt: %d bytes, %v; want 32", len(b), err)
-	}
-	// The folder holds vault.json, key.wrapped and db/, and nothing that a
-	// crash left behind (writeFileAtomic's temporary files).
+	// The folder holds vault.json, key.wrapped, lockout and db/, and nothing
+	// that a crash left behind (writeFileAtomic's temporary files).
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -242,11 +236,20 @@ func TestDiskHoldsNoPlaintext(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if !slices.Equal(names, []string{dbDir, wrappedFile, headerFile}) {
-		t.Errorf("vault folder holds %v, want db, key.wrapped and vault.json", names)
+	if !slices.Equal(names, []string{dbDir, wrappedFile, lockoutFile, headerFile}) {
+		t.Errorf("vault folder holds %v, want db, key.wrapped, lockout and vault.json", names)
 	}
-	if wb, err := os.ReadFile(filepath.Join(dir, wrappedFile)); err != nil || len(wb) != 24+dataKeySize+16 {
-		t.Errorf("key.wrapped: %d bytes, %v; want nonce, sealed 32-byte key and tag only", len(wb), err)
+	wb, err := os.ReadFile(filepath.Join(dir, wrappedFile))
+	if err != nil || len(wb) != keyFileSize || !bytes.HasPrefix(wb, []byte(keyMagic)) {
+		t.Errorf("key.wrapped: %d bytes, %v; want %d bytes starting %q", len(wb), err, keyFileSize, keyMagic)
+	}
+	if kf, err := parseKeyFile(wb); err != nil || len(kf.kdf.Salt) != saltSize {
+		t.Errorf("key.wrapped does not parse, or its salt is not %d bytes: %v", saltSize, err)
+	} else if bytes.Contains(hb, kf.kdf.Salt) || strings.Contains(string(hb), base64.StdEncoding.EncodeToString(kf.kdf.Salt)) {
+		t.Errorf("vault.json holds the salt")
+	}
+	if lb, err := os.ReadFile(filepath.Join(dir, lockoutFile)); err != nil || len(lb) != lockoutSize {
+		t.Errorf("lockout: %d bytes, %v; want %d", len(lb), err, lockoutSize)
 	}
 }
 

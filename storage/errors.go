@@ -6,8 +6,8 @@ import "errors"
 // message says what happened and what to do next.
 var (
 	// ErrWrongPassphrase means the passphrase did not unlock the vault's data
-	// key. Nothing on disk was read beyond vault.json and key.wrapped, and
-	// nothing was written.
+	// key. Nothing on disk was read beyond key.wrapped (and vault.json or
+	// the lockout file), and nothing was written unless lockout is on.
 	ErrWrongPassphrase = errors.New("wrong passphrase")
 
 	// ErrVaultInUse means another process has the vault open. Only one
@@ -27,6 +27,21 @@ var (
 
 	// ErrVaultExists means Create was asked to overwrite an existing vault.
 	ErrVaultExists = errors.New("a vault already exists in this folder")
+
+	// ErrFolderNotEmpty means Create was given a folder that holds files
+	// that are not a vault. It writes nothing there.
+	ErrFolderNotEmpty = errors.New("the folder is not empty")
+
+	// ErrVaultIncomplete means the folder holds part of a vault but a file
+	// needed to open it is missing. The message names it.
+	ErrVaultIncomplete = errors.New("the vault is missing a file it needs")
+
+	// ErrKeyDamaged means key.wrapped is not a key file this version reads.
+	ErrKeyDamaged = errors.New("the vault's key file is damaged")
+
+	// ErrWiped means the vault was erased after too many wrong passphrases
+	// in a row (see SetLockout).
+	ErrWiped = errors.New("the vault was erased after too many wrong passphrases")
 
 	// ErrTooBig means one batch held more than Badger takes in one
 	// transaction; nothing was stored. Split the batch.

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"crypto/cipher"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -36,6 +37,7 @@ type Vault struct {
 	clock  clock
 	head   chainHead
 	closed atomic.Bool
+	slot   int // the key file slot that holds the data key
 	ix     *indexer // search postings, in the background; started by Open, stopped by Close
 
 	testHookIndexCommit func() // tests: called by the indexer just before it commits
@@ -55,73 +57,46 @@ type CreateOptions struct {
 }
 
 // Create makes a new vault in dir (created if missing) protected by
-// passphrase, and returns it open. It refuses to touch an existing vault.
+// passphrase, and returns it open. It refuses a folder that holds anything,
+// and then writes nothing: ErrVaultExists if that is part of a vault,
+// ErrFolderNotEmpty otherwise, naming what it found.
 func Create(dir string, passphrase []byte, opt CreateOptions) (*Vault, error) {
 	if len(passphrase) == 0 {
 		return nil, errors.New("create vault: the passphrase is empty; choose a long passphrase")
 	}
-	if _, err := os.Stat(filepath.Join(dir, headerFile)); err == nil {
-		return nil, fmt.Errorf("create vault in %s: %w; open it instead, or choose another folder", dir, ErrVaultExists)
+	if err := checkEmpty(dir); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create vault folder: %w", err)
-	}
-	p := opt.KDF
-	if p.Algorithm == "" {
-		p = DefaultKDF
-	}
-	p.Salt = make([]byte, 32)
-	dataKey := make([]byte, dataKeySize)
-	if _, err := rand.Read(p.Salt); err != nil {
-		return nil, err
-	}
-	if _, err := rand.Read(dataKey); err != nil {
-		return nil, err
-	}
-	if err := p.validate(); err != nil {
-		return nil, err
-	}
-	kek := p.deriveKEK(passphrase)
-	wrapped, err := wrapKey(kek, dataKey, p)
-	wipe(kek)
-	if err != nil {
-		return nil, err
-	}
-	hb, err := jsonIndent(header{Format: formatVersion, KDF: p})
-	if err != nil {
-		return nil, err
-	}
-	// The key goes first: a folder with vault.json always has its key.
-	if err := writeFileAtomic(filepath.Join(dir, wrappedFile), wrapped, 0o600); err != nil {
-		return nil, fmt.Errorf("write vault key: %w", err)
-	}
-	if err := writeFileAtomic(filepath.Join(dir, headerFile), hb, 0o600); err != nil {
-		return nil, fmt.Errorf("write vault header: %w", err)
 	}
 	lockf, err := lockVault(dir)
 	if err != nil {
 		return nil, err
 	}
-	v, err := openUnlocked(dir, dataKey, lockf)
+	if err := checkEmpty(dir); err != nil { // another init got there first
+		lockf.Close()
+		return nil, err
+	}
+	v, u, err := createLocked(dir, passphrase, opt, lockout{}, lockf)
 	if err != nil {
 		return nil, err
 	}
-	if err := v.createDevice(opt.DeviceName); err != nil {
-		v.Close()
-		return nil, err
-	}
+	u.wipeKeys()
 	return v, nil
 }
 
 // Open unlocks the vault in dir. A wrong passphrase returns
-// ErrWrongPassphrase and leaves the folder untouched; a vault that another
-// process holds returns ErrVaultInUse.
+// ErrWrongPassphrase and leaves the folder untouched (but for the failure
+// count when lockout is on); a vault that another process holds returns
+// ErrVaultInUse. The duress passphrase erases the vault and returns the
+// decoy that replaces it, as if it were the vault (see SetDuress).
 func Open(dir string, passphrase []byte) (*Vault, error) {
 	lockf, err := lockVault(dir)
 	if err != nil {
 		return nil, err
 	}
-	_, dataKey, err := unlock(dir, passphrase)
+	u, err := access(dir, passphrase, lockf)
 	if err != nil {
 		lockf.Close()
 		if errors.Is(err, ErrWrongPassphrase) {
@@ -129,11 +104,22 @@ func Open(dir string, passphrase []byte) (*Vault, error) {
 		}
 		return nil, err
 	}
-	return openUnlocked(dir, dataKey, lockf)
+	if u.decoy != nil {
+		return u.decoy, nil
+	}
+	defer u.wipeKeys()
+	v, err := openUnlocked(dir, bytes.Clone(u.dataKey), lockf)
+	if err != nil {
+		return nil, err
+	}
+	v.slot = u.slot
+	return v, nil
 }
 
+// lockVault takes the one-process lock on the vault folder itself, which
+// never changes while files in it are replaced.
 func lockVault(dir string) (*os.File, error) {
-	f, err := os.Open(filepath.Join(dir, headerFile))
+	f, err := os.Open(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w (create one with 'courtwatch init')", dir, ErrNoVault)
 	}
@@ -202,8 +188,8 @@ func badgerOptions(dir string, key []byte) badger.Options {
 		WithLoggingLevel(badger.WARNING)
 }
 
-// openUnlocked opens Badger with keys derived from dataKey. It owns lockf,
-// the held lock on vault.json, from here on.
+// openUnlocked opens Badger with keys derived from dataKey, which it wipes.
+// It owns lockf, the held lock on the vault folder (or nil), from here on.
 func openUnlocked(dir string, dataKey []byte, lockf *os.File) (*Vault, error) {
 	defer wipe(dataKey)
 	sealKey := subkey(dataKey, "record seal")
@@ -289,7 +275,8 @@ func (v *Vault) Close() error {
 }
 
 // ChangePassphrase rewraps the data key under a new passphrase. Only
-// key.wrapped changes, atomically; the records are not re-encrypted.
+// key.wrapped changes, atomically; the records are not re-encrypted, and a
+// duress passphrase stays as it was.
 func ChangePassphrase(dir string, old, new []byte) error {
 	if len(new) == 0 {
 		return errors.New("change passphrase: the new passphrase is empty")
@@ -299,22 +286,27 @@ func ChangePassphrase(dir string, old, new []byte) error {
 		return err
 	}
 	defer lockf.Close()
-	h, dataKey, err := unlock(dir, old)
+	u, err := access(dir, old, nil)
 	if err != nil {
 		if errors.Is(err, ErrWrongPassphrase) {
 			return fmt.Errorf("change passphrase: current passphrase: %w", err)
 		}
 		return err
 	}
-	defer wipe(dataKey)
-	kek := h.KDF.deriveKEK(new)
+	defer u.wipeKeys()
+	kek := u.kf.kdf.deriveKEK(new)
 	defer wipe(kek)
-	wrapped, err := wrapKey(kek, dataKey, h.KDF)
-	if err != nil {
+	if slot, _, k, err := u.kf.open(kek); err == nil {
+		wipe(k)
+		if slot != u.slot {
+			return errors.New("change passphrase: the new passphrase is the duress passphrase; choose another")
+		}
+	}
+	if err := u.kf.seal(u.slot, kek, roleVault, u.dataKey); err != nil {
 		return err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, wrappedFile), wrapped, 0o600); err != nil {
-		return fmt.Errorf("change passphrase: write key: %w (the old passphrase still works)", err)
+	if err := writeKeyFiles(dir, u.kf); err != nil {
+		return fmt.Errorf("change passphrase: %w (the old passphrase still works)", err)
 	}
 	return nil
 }
