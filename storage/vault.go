@@ -37,7 +37,7 @@ type Vault struct {
 	clock  clock
 	head   chainHead
 	closed atomic.Bool
-	slot   int // the key file slot that holds the data key
+	slot   int      // the key file slot that holds the data key
 	ix     *indexer // search postings, in the background; started by Open, stopped by Close
 
 	testHookIndexCommit func() // tests: called by the indexer just before it commits
