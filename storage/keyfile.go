@@ -151,7 +151,7 @@ func newKeyFile(p KDFParams) (*keyFile, error) {
 // disk, so it checks everything and never panics (FuzzParseKeyFile).
 func parseKeyFile(b []byte) (*keyFile, error) {
 	if len(b) != keyFileSize || !bytes.HasPrefix(b, []byte(keyMagic)) {
-		return nil, fmt.Errorf("%s is not a Courtwatch key file (%d bytes): %w", wrappedFile, len(b), ErrKeyDamaged)
+		return nil, fmt.Errorf("%s is not a Courtwatch key file (%d bytes): %w; nothing in the vault can be read without it. Restore it from a copy of the folder; if the vault was being wiped, run 'courtwatch wipe' again to finish", wrappedFile, len(b), ErrKeyDamaged)
 	}
 	if !bytes.Equal(b[25:32], make([]byte, 7)) {
 		return nil, fmt.Errorf("%s has a damaged header: %w", wrappedFile, ErrKeyDamaged)
