@@ -63,7 +63,17 @@ func explain(err error) error {
 // vaultError explains an error from opening, creating or rekeying the vault
 // in dir.
 func vaultError(dir string, err error) error {
+	var lockout *storage.LockoutError
 	switch {
+	case errors.As(err, &lockout):
+		return &hintError{msg: "wrong passphrase for vault " + dir + ": " + lockout.Error(), err: err,
+			hint: "type it again carefully; check the keyboard layout and Caps Lock"}
+	case errors.Is(err, storage.ErrWiped):
+		return &hintError{msg: err.Error(), err: err, hint: "the records HQ confirmed are safe at HQ; create a new vault with: courtwatch init"}
+	case errors.Is(err, storage.ErrVaultIncomplete), errors.Is(err, storage.ErrKeyDamaged):
+		return &hintError{msg: err.Error(), err: err, hint: "do not run init in this folder; keep a copy of it and restore the missing file"}
+	case errors.Is(err, storage.ErrFolderNotEmpty):
+		return &hintError{msg: err.Error(), err: err, hint: "choose an empty or new folder with --vault DIR"}
 	case errors.Is(err, storage.ErrWrongPassphrase):
 		return &hintError{msg: "wrong passphrase for vault " + dir, err: err,
 			hint: "type it again carefully; if it comes from COURTWATCH_PASSPHRASE or COURTWATCH_PASSPHRASE_FILE, check that setting"}
@@ -74,7 +84,7 @@ func vaultError(dir string, err error) error {
 		return &hintError{msg: "there is no vault in " + dir, err: err,
 			hint: "create one with: courtwatch init (or choose another folder with --vault DIR)"}
 	case errors.Is(err, storage.ErrVaultExists):
-		return &hintError{msg: "a vault already exists in " + dir, err: err,
+		return &hintError{msg: err.Error(), err: err,
 			hint: "use it with the other commands, or choose another folder with --vault DIR"}
 	}
 	return explain(err)

@@ -59,6 +59,8 @@ var commands = []*command{
 	{name: "version", summary: "print the version", run: runVersion},
 }
 
+func init() { commands = append(commands[:len(commands)-1], append(wipeCommands, commands[len(commands)-1])...) } // wipe.go
+
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
 	args, err := c.globalFlags(args)
@@ -148,6 +150,7 @@ Environment:
   COURTWATCH_PASSPHRASE           the passphrase itself (other programs may see it)
   COURTWATCH_NEW_PASSPHRASE_FILE  the new passphrase for passwd, from a file
   COURTWATCH_NEW_PASSPHRASE       the new passphrase for passwd
+  COURTWATCH_DURESS_PASSPHRASE_FILE  the duress passphrase for duress set, from a file
   COURTWATCH_TEST_KDF=1           for tests only: init makes a vault whose passphrase
                                   is fast to check, and so fast to guess
 
