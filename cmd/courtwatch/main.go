@@ -59,7 +59,9 @@ var commands = []*command{
 	{name: "version", summary: "print the version", run: runVersion},
 }
 
-func init() { commands = append(commands[:len(commands)-1], append(wipeCommands, commands[len(commands)-1])...) } // wipe.go
+func init() {
+	commands = append(commands[:len(commands)-1], append(wipeCommands, commands[len(commands)-1])...)
+} // wipe.go
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
