@@ -56,12 +56,9 @@ var commands = []*command{
 	{name: "sync", summary: "seal what is new and send every unconfirmed bundle to HQ now", run: runSync, help: helpSync},
 	{name: "outbox", args: "[--json]", summary: "list the bundles and whether HQ confirmed them", run: runOutbox, help: helpOutbox},
 	reportCommand, demoCommand, // report.go
+	wipeCommand, duressSetCommand, duressOffCommand, lockoutCommand, // wipe.go
 	{name: "version", summary: "print the version", run: runVersion},
 }
-
-func init() {
-	commands = append(commands[:len(commands)-1], append(wipeCommands, commands[len(commands)-1])...)
-} // wipe.go
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}

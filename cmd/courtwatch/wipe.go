@@ -18,13 +18,13 @@ import (
 // from, besides the terminal.
 var duressPassphrase = passphrase.Vars{File: "COURTWATCH_DURESS_PASSPHRASE_FILE", Value: "COURTWATCH_DURESS_PASSPHRASE"}
 
-// wipeCommands are the commands for when the laptop may be taken.
-var wipeCommands = []*command{
-	{name: "wipe", args: "[--yes] [--sync-first SECONDS]", summary: "erase the vault for ever (crypto-erase)", run: runWipe, help: helpWipe},
-	{name: "duress set", summary: "set a duress passphrase: it erases the vault and opens a harmless decoy", run: runDuressSet, help: helpDuress},
-	{name: "duress off", summary: "remove the duress passphrase", run: runDuressOff},
-	{name: "lockout", args: "[N]", summary: "erase the vault after N wrong passphrases in a row (0: off); without N, show it", run: runLockout, help: helpLockout},
-}
+// The commands for when the laptop may be taken.
+var (
+	wipeCommand      = &command{name: "wipe", args: "[--yes] [--sync-first SECONDS]", summary: "erase the vault for ever (crypto-erase)", run: runWipe, help: helpWipe}
+	duressSetCommand = &command{name: "duress set", summary: "set a duress passphrase: it erases the vault and opens a harmless decoy", run: runDuressSet, help: helpDuress}
+	duressOffCommand = &command{name: "duress off", summary: "remove the duress passphrase", run: runDuressOff}
+	lockoutCommand   = &command{name: "lockout", args: "[N]", summary: "erase the vault after N wrong passphrases in a row (0: off); without N, show it", run: runLockout, help: helpLockout}
+)
 
 const helpWipe = `Erases the vault: first the key (key.wrapped and vault.json are
 overwritten, flushed to disk and deleted), which makes every record
