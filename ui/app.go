@@ -40,6 +40,7 @@ func Run(vaultDir string, chosen bool) error {
 	w := a.NewWindow("Courtwatch")
 	u := newAppUI(w, vaultDir, storage.KDFParams{})
 	applyPrefs(u)
+	u.applyAppearance() // wipe.go: neutral appearance
 	if d := rememberedDir(); !chosen && d != "" {
 		u.dir = d
 	}
@@ -224,7 +225,7 @@ func (u *appUI) setMenu() {
 	search.Shortcut = searchShortcut
 	settings := fyne.NewMenuItem(lang.L("Settings…"), u.showSettings)
 	settings.Shortcut = settingsShortcut
-	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), search, settings, fyne.NewMenuItemSeparator(), lock, syncNow)}
+	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), search, settings, fyne.NewMenuItemSeparator(), lock, syncNow, fyne.NewMenuItemSeparator(), u.wipeItem())}
 	if u.hearing == nil && u.tabs != nil {
 		var items []*fyne.MenuItem
 		for i, t := range u.tabs.Items {

@@ -159,9 +159,16 @@ type settingsForm struct {
 	idle     *widget.Select
 	language *widget.Select
 	theme    *widget.Select
-	events   *tabEntry // nil while the vault is locked
+	events   *tabEntry      // nil while the vault is locked
+	lockout  *widget.Select // nil while the vault is locked
+	lockouts []int          // the lockout select's choices, in attempts (0: off)
+	neutral  *widget.Check
 	dlg      *dialog.CustomDialog
 }
+
+// lockoutChoices are the numbers of wrong passphrases after which the
+// vault may be erased; 0 is never.
+var lockoutChoices = []int{0, 3, 5, 10, 20}
 
 // Choices of the language and theme selects, in order, as stored.
 var (
@@ -201,6 +208,7 @@ func (u *appUI) openSettings() *settingsForm {
 		widget.NewFormItem(lang.L("Theme"), f.theme),
 	)
 	form.Items[0].HintText = lang.L("without typing or tapping; Ctrl+L locks at once")
+	f.addSafety(form)
 	// Side by side, so that the list of nine buttons fits 600 pixels.
 	content := container.NewGridWithColumns(2, container.NewVBox(form), f.eventsSection())
 
@@ -253,7 +261,16 @@ func (f *settingsForm) save() {
 			return
 		}
 	}
+	if f.lockout != nil && u.vault != nil {
+		if n := f.lockouts[max(0, f.lockout.SelectedIndex())]; n != u.vault.Lockout() {
+			if err := u.vault.SetLockout(n); err != nil {
+				dialog.ShowError(fmt.Errorf("%s: %w", lang.L("The setting for wrong passphrases was not saved"), err), u.win)
+				return
+			}
+		}
+	}
 	f.dlg.Hide()
+	neutralChanged := f.neutral.Checked != neutral()
 
 	minutes := idleChoices[max(0, f.idle.SelectedIndex())]
 	u.idle = time.Duration(minutes) * time.Minute
@@ -265,7 +282,9 @@ func (f *settingsForm) save() {
 		p.SetInt(prefIdleMinutes, minutes)
 		p.SetString(prefLanguage, code)
 		p.SetString(prefTheme, themeName)
+		p.SetBool(prefNeutral, f.neutral.Checked)
 	}
+	u.applyAppearance()
 	applyTheme(themeName)
 	if code != oldCode {
 		if err := setLanguage(code); err != nil {
@@ -273,9 +292,41 @@ func (f *settingsForm) save() {
 			return
 		}
 	}
-	if code != oldCode || evs != nil {
+	if code != oldCode || evs != nil || neutralChanged {
 		u.rebuild()
 	}
+}
+
+// addSafety adds the settings for when the laptop is taken: erase after
+// wrong passphrases (kept in the vault folder, so only while it is open)
+// and the neutral appearance.
+func (f *settingsForm) addSafety(form *widget.Form) {
+	if v := f.u.vault; v != nil {
+		f.lockouts = slices.Clone(lockoutChoices)
+		cur := v.Lockout()
+		if !slices.Contains(f.lockouts, cur) {
+			f.lockouts = append(f.lockouts, cur)
+			slices.Sort(f.lockouts)
+		}
+		opts := make([]string, len(f.lockouts))
+		for i, n := range f.lockouts {
+			if n == 0 {
+				opts[i] = lang.L("Never")
+			} else {
+				opts[i] = lang.L("After {{.N}} wrong passphrases", map[string]any{"N": n})
+			}
+		}
+		f.lockout = widget.NewSelect(opts, nil)
+		f.lockout.SetSelectedIndex(slices.Index(f.lockouts, cur))
+		item := widget.NewFormItem(lang.L("Erase the vault"), f.lockout)
+		item.HintText = lang.L("in a row; the right passphrase resets the count")
+		form.AppendItem(item)
+	}
+	f.neutral = widget.NewCheck(lang.L("Neutral appearance"), nil)
+	f.neutral.SetChecked(neutral())
+	item := widget.NewFormItem("", f.neutral)
+	item.HintText = lang.L("the window is called Notes, for a screen seen over the shoulder")
+	form.AppendItem(item)
 }
 
 // rebuild makes the screen on show afresh, so that a new language or new

@@ -78,6 +78,10 @@ func (s *unlockScreen) build() {
 	title.SizeName = theme.SizeNameSubHeadingText
 	location := widget.NewLabel(lang.L("Vault folder: {{.Dir}}", map[string]any{"Dir": s.dir}))
 	location.Wrapping = fyne.TextWrapBreak
+	if neutral() { // wipe.go: nothing on screen names Courtwatch or the vault
+		title.SetText(lang.L("Notes"))
+		location.SetText("")
+	}
 
 	var where fyne.CanvasObject = location
 	if s.onChangeDir != nil {
@@ -164,6 +168,12 @@ func (s *unlockScreen) finish(v *storage.Vault, err error) {
 		s.onOpen(v)
 		return
 	}
+	if errors.Is(err, storage.ErrWiped) {
+		s.pass.SetText("")
+		s.message.SetText(lang.L("Too many wrong passphrases in a row: the vault was erased, as its settings asked."))
+		s.submit.Enable()
+		return
+	}
 	if !errors.Is(err, storage.ErrWrongPassphrase) {
 		s.message.SetText(lang.L("The vault could not be opened: {{.Err}}. Check the vault folder and try again.",
 			map[string]any{"Err": err.Error()}))
@@ -174,17 +184,23 @@ func (s *unlockScreen) finish(v *storage.Vault, err error) {
 	s.pass.SetText("")
 	d := s.delay(s.tries.failures)
 	s.tries.until = s.now().Add(d)
+	// With lockout on, say how many tries are left before the vault is
+	// erased (storage.LockoutError).
+	var left string
+	if le := (*storage.LockoutError)(nil); errors.As(err, &le) {
+		left = " " + lang.L("{{.Left}} more wrong passphrases in a row erase this vault.", map[string]any{"Left": le.Left})
+	}
 	if d <= 0 {
-		s.message.SetText(lang.L("Wrong passphrase. Check the keyboard layout and Caps Lock, then try again."))
+		s.message.SetText(lang.L("Wrong passphrase. Check the keyboard layout and Caps Lock, then try again.") + left)
 		s.submit.Enable()
 		return
 	}
 	s.message.SetText(lang.L("Wrong passphrase. You can try again in {{.Seconds}} s.",
-		map[string]any{"Seconds": int(d.Seconds())}))
+		map[string]any{"Seconds": int(d.Seconds())}) + left)
 	time.AfterFunc(d, func() {
 		fyne.Do(func() {
 			s.submit.Enable()
-			s.message.SetText(lang.L("Wrong passphrase. Check the keyboard layout and Caps Lock, then try again."))
+			s.message.SetText(lang.L("Wrong passphrase. Check the keyboard layout and Caps Lock, then try again.") + left)
 		})
 	})
 }
