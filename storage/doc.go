@@ -4,18 +4,40 @@
 //
 // # Folder
 //
-//	<vault>/vault.json   format version and Argon2id parameters and salt (not secret)
-//	<vault>/key.wrapped  the data key, sealed under the passphrase-derived key
+//	<vault>/key.wrapped  Argon2id parameters and salt, and 4 key slots (keyfile.go)
+//	<vault>/vault.json   a mirror of the format and parameters (not the salt); rebuilt if lost
+//	<vault>/lockout      erase after N wrong passphrases: N and the count so far (lockout.go)
 //	<vault>/db/          Badger, encrypted
+//
+// Every vault has these four, of the same sizes whatever its settings, so
+// the folder does not tell whether a duress passphrase or lockout is set
+// (lockout's N is readable: it must be, before the passphrase is known).
+// key.wrapped alone opens the vault: losing vault.json loses nothing, and
+// a folder without key.wrapped is reported as a vault missing its key
+// (ErrVaultIncomplete), not as an empty folder (ErrNoVault). Create
+// refuses a folder that holds anything, and writes nothing there.
 //
 // # Keys
 //
 // Argon2id (64 MiB, 3 passes by default) turns the passphrase into a
-// key-encryption key (KEK). The KEK opens key.wrapped with
-// XChaCha20-Poly1305, giving a random 32-byte data key. A wrong passphrase
-// fails that authentication and returns ErrWrongPassphrase having only
-// read two files. A passphrase change rewraps the data key and replaces
-// key.wrapped atomically (temp file, fsync, rename); no record is touched.
+// key-encryption key (KEK). The KEK is tried against every slot of
+// key.wrapped with XChaCha20-Poly1305; the slot that opens gives the
+// random 32-byte data key, or says the passphrase is the duress one. One
+// salt serves all slots, so an unlock costs one Argon2id run whichever slot
+// opens (keyfile.go explains why). A wrong passphrase fails every slot and
+// returns ErrWrongPassphrase having only read files (and, when lockout is
+// on, counted the attempt durably first). A passphrase change reseals one
+// slot and replaces key.wrapped atomically (temp file, fsync, rename); no
+// record is touched. Vaults of format courtwatch-vault/1 (the salt in
+// vault.json, key.wrapped a bare wrapped key) open as before and are
+// rewritten in the current format at their first successful unlock, with
+// the same salt; each file is replaced atomically and key.wrapped first,
+// so a crash at any point leaves a vault that opens.
+//
+// Wipe (wipe.go) is crypto-erase: key.wrapped, vault.json and any
+// temporary copy of them are overwritten in place, fsynced and unlinked
+// before anything else is deleted. The duress passphrase (duress.go)
+// wipes the vault and creates a decoy vault in its place.
 //
 // From the data key, HKDF-SHA256 derives two independent keys: one for
 // Badger's own encryption (WithEncryptionKey: AES-CTR over keys, values,
@@ -25,9 +47,9 @@
 // value moved to another key, is reported as ErrTampered on read instead of
 // being returned. Badger's block and value checksums are verified too.
 //
-// One process per vault: Open takes an flock on vault.json (which does not
-// change the folder) before deriving any key; a second opener gets
-// ErrVaultInUse.
+// One process per vault: Open takes an flock on the vault folder itself
+// (which does not change the folder, and stays valid while files in it are
+// replaced) before reading any key; a second opener gets ErrVaultInUse.
 //
 // # Records and versions
 //
