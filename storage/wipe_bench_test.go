@@ -79,3 +79,20 @@ func copyTree(src, dst string) error {
 		return f.Close()
 	})
 }
+
+// BenchmarkUnlockWrongPassphrase is a wrong passphrase against a key file
+// with the default KDF: one Argon2id run tried against all four slots, so
+// it costs what BenchmarkKDFDefault costs, as before the slots.
+func BenchmarkUnlockWrongPassphrase(b *testing.B) {
+	kf, err := newKeyFile(DefaultKDF)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		kek, _, _, _, err := kf.unlockKey([]byte("not the passphrase"))
+		wipe(kek)
+		if err != ErrWrongPassphrase {
+			b.Fatal(err)
+		}
+	}
+}

@@ -84,7 +84,7 @@ func vaultError(dir string, err error) error {
 		return &hintError{msg: "there is no vault in " + dir, err: err,
 			hint: "create one with: courtwatch init (or choose another folder with --vault DIR)"}
 	case errors.Is(err, storage.ErrVaultExists):
-		return &hintError{msg: err.Error(), err: err,
+		return &hintError{msg: "a vault already exists in " + dir, details: []string{err.Error()}, err: err,
 			hint: "use it with the other commands, or choose another folder with --vault DIR"}
 	}
 	return explain(err)
