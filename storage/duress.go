@@ -72,7 +72,10 @@ func (v *Vault) rewriteSlots(fn func(kf *keyFile) error) error {
 	if v.closed.Load() {
 		return ErrLocked
 	}
-	b, err := os.ReadFile(filepath.Join(v.dir, wrappedFile))
+	if v.slot < 0 {
+		return errors.New("duress: the vault's key file is still in the old format, as updating it failed at unlock; lock the vault, unlock it again and retry")
+	}
+	b, err := readSmall(filepath.Join(v.dir, wrappedFile))
 	if err != nil {
 		return fmt.Errorf("duress: read the key file: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -300,7 +301,7 @@ func (kf *keyFile) upgrade(kek, dataKey []byte) (int, error) {
 // (ErrNoVault) from one that lost its key file or, for an old vault, the
 // vault.json that holds its salt (ErrVaultIncomplete).
 func readKeyFile(dir string) (*keyFile, error) {
-	b, err := os.ReadFile(filepath.Join(dir, wrappedFile))
+	b, err := readSmall(filepath.Join(dir, wrappedFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		found := vaultParts(dir)
 		if len(found) == 0 {
@@ -327,7 +328,7 @@ func readKeyFile(dir string) (*keyFile, error) {
 func readLegacyHeader(dir string) (header, error) {
 	var h header
 	path := filepath.Join(dir, headerFile)
-	b, err := os.ReadFile(path)
+	b, err := readSmall(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return h, fmt.Errorf("%s holds a vault made by an older Courtwatch whose %s, which holds the salt of its key, is missing: %w. Restore %s from a copy of the folder (newer vaults do not need it). Do not run init here",
 			dir, headerFile, ErrVaultIncomplete, headerFile)
@@ -377,13 +378,25 @@ func writeMirror(dir string, kf *keyFile) error {
 	if err != nil {
 		return err
 	}
-	if old, err := os.ReadFile(filepath.Join(dir, headerFile)); err == nil && bytes.Equal(old, hb) {
+	if old, err := readSmall(filepath.Join(dir, headerFile)); err == nil && bytes.Equal(old, hb) {
 		return nil
 	}
 	if err := writeFileAtomic(filepath.Join(dir, headerFile), hb, 0o600); err != nil {
 		return fmt.Errorf("write vault header: %w", err)
 	}
 	return nil
+}
+
+// readSmall reads one of the vault's small files, but at most 64 KiB of
+// it: a key file, vault.json or lockout file that is bigger is damaged (or
+// hostile) and must not take the memory.
+func readSmall(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, 64<<10))
 }
 
 // writeFileAtomic writes data to path through a temporary file in the same

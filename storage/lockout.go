@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"os"
 	"path/filepath"
 )
 
@@ -67,7 +66,7 @@ func parseLockout(b []byte) (lockout, error) {
 // readLockout reads the lockout file; ok is false when it is missing or
 // damaged, which reads as lockout off.
 func readLockout(dir string) (lo lockout, ok bool) {
-	b, err := os.ReadFile(filepath.Join(dir, lockoutFile))
+	b, err := readSmall(filepath.Join(dir, lockoutFile))
 	if err != nil {
 		return lockout{}, false
 	}

@@ -52,10 +52,12 @@ func access(dir string, passphrase []byte, lockf *os.File) (*unlocked, error) {
 	lo, present := readLockout(dir)
 	if lo.Limit > 0 {
 		lo.Failures++
-		if err := writeLockout(dir, lo); err != nil {
-			return nil, fmt.Errorf("record the unlock attempt (wipe after failed attempts is on): %w; nothing was checked", err)
+		// If the count cannot be written (a full disk), the passphrase is
+		// still checked: reading one's notes comes first (GOALS.md), and
+		// whoever can fill the disk can also edit the file.
+		if err := writeLockout(dir, lo); err == nil {
+			hook("lockout counted")
 		}
-		hook("lockout counted")
 	}
 	kek, slot, role, dataKey, err := kf.unlockKey(passphrase)
 	defer wipe(kek)
@@ -91,19 +93,21 @@ func access(dir string, passphrase []byte, lockf *os.File) (*unlocked, error) {
 		return u, nil
 	}
 	u := &unlocked{kf: kf, slot: slot, dataKey: dataKey}
+	// Bring the folder up to date. None of this is needed to open the
+	// vault, so a failure (a full or read-only disk, a hostile folder)
+	// does not stop it: the next unlock tries again.
 	if kf.legacy != nil {
-		if u.slot, err = kf.upgrade(kek, dataKey); err == nil {
-			err = writeKeyFiles(dir, kf)
+		upgraded := *kf
+		if s, err := upgraded.upgrade(kek, dataKey); err == nil &&
+			writeFileAtomic(filepath.Join(dir, wrappedFile), upgraded.marshal(), 0o600) == nil {
+			u.kf, u.slot = &upgraded, s
+			writeMirror(dir, &upgraded)
 		}
 	} else {
-		err = writeMirror(dir, kf)
+		writeMirror(dir, kf)
 	}
-	if err == nil && (lo.Failures != 0 || !present) {
-		err = writeLockout(dir, lockout{Limit: lo.Limit})
-	}
-	if err != nil {
-		u.wipeKeys()
-		return nil, fmt.Errorf("the passphrase is right, but updating the vault's key files failed: %w; nothing was lost, try again", err)
+	if lo.Failures != 0 || !present {
+		writeLockout(dir, lockout{Limit: lo.Limit})
 	}
 	return u, nil
 }

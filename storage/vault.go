@@ -302,7 +302,11 @@ func ChangePassphrase(dir string, old, new []byte) error {
 			return errors.New("change passphrase: the new passphrase is the duress passphrase; choose another")
 		}
 	}
-	if err := u.kf.seal(u.slot, kek, roleVault, u.dataKey); err != nil {
+	if u.kf.legacy != nil { // its migration at unlock failed: migrate now
+		if u.slot, err = u.kf.upgrade(kek, u.dataKey); err != nil {
+			return err
+		}
+	} else if err := u.kf.seal(u.slot, kek, roleVault, u.dataKey); err != nil {
 		return err
 	}
 	if err := writeKeyFiles(dir, u.kf); err != nil {

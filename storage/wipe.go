@@ -107,7 +107,7 @@ func destroyKeys(dir string) error {
 	}
 	hook("wipe: key material overwritten")
 	for _, p := range paths {
-		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := os.RemoveAll(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("wipe: remove %s: %w", filepath.Base(p), err)
 		}
 	}

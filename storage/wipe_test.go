@@ -385,3 +385,36 @@ func TestDuress(t *testing.T) {
 	}
 	v.Close()
 }
+
+// A hostile or broken folder: a huge key file is refused without reading
+// it, and a directory where vault.json or the lockout file should be does
+// not stop the vault from opening, or from being wiped.
+func TestHostileFolder(t *testing.T) {
+	v, dir := newTestVault(t)
+	v.Close()
+	good := fileBytes(t, filepath.Join(dir, wrappedFile))
+	if err := os.Truncate(filepath.Join(dir, wrappedFile), 1<<30); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, testPass); !errors.Is(err, ErrKeyDamaged) {
+		t.Fatalf("1 GiB key file: %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, wrappedFile), good, 0o600)
+	for _, name := range []string{headerFile, lockoutFile} {
+		os.Remove(filepath.Join(dir, name))
+		os.MkdirAll(filepath.Join(dir, name, "x"), 0o700)
+	}
+	v, err := Open(dir, testPass)
+	if err != nil {
+		t.Fatalf("open with folders in the way: %v", err)
+	}
+	if err := v.SetLockout(2); err == nil {
+		t.Error("SetLockout over a folder reported success")
+	}
+	if err := v.Wipe(); err != nil {
+		t.Fatalf("wipe: %v", err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("folder left: %v", err)
+	}
+}
