@@ -191,6 +191,11 @@ func vaultParts(dir string) []string {
 	return found
 }
 
+// CanCreate says whether Create would accept dir, without writing
+// anything: nil for a missing or empty folder, else ErrVaultExists or
+// ErrFolderNotEmpty naming what the folder holds. Create checks again.
+func CanCreate(dir string) error { return checkEmpty(dir) }
+
 // checkEmpty refuses a folder that holds anything, saying what it found.
 // A folder that does not exist is fine.
 func checkEmpty(dir string) error {

@@ -59,6 +59,9 @@ func runInit(c *cli, cmd *command, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := storage.CanCreate(dir); err != nil { // before asking for a passphrase
+		return vaultError(dir, err)
+	}
 	opt := storage.CreateOptions{DeviceName: *name}
 	if c.getenv("COURTWATCH_TEST_KDF") == "1" {
 		fmt.Fprintln(c.stderr, "courtwatch: warning: COURTWATCH_TEST_KDF=1: this vault's passphrase is weakly protected; use it for tests only")
