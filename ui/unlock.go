@@ -64,6 +64,12 @@ func newUnlockScreen(dir string, kdf storage.KDFParams, onOpen func(*storage.Vau
 		now:         time.Now,
 	}
 	s.build()
+	if s.creating { // a folder that holds anything is refused before any typing
+		if err := storage.CanCreate(dir); err != nil {
+			s.message.SetText(lang.L("A vault cannot be created here: {{.Err}}. Choose another folder.", map[string]any{"Err": err.Error()}))
+			s.submit.Disable()
+		}
+	}
 	return s
 }
 

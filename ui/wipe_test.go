@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -137,5 +139,20 @@ func TestSettingsLockoutAndNeutral(t *testing.T) {
 	test.Tap(findButton(t, u.win.Canvas().Overlays().Top(), "Save"))
 	if u.win.Title() != "Courtwatch" {
 		t.Errorf("window title %q after neutral off", u.win.Title())
+	}
+}
+
+// The create screen refuses a folder that holds anything before anything
+// is typed, and says what it found (issue 9, item 1).
+func TestCreateRefusesNonEmptyFolder(t *testing.T) {
+	u := newTestUI(t)
+	if err := os.MkdirAll(u.dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(u.dir, "notes.txt"), []byte("mine"), 0o600)
+	u.showUnlock()
+	s := u.unlock
+	if !s.creating || !s.submit.Disabled() || !strings.Contains(s.message.Text, `"notes.txt"`) {
+		t.Fatalf("create screen on a non-empty folder: creating %v, disabled %v, message %q", s.creating, s.submit.Disabled(), s.message.Text)
 	}
 }
