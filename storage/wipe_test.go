@@ -278,11 +278,25 @@ func sameShape(t *testing.T, what string, a, b map[string]int64) {
 var duressPass = []byte("the duress passphrase")
 
 func TestDuress(t *testing.T) {
-	// Two vaults, the same records, one with a duress passphrase: the same
-	// files of the same sizes.
-	mk := func(duress bool) string {
-		v, dir := newTestVault(t)
-		if duress {
+	// Two copies of one vault, each opened and closed the same way, one
+	// given a duress passphrase on the way: every file has the same name
+	// and size in both, and vault.json and lockout the same bytes. (Two
+	// vaults made apart differ in their database anyway: ids, times; and
+	// Badger starts each open's log with a random IV.)
+	v, plain := newTestVault(t)
+	seedHearing(t, v)
+	v.SetLockout(5)
+	v.Close()
+	withDuress := filepath.Join(t.TempDir(), "vault")
+	if err := copyTree(plain, withDuress); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{plain, withDuress} {
+		v, err := Open(dir, testPass)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dir == withDuress {
 			if err := v.SetDuress(testPass); err == nil {
 				t.Fatal("a duress passphrase equal to the vault's was accepted")
 			}
@@ -290,16 +304,13 @@ func TestDuress(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		v.SetLockout(5)
 		v.Close()
-		return dir
 	}
-	plain, withDuress := mk(false), mk(true)
 	sameShape(t, "with and without duress", shape(t, plain), shape(t, withDuress))
-	if bytes.Equal(fileBytes(t, filepath.Join(plain, headerFile)), nil) ||
-		!bytes.Equal(fileBytes(t, filepath.Join(plain, headerFile)), fileBytes(t, filepath.Join(withDuress, headerFile))) ||
-		!bytes.Equal(fileBytes(t, filepath.Join(plain, lockoutFile)), fileBytes(t, filepath.Join(withDuress, lockoutFile))) {
-		t.Fatal("vault.json or lockout differ")
+	for _, rel := range []string{headerFile, lockoutFile} {
+		if !bytes.Equal(fileBytes(t, filepath.Join(plain, rel)), fileBytes(t, filepath.Join(withDuress, rel))) {
+			t.Errorf("%s differs: differs with a duress passphrase", rel)
+		}
 	}
 
 	// Add real records, change the passphrase (the duress one survives).
