@@ -2,7 +2,6 @@ package storage
 
 import (
 	"archive/tar"
-	"bytes"
 	"compress/gzip"
 	"errors"
 	"io"
@@ -82,5 +81,3 @@ func fileBytes(t testing.TB, path string) []byte {
 	}
 	return b
 }
-
-var _ = bytes.Equal
