@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	_ "time/tzdata" // court time zones where the OS has no zone database (Windows)
 )
 
 // version is set at link time from FyneApp.toml by the Makefile

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	_ "time/tzdata" // court time zones where the OS has no zone database (Windows)
 
 	_ "courtwatch/cmd/courtwatch/internal/localefix" // before Fyne's init; see there
 )
