@@ -92,7 +92,11 @@ func runNoteImport(c *cli, cmd *command, args []string) error {
 		if err != nil {
 			return notFound(storage.KindHearing, hearingID, err)
 		}
-		lines, err := transcript.Parse(in, h.Scheduled, time.Local)
+		k, err := storage.Load[storage.Case](v, h.CaseID)
+		if err != nil {
+			return notFound(storage.KindCase, h.CaseID, err)
+		}
+		lines, err := transcript.Parse(in, h.Scheduled, c.caseZone(k, h.Scheduled.Location(), "the offset the hearing was scheduled with"))
 		var perr *transcript.Error
 		if errors.As(err, &perr) {
 			return problemsError(name, "transcript", perr.Problems, err)
