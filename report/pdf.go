@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -57,6 +58,11 @@ func (d *Doc) WritePDF(w io.Writer) error {
 	}
 	l := &pdfLayout{d: pdf.New(fs[0], fs[1]), doc: d}
 	l.d.Title, l.d.Subject, l.d.Created = d.Kind+": "+d.Title, d.Subtitle, d.Footer.Generated
+	m, err := json.Marshal(d.Manifest())
+	if err != nil {
+		return err
+	}
+	l.d.Files = []pdf.File{{Name: ManifestFile, MediaType: "application/json", Data: m}}
 	l.newPage()
 	l.paragraph(strings.ToUpper(d.Kind), pdf.Style{Size: 8, Bold: true}, muted, 2)
 	l.paragraph(d.Title, pdf.Style{Size: 17, Bold: true}, ink, 2)

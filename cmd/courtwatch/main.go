@@ -50,14 +50,14 @@ var commands = []*command{
 	{name: "note edit", args: "ID TEXT...", summary: "change a note's text (the old text stays in its history)", run: runNoteEdit},
 	{name: "list", args: "cases|defendants|hearings|notes [--case ID] [--hearing ID] [--json]", summary: "list records", run: runList, help: helpList},
 	{name: "search", args: "[--json] QUERY...", summary: "search notes, names and cases", run: runSearch, help: helpSearch},
-	{name: "history", args: "[--json] ID", summary: "show every version of a record", run: runHistory},
+	{name: "history", args: "[--json] ID | --hash SHA256", summary: "show every version of a record (--hash: the record with that version hash)", run: runHistory},
 	{name: "hq add", args: "[--name N] [--default] PROFILE-FILE|-", summary: "install the HQ profile that HQ gave you", run: runHQAdd, help: helpHQAdd},
 	{name: "case purge", args: "--case ID on|off", summary: "delete a case's observations from this laptop once HQ confirms them", run: runCasePurge, help: helpCasePurge},
 	{name: "hq list", args: "[--json]", summary: "list the installed HQ profiles", run: runHQList},
 	{name: "export", args: "[--to DIR]", summary: "seal what is new into a bundle for HQ (--to DIR: also onto a USB stick)", run: runExport, help: helpExport},
 	{name: "sync", summary: "seal what is new and send every unconfirmed bundle to HQ now", run: runSync, help: helpSync},
 	{name: "outbox", args: "[--json]", summary: "list the bundles and whether HQ confirmed them", run: runOutbox, help: helpOutbox},
-	reportCommand, demoCommand, // report.go
+	reportCheckCommand, reportCommand, demoCommand, // report.go; report check before report
 	{name: "version", summary: "print the version", run: runVersion},
 }
 
