@@ -32,7 +32,11 @@ func (r *rep) caseReport(id uuid.UUID) error {
 	}
 	observations := fmt.Sprintf("%s and %s logged", plural(notes, "note", "notes"), plural(r.eventCount(c), "event", "events"))
 	if r.anyPurged(c) {
-		observations += " and still on this device. " + r.purgedSummary(c.Hearings...)
+		observations = fmt.Sprintf("%s and %s on this device", plural(notes, "note", "notes"), plural(r.eventCount(c), "event", "events"))
+		if notes+r.eventCount(c) == 0 {
+			observations = "none left on this device"
+		}
+		observations += ". " + r.purgedSummary(c.Hearings...)
 	}
 	r.b.fields(
 		Field{"Court", c.Court},
@@ -55,10 +59,15 @@ func (r *rep) caseReport(id uuid.UUID) error {
 		r.b.doc.Blocks = append(r.b.doc.Blocks, Block{Chart: sc.chart})
 		r.b.table(scoreTable(sc.chart))
 	}
+	purgedAnswers := r.purgedAnswers(c)
 	if len(sc.unanswered) > 0 {
-		r.b.muted("No checklist answers recorded for: " + strings.Join(sc.unanswered, ", ") + ".")
+		if purgedAnswers > 0 {
+			r.b.muted("No checklist answers left on this device for: " + strings.Join(sc.unanswered, ", ") + ".")
+		} else {
+			r.b.muted("No checklist answers recorded for: " + strings.Join(sc.unanswered, ", ") + ".")
+		}
 	}
-	if n := r.purgedAnswers(c); n > 0 {
+	if n := purgedAnswers; n > 0 {
 		r.b.para(fmt.Sprintf("%s of this case were delivered to HQ and removed from this device; the scorecard counts only the answers still here. HQ's report has the full scorecard.", plural(n, "checklist answer", "checklist answers")))
 	}
 
