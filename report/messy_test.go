@@ -38,7 +38,6 @@ type messy struct {
 	p1, p2, p3         uuid.UUID
 	edited, utcNote    uuid.UUID
 	purgedAt           time.Time
-	hqStore, hqDir     string
 	purged             int
 	oldText, newText   string
 	bundleSeq          uint64
@@ -123,46 +122,58 @@ func newMessy(t *testing.T) *messy {
 // "courtwatch case purge --case C on" and "courtwatch sync" do.
 func (m *messy) deliverAndPurge(t *testing.T) {
 	t.Helper()
-	m.hqDir = filepath.Join(t.TempDir(), "hq")
-	if err := hq.Init(m.hqDir, hq.InitOptions{Name: "Test HQ", Passphrase: []byte("hq pass"), KDF: storage.TestKDF}); err != nil {
+	m.purgedAt = time.Now().UTC()
+	m.bundleSeq, m.purged = deliverAndPurge(t, m.v, m.caseC)
+	if m.purged != 3 {
+		t.Fatalf("purge: %d records, want case C's note, attendance and answer", m.purged)
+	}
+}
+
+// deliverAndPurge delivers everything in v to a real HQ receiver on
+// loopback with the purge setting on for caseID, and purges what HQ's
+// verified receipts cover. It returns the first bundle's number and how
+// many records were purged.
+func deliverAndPurge(t testing.TB, v *storage.Vault, caseID uuid.UUID) (uint64, int) {
+	t.Helper()
+	hqDir := filepath.Join(t.TempDir(), "hq")
+	if err := hq.Init(hqDir, hq.InitOptions{Name: "Test HQ", Passphrase: []byte("hq pass"), KDF: storage.TestKDF}); err != nil {
 		t.Fatal(err)
 	}
-	m.hqStore = t.TempDir()
-	rv, err := hq.NewReceiver(hq.Config{HQDir: m.hqDir, Store: m.hqStore})
+	rv, err := hq.NewReceiver(hq.Config{HQDir: hqDir, Store: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(rv)
 	t.Cleanup(srv.Close)
-	p, err := hq.Profile(m.hqDir, srv.URL, nil, "", false)
+	p, err := hq.Profile(hqDir, srv.URL, nil, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := outbox.AddProfile(m.v, p, "hq", true); err != nil {
+	if err := outbox.AddProfile(v, p, "hq", true); err != nil {
 		t.Fatal(err)
 	}
-	d := m.v.Device()
+	d := v.Device()
 	df, _ := json.Marshal(wire.Device{Format: wire.DeviceFormat, ID: d.ID, Monitor: d.Name, PublicKey: bundle.PublicKey(d.PublicKey).String()})
-	if _, _, err := hq.Enroll(m.hqDir, df); err != nil {
+	if _, _, err := hq.Enroll(hqDir, df); err != nil {
 		t.Fatal(err)
 	}
-	if err := outbox.SetPurgeAfterReceipt(m.v, m.caseC, true); err != nil {
+	if err := outbox.SetPurgeAfterReceipt(v, caseID, true); err != nil {
 		t.Fatal(err)
 	}
-	es, err := outbox.SealAll(m.v)
+	es, err := outbox.SealAll(v)
 	if err != nil || len(es) == 0 {
 		t.Fatalf("seal: %v, %d bundles", err, len(es))
 	}
-	m.bundleSeq = es[0].Seq
-	if _, err := outbox.Deliver(context.Background(), m.v, outbox.HTTPSFunc(outbox.HTTPSOptions{}), nil); err != nil {
+	if _, err := outbox.Deliver(context.Background(), v, outbox.HTTPSFunc(outbox.HTTPSOptions{}), nil); err != nil {
 		t.Fatal(err)
 	}
-	all, err := outbox.Entries(m.v)
+	all, err := outbox.Entries(v)
 	if err != nil || len(all) == 0 || all[0].State != outbox.ReceiptVerified {
 		t.Fatalf("outbox after delivery: %+v, %v", all, err)
 	}
-	m.purgedAt = time.Now().UTC()
-	if m.purged, err = outbox.Purge(m.v); err != nil || m.purged != 3 {
-		t.Fatalf("purge: %d records, %v; want case C's note, attendance and answer", m.purged, err)
+	n, err := outbox.Purge(v)
+	if err != nil {
+		t.Fatalf("purge: %v", err)
 	}
+	return es[0].Seq, n
 }

@@ -110,6 +110,9 @@ type Table struct {
 	Columns []string
 	Widths  []float64
 	Rows    [][]Cell
+	// Small sets the table in a smaller type, for long lists of ids and
+	// hashes such as the appendix of records.
+	Small bool
 }
 
 // Cell is one table cell. Text may hold line breaks. Mark colours it:

@@ -18,6 +18,7 @@ const (
 	marginTop, marginBelow = 48.0, 58.0
 	contentW               = pageW - 2*marginX
 	bodySize, tableSize    = 9.0, 7.6
+	smallTableSize         = 5.6
 	cellPadX, cellPadY     = 3.0, 2.2
 )
 
@@ -91,10 +92,11 @@ func (d *Doc) WritePDF(w io.Writer) error {
 
 // pdfLayout flows a Doc's blocks down the pages.
 type pdfLayout struct {
-	d    *pdf.Document
-	doc  *Doc
-	page *pdf.Page
-	y    float64 // top of the free space on the page
+	d        *pdf.Document
+	doc      *Doc
+	page     *pdf.Page
+	y        float64 // top of the free space on the page
+	cellSize float64 // type size of the table being set
 }
 
 func (l *pdfLayout) newPage() {

@@ -69,7 +69,7 @@ func (r *rep) earlierVersions() error {
 func (r *rep) sourcesAppendix(ss []Source) {
 	r.b.heading(2, "Records this report rests on")
 	r.b.muted(fmt.Sprintf("The %s this report shows or counts, each with the version shown and its sha256 hash. \"courtwatch report check FILE\" checks them against a vault; \"courtwatch history --hash HASH\" finds one.", plural(len(ss), "record", "records")))
-	t := &Table{Columns: []string{"Kind", "Record id", "Version", "SHA-256"}, Widths: []float64{1.3, 3, 0.7, 5}}
+	t := &Table{Columns: []string{"Kind", "Record id", "Version", "SHA-256"}, Widths: []float64{1.45, 3.1, 0.75, 5.6}, Small: true}
 	for _, s := range ss {
 		v := strconv.FormatUint(s.Version, 10)
 		if s.Purged {
