@@ -67,6 +67,9 @@ func (r *rep) defendantReport(id uuid.UUID) error {
 	r.b.heading(2, "Hearings")
 	r.b.muted("Presence and counsel at every hearing of every case, as recorded, with the checklist questions that raised a concern for this defendant. Dates are in each court's time zone.")
 	r.b.table(r.personHearings(id, cases))
+	if s := r.purgedSummaryOf(func(p *storage.PurgedRecord) bool { return p.Person == id }, hds...); s != "" {
+		r.b.para("About this defendant: " + strings.ToLower(s[:1]) + s[1:])
+	}
 
 	r.b.heading(2, "Fair-trial checklist findings")
 	r.b.muted(concernNote)

@@ -54,12 +54,21 @@ var purgedKinds = []struct{ kind, one, many string }{
 // this device: how much of each kind, when, and in which bundles. It is
 // empty when nothing was removed.
 func (r *rep) purgedSummary(hds ...*hearingData) string {
+	return r.purgedSummaryOf(func(*storage.PurgedRecord) bool { return true }, hds...)
+}
+
+// purgedSummaryOf is purgedSummary of the removed records that keep
+// selects.
+func (r *rep) purgedSummaryOf(keep func(*storage.PurgedRecord) bool, hds ...*hearingData) string {
 	count := map[string]int{}
 	var first, last time.Time
 	bundles := map[uint64]outbox.Entry{}
 	unknown := 0
 	for _, hd := range hds {
 		for _, p := range hd.Purged {
+			if !keep(p) {
+				continue
+			}
 			r.citePurged(p)
 			count[p.Type]++
 			if first.IsZero() || p.Purged.Before(first) {

@@ -394,6 +394,7 @@ func TestTruthPurgedCase(t *testing.T) {
 	// The defendant report of p2 says where the attendance went.
 	d := build(t, m.v, report.SubjectDefendant, m.p2)
 	mustContain(t, "defendant report", docText(d), "delivered to HQ, removed here",
+		"About this defendant: delivered to HQ and removed from this device: 1 attendance record, 1 checklist answer, removed on",
 		"at 1 delivered to HQ and removed from this device (see HQ's report)")
 }
 

@@ -21,7 +21,8 @@ const helpNoteImport = `Reads a note transcript, one note per line, optionally s
     Defence counsel objects
     {"time":"09:10","text":"Recess","tags":["procedure"],"source":"seen"}
 
-Times are on the hearing's date in local time; a line without a time comes
+Times are on the hearing's date in the court's time zone (the case's
+--tz), not this laptop's; a line without a time comes
 one second after the line before. If any line is wrong, every problem is
 listed with its line number and nothing is imported; otherwise all notes
 are stored in one step. Use - as FILE to read standard input.
