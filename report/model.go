@@ -17,6 +17,10 @@ type Doc struct {
 	Title    string
 	Subtitle string
 	Blocks   []Block
+	// Appendix follows the report in HTML and PDF: earlier versions of
+	// edited entries and the records the report rests on. A preview may
+	// leave it out.
+	Appendix []Block
 	Footer   Footer
 	// Sources are the record versions the report rests on: every record it
 	// shows or counts, and nothing else. The appendix lists them, and the
@@ -25,6 +29,9 @@ type Doc struct {
 	Subject   Subject
 	SubjectID uuid.UUID
 }
+
+// AllBlocks returns the report's blocks followed by its appendix.
+func (d *Doc) AllBlocks() []Block { return append(d.Blocks[:len(d.Blocks):len(d.Blocks)], d.Appendix...) }
 
 // Footer says where a report's content comes from.
 type Footer struct {

@@ -68,10 +68,11 @@ func (d *Doc) WritePDF(w io.Writer) error {
 	l.paragraph(strings.ToUpper(d.Kind), pdf.Style{Size: 8, Bold: true}, muted, 2)
 	l.paragraph(d.Title, pdf.Style{Size: 17, Bold: true}, ink, 2)
 	l.paragraph(d.Subtitle, pdf.Style{Size: 10.5}, muted, 10)
-	for i, b := range d.Blocks {
+	blocks := d.AllBlocks()
+	for i, b := range blocks {
 		switch {
 		case b.Heading != nil:
-			l.heading(b.Heading, l.leadHeight(d.Blocks[i+1:]))
+			l.heading(b.Heading, l.leadHeight(blocks[i+1:]))
 		case b.Para != nil:
 			st, c := paraStyle(b.Para)
 			l.paragraph(b.Para.Text, st, c, 5)

@@ -81,12 +81,14 @@ func Build(v *storage.Vault, s Subject, id uuid.UUID, opt Options) (*Doc, error)
 		if err != nil {
 			return err
 		}
+		body := len(r.b.doc.Blocks)
 		if err := r.earlierVersions(); err != nil {
 			return err
 		}
 		doc = r.b.doc
 		doc.Sources = r.sources()
 		r.sourcesAppendix(doc.Sources)
+		doc.Blocks, doc.Appendix = doc.Blocks[:body:body], doc.Blocks[body:]
 		doc.Footer = r.footer(v, opt)
 		return nil
 	})

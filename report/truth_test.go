@@ -70,7 +70,7 @@ func readRaw(t *testing.T, v *storage.Vault, caseID uuid.UUID) []raw {
 // docText is every text of a Doc, one item per line.
 func docText(d *report.Doc) string {
 	var b strings.Builder
-	for _, bl := range d.Blocks {
+	for _, bl := range d.AllBlocks() {
 		switch {
 		case bl.Heading != nil:
 			b.WriteString(bl.Heading.Text + "\n")
