@@ -31,7 +31,9 @@ type Doc struct {
 }
 
 // AllBlocks returns the report's blocks followed by its appendix.
-func (d *Doc) AllBlocks() []Block { return append(d.Blocks[:len(d.Blocks):len(d.Blocks)], d.Appendix...) }
+func (d *Doc) AllBlocks() []Block {
+	return append(d.Blocks[:len(d.Blocks):len(d.Blocks)], d.Appendix...)
+}
 
 // Footer says where a report's content comes from.
 type Footer struct {
