@@ -171,6 +171,9 @@ func (r *rep) defendantSummary(c *caseData) string {
 			parts = append(parts, fmt.Sprintf("%d %s", n[s], statusLabels[s]))
 		}
 	}
+	if n[""] > 0 {
+		parts = append(parts, fmt.Sprintf("status not recorded for %d", n[""]))
+	}
 	s := plural(len(c.Defendants), "defendant", "defendants")
 	if len(parts) > 0 {
 		s += ": " + strings.Join(parts, ", ")
