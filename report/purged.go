@@ -96,9 +96,12 @@ func (r *rep) purgedSummaryOf(keep func(*storage.PurgedRecord) bool, hds ...*hea
 			delete(count, k.kind)
 		}
 	}
-	for k, n := range count { // kinds a later Courtwatch may purge
-		parts = append(parts, fmt.Sprintf("%d %s", n, strings.ReplaceAll(k, "_", " ")))
+	var other []string // kinds a later Courtwatch may purge
+	for k, n := range count {
+		other = append(other, fmt.Sprintf("%d %s", n, strings.ReplaceAll(k, "_", " ")))
 	}
+	slices.Sort(other)
+	parts = append(parts, other...)
 	s := "Delivered to HQ and removed from this device: " + strings.Join(parts, ", ")
 	if day := first.UTC().Format("2006-01-02"); day == last.UTC().Format("2006-01-02") {
 		s += ", removed on " + day + " (UTC)"
