@@ -144,7 +144,7 @@ func attendance(rng *rand.Rand, h *storage.Hearing, d *storage.CaseDefendant) *s
 }
 
 func (s caseSpec) record() *storage.Case {
-	return &storage.Case{Court: court, Number: s.number, Title: s.title, Judges: s.judges, Prosecutors: s.prosecutors, Charges: s.charges}
+	return &storage.Case{Court: court, Number: s.number, Title: s.title, Judges: s.judges, Prosecutors: s.prosecutors, Charges: s.charges, TimeZone: "Asia/Phnom_Penh"}
 }
 
 func (s hearingSpec) record(k *storage.Case, listed []*storage.CaseDefendant, observer string) *storage.Hearing {

@@ -21,7 +21,8 @@ func (r *rep) caseReport(id uuid.UUID) error {
 			return err
 		}
 	}
-	r.multi = len(r.devices) > 1
+	r.cite(storage.KindCase, &c.Meta)
+	r.multi = r.devicesOf(c.Hearings...) > 1
 	d := r.b.doc
 	d.Kind, d.Title, d.Subtitle = "Case report", caseName(c.Case), c.Court
 
@@ -29,27 +30,45 @@ func (r *rep) caseReport(id uuid.UUID) error {
 	for _, hd := range c.Hearings {
 		notes += len(hd.Notes)
 	}
+	observations := fmt.Sprintf("%s and %s logged", plural(notes, "note", "notes"), plural(r.eventCount(c), "event", "events"))
+	if r.anyPurged(c) {
+		observations = fmt.Sprintf("%s and %s on this device", plural(notes, "note", "notes"), plural(r.eventCount(c), "event", "events"))
+		if notes+r.eventCount(c) == 0 {
+			observations = "none left on this device"
+		}
+		observations += ". " + r.purgedSummary(c.Hearings...)
+	}
 	r.b.fields(
 		Field{"Court", c.Court},
 		Field{"Case number", c.Number},
 		Field{"Title", c.Title},
+		Field{"Time zone", caseZone(c)},
 		Field{"Charges", strings.ReplaceAll(charges(c.Charges), "\n", "; ")},
 		Field{"Judges", strings.Join(c.Judges, "; ")},
 		Field{"Prosecutors", strings.Join(c.Prosecutors, "; ")},
 		Field{"Defendants", r.defendantSummary(c)},
 		Field{"Hearings", hearingSpan(c)},
-		Field{"Observations", fmt.Sprintf("%s and %s logged", plural(notes, "note", "notes"), plural(r.eventCount(c), "event", "events"))},
+		Field{"Observations", observations},
 	)
 
-	ch, unanswered := r.scorecard(c.Hearings, len(c.Defendants))
 	r.b.heading(2, "Fair-trial scorecard")
 	r.b.muted(concernNote)
-	if len(ch.Rows) > 0 {
-		r.b.doc.Blocks = append(r.b.doc.Blocks, Block{Chart: ch})
-		r.b.table(scoreTable(ch))
+	r.b.muted(scorecardNote)
+	sc := r.scorecard(c.Hearings)
+	if len(sc.chart.Rows) > 0 {
+		r.b.doc.Blocks = append(r.b.doc.Blocks, Block{Chart: sc.chart})
+		r.b.table(scoreTable(sc.chart))
 	}
-	if len(unanswered) > 0 {
-		r.b.muted("No checklist answers recorded for: " + strings.Join(unanswered, ", ") + ".")
+	purgedAnswers := r.purgedAnswers(c)
+	if len(sc.unanswered) > 0 {
+		if purgedAnswers > 0 {
+			r.b.muted("No checklist answers left on this device for: " + strings.Join(sc.unanswered, ", ") + ".")
+		} else {
+			r.b.muted("No checklist answers recorded for: " + strings.Join(sc.unanswered, ", ") + ".")
+		}
+	}
+	if n := purgedAnswers; n > 0 {
+		r.b.para(fmt.Sprintf("%s of this case were delivered to HQ and removed from this device; the scorecard counts only the answers still here. HQ's report has the full scorecard.", plural(n, "checklist answer", "checklist answers")))
 	}
 
 	r.b.heading(2, "Procedural timeline")
@@ -63,13 +82,14 @@ func (r *rep) caseReport(id uuid.UUID) error {
 	r.b.table(r.matrixTable(c.Defendants))
 
 	r.b.heading(2, "Attendance by hearing")
-	r.b.muted("P present, A absent, IA tried in absentia, – not listed for the hearing.")
+	r.b.muted(matrixLegend)
 	r.b.table(r.attendanceMatrix(c))
 
 	for _, hd := range c.Hearings {
-		r.b.heading(2, "Hearing of %s", day(hd.Scheduled))
+		r.b.heading(2, "Hearing of %s", day(hd.Zone.in(hd.Scheduled)))
 		r.hearingHeader(c, hd, false)
-		r.b.para(attendanceSummary(hd))
+		r.purgedBlock(hd)
+		r.b.para(r.attendanceSummary(hd))
 		fs := r.findings(hd.Answers)
 		var concerns []*finding
 		for _, s := range r.sections() {
@@ -93,6 +113,39 @@ func (r *rep) caseReport(id uuid.UUID) error {
 	return nil
 }
 
+const matrixLegend = "P present, A absent, IA tried in absentia, ? listed but no attendance recorded, HQ delivered to HQ and removed from this device, – not listed for the hearing."
+
+func (r *rep) anyPurged(c *caseData) bool {
+	for _, hd := range c.Hearings {
+		if len(hd.Purged) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *rep) purgedAnswers(c *caseData) int {
+	n := 0
+	for _, hd := range c.Hearings {
+		n += purgedOf(hd, storage.KindChecklistAnswer)
+	}
+	return n
+}
+
+// caseZone names the zone a case's times are shown in.
+func caseZone(c *caseData) string {
+	if c.TimeZone != "" {
+		if len(c.Hearings) > 0 {
+			return c.Hearings[0].Zone.note(c.Hearings[0].Scheduled)
+		}
+		return c.TimeZone
+	}
+	if len(c.Hearings) == 0 {
+		return ""
+	}
+	return "the case names no time zone: each hearing's times are shown in the offset it was scheduled with (" + c.Hearings[0].Zone.label(c.Hearings[0].Scheduled) + " for the first)"
+}
+
 func (r *rep) eventCount(c *caseData) int {
 	n := 0
 	for _, hd := range c.Hearings {
@@ -105,9 +158,11 @@ func (r *rep) defendantSummary(c *caseData) string {
 	n := map[string]int{}
 	multi := 0
 	for _, d := range c.Defendants {
+		r.cite(storage.KindCaseDefendant, &d.Meta)
 		n[d.Status]++
 		if len(r.links[d.PersonID]) > 1 {
 			multi++
+			r.citeLinks(d.PersonID)
 		}
 	}
 	var parts []string
@@ -115,6 +170,9 @@ func (r *rep) defendantSummary(c *caseData) string {
 		if n[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n[s], statusLabels[s]))
 		}
+	}
+	if n[""] > 0 {
+		parts = append(parts, fmt.Sprintf("status not recorded for %d", n[""]))
 	}
 	s := plural(len(c.Defendants), "defendant", "defendants")
 	if len(parts) > 0 {
@@ -131,10 +189,12 @@ func hearingSpan(c *caseData) string {
 	case 0:
 		return "none recorded"
 	case 1:
-		return "1, on " + day(c.Hearings[0].Scheduled)
+		return "1, on " + hearingDay(c.Hearings[0])
 	}
-	return fmt.Sprintf("%d, from %s to %s", len(c.Hearings), day(c.Hearings[0].Scheduled), day(c.Hearings[len(c.Hearings)-1].Scheduled))
+	return fmt.Sprintf("%d, from %s to %s", len(c.Hearings), hearingDay(c.Hearings[0]), hearingDay(c.Hearings[len(c.Hearings)-1]))
 }
+
+func hearingDay(hd *hearingData) string { return day(hd.Zone.in(hd.Scheduled)) }
 
 // proceduralEvents are the events a case's timeline shows besides its
 // hearings.
@@ -147,22 +207,23 @@ func (r *rep) timeline(c *caseData) {
 	var tl []Event
 	for _, hd := range c.Hearings {
 		hc, _ := r.concernSections(hd)
-		detail := attendanceSummary(hd)
+		detail := r.attendanceSummary(hd)
 		if hd.Access != "" {
 			detail = "Access " + hd.Access + ". " + detail
 		}
 		if len(hc) > 0 {
 			detail += fmt.Sprintf(" Concerns in %s.", plural(len(hc), "checklist section", "checklist sections"))
 		}
-		title := "Hearing, " + strings.TrimPrefix(hd.Courtroom+", ", ", ") + times(hd.Hearing)
-		tl = append(tl, Event{When: hd.Scheduled, Title: title, Detail: detail})
+		title := "Hearing, " + strings.TrimPrefix(hd.Courtroom+", ", ", ") + times(hd)
+		tl = append(tl, Event{When: hd.Zone.in(hd.Scheduled), Title: title, Detail: detail})
 		for _, e := range hd.Events {
 			if proceduralEvents[e.Type] {
 				mark := ""
 				if e.Type == "arrest_outside_court" || e.Type == "public_denied_entry" || e.Type == "device_confiscated" {
 					mark = MarkConcern
 				}
-				tl = append(tl, Event{When: e.Time, Title: eventTitle(e), Detail: e.Comment, Mark: mark})
+				r.cite(storage.KindEvent, &e.Meta)
+				tl = append(tl, Event{When: hd.Zone.in(e.Time), Title: eventTitle(e), Detail: e.Comment, Mark: mark})
 			}
 		}
 	}
@@ -178,6 +239,9 @@ func (r *rep) defendantsTable(c *caseData) *Table {
 		Widths: []float64{0.45, 2, 1.7, 2.4, 2, 1.6, 1.3}}
 	for i, d := range c.Defendants {
 		p := r.persons[d.PersonID]
+		r.cite(storage.KindPerson, &p.Meta)
+		r.cite(storage.KindCaseDefendant, &d.Meta)
+		r.citeLinks(d.PersonID)
 		status := Cell{Text: label(statusLabels, d.Status)}
 		if d.StatusReason != "" {
 			status.Text += ": " + d.StatusReason
@@ -231,6 +295,8 @@ func (r *rep) matrixTable(ds []*storage.CaseDefendant) *Table {
 	slices.SortStableFunc(rows, func(a, b *storage.CaseDefendant) int { return len(r.links[b.PersonID]) - len(r.links[a.PersonID]) })
 	for _, d := range rows {
 		links := r.links[d.PersonID]
+		r.cite(storage.KindPerson, &r.persons[d.PersonID].Meta)
+		r.citeLinks(d.PersonID)
 		row := []Cell{{Text: r.persons[d.PersonID].DisplayName()}, {Text: strconv.Itoa(len(links))}}
 		if len(links) > 1 {
 			row[1].Mark = MarkConcern
@@ -254,23 +320,33 @@ var presenceCodes = map[string]string{storage.PresencePresent: "P", storage.Pres
 func (r *rep) attendanceMatrix(c *caseData) *Table {
 	t := &Table{Columns: []string{"Defendant"}, Widths: []float64{3}}
 	for _, hd := range c.Hearings {
-		t.Columns = append(t.Columns, hd.Scheduled.Format("2006-01-02"))
+		t.Columns = append(t.Columns, isoDay(hd.Zone.in(hd.Scheduled)))
 		t.Widths = append(t.Widths, 1)
 	}
+	removed := make([]map[uuid.UUID]bool, len(c.Hearings))
+	for i, hd := range c.Hearings {
+		removed[i] = purgedPersons(hd)
+	}
 	for _, d := range c.Defendants {
-		row := []Cell{{Text: r.persons[d.PersonID].DisplayName()}}
-		for _, hd := range c.Hearings {
+		p := r.persons[d.PersonID]
+		r.cite(storage.KindPerson, &p.Meta)
+		row := []Cell{{Text: p.DisplayName()}}
+		for i, hd := range c.Hearings {
 			cell := Cell{Text: "–", Mark: MarkMuted}
 			if !slices.Contains(hd.Listed, d.PersonID) {
 				row = append(row, cell)
 				continue
 			}
-			if a := hd.Attendance[d.PersonID]; a != nil {
+			switch a := hd.Attendance[d.PersonID]; {
+			case a != nil:
+				r.cite(storage.KindAttendance, &a.Meta)
 				cell = Cell{Text: presenceCodes[a.Presence]}
 				if a.Presence != storage.PresencePresent {
 					cell.Mark = MarkConcern
 				}
-			} else {
+			case removed[i][d.PersonID]:
+				cell.Text = "HQ"
+			default:
 				cell.Text = "?"
 			}
 			row = append(row, cell)

@@ -46,7 +46,7 @@ func layoutChart(ch *Chart, width float64) *chartGeom {
 	x := x0
 	for i, s := range ch.Series {
 		c := seriesColors[i%len(seriesColors)]
-		text := fmt.Sprintf("%s with a concern (of %d)", s, ch.Totals[i])
+		text := s + " with a concern"
 		g.Legend = append(g.Legend, chartText{X: x, Y: 2, TextX: x + 17, TextY: 12.5, Color: c, Text: text})
 		x += 17 + float64(len(text))*6.2 + 24
 	}
@@ -57,15 +57,19 @@ func layoutChart(ch *Chart, width float64) *chartGeom {
 		h := n*g.barHeight + (n-1)*g.barGap
 		r := chartRowGeom{Label: row.Label, LabelX: g.LabelWidth, LabelY: y + h/2 + 4}
 		for i, v := range row.Values {
-			total := ch.Totals[i]
+			total := ch.Total(row, i)
 			w := 0.0
 			if total > 0 {
 				w = float64(v) / float64(total) * g.BarAreaWidth
 			}
 			by := y + float64(i)*(g.barHeight+g.barGap)
+			text := scoreText(ch, row, i, v)
+			title := fmt.Sprintf("%s: %d of %d %s with a concern", row.Label, v, total, ch.Series[i])
+			if total == 0 {
+				title = row.Label + ", " + ch.Series[i] + ": " + text
+			}
 			r.Bars = append(r.Bars, chartBar{X: x0, Y: by, W: w, H: g.barHeight, TextX: x0 + w + 4, TextY: by + g.barHeight - 0.5,
-				Color: seriesColors[i%len(seriesColors)], Text: fmt.Sprintf("%d of %d", v, total),
-				Title: fmt.Sprintf("%s: %d of %d %s with a concern", row.Label, v, total, ch.Series[i])})
+				Color: seriesColors[i%len(seriesColors)], Text: text, Title: title})
 		}
 		g.Rows = append(g.Rows, r)
 		y += h + g.rowGap

@@ -37,12 +37,12 @@ var ErrCSVTable = errors.New("the CSV exports are notes, attendance, checklist a
 // add columns at the end, never rename or reorder them.
 var (
 	notesColumns = []string{"case_id", "case_number", "hearing_id", "hearing_date", "record_id", "kind", "time",
-		"text", "event_type", "tags", "defendant_ids", "defendants", "source", "device", "hash"}
+		"text", "event_type", "tags", "defendant_ids", "defendants", "source", "device", "hash", "version", "saved", "time_zone"}
 	attendanceColumns = []string{"case_id", "case_number", "hearing_id", "hearing_date", "person_id", "name", "name_local",
-		"case_status", "status_reason", "presence", "reason", "counsel", "counsel_present", "device", "hash"}
+		"case_status", "status_reason", "presence", "reason", "counsel", "counsel_present", "device", "hash", "record_id", "version"}
 	checklistColumns = []string{"case_id", "case_number", "hearing_id", "hearing_date", "record_id", "checklist_version",
 		"question", "section", "scope", "question_text", "person_id", "name", "name_local", "answer", "concern",
-		"comment", "source", "device", "hash"}
+		"comment", "source", "device", "hash", "version"}
 	matrixColumns = []string{"person_id", "name", "name_local", "cases"}
 )
 
@@ -141,12 +141,21 @@ func (r *rep) csvRows(t CSVTable, cases []*caseData, person uuid.UUID) [][]strin
 		for _, c := range cases {
 			for _, hd := range c.Hearings {
 				pre := hearingCols(c, hd)
+				type row struct {
+					when time.Time
+					cols []string
+				}
+				var rs []row
+				tail := func(m *storage.Meta) []string {
+					return []string{m.Device.String(), m.Hash, strconv.FormatUint(m.Version, 10),
+						hd.Zone.in(m.Saved()).Format(time.RFC3339), hd.Zone.label(hd.Scheduled)}
+				}
 				for _, n := range hd.Notes {
 					if person != uuid.Nil && !slices.Contains(n.Defendants, person) {
 						continue
 					}
-					add(append(pre, n.ID.String(), "note", n.Time.Format(time.RFC3339), n.Text, "", strings.Join(n.Tags, ";"),
-						joinIDs(n.Defendants), r.joinNames(n.Defendants), n.Source, n.Device.String(), n.Hash)...)
+					rs = append(rs, row{n.Time, append(append(slices.Clone(pre), n.ID.String(), "note", hd.Zone.in(n.Time).Format(time.RFC3339), n.Text, "", strings.Join(n.Tags, ";"),
+						joinIDs(n.Defendants), r.joinNames(n.Defendants), n.Source), tail(&n.Meta)...)})
 				}
 				for _, e := range hd.Events {
 					if !keep(e.PersonID) {
@@ -156,8 +165,12 @@ func (r *rep) csvRows(t CSVTable, cases []*caseData, person uuid.UUID) [][]strin
 					if e.PersonID != uuid.Nil {
 						ids = append(ids, e.PersonID)
 					}
-					add(append(pre, e.ID.String(), "event", e.Time.Format(time.RFC3339), e.Comment, e.Type, "",
-						joinIDs(ids), r.joinNames(ids), "", e.Device.String(), e.Hash)...)
+					rs = append(rs, row{e.Time, append(append(slices.Clone(pre), e.ID.String(), "event", hd.Zone.in(e.Time).Format(time.RFC3339), e.Comment, e.Type, "",
+						joinIDs(ids), r.joinNames(ids), ""), tail(&e.Meta)...)})
+				}
+				slices.SortStableFunc(rs, func(a, b row) int { return a.when.Compare(b.when) })
+				for _, x := range rs {
+					add(x.cols...)
 				}
 			}
 		}
@@ -165,17 +178,25 @@ func (r *rep) csvRows(t CSVTable, cases []*caseData, person uuid.UUID) [][]strin
 		add(attendanceColumns...)
 		for _, c := range cases {
 			for _, hd := range c.Hearings {
+				removed := purgedPersons(hd)
 				for _, pid := range hd.Listed {
-					a := hd.Attendance[pid]
-					if a == nil || !keep(pid) {
+					if !keep(pid) {
 						continue
 					}
+					a := hd.Attendance[pid]
 					p, d := r.persons[pid], c.ByPerson[pid]
 					if d == nil { // attended without being a defendant of the case
 						d = &storage.CaseDefendant{}
 					}
-					add(append(hearingCols(c, hd), pid.String(), p.Name, p.NameLocal, d.Status, d.StatusReason, a.Presence, a.Reason,
-						d.Counsel, a.CounselState(), a.Device.String(), a.Hash)...)
+					cols := append(hearingCols(c, hd), pid.String(), p.Name, p.NameLocal, d.Status, d.StatusReason)
+					switch {
+					case a != nil:
+						add(append(cols, a.Presence, a.Reason, d.Counsel, a.CounselState(), a.Device.String(), a.Hash, a.ID.String(), strconv.FormatUint(a.Version, 10))...)
+					case removed[pid]:
+						add(append(cols, "removed_after_delivery", "", d.Counsel, "", "", "", "", "")...)
+					default:
+						add(append(cols, "not_recorded", "", d.Counsel, "", "", "", "", "")...)
+					}
 				}
 			}
 		}
@@ -194,7 +215,8 @@ func (r *rep) csvRows(t CSVTable, cases []*caseData, person uuid.UUID) [][]strin
 						pid, name, local = a.PersonID.String(), p.Name, p.NameLocal
 					}
 					add(append(hearingCols(c, hd), a.ID.String(), a.ChecklistVersion, a.Question, q.Section.ID, q.Scope, q.Text,
-						pid, name, local, a.Answer, strconv.FormatBool(q.IsConcern(a.Answer)), a.Comment, a.Source, a.Device.String(), a.Hash)...)
+						pid, name, local, a.Answer, strconv.FormatBool(q.IsConcern(a.Answer)), a.Comment, a.Source, a.Device.String(), a.Hash,
+						strconv.FormatUint(a.Version, 10))...)
 				}
 			}
 		}
@@ -232,7 +254,7 @@ func (r *rep) csvRows(t CSVTable, cases []*caseData, person uuid.UUID) [][]strin
 }
 
 func hearingCols(c *caseData, hd *hearingData) []string {
-	return []string{c.ID.String(), c.Number, hd.ID.String(), hd.Scheduled.Format("2006-01-02")}
+	return []string{c.ID.String(), c.Number, hd.ID.String(), isoDay(hd.Zone.in(hd.Scheduled))}
 }
 
 func joinIDs(ids []uuid.UUID) string {

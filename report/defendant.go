@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"courtwatch/storage"
@@ -26,7 +27,16 @@ func (r *rep) defendantReport(id uuid.UUID) error {
 		}
 		cases = append(cases, c)
 	}
-	r.multi = len(r.devices) > 1
+	r.cite(storage.KindPerson, &p.Meta)
+	var hds []*hearingData
+	for _, c := range cases {
+		r.cite(storage.KindCase, &c.Meta)
+		hds = append(hds, c.Hearings...)
+	}
+	for _, d := range links {
+		r.cite(storage.KindCaseDefendant, &d.Meta)
+	}
+	r.multi = r.devicesOf(hds...) > 1
 	doc := r.b.doc
 	doc.Kind, doc.Title, doc.Subtitle = "Defendant report", p.DisplayName(), "Accused in "+plural(len(links), "case", "cases")
 
@@ -55,8 +65,11 @@ func (r *rep) defendantReport(id uuid.UUID) error {
 	r.b.table(t)
 
 	r.b.heading(2, "Hearings")
-	r.b.muted("Presence and counsel at every hearing of every case, with the checklist questions that raised a concern for this defendant.")
+	r.b.muted("Presence and counsel at every hearing of every case, as recorded, with the checklist questions that raised a concern for this defendant. Dates are in each court's time zone.")
 	r.b.table(r.personHearings(id, cases))
+	if s := r.purgedSummaryOf(func(p *storage.PurgedRecord) bool { return p.Person == id }, hds...); s != "" {
+		r.b.para("About this defendant: " + strings.ToLower(s[:1]) + s[1:])
+	}
 
 	r.b.heading(2, "Fair-trial checklist findings")
 	r.b.muted(concernNote)
@@ -67,46 +80,78 @@ func (r *rep) defendantReport(id uuid.UUID) error {
 			if !mentions(hd, id) {
 				continue
 			}
-			r.b.heading(3, "Log of %s, %s", caseShort(c.Case), day(hd.Scheduled))
+			r.b.heading(3, "Log of %s, %s", caseShort(c.Case), hearingDay(hd))
 			r.logBlock(hd, id)
 		}
 	}
 	return nil
 }
 
-// attendanceRecord sums up a person's presence across all hearings.
+// attendanceRecord sums up a person's presence across every hearing of
+// their cases, and says how many have no record.
 func (r *rep) attendanceRecord(id uuid.UUID, cases []*caseData) string {
 	n := map[string]int{}
-	total := 0
+	total, listed, removed := 0, 0, 0
 	for _, c := range cases {
 		for _, hd := range c.Hearings {
+			total++
+			if !slices.Contains(hd.Listed, id) {
+				continue
+			}
+			listed++
 			if a := hd.Attendance[id]; a != nil {
 				n[a.Presence]++
-				total++
+			} else if purgedPersons(hd)[id] {
+				removed++
 			}
 		}
 	}
-	return fmt.Sprintf("present at %d of %s; absent from %d; tried in absentia at %d",
-		n[storage.PresencePresent], plural(total, "hearing", "hearings"), n[storage.PresenceAbsent], n[storage.PresenceInAbsentia])
+	recorded := n[storage.PresencePresent] + n[storage.PresenceAbsent] + n[storage.PresenceInAbsentia]
+	s := plural(total, "hearing", "hearings")
+	if listed < total {
+		s += fmt.Sprintf(", listed for %d", listed)
+	}
+	if recorded == 0 {
+		s += "; no attendance recorded"
+	} else {
+		s += fmt.Sprintf("; recorded at %d: present at %d, absent from %d, tried in absentia at %d",
+			recorded, n[storage.PresencePresent], n[storage.PresenceAbsent], n[storage.PresenceInAbsentia])
+	}
+	if removed > 0 {
+		s += fmt.Sprintf("; at %d delivered to HQ and removed from this device (see HQ's report)", removed)
+	}
+	if k := listed - recorded - removed; k > 0 && recorded > 0 {
+		s += fmt.Sprintf("; not recorded at %d", k)
+	}
+	return s
 }
 
 func (r *rep) personHearings(id uuid.UUID, cases []*caseData) *Table {
-	t := &Table{Columns: []string{"Date", "Case", "Status", "Presence", "Reason", "Counsel present", "Concerns"},
+	t := &Table{Columns: []string{"Date", "Case", "Status", "Presence", "Reason", "Counsel", "Concerns"},
 		Widths: []float64{1.4, 1.3, 1.1, 1.1, 2.2, 1, 1.8}}
 	for _, c := range cases {
 		d := c.ByPerson[id]
 		for _, hd := range c.Hearings {
+			r.cite(storage.KindHearing, &hd.Meta)
 			a := hd.Attendance[id]
-			if a == nil {
-				continue
-			}
-			presence := Cell{Text: label(presenceLabels, a.Presence)}
-			if a.Presence != storage.PresencePresent {
-				presence.Mark = MarkConcern
-			}
-			counsel := "no"
-			if a.CounselState() == storage.CounselWasPresent {
-				counsel = "yes"
+			presence := Cell{Text: "not recorded", Mark: MarkMuted}
+			reason, counsel := "", ""
+			switch {
+			case !slices.Contains(hd.Listed, id):
+				presence.Text = "not listed"
+			case a != nil:
+				r.cite(storage.KindAttendance, &a.Meta)
+				presence = Cell{Text: label(presenceLabels, a.Presence)}
+				if a.Presence != storage.PresencePresent {
+					presence.Mark = MarkConcern
+				}
+				reason = a.Reason
+				counsel = map[string]string{storage.CounselWasPresent: "present", storage.CounselWasAbsent: "absent"}[a.CounselState()]
+				if counsel == "" {
+					counsel = "not recorded"
+				}
+			case purgedPersons(hd)[id]:
+				presence.Text = "delivered to HQ, removed here"
 			}
 			var qs []string
 			for _, ans := range hd.Answers {
@@ -118,8 +163,8 @@ func (r *rep) personHearings(id uuid.UUID, cases []*caseData) *Table {
 			if len(qs) > 0 {
 				concerns.Mark = MarkConcern
 			}
-			t.Rows = append(t.Rows, []Cell{{Text: day(hd.Scheduled)}, {Text: caseShort(c.Case)}, {Text: label(statusLabels, d.Status)},
-				presence, {Text: a.Reason}, {Text: counsel}, concerns})
+			t.Rows = append(t.Rows, []Cell{{Text: hearingDay(hd)}, {Text: caseShort(c.Case)}, {Text: label(statusLabels, d.Status)},
+				presence, {Text: reason}, {Text: counsel}, concerns})
 		}
 	}
 	return t
@@ -136,9 +181,10 @@ func (r *rep) personFindings(id uuid.UUID, cases []*caseData) *Table {
 				if a.PersonID != id {
 					continue
 				}
+				r.cite(storage.KindChecklistAnswer, &a.Meta)
 				q := r.question(a)
 				ans := Cell{Text: label(answerLabels, a.Answer)}
-				row := []Cell{{Text: day(hd.Scheduled)}, {Text: caseShort(c.Case)}, {Text: q.ID + " " + q.Text}, ans, {Text: a.Comment}}
+				row := []Cell{{Text: hearingDay(hd)}, {Text: caseShort(c.Case)}, {Text: q.ID + " " + q.Text}, ans, {Text: a.Comment}}
 				if q.IsConcern(a.Answer) {
 					row[3].Mark = MarkConcern
 					t.Rows = append(t.Rows, row)

@@ -69,6 +69,7 @@ func (r *rep) findings(answers []*storage.ChecklistAnswer) map[string][]*finding
 	groups := map[string]*finding{}
 	var all []*finding
 	for _, a := range answers {
+		r.cite(storage.KindChecklistAnswer, &a.Meta)
 		q := r.question(a)
 		key := strings.Join([]string{q.ID, a.Answer, a.Comment, fmt.Sprint(a.PersonID == uuid.Nil)}, "\x00")
 		f, ok := groups[key]
@@ -175,43 +176,102 @@ func (r *rep) concernSections(hd *hearingData) (hearing map[string]bool, persons
 	return hearing, persons
 }
 
+// answered reports whether an answer observed something: yes, no or
+// unclear. "Not observed" and "not applicable" answer nothing, so they are
+// not in any denominator.
+func answered(a *storage.ChecklistAnswer) bool {
+	switch a.Answer {
+	case storage.AnswerNotObserved, storage.AnswerNotApplicable:
+		return false
+	}
+	return true
+}
+
+const scorecardNote = `Each figure is out of what was actually answered: the hearings at which a question of the section was answered yes, no or unclear, and the defendants about whom a per-defendant question of the section was so answered. "Not observed" and "not applicable" answers are not counted.`
+
+type scorecard struct {
+	chart      *Chart
+	unanswered []string // sections with no answer at all
+}
+
 // scorecard counts, per checklist section, the hearings and the defendants
 // with at least one concern (an unclear answer, or the question's concern
-// answer) across the hearings. Sections with no answers at all are left
-// out of the chart and returned in unanswered.
-func (r *rep) scorecard(hs []*hearingData, defendants int) (ch *Chart, unanswered []string) {
-	ch = &Chart{Title: "Fair-trial scorecard: hearings and defendants with a concern, by checklist section",
-		Series: []string{"hearings", "defendants"}, Totals: []int{len(hs), defendants}}
-	answered := map[string]bool{}
-	hearings := map[string]int{}
-	persons := map[string]map[uuid.UUID]bool{}
+// answer), each out of the hearings and defendants for which the section
+// was answered. A section with no per-defendant questions says so rather
+// than "0 of N defendants". Sections with no answers at all are left out
+// of the chart and listed in unanswered.
+func (r *rep) scorecard(hs []*hearingData) scorecard {
+	ch := &Chart{Title: "Fair-trial scorecard: hearings and defendants with a concern, by checklist section, out of those answered",
+		Series: []string{"hearings", "defendants"}}
+	any := map[string]bool{}
+	perDefendant := map[string]bool{} // sections with a per-defendant question
+	hAsked, hConcern := map[string]int{}, map[string]int{}
+	pAsked, pConcern := map[string]map[uuid.UUID]bool{}, map[string]map[uuid.UUID]bool{}
+	add := func(m map[string]map[uuid.UUID]bool, s string, p uuid.UUID) {
+		if m[s] == nil {
+			m[s] = map[uuid.UUID]bool{}
+		}
+		m[s][p] = true
+	}
 	for _, hd := range hs {
+		asked, concern := map[string]bool{}, map[string]bool{}
 		for _, a := range hd.Answers {
-			answered[r.question(a).Section.ID] = true
-		}
-		hc, pc := r.concernSections(hd)
-		for s := range hc {
-			hearings[s]++
-		}
-		for s, ps := range pc {
-			if persons[s] == nil {
-				persons[s] = map[uuid.UUID]bool{}
+			r.cite(storage.KindChecklistAnswer, &a.Meta)
+			q := r.question(a)
+			s := q.Section.ID
+			any[s] = true
+			if a.PersonID != uuid.Nil {
+				perDefendant[s] = true
 			}
-			for p := range ps {
-				persons[s][p] = true
+			if !answered(a) {
+				continue
+			}
+			asked[s] = true
+			c := q.IsConcern(a.Answer)
+			concern[s] = concern[s] || c
+			if a.PersonID != uuid.Nil {
+				add(pAsked, s, a.PersonID)
+				if c {
+					add(pConcern, s, a.PersonID)
+				}
+			}
+		}
+		for s := range asked {
+			hAsked[s]++
+		}
+		for s, c := range concern {
+			if c {
+				hConcern[s]++
 			}
 		}
 	}
+	var unanswered []string
 	for _, s := range r.sections() {
-		if !answered[s.ID] {
+		for _, q := range s.Questions {
+			if q.Scope == ScopeDefendant {
+				perDefendant[s.ID] = true
+			}
+		}
+		if !any[s.ID] {
 			if s != otherSection {
 				unanswered = append(unanswered, s.Title)
 			}
 			continue
 		}
-		ch.Rows = append(ch.Rows, ChartRow{Label: s.Title, Values: []int{hearings[s.ID], len(persons[s.ID])}})
+		row := ChartRow{Label: s.Title, Values: []int{hConcern[s.ID], len(pConcern[s.ID])},
+			Totals: []int{hAsked[s.ID], len(pAsked[s.ID])}, Notes: []string{"", ""}}
+		if hAsked[s.ID] == 0 {
+			row.Notes[0] = "only not observed or not applicable"
+		}
+		switch {
+		case !perDefendant[s.ID]:
+			row.Notes[1] = "no per-defendant questions"
+		case len(pAsked[s.ID]) == 0:
+			row.Notes[1] = "no per-defendant answers"
+		}
+		ch.Rows = append(ch.Rows, row)
 	}
-	return ch, unanswered
+	return scorecard{chart: ch, unanswered: unanswered}
 }
 
 // scoreTable is the scorecard as a table, for readers who cannot see the
@@ -221,13 +281,25 @@ func scoreTable(ch *Chart) *Table {
 	for _, row := range ch.Rows {
 		cells := []Cell{{Text: row.Label}}
 		for i, n := range row.Values {
-			c := Cell{Text: fmt.Sprintf("%d of %d", n, ch.Totals[i])}
-			if n > 0 {
+			c := Cell{Text: scoreText(ch, row, i, n)}
+			switch {
+			case n > 0:
 				c.Mark = MarkConcern
+			case ch.Total(row, i) == 0:
+				c.Mark = MarkMuted
 			}
 			cells = append(cells, c)
 		}
 		t.Rows = append(t.Rows, cells)
 	}
 	return t
+}
+
+// scoreText is one figure of the scorecard: "n of total", or why there
+// is none.
+func scoreText(ch *Chart, row ChartRow, i, n int) string {
+	if i < len(row.Notes) && row.Notes[i] != "" {
+		return row.Notes[i]
+	}
+	return fmt.Sprintf("%d of %d", n, ch.Total(row, i))
 }

@@ -54,10 +54,15 @@ func TestHTML(t *testing.T) {
 	html := b.String()
 	mustContain(t, "case HTML", html, "<svg", "Fair-trial scorecard", "@font-face", "data:font/ttf;base64,",
 		"Sam Rainsy (សម រង្ស៊ី)", "<td>កឹម សុខា</td>", "art. 453 Plotting", "@media print", demoVault.Device().ID)
-	for _, external := range []string{`src="http`, `href="http`, "url(http", "<script"} {
+	for _, external := range []string{`src="http`, `href="http`, "url(http"} {
 		if strings.Contains(html, external) {
 			t.Errorf("HTML is not self-contained: it has %q", external)
 		}
+	}
+	// The one script element is data, never run: the list of records the
+	// report rests on.
+	if n := strings.Count(html, "<script"); n != 1 || !strings.Contains(html, `<script type="application/json" id="courtwatch-sources">{`) {
+		t.Errorf("HTML has %d script elements, want only the JSON list of records", n)
 	}
 }
 
@@ -117,9 +122,10 @@ func readCSV(t *testing.T, s report.Subject, id uuid.UUID, table report.CSVTable
 
 func TestCSV(t *testing.T) {
 	c := demoSum.Cases[0]
-	var att, answers, notes, events int
+	var att, answers, notes, events, hearings int
 	demoVault.View(func(tx *storage.Tx) error {
 		hs, _ := tx.HearingsOfCase(c)
+		hearings = len(hs)
 		for _, h := range hs {
 			a, _ := tx.AttendanceOfHearing(h.ID)
 			q, _ := tx.ChecklistOfHearing(h.ID)
@@ -131,12 +137,12 @@ func TestCSV(t *testing.T) {
 	})
 	// The headers are the documented, stable column names.
 	headers := map[report.CSVTable]string{
-		report.CSVNotes:      "case_id,case_number,hearing_id,hearing_date,record_id,kind,time,text,event_type,tags,defendant_ids,defendants,source,device,hash",
-		report.CSVAttendance: "case_id,case_number,hearing_id,hearing_date,person_id,name,name_local,case_status,status_reason,presence,reason,counsel,counsel_present,device,hash",
-		report.CSVChecklist:  "case_id,case_number,hearing_id,hearing_date,record_id,checklist_version,question,section,scope,question_text,person_id,name,name_local,answer,concern,comment,source,device,hash",
+		report.CSVNotes:      "case_id,case_number,hearing_id,hearing_date,record_id,kind,time,text,event_type,tags,defendant_ids,defendants,source,device,hash,version,saved,time_zone",
+		report.CSVAttendance: "case_id,case_number,hearing_id,hearing_date,person_id,name,name_local,case_status,status_reason,presence,reason,counsel,counsel_present,device,hash,record_id,version",
+		report.CSVChecklist:  "case_id,case_number,hearing_id,hearing_date,record_id,checklist_version,question,section,scope,question_text,person_id,name,name_local,answer,concern,comment,source,device,hash,version",
 		report.CSVMatrix:     "person_id,name,name_local,cases,DEMO 001/2020,DEMO 002/2020,DEMO 003/2021,DEMO 004/2021,DEMO 005/2022",
 	}
-	counts := map[report.CSVTable]int{report.CSVNotes: notes + events, report.CSVAttendance: att, report.CSVChecklist: answers, report.CSVMatrix: 60}
+	counts := map[report.CSVTable]int{report.CSVNotes: notes + events, report.CSVAttendance: 60 * hearings, report.CSVChecklist: answers, report.CSVMatrix: 60}
 	for _, table := range report.CSVTables {
 		rows := readCSV(t, report.SubjectCase, c, table)
 		if got := strings.Join(rows[0], ","); got != headers[table] {

@@ -26,13 +26,15 @@ func (r *rep) hearingReport(id uuid.UUID) error {
 	if err != nil {
 		return err
 	}
-	r.multi = len(r.devices) > 1
+	r.cite(storage.KindCase, &c.Meta)
+	r.multi = r.devicesOf(hd) > 1
 	d := r.b.doc
-	d.Kind, d.Title, d.Subtitle = "Hearing report", caseName(c.Case), day(h.Scheduled)+", "+c.Court
+	d.Kind, d.Title, d.Subtitle = "Hearing report", caseName(c.Case), day(hd.Zone.in(h.Scheduled))+", "+c.Court
 
 	r.hearingHeader(c, hd, true)
+	r.purgedBlock(hd)
 	r.b.heading(2, "Attendance")
-	r.b.para(attendanceSummary(hd))
+	r.b.para(r.attendanceSummary(hd))
 	r.b.table(r.attendanceTable(c, hd))
 	r.b.heading(2, "Log")
 	r.logBlock(hd, uuid.Nil)
@@ -46,65 +48,136 @@ func (r *rep) hearingReport(id uuid.UUID) error {
 		}
 	}
 	if len(fs) == 0 {
-		r.b.para("No checklist answers were recorded at this hearing.")
+		if n := purgedOf(hd, storage.KindChecklistAnswer); n > 0 {
+			r.b.para(fmt.Sprintf("The %s recorded at this hearing were delivered to HQ and removed from this device: see HQ's report.", plural(n, "checklist answer", "checklist answers")))
+		} else {
+			r.b.para("No checklist answers were recorded at this hearing.")
+		}
 	}
 	r.b.heading(2, "Attachments")
 	r.attachments(hd.Attachments)
 	return nil
 }
 
+// devicesOf counts the devices that wrote a hearing's observations.
+func (r *rep) devicesOf(hds ...*hearingData) int {
+	seen := map[uuid.UUID]bool{}
+	for _, hd := range hds {
+		for _, n := range hd.Notes {
+			seen[n.Device] = true
+		}
+		for _, e := range hd.Events {
+			seen[e.Device] = true
+		}
+		for _, a := range hd.Answers {
+			seen[a.Device] = true
+		}
+		for _, a := range hd.Attendance {
+			seen[a.Device] = true
+		}
+	}
+	return len(seen)
+}
+
 const concernNote = `A concern is an "unclear" answer, or the answer that signals a problem: "no" for most questions, "yes" for questions that ask whether something wrong happened (e.g. PRES-01, was the accused caged or shackled). Concerns are listed first.`
 
 // hearingHeader writes the facts of a hearing: when, where, who.
 func (r *rep) hearingHeader(c *caseData, hd *hearingData, withCase bool) {
-	counsel := map[string]int{}
-	for _, p := range hd.Listed {
-		if d := c.ByPerson[p]; d != nil && d.Counsel != "" {
-			counsel[d.Counsel]++
-		}
-	}
-	var cs []string
-	for name, n := range counsel {
-		cs = append(cs, fmt.Sprintf("%s (%s)", name, plural(n, "defendant", "defendants")))
-	}
-	slices.Sort(cs)
+	r.cite(storage.KindHearing, &hd.Meta)
 	var f []Field
 	if withCase {
 		f = append(f, Field{"Case", caseName(c.Case)}, Field{"Court", c.Court})
 	}
 	f = append(f,
-		Field{"Date", day(hd.Scheduled)},
-		Field{"Times", times(hd.Hearing)},
+		Field{"Date", day(hd.Zone.in(hd.Scheduled))},
+		Field{"Times", times(hd)},
+		Field{"Time zone", hd.Zone.note(hd.Scheduled)},
 		Field{"Courtroom", hd.Courtroom},
 		Field{"Judges", strings.Join(hd.Judges, "; ")},
 		Field{"Prosecutors", strings.Join(hd.Prosecutors, "; ")},
-		Field{"Defence counsel", strings.Join(cs, "; ")},
+		Field{"Defence counsel", r.counselLine(c, hd)},
 		Field{"Observers", strings.Join(hd.Observers, "; ")},
-		Field{"Public access", publicAccess(hd)},
+		Field{"Public access", r.publicAccess(hd)},
 	)
 	r.b.fields(f...)
 }
 
-func times(h *storage.Hearing) string {
-	s := "scheduled " + clock(h.Scheduled)
+// counselLine names each lawyer on record for the listed defendants and
+// says what was recorded of their presence at this hearing: present for
+// whom, absent for whom, and for how many nobody recorded it. It claims
+// nothing that no attendance record says.
+func (r *rep) counselLine(c *caseData, hd *hearingData) string {
+	type tally struct{ present, absent, unknown int }
+	counsel := map[string]*tally{}
+	for _, p := range hd.Listed {
+		d := c.ByPerson[p]
+		if d == nil || d.Counsel == "" {
+			continue
+		}
+		r.cite(storage.KindCaseDefendant, &d.Meta)
+		t := counsel[d.Counsel]
+		if t == nil {
+			t = &tally{}
+			counsel[d.Counsel] = t
+		}
+		state := storage.CounselNotRecorded
+		if a := hd.Attendance[p]; a != nil {
+			r.cite(storage.KindAttendance, &a.Meta)
+			state = a.CounselState()
+		}
+		switch state {
+		case storage.CounselWasPresent:
+			t.present++
+		case storage.CounselWasAbsent:
+			t.absent++
+		default:
+			t.unknown++
+		}
+	}
+	var cs []string
+	for name, t := range counsel {
+		var parts []string
+		if t.present > 0 {
+			parts = append(parts, "present for "+plural(t.present, "defendant", "defendants"))
+		}
+		if t.absent > 0 {
+			parts = append(parts, "absent for "+plural(t.absent, "defendant", "defendants"))
+		}
+		if t.unknown > 0 {
+			if len(parts) == 0 {
+				parts = append(parts, "counsel of "+plural(t.unknown, "defendant", "defendants")+", presence not recorded")
+			} else {
+				parts = append(parts, "not recorded for "+strconv.Itoa(t.unknown))
+			}
+		}
+		cs = append(cs, name+" ("+strings.Join(parts, ", ")+")")
+	}
+	slices.Sort(cs)
+	return strings.Join(cs, "; ")
+}
+
+func times(hd *hearingData) string {
+	h, z := hd.Hearing, hd.Zone
+	s := "scheduled " + clock(z.in(h.Scheduled))
 	if !h.Started.IsZero() {
-		s += ", started " + clock(h.Started)
+		s += ", started " + clock(z.in(h.Started))
 		if late := h.Started.Sub(h.Scheduled); late >= 10*time.Minute {
 			s += fmt.Sprintf(" (%d minutes late)", int(late.Minutes()))
 		}
 	}
 	if !h.Ended.IsZero() {
-		s += ", ended " + clock(h.Ended)
+		s += ", ended " + clock(z.in(h.Ended))
 	}
-	return s + " (" + h.Scheduled.Format("MST") + ")"
+	return s + " (" + z.label(h.Scheduled) + ")"
 }
 
 // publicAccess is the recorded access, with the access events.
-func publicAccess(hd *hearingData) string {
+func (r *rep) publicAccess(hd *hearingData) string {
 	out := []string{hd.Access}
 	for _, e := range hd.Events {
 		if accessEvents[e.Type] {
-			out = append(out, clock(e.Time)+" "+eventTitle(e)+commentSuffix(e.Comment))
+			r.cite(storage.KindEvent, &e.Meta)
+			out = append(out, clock(hd.Zone.in(e.Time))+" "+eventTitle(e)+commentSuffix(e.Comment))
 		}
 	}
 	return strings.TrimPrefix(strings.Join(out, "; "), "; ")
@@ -124,24 +197,55 @@ func commentSuffix(c string) string {
 	return ": " + strings.TrimSuffix(c, ".")
 }
 
-func attendanceSummary(hd *hearingData) string {
+// attendanceSummary sums up a hearing's attendance from its records, and
+// says where there are none: a hearing without attendance records makes
+// no claim about presence or counsel.
+func (r *rep) attendanceSummary(hd *hearingData) string {
 	n := map[string]int{}
-	counsel := 0
+	counsel := map[string]int{}
+	recorded, removed := 0, purgedPersons(hd)
 	for _, p := range hd.Listed {
 		a := hd.Attendance[p]
 		if a == nil {
-			n["unrecorded"]++
 			continue
 		}
+		r.cite(storage.KindAttendance, &a.Meta)
+		recorded++
 		n[a.Presence]++
-		if a.CounselState() == storage.CounselWasPresent {
-			counsel++
-		}
+		counsel[a.CounselState()]++
 	}
-	s := fmt.Sprintf("%s listed: %d present, %d absent, %d tried in absentia; counsel present for %d.",
-		plural(len(hd.Listed), "defendant", "defendants"), n[storage.PresencePresent], n[storage.PresenceAbsent], n[storage.PresenceInAbsentia], counsel)
-	if n["unrecorded"] > 0 {
-		s += fmt.Sprintf(" No attendance recorded for %d.", n["unrecorded"])
+	listed := plural(len(hd.Listed), "defendant", "defendants") + " listed"
+	if recorded == 0 {
+		switch {
+		case len(removed) > 0:
+			return fmt.Sprintf("%s. The attendance of %d was delivered to HQ and removed from this device: see HQ's report.", listed, len(removed))
+		case len(hd.Listed) == 0:
+			return "No defendants listed, and no attendance recorded."
+		}
+		return listed + "; no attendance was recorded at this hearing."
+	}
+	s := fmt.Sprintf("%s; attendance recorded for %d: %d present, %d absent, %d tried in absentia.",
+		listed, recorded, n[storage.PresencePresent], n[storage.PresenceAbsent], n[storage.PresenceInAbsentia])
+	var cs []string
+	if k := counsel[storage.CounselWasPresent]; k > 0 {
+		cs = append(cs, fmt.Sprintf("present for %d", k))
+	}
+	if k := counsel[storage.CounselWasAbsent]; k > 0 {
+		cs = append(cs, fmt.Sprintf("absent for %d", k))
+	}
+	if len(cs) == 0 {
+		s += " Presence of counsel not recorded."
+	} else {
+		if k := counsel[storage.CounselNotRecorded]; k > 0 {
+			cs = append(cs, fmt.Sprintf("not recorded for %d", k))
+		}
+		s += " Counsel " + strings.Join(cs, ", ") + "."
+	}
+	if len(removed) > 0 {
+		s += fmt.Sprintf(" The attendance of %d was delivered to HQ and removed from this device.", len(removed))
+	}
+	if k := len(hd.Listed) - recorded - len(removed); k > 0 {
+		s += fmt.Sprintf(" No attendance recorded for %d.", k)
 	}
 	return s
 }
@@ -149,14 +253,21 @@ func attendanceSummary(hd *hearingData) string {
 func (r *rep) attendanceTable(c *caseData, hd *hearingData) *Table {
 	t := &Table{Columns: []string{"#", "Name", "Khmer name", "Status in case", "Presence", "Reason", "Counsel"},
 		Widths: []float64{0.45, 2.2, 1.8, 1.5, 1.1, 2.2, 1.8}}
+	removed := purgedPersons(hd)
 	for i, pid := range hd.Listed {
 		p, d, a := r.persons[pid], c.ByPerson[pid], hd.Attendance[pid]
+		r.cite(storage.KindPerson, &p.Meta)
 		status := ""
 		if d != nil {
+			r.cite(storage.KindCaseDefendant, &d.Meta)
 			status = label(statusLabels, d.Status)
 		}
 		presence, reason, counsel := Cell{Text: "not recorded", Mark: MarkMuted}, "", ""
+		if removed[pid] {
+			presence.Text = "delivered to HQ, removed here"
+		}
 		if a != nil {
+			r.cite(storage.KindAttendance, &a.Meta)
 			presence = Cell{Text: label(presenceLabels, a.Presence)}
 			if a.Presence != storage.PresencePresent {
 				presence.Mark = MarkConcern
@@ -165,8 +276,13 @@ func (r *rep) attendanceTable(c *caseData, hd *hearingData) *Table {
 		}
 		if d != nil && d.Counsel != "" {
 			counsel = d.Counsel
-			if a != nil && a.CounselState() == storage.CounselWasAbsent {
-				counsel += " (absent)"
+			if a != nil {
+				switch a.CounselState() {
+				case storage.CounselWasAbsent:
+					counsel += " (absent)"
+				case storage.CounselWasPresent:
+					counsel += " (present)"
+				}
 			}
 		}
 		t.Rows = append(t.Rows, []Cell{{Text: strconv.Itoa(i + 1)}, {Text: p.Name}, {Text: p.NameLocal}, {Text: status}, presence, {Text: reason}, {Text: counsel}})
@@ -181,10 +297,13 @@ type logEntry struct {
 	details string
 	mark    string
 	device  uuid.UUID
+	meta    *storage.Meta
+	kind    string
 }
 
 // logBlock writes a hearing's notes and events in time order, only those
-// about person unless person is uuid.Nil.
+// about person unless person is uuid.Nil. Times are in the court's zone;
+// an edited entry says when it was edited and which version it shows.
 func (r *rep) logBlock(hd *hearingData, person uuid.UUID) {
 	var es []logEntry
 	for _, n := range hd.Notes {
@@ -201,7 +320,7 @@ func (r *rep) logBlock(hd *hearingData, person uuid.UUID) {
 		if n.Source == storage.SourceReported {
 			det = append(det, "reported, not seen")
 		}
-		es = append(es, logEntry{when: n.Time, text: n.Text, details: strings.Join(det, "; "), device: n.Device})
+		es = append(es, logEntry{when: n.Time, text: n.Text, details: strings.Join(det, "; "), device: n.Device, meta: &n.Meta, kind: storage.KindNote})
 	}
 	for _, e := range hd.Events {
 		if person != uuid.Nil && e.PersonID != person {
@@ -211,10 +330,14 @@ func (r *rep) logBlock(hd *hearingData, person uuid.UUID) {
 		if e.PersonID != uuid.Nil {
 			text += ": " + r.name(e.PersonID)
 		}
-		es = append(es, logEntry{when: e.Time, text: text + commentSuffix(e.Comment), details: "event", mark: MarkStrong, device: e.Device})
+		es = append(es, logEntry{when: e.Time, text: text + commentSuffix(e.Comment), details: "event", mark: MarkStrong, device: e.Device, meta: &e.Meta, kind: storage.KindEvent})
 	}
 	slices.SortStableFunc(es, func(a, b logEntry) int { return cmp.Compare(a.when.UnixNano(), b.when.UnixNano()) })
 	if len(es) == 0 {
+		if n := purgedOf(hd, storage.KindNote) + purgedOf(hd, storage.KindEvent); n > 0 && person == uuid.Nil {
+			r.b.para(fmt.Sprintf("The %s logged were delivered to HQ and removed from this device: see HQ's report.", plural(n, "entry", "entries")))
+			return
+		}
 		r.b.para("Nothing was logged.")
 		return
 	}
@@ -224,7 +347,13 @@ func (r *rep) logBlock(hd *hearingData, person uuid.UUID) {
 		t.Widths = append(t.Widths, 1.6)
 	}
 	for _, e := range es {
-		row := []Cell{{Text: e.when.Format("15:04")}, {Text: e.text, Mark: e.mark}, {Text: e.details, Mark: MarkMuted}}
+		r.cite(e.kind, e.meta)
+		if e.meta.Version > 1 {
+			edit := fmt.Sprintf("edited %s, version %d: earlier text under \"Earlier versions\"", stamp(hd.Zone.in(e.meta.Saved())), e.meta.Version)
+			e.details = strings.TrimPrefix(e.details+"; "+edit, "; ")
+			r.edited = append(r.edited, editedEntry{hd: hd, kind: e.kind, meta: e.meta, when: e.when})
+		}
+		row := []Cell{{Text: hd.Zone.in(e.when).Format("15:04")}, {Text: e.text, Mark: e.mark}, {Text: e.details, Mark: MarkMuted}}
 		if r.multi {
 			row = append(row, Cell{Text: r.deviceShort(e.device), Mark: MarkMuted})
 		}
@@ -232,6 +361,9 @@ func (r *rep) logBlock(hd *hearingData, person uuid.UUID) {
 	}
 	r.b.table(t)
 }
+
+// stamp prints a date and time in a report's text.
+func stamp(t time.Time) string { return t.Format("2 Jan 2006 15:04") }
 
 // deviceShort names a device in a table cell: its name, else the start of
 // its id.
@@ -249,6 +381,7 @@ func (r *rep) attachments(as []*storage.Attachment) {
 	}
 	t := &Table{Columns: []string{"Name", "Type", "Bytes", "SHA-256", "Caption"}, Widths: []float64{2, 1, 0.8, 4.2, 2}}
 	for _, a := range as {
+		r.cite(storage.KindAttachment, &a.Meta)
 		t.Rows = append(t.Rows, []Cell{{Text: a.Name}, {Text: a.MediaType}, {Text: strconv.FormatInt(a.Size, 10)}, {Text: a.SHA256, Mark: MarkMuted}, {Text: a.Caption}})
 	}
 	r.b.table(t)

@@ -57,11 +57,18 @@ var (
 // htmlWords returns the distinct words of a page's text. Latin ligatures
 // and kerning do not reach across spaces, so words are enough to find the
 // glyphs.
+//
+// Ids and hashes (runs of hex digits and hyphens), thousands of them in
+// the list of records, need no word of their own: one word holding every
+// hex digit finds their glyphs, and spares shaping each.
 func htmlWords(page string) []string {
 	seen := map[string]bool{}
-	var out []string
+	out := []string{hexDigits}
 	for _, m := range textNode.FindAllStringSubmatch(styleElement.ReplaceAllString(page, "><"), -1) {
 		for _, w := range strings.Fields(html.UnescapeString(m[1])) {
+			if len(w) >= 12 && strings.Trim(w, hexDigits) == "" {
+				continue
+			}
 			if !seen[w] {
 				seen[w] = true
 				out = append(out, w)
@@ -70,6 +77,8 @@ func htmlWords(page string) []string {
 	}
 	return out
 }
+
+const hexDigits = "0123456789abcdef-"
 
 // fontFaces is the CSS that embeds the fonts as base64. Khmer text falls
 // back from Noto Sans to Noto Sans Khmer.

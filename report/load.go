@@ -11,40 +11,56 @@ import (
 )
 
 // loader reads what a report needs inside one vault transaction, so that a
-// report is a consistent snapshot, and keeps track of every record it
-// read: the devices that wrote them and the newest one, for the footer.
+// report is a consistent snapshot. It reads more than a report shows (a
+// defendant report loads whole cases); the report cites what it shows or
+// counts, and only that reaches the footer and the list of sources.
 type loader struct {
 	tx      *storage.Tx
 	persons map[uuid.UUID]*storage.Person
 	cases   map[uuid.UUID]*storage.Case
 	links   map[uuid.UUID][]*storage.CaseDefendant // person -> every case they are accused in
 
-	devices map[uuid.UUID]int // device -> records included
-	latest  storage.Meta      // newest record included, by HLC
-	records int
+	cited map[uuid.UUID]Source
 }
 
 func newLoader(tx *storage.Tx) *loader {
 	return &loader{tx: tx, persons: map[uuid.UUID]*storage.Person{}, cases: map[uuid.UUID]*storage.Case{},
-		links: map[uuid.UUID][]*storage.CaseDefendant{}, devices: map[uuid.UUID]int{}}
+		links: map[uuid.UUID][]*storage.CaseDefendant{}, cited: map[uuid.UUID]Source{}}
 }
 
-// saw records that the report includes a record with meta m.
-func (l *loader) saw(m *storage.Meta) {
-	l.records++
-	l.devices[m.Device]++
-	if m.HLC > l.latest.HLC {
-		l.latest = *m
-	}
+// cite records that the report shows or counts a record of kind with
+// meta m.
+func (l *loader) cite(kind string, m *storage.Meta) {
+	l.cited[m.ID] = Source{Kind: kind, ID: m.ID, Version: m.Version, Hash: m.Hash, Device: m.Device, HLC: m.HLC}
 }
 
-func sawAll[T any, P interface {
-	*T
-	storage.Record
-}](l *loader, rs []P, meta func(P) *storage.Meta) {
-	for _, r := range rs {
-		l.saw(meta(r))
+// citePurged records that the report counts a record removed from this
+// device after delivery.
+func (l *loader) citePurged(p *storage.PurgedRecord) {
+	last := p.Versions[len(p.Versions)-1]
+	l.cited[p.ID] = Source{Kind: p.Type, ID: p.ID, Version: last.Version, Hash: last.Hash, Device: last.Device, HLC: last.HLC, Purged: true}
+}
+
+// sources returns the cited records in a stable order: by kind, then id.
+func (l *loader) sources() []Source {
+	out := make([]Source, 0, len(l.cited))
+	for _, s := range l.cited {
+		out = append(out, s)
 	}
+	slices.SortFunc(out, func(a, b Source) int {
+		return cmp.Or(cmp.Compare(kindOrder(a.Kind), kindOrder(b.Kind)), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID.String(), b.ID.String()))
+	})
+	return out
+}
+
+var kindOrders = []string{storage.KindCase, storage.KindPerson, storage.KindCaseDefendant, storage.KindHearing,
+	storage.KindAttendance, storage.KindNote, storage.KindEvent, storage.KindChecklistAnswer, storage.KindAttachment}
+
+func kindOrder(k string) int {
+	if i := slices.Index(kindOrders, k); i >= 0 {
+		return i
+	}
+	return len(kindOrders)
 }
 
 func (l *loader) person(id uuid.UUID) (*storage.Person, error) {
@@ -55,7 +71,6 @@ func (l *loader) person(id uuid.UUID) (*storage.Person, error) {
 	if err := l.tx.Get(id, p); err != nil {
 		return nil, fmt.Errorf("person %s: %w", id, err)
 	}
-	l.saw(&p.Meta)
 	l.persons[id] = p
 	return p, nil
 }
@@ -68,7 +83,6 @@ func (l *loader) caseRecord(id uuid.UUID) (*storage.Case, error) {
 	if err := l.tx.Get(id, c); err != nil {
 		return nil, fmt.Errorf("case %s: %w", id, err)
 	}
-	l.saw(&c.Meta)
 	l.cases[id] = c
 	return c, nil
 }
@@ -96,6 +110,8 @@ func (l *loader) casesOf(personID uuid.UUID) ([]*storage.CaseDefendant, error) {
 type hearingData struct {
 	*storage.Hearing
 	Case        *storage.Case
+	Zone        courtZone // the court's time zone, that times are shown in
+	Purged      []*storage.PurgedRecord
 	Attendance  map[uuid.UUID]*storage.Attendance // by person
 	Notes       []*storage.Note
 	Events      []*storage.Event
@@ -106,15 +122,16 @@ type hearingData struct {
 
 func (l *loader) hearing(h *storage.Hearing, c *caseData) (*hearingData, error) {
 	tx := l.tx
-	hd := &hearingData{Hearing: h, Case: c.Case, Attendance: map[uuid.UUID]*storage.Attendance{}}
-	l.saw(&h.Meta)
+	hd := &hearingData{Hearing: h, Case: c.Case, Zone: zoneOf(c.Case, h.Scheduled), Attendance: map[uuid.UUID]*storage.Attendance{}}
 	att, err := tx.AttendanceOfHearing(h.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range att {
-		l.saw(&a.Meta)
 		hd.Attendance[a.PersonID] = a
+	}
+	if hd.Purged, err = tx.PurgedOfHearing(h.ID); err != nil {
+		return nil, err
 	}
 	if hd.Notes, err = tx.NotesOfHearing(h.ID); err != nil {
 		return nil, err
@@ -128,10 +145,6 @@ func (l *loader) hearing(h *storage.Hearing, c *caseData) (*hearingData, error) 
 	if hd.Attachments, err = tx.AttachmentsOfHearing(h.ID); err != nil {
 		return nil, err
 	}
-	sawAll(l, hd.Notes, func(n *storage.Note) *storage.Meta { return &n.Meta })
-	sawAll(l, hd.Events, func(e *storage.Event) *storage.Meta { return &e.Meta })
-	sawAll(l, hd.Answers, func(a *storage.ChecklistAnswer) *storage.Meta { return &a.Meta })
-	sawAll(l, hd.Attachments, func(a *storage.Attachment) *storage.Meta { return &a.Meta })
 	listed := map[uuid.UUID]bool{}
 	for _, id := range h.Defendants {
 		listed[id] = true
@@ -179,7 +192,6 @@ func (l *loader) caseData(id uuid.UUID, hearings bool) (*caseData, error) {
 		return nil, err
 	}
 	for _, d := range c.Defendants {
-		l.saw(&d.Meta)
 		c.ByPerson[d.PersonID] = d
 		if _, err := l.person(d.PersonID); err != nil {
 			return nil, err
@@ -214,4 +226,15 @@ func sortName(p *storage.Person) string {
 		return p.Name
 	}
 	return p.NameLocal
+}
+
+// citeLinks cites every case a person is accused in, with the link: what
+// the cross-case matrix and "other cases" show.
+func (l *loader) citeLinks(person uuid.UUID) {
+	for _, o := range l.links[person] {
+		l.cite(storage.KindCaseDefendant, &o.Meta)
+		if k := l.cases[o.CaseID]; k != nil {
+			l.cite(storage.KindCase, &k.Meta)
+		}
+	}
 }

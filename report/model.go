@@ -17,18 +17,39 @@ type Doc struct {
 	Title    string
 	Subtitle string
 	Blocks   []Block
+	// Appendix follows the report in HTML and PDF: earlier versions of
+	// edited entries and the records the report rests on. A preview may
+	// leave it out.
+	Appendix []Block
 	Footer   Footer
+	// Sources are the record versions the report rests on: every record it
+	// shows or counts, and nothing else. The appendix lists them, and the
+	// file carries them for "courtwatch report check".
+	Sources   []Source
+	Subject   Subject
+	SubjectID uuid.UUID
+}
+
+// AllBlocks returns the report's blocks followed by its appendix.
+func (d *Doc) AllBlocks() []Block {
+	return append(d.Blocks[:len(d.Blocks):len(d.Blocks)], d.Appendix...)
 }
 
 // Footer says where a report's content comes from.
 type Footer struct {
 	Generated time.Time
 	Generator string   // the device that made the report: "id (name)"
-	Devices   []string // devices whose records the report includes: "id (name)"
-	Latest    string   // hash of the newest record included
+	Devices   []string // devices whose records the report rests on: "id (name)"
+	Latest    string   // hash of the newest record the report rests on
+	LatestID  uuid.UUID
 	Saved     time.Time
-	Records   int // records included
+	Records   int // records the report rests on
+	Purged    int // of those, removed from this device after delivery to HQ
 }
+
+// utc prints a time of the footer: always in UTC, so that a report made on
+// a laptop in another zone reads the same.
+func utc(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") + " UTC" }
 
 // Lines returns the footer as short lines of text.
 func (f Footer) Lines() []string {
@@ -37,13 +58,35 @@ func (f Footer) Lines() []string {
 		devices = "devices"
 	}
 	out := []string{
-		fmt.Sprintf("Generated %s by Courtwatch on device %s.", f.Generated.Format("2006-01-02 15:04:05 MST"), f.Generator),
-		fmt.Sprintf("Made from %d records written by %s %s.", f.Records, devices, strings.Join(f.Devices, ", ")),
+		fmt.Sprintf("Generated %s by Courtwatch on device %s.", utc(f.Generated), f.Generator),
+		fmt.Sprintf("Rests on %s written by %s %s, listed with their hashes under \"Records this report rests on\".",
+			plural(f.Records, "record", "records"), devices, strings.Join(f.Devices, ", ")),
+	}
+	if f.Purged > 0 {
+		out = append(out, fmt.Sprintf("%s of them were delivered to HQ and removed from this device; only their hashes remain here.", plural(f.Purged, "record", "records")))
 	}
 	if f.Latest != "" {
-		out = append(out, fmt.Sprintf("Latest record included: sha256 %s, saved %s.", f.Latest, f.Saved.Format("2006-01-02 15:04:05 MST")))
+		who := ""
+		if f.LatestID != uuid.Nil {
+			who = " (record " + f.LatestID.String() + ")"
+		}
+		out = append(out, fmt.Sprintf("Newest record shown%s: sha256 %s, saved %s.", who, f.Latest, utc(f.Saved)))
 	}
+	out = append(out, "Check this file against a vault with: courtwatch report check FILE (at HQ: courtwatch-hq report check FILE).")
 	return out
+}
+
+// Source is one record version a report rests on.
+type Source struct {
+	Kind    string    `json:"kind"`
+	ID      uuid.UUID `json:"id"`
+	Version uint64    `json:"version"`
+	Hash    string    `json:"hash"`
+	Device  uuid.UUID `json:"device"`
+	// Purged marks a record removed from this device after HQ confirmed
+	// receiving it: only its hash remains, in the device chain.
+	Purged bool   `json:"purged,omitempty"`
+	HLC    uint64 `json:"-"`
 }
 
 // Block is one element of a report; exactly one field is set.
@@ -76,6 +119,9 @@ type Table struct {
 	Columns []string
 	Widths  []float64
 	Rows    [][]Cell
+	// Small sets the table in a smaller type, for long lists of ids and
+	// hashes such as the appendix of records.
+	Small bool
 }
 
 // Cell is one table cell. Text may hold line breaks. Mark colours it:
@@ -105,6 +151,23 @@ type Chart struct {
 type ChartRow struct {
 	Label  string
 	Values []int // per series
+	// Totals, per series, are what each value is out of for this row; a
+	// zero total means the row's question does not apply to that series,
+	// or was not answered, and Notes says which. Without Totals the
+	// chart's Totals apply.
+	Totals []int
+	Notes  []string
+}
+
+// Total returns what value i of row is out of.
+func (c *Chart) Total(row ChartRow, i int) int {
+	if i < len(row.Totals) {
+		return row.Totals[i]
+	}
+	if i < len(c.Totals) {
+		return c.Totals[i]
+	}
+	return 0
 }
 
 // Event is one entry of a procedural timeline.
@@ -146,15 +209,30 @@ func (b *builder) table(t *Table) {
 	}
 }
 
-// footer fills in the Doc's footer from what l read.
+// footer fills in the Doc's footer from the records the report cites.
 func (l *loader) footer(v *storage.Vault, opt Options) Footer {
-	f := Footer{Generated: opt.now(), Records: l.records, Latest: l.latest.Hash, Saved: l.latest.Saved()}
+	f := Footer{Generated: opt.now()}
+	devices := map[uuid.UUID]int{}
+	var latest Source
+	for _, s := range l.cited {
+		f.Records++
+		devices[s.Device]++
+		if s.Purged {
+			f.Purged++
+		}
+		if s.HLC > latest.HLC {
+			latest = s
+		}
+	}
+	if latest.Hash != "" {
+		f.Latest, f.LatestID, f.Saved = latest.Hash, latest.ID, storage.HLCTime(latest.HLC)
+	}
 	self := v.Device()
 	f.Generator = self.ID
 	if self.Name != "" {
 		f.Generator += " (" + self.Name + ")"
 	}
-	for _, d := range sortedDevices(l.devices) {
+	for _, d := range sortedDevices(devices) {
 		f.Devices = append(f.Devices, deviceLabel(d, v, opt))
 	}
 	return f
@@ -233,6 +311,8 @@ func articles(cs []storage.Charge) string {
 }
 
 func day(t time.Time) string { return t.Format("Mon 2 Jan 2006") }
+
+func isoDay(t time.Time) string { return t.Format("2006-01-02") }
 
 func clock(t time.Time) string {
 	if t.IsZero() {

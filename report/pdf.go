@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -17,6 +18,7 @@ const (
 	marginTop, marginBelow = 48.0, 58.0
 	contentW               = pageW - 2*marginX
 	bodySize, tableSize    = 9.0, 7.6
+	smallTableSize         = 5.6
 	cellPadX, cellPadY     = 3.0, 2.2
 )
 
@@ -57,14 +59,20 @@ func (d *Doc) WritePDF(w io.Writer) error {
 	}
 	l := &pdfLayout{d: pdf.New(fs[0], fs[1]), doc: d}
 	l.d.Title, l.d.Subject, l.d.Created = d.Kind+": "+d.Title, d.Subtitle, d.Footer.Generated
+	m, err := json.Marshal(d.Manifest())
+	if err != nil {
+		return err
+	}
+	l.d.Files = []pdf.File{{Name: ManifestFile, MediaType: "application/json", Data: m}}
 	l.newPage()
 	l.paragraph(strings.ToUpper(d.Kind), pdf.Style{Size: 8, Bold: true}, muted, 2)
 	l.paragraph(d.Title, pdf.Style{Size: 17, Bold: true}, ink, 2)
 	l.paragraph(d.Subtitle, pdf.Style{Size: 10.5}, muted, 10)
-	for i, b := range d.Blocks {
+	blocks := d.AllBlocks()
+	for i, b := range blocks {
 		switch {
 		case b.Heading != nil:
-			l.heading(b.Heading, l.leadHeight(d.Blocks[i+1:]))
+			l.heading(b.Heading, l.leadHeight(blocks[i+1:]))
 		case b.Para != nil:
 			st, c := paraStyle(b.Para)
 			l.paragraph(b.Para.Text, st, c, 5)
@@ -85,10 +93,11 @@ func (d *Doc) WritePDF(w io.Writer) error {
 
 // pdfLayout flows a Doc's blocks down the pages.
 type pdfLayout struct {
-	d    *pdf.Document
-	doc  *Doc
-	page *pdf.Page
-	y    float64 // top of the free space on the page
+	d        *pdf.Document
+	doc      *Doc
+	page     *pdf.Page
+	y        float64 // top of the free space on the page
+	cellSize float64 // type size of the table being set
 }
 
 func (l *pdfLayout) newPage() {

@@ -9,6 +9,11 @@ import (
 // table draws a table row by row, repeating the header row on every page
 // it continues on. A row never splits across pages.
 func (l *pdfLayout) table(t *Table) {
+	l.cellSize = tableSize
+	if t.Small {
+		l.cellSize = smallTableSize
+	}
+	defer func() { l.cellSize = tableSize }()
 	ws := columnWidths(t.Widths, len(t.Columns))
 	head := headerRow(t)
 	headH := l.rowHeight(head, ws)
@@ -51,22 +56,26 @@ func columnWidths(rel []float64, n int) []float64 {
 	return ws
 }
 
-func cellStyle(c Cell) (pdf.Style, pdf.Color) {
+func (l *pdfLayout) cellStyle(c Cell) (pdf.Style, pdf.Color) {
+	size := l.cellSize
+	if size == 0 {
+		size = tableSize
+	}
 	switch c.Mark {
 	case MarkConcern:
-		return pdf.Style{Size: tableSize, Bold: true}, concern
+		return pdf.Style{Size: size, Bold: true}, concern
 	case MarkMuted:
-		return pdf.Style{Size: tableSize}, muted
+		return pdf.Style{Size: size}, muted
 	case MarkStrong:
-		return pdf.Style{Size: tableSize, Bold: true}, ink
+		return pdf.Style{Size: size, Bold: true}, ink
 	}
-	return pdf.Style{Size: tableSize}, ink
+	return pdf.Style{Size: size}, ink
 }
 
 func (l *pdfLayout) rowHeight(r []Cell, ws []float64) float64 {
 	h := 0.0
 	for i, c := range r {
-		st, _ := cellStyle(c)
+		st, _ := l.cellStyle(c)
 		h = max(h, l.lines(c.Text, st, 0, 0, ws[i]-2*cellPadX, ink, false))
 	}
 	return h + 2*cellPadY
@@ -81,7 +90,7 @@ func (l *pdfLayout) row(r []Cell, ws []float64, h float64, header bool) {
 		if c.Mark == MarkConcern {
 			l.page.Rect(x, l.y, ws[i], h, concernBg)
 		}
-		st, col := cellStyle(c)
+		st, col := l.cellStyle(c)
 		l.lines(c.Text, st, x+cellPadX, l.y+cellPadY, ws[i]-2*cellPadX, col, true)
 		l.page.Stroke(x, l.y, x, l.y+h, 0.4, rule)
 		x += ws[i]

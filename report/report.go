@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"courtwatch/storage"
+	"courtwatch/sync/outbox"
 
 	"github.com/google/uuid"
 )
@@ -50,16 +51,22 @@ type rep struct {
 	b          builder
 	checklists map[string]*Checklist
 	unknown    map[string]*Question
-	multi      bool // the report holds records of more than one device
+	multi      bool // the report holds observations of more than one device
+	edited     []editedEntry
+	bundles    []outbox.Entry // this device's outbox: which bundle carried which versions
 }
 
 // Build reads what the report about id needs from the vault, in one
 // consistent snapshot, and lays it out as a Doc.
 func Build(v *storage.Vault, s Subject, id uuid.UUID, opt Options) (*Doc, error) {
 	var doc *Doc
-	err := v.View(func(tx *storage.Tx) error {
-		r := &rep{loader: newLoader(tx), v: v, opt: opt, b: builder{doc: &Doc{}},
-			checklists: map[string]*Checklist{}, unknown: map[string]*Question{}}
+	bundles, err := loadBundles(v)
+	if err != nil {
+		return nil, err
+	}
+	err = v.View(func(tx *storage.Tx) error {
+		r := &rep{loader: newLoader(tx), v: v, opt: opt, b: builder{doc: &Doc{Subject: s, SubjectID: id}},
+			checklists: map[string]*Checklist{}, unknown: map[string]*Question{}, bundles: bundles}
 		var err error
 		switch s {
 		case SubjectHearing:
@@ -74,7 +81,14 @@ func Build(v *storage.Vault, s Subject, id uuid.UUID, opt Options) (*Doc, error)
 		if err != nil {
 			return err
 		}
+		body := len(r.b.doc.Blocks)
+		if err := r.earlierVersions(); err != nil {
+			return err
+		}
 		doc = r.b.doc
+		doc.Sources = r.sources()
+		r.sourcesAppendix(doc.Sources)
+		doc.Blocks, doc.Appendix = doc.Blocks[:body:body], doc.Blocks[body:]
 		doc.Footer = r.footer(v, opt)
 		return nil
 	})

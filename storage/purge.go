@@ -2,8 +2,10 @@ package storage
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
@@ -85,6 +87,9 @@ func (tx *Tx) Purge(id uuid.UUID) error {
 			}
 		}
 	}
+	if err := tx.notePurged(hist); err != nil {
+		return err
+	}
 	for _, ver := range hist {
 		rf := ver.ref()
 		entry, err := purgedEntry(ver)
@@ -159,4 +164,67 @@ func (v *Vault) Compact() error {
 	for v.db.RunValueLogGC(0.01) == nil {
 	}
 	return nil
+}
+
+// PurgedRecord is what this device still knows of a record that Purge
+// removed: its kind, the hearing it was observed at, when it was removed,
+// and each version's place in its device chain and hash. Reports use it to
+// say what was delivered to HQ and removed here, rather than that nothing
+// was recorded. It is kept as auxiliary state (never exported) under
+//
+//	a/purged/<hearing>/<id>   JSON of PurgedRecord
+type PurgedRecord struct {
+	ID       uuid.UUID       `json:"id"`
+	Type     string          `json:"type"`
+	Hearing  uuid.UUID       `json:"hearing,omitzero"`
+	Person   uuid.UUID       `json:"person,omitzero"` // the defendant an attendance record or answer was about
+	Purged   time.Time       `json:"purged"`
+	Versions []PurgedVersion `json:"versions"`
+}
+
+// PurgedVersion is one removed version of a PurgedRecord.
+type PurgedVersion struct {
+	Version uint64    `json:"version"`
+	Device  uuid.UUID `json:"device"`
+	Seq     uint64    `json:"seq"`
+	HLC     uint64    `json:"hlc"`
+	Hash    string    `json:"hash"`
+}
+
+const purgedAuxPrefix = "purged/"
+
+func (tx *Tx) notePurged(hist []*Version) error {
+	var ref struct {
+		Hearing uuid.UUID `json:"hearing"`
+		Person  uuid.UUID `json:"person"`
+	}
+	for _, ver := range hist {
+		if len(ver.Data) > 0 {
+			json.Unmarshal(ver.Data, &ref) // a record without a hearing is kept under the nil id
+		}
+	}
+	p := PurgedRecord{ID: hist[0].ID, Type: hist[0].Type, Hearing: ref.Hearing, Person: ref.Person, Purged: time.Now().UTC()}
+	for _, ver := range hist {
+		p.Versions = append(p.Versions, PurgedVersion{Version: ver.Version, Device: ver.Device, Seq: ver.Seq, HLC: ver.HLC, Hash: ver.Hash})
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return tx.SetAux(purgedAuxPrefix+ref.Hearing.String()+"/"+p.ID.String(), b)
+}
+
+// PurgedOfHearing returns the records of a hearing that Purge removed from
+// this vault, in id order.
+func (tx *Tx) PurgedOfHearing(hearing uuid.UUID) ([]*PurgedRecord, error) {
+	var out []*PurgedRecord
+	err := tx.ScanAux(purgedAuxPrefix+hearing.String()+"/", func(key string, val []byte) error {
+		p := &PurgedRecord{}
+		if err := json.Unmarshal(val, p); err != nil {
+			return fmt.Errorf("purge record %s: %w", key, ErrTampered)
+		}
+		out = append(out, p)
+		return nil
+	})
+	return out, err
 }

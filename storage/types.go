@@ -52,6 +52,10 @@ type Case struct {
 	Judges      []string `json:"judges,omitempty"`
 	Prosecutors []string `json:"prosecutors,omitempty"`
 	Charges     []Charge `json:"charges,omitempty"` // articles the case is brought under
+	// TimeZone is the court's IANA time zone, e.g. "Asia/Phnom_Penh":
+	// times typed for the case are read in it and reports show times in
+	// it. Empty in cases made before it existed.
+	TimeZone string `json:"time_zone,omitempty"`
 }
 
 func (*Case) Kind() string { return KindCase }
@@ -60,7 +64,27 @@ func (c *Case) validate(*Tx) error {
 	if strings.TrimSpace(c.Title) == "" && strings.TrimSpace(c.Number) == "" {
 		return errors.New("a case needs a title or a case number")
 	}
+	if _, err := c.Location(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// Location is the case's time zone, or nil when the case names none.
+func (c *Case) Location() (*time.Location, error) {
+	if c.TimeZone == "" {
+		return nil, nil
+	}
+	// LoadLocation also takes "Local" and "" and file paths; a court's zone
+	// is a name such as Asia/Phnom_Penh or UTC.
+	if c.TimeZone == "Local" || strings.HasPrefix(c.TimeZone, "/") || strings.Contains(c.TimeZone, "..") {
+		return nil, fmt.Errorf("time zone %q is not an IANA zone name such as Asia/Phnom_Penh", c.TimeZone)
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("time zone %q is not an IANA zone name such as Asia/Phnom_Penh", c.TimeZone)
+	}
+	return loc, nil
 }
 
 func (c *Case) searchText() string {

@@ -148,7 +148,13 @@ type caseForm struct {
 	*formDialog
 	court, number, title         *widget.Entry
 	judges, prosecutors, charges *widget.Entry
+	zone                         *widget.SelectEntry // the court's IANA time zone
 }
+
+// courtZones are offered in the case form's time zone field; any IANA
+// name may be typed.
+var courtZones = []string{"Asia/Phnom_Penh", "Asia/Bangkok", "Asia/Ho_Chi_Minh", "Asia/Vientiane", "Asia/Yangon",
+	"Asia/Kuala_Lumpur", "Asia/Jakarta", "Asia/Manila", "Asia/Hong_Kong", "UTC"}
 
 // openCaseForm opens the form for a new case (c nil) or for editing c.
 func (s *casesScreen) openCaseForm(c *storage.Case) {
@@ -161,12 +167,16 @@ func (s *casesScreen) openCaseForm(c *storage.Case) {
 	f.number.SetText(c.Number)
 	f.title.SetText(c.Title)
 	f.charges.SetText(chargeLines(c.Charges))
+	f.zone = widget.NewSelectEntry(courtZones)
+	f.zone.SetText(c.TimeZone)
+	f.zone.SetPlaceHolder("Asia/Phnom_Penh")
 	f.number.SetPlaceHolder("001/2026")
 	perLine := lang.L("One per line; Shift+Enter saves")
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Court"), f.court),
 		widget.NewFormItem(lang.L("Number"), f.number),
 		widget.NewFormItem(lang.L("Title"), f.title),
+		hinted(lang.L("Time zone"), f.zone, lang.L("The court's, not this laptop's: times are read and shown in it")),
 		hinted(lang.L("Judges"), f.judges, perLine),
 		hinted(lang.L("Prosecutors"), f.prosecutors, perLine),
 		hinted(lang.L("Charges"), f.charges, lang.L("One per line: article, then label, e.g. 453 Plotting")),
@@ -187,11 +197,18 @@ func (s *casesScreen) saveCase(old *storage.Case, f *caseForm) error {
 	if strings.TrimSpace(f.title.Text) == "" && strings.TrimSpace(f.number.Text) == "" {
 		problems = append(formErrors{lang.L("Title and number: give at least one of them.")}, problems...)
 	}
+	zone := strings.TrimSpace(f.zone.Text)
+	if _, err := (&storage.Case{TimeZone: zone}).Location(); err != nil {
+		problems = append(problems, lang.L("Time zone: give an IANA name such as Asia/Phnom_Penh."))
+	} else if zone == "" && (old.ID == uuid.Nil || old.TimeZone != "") {
+		problems = append(problems, lang.L("Time zone: give the court's, e.g. Asia/Phnom_Penh."))
+	}
 	if len(problems) > 0 {
 		return problems
 	}
 	c := *old // keeps the id of a case being edited
 	c.Court, c.Number, c.Title = strings.TrimSpace(f.court.Text), strings.TrimSpace(f.number.Text), strings.TrimSpace(f.title.Text)
+	c.TimeZone = zone
 	c.Judges, c.Prosecutors, c.Charges = lines(f.judges.Text), lines(f.prosecutors.Text), charges
 	if err := s.vault.Put(&c); err != nil {
 		return saveError(err)

@@ -102,6 +102,7 @@ func TestCaseForm(t *testing.T) {
 	test.Type(f.court, "Phnom Penh Municipal Court")
 	test.Type(f.number, "123/2026")
 	test.Type(f.title, "Prosecutor v. Kem Sokha កឹម សុខា")
+	f.zone.SetText("Asia/Phnom_Penh")
 	f.judges.SetText("Chea Sovannara (presiding)\n\n Lim Bunthoeun ")
 	f.prosecutors.SetText("Seng Vichet")
 	f.charges.SetText("453 Plotting\nplotting again")

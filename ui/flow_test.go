@@ -34,6 +34,7 @@ func TestMonitorFlow(t *testing.T) {
 	test.Type(cf.court, "Phnom Penh Municipal Court")
 	test.Type(cf.number, "DEMO 001/2020")
 	test.Type(cf.title, "Plotting: mass trial I")
+	cf.zone.SetText("Asia/Phnom_Penh")
 	cf.charges.SetText("453 Plotting\n494 Incitement")
 	test.Tap(cf.save)
 	var c *storage.Case

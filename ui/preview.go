@@ -133,9 +133,7 @@ func (b *docBuilder) chart(c *report.Chart) {
 			if i < len(r.Values) {
 				bar.n = r.Values[i]
 			}
-			if i < len(c.Totals) {
-				bar.total = c.Totals[i]
-			}
+			bar.total = c.Total(r, i)
 			row.bars = append(row.bars, bar)
 		}
 		b.rows = append(b.rows, row)

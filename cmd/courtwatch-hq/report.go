@@ -1,6 +1,7 @@
 package main
 
 import (
+	"courtwatch/cmd/internal/table"
 	"errors"
 	"fmt"
 
@@ -24,6 +25,9 @@ memory and written only to FILE (through a temporary file beside it).
 `
 
 func runReport(c *cli, cmd *command, args []string) error {
+	if len(args) > 0 && args[0] == "check" {
+		return runReportCheck(c, cmd, args[1:])
+	}
 	fs := c.flagSet(cmd)
 	flags := records.AddReportFlags(fs)
 	pos, err := c.parse(fs, cmd, args)
@@ -51,5 +55,44 @@ func runReport(c *cli, cmd *command, args []string) error {
 		}
 		_, err = fmt.Fprintf(c.stdout, "wrote %s (%s, %d bytes)\n", req.Out, req.Format, len(data))
 		return err
+	})
+}
+
+const helpReportCheck = `Checks an HTML or PDF report, made here or by a monitor, against the HQ
+vault: every record the report lists must be in the vault with the listed
+hash and unchanged since, and the same report made from the HQ vault now
+must rest on exactly those records. A monitor's report of records that
+other monitors also observed rests on more records at HQ, and says so.
+Exits 1 when the report does not match, listing why.
+`
+
+func runReportCheck(c *cli, cmd *command, args []string) error {
+	pos, err := c.parse(c.flagSet(cmd), cmd, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return cmd.usageError("give one report file, .html or .pdf")
+	}
+	data, err := c.input(pos[0]) // before asking for the passphrase
+	if err != nil {
+		return err
+	}
+	return c.withVault(func(_ string, v *storage.Vault) error {
+		problems, err := records.CheckReport(c.stdout, v, data)
+		if errors.Is(err, reports.ErrNoManifest) {
+			return &hintError{msg: fmt.Sprintf("%s: %v", pos[0], err), err: err, hint: "check an HTML or PDF report that this version of Courtwatch made"}
+		}
+		if err != nil {
+			return err
+		}
+		if len(problems) > 0 {
+			for _, p := range problems {
+				fmt.Fprintf(c.stdout, "  %s\n", p)
+			}
+			return &hintError{msg: fmt.Sprintf("%s does not match the HQ vault: %s, listed above", pos[0], table.Plural(len(problems), "problem")),
+				hint: "see a record's versions with: courtwatch-hq history ID"}
+		}
+		return nil
 	})
 }

@@ -17,13 +17,20 @@ func runCaseAdd(c *cli, cmd *command, args []string) error {
 	fs.Var(&judges, "judge", "a `judge` (repeat for each)")
 	fs.Var(&prosecutors, "prosecutor", "a `prosecutor` (repeat for each)")
 	fs.Var(&charges, "charge", "an `article` of the Criminal Code with an optional label, e.g. \"453 Plotting\" (repeat for each)")
+	tz := fs.String("tz", "", "the court's time `zone`, an IANA name such as Asia/Phnom_Penh: times typed for the case are read in it and reports show them in it")
 	if err := c.parseFlags(fs, cmd, args); err != nil {
 		return err
 	}
 	if strings.TrimSpace(*title) == "" && strings.TrimSpace(*number) == "" {
 		return cmd.usageError("--title (or --number) is required")
 	}
-	k := &storage.Case{Title: *title, Number: *number, Court: *court, Judges: judges, Prosecutors: prosecutors}
+	if *tz == "" {
+		return cmd.usageError("--tz is required: the court's time zone, e.g. --tz Asia/Phnom_Penh (a laptop often keeps the zone of home)")
+	}
+	k := &storage.Case{Title: *title, Number: *number, Court: *court, Judges: judges, Prosecutors: prosecutors, TimeZone: *tz}
+	if _, err := k.Location(); err != nil {
+		return cmd.usageError("--tz: %v", err)
+	}
 	for _, s := range charges {
 		ch, err := parseCharge(s)
 		if err != nil {
@@ -54,7 +61,7 @@ func runHearingAdd(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	caseFlag := fs.String("case", "", "the case's `id`")
 	date := fs.String("date", "", "the `date`, YYYY-MM-DD")
-	clock := fs.String("time", "", "the scheduled `time`, 24-hour HH:MM in local time (default 00:00)")
+	clock := fs.String("time", "", "the scheduled `time`, 24-hour HH:MM in the court's time zone (default 00:00)")
 	room := fs.String("courtroom", "", "the `courtroom`")
 	if err := c.parseFlags(fs, cmd, args); err != nil {
 		return err
@@ -66,26 +73,44 @@ func runHearingAdd(c *cli, cmd *command, args []string) error {
 	if *date == "" {
 		return cmd.usageError("--date is required")
 	}
-	when, err := scheduled(*date, *clock)
-	if err != nil {
+	if _, err := scheduled(*date, *clock, time.UTC); err != nil { // before asking for the passphrase
 		return cmd.usageError("%v", err)
 	}
-	h := &storage.Hearing{CaseID: caseID, Scheduled: when, Courtroom: *room}
 	return c.withVault(func(v *storage.Vault) error {
-		if _, err := storage.Load[storage.Case](v, caseID); err != nil {
+		k, err := storage.Load[storage.Case](v, caseID)
+		if err != nil {
 			return notFound(storage.KindCase, caseID, err)
 		}
+		loc := c.caseZone(k, time.Local, "this machine's zone")
+		when, err := scheduled(*date, *clock, loc)
+		if err != nil {
+			return cmd.usageError("%v", err)
+		}
+		h := &storage.Hearing{CaseID: caseID, Scheduled: when, Courtroom: *room}
 		if err := v.Put(h); err != nil {
 			return err
 		}
-		_, err := fmt.Fprintln(c.stdout, h.ID)
+		_, err = fmt.Fprintln(c.stdout, h.ID)
 		return err
 	})
 }
 
-// scheduled reads a date and an optional time in local time.
-func scheduled(date, clock string) (time.Time, error) {
-	d, err := time.ParseInLocation("2006-01-02", date, time.Local)
+// caseZone is the court's time zone of a case, in which typed times are
+// read. A case made before cases carried a zone has none: then fallback
+// is used (the offset of the record the times belong to, or this
+// machine's zone), with a warning.
+func (c *cli) caseZone(k *storage.Case, fallback *time.Location, what string) *time.Location {
+	if loc, err := k.Location(); err == nil && loc != nil {
+		return loc
+	}
+	fmt.Fprintf(c.stderr, "courtwatch: warning: case %s names no time zone; times are read in %s (UTC%s). Set the court's zone with: courtwatch case tz --case %s ZONE\n",
+		k.ID, what, time.Now().In(fallback).Format("-07:00"), k.ID)
+	return fallback
+}
+
+// scheduled reads a date and an optional time in the court's zone loc.
+func scheduled(date, clock string, loc *time.Location) (time.Time, error) {
+	d, err := time.ParseInLocation("2006-01-02", date, loc)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("--date %q is not a date; write YYYY-MM-DD, e.g. 2024-05-02", date)
 	}
@@ -96,5 +121,43 @@ func scheduled(date, clock string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("--time %q is not a time; write 24-hour HH:MM, e.g. 08:30", clock)
 	}
-	return time.Date(d.Year(), d.Month(), d.Day(), t.Hour(), t.Minute(), 0, 0, time.Local), nil
+	return time.Date(d.Year(), d.Month(), d.Day(), t.Hour(), t.Minute(), 0, 0, loc), nil
 }
+
+func runCaseTZ(c *cli, cmd *command, args []string) error {
+	fs := c.flagSet(cmd)
+	caseFlag := fs.String("case", "", "the case's `id`")
+	pos, err := c.parse(fs, cmd, args)
+	if err != nil {
+		return err
+	}
+	caseID, err := cmd.id("--case", *caseFlag)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return cmd.usageError("give the court's time zone, an IANA name such as Asia/Phnom_Penh")
+	}
+	if _, err := (&storage.Case{TimeZone: pos[0]}).Location(); err != nil {
+		return cmd.usageError("%v", err)
+	}
+	return c.withVault(func(v *storage.Vault) error {
+		k, err := storage.Load[storage.Case](v, caseID)
+		if err != nil {
+			return notFound(storage.KindCase, caseID, err)
+		}
+		k.TimeZone = pos[0]
+		if err := v.Put(k); err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(c.stdout, "case %s: times are in %s\n", k.ID, k.TimeZone)
+		return err
+	})
+}
+
+const helpCaseTZ = `Sets the court's time zone of a case, as an IANA name such as
+Asia/Phnom_Penh. Times typed afterwards for the case (hearing add --time,
+note import) are read in it, and reports show every time in it. Times
+already stored are instants and do not change; only how they are read and
+shown does.
+`

@@ -54,7 +54,7 @@ func (v *cliVault) must(args ...string) string {
 // hearing adds a case and a hearing on 2 May 2024 and returns the
 // hearing's id.
 func (v *cliVault) hearing() string {
-	c := strings.TrimSpace(v.must("case", "add", "--title", "CNRP leaders"))
+	c := strings.TrimSpace(v.must("case", "add", "--title", "CNRP leaders", "--tz", "Asia/Phnom_Penh"))
 	return strings.TrimSpace(v.must("hearing", "add", "--case", c, "--date", "2024-05-02", "--time", "08:30"))
 }
 

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	_ "time/tzdata" // court time zones where the OS has no zone database (Windows)
 
 	_ "courtwatch/cmd/courtwatch/internal/localefix" // before Fyne's init; see there
 )
@@ -40,7 +41,8 @@ var commands = []*command{
 	{name: "device export", args: "[--out FILE]", summary: "write the device file that HQ enrolls this device with", run: runDeviceExport, help: helpDeviceExport},
 	{name: "device", summary: "show this device's id, name and public key", run: runDevice},
 	{name: "verify", summary: "check this device's hash chain", run: runVerify},
-	{name: "case add", args: "--title T [--number N] [--court C] [--judge J]... [--prosecutor P]... [--charge \"453 Plotting\"]...", summary: "add a case; prints its id", run: runCaseAdd},
+	{name: "case add", args: "--title T --tz ZONE [--number N] [--court C] [--judge J]... [--prosecutor P]... [--charge \"453 Plotting\"]...", summary: "add a case; prints its id", run: runCaseAdd},
+	{name: "case tz", args: "--case ID ZONE", summary: "set the court's time zone of a case, e.g. Asia/Phnom_Penh", run: runCaseTZ, help: helpCaseTZ},
 	{name: "roster import", args: "--case ID [--link LINE=PERSON]... [--new LINE]... FILE.csv|-", summary: "import a case's defendants from a CSV roster", run: runRosterImport, help: helpRoster},
 	{name: "hearing add", args: "--case ID --date YYYY-MM-DD [--time HH:MM] [--courtroom R]", summary: "add a hearing; prints its id", run: runHearingAdd},
 	{name: "note add", args: "--hearing ID [--tag T]... [--reported] TEXT...", summary: "add a note timed now; prints its id", run: runNoteAdd},
@@ -48,14 +50,14 @@ var commands = []*command{
 	{name: "note edit", args: "ID TEXT...", summary: "change a note's text (the old text stays in its history)", run: runNoteEdit},
 	{name: "list", args: "cases|defendants|hearings|notes [--case ID] [--hearing ID] [--json]", summary: "list records", run: runList, help: helpList},
 	{name: "search", args: "[--json] QUERY...", summary: "search notes, names and cases", run: runSearch, help: helpSearch},
-	{name: "history", args: "[--json] ID", summary: "show every version of a record", run: runHistory},
+	{name: "history", args: "[--json] ID | --hash SHA256", summary: "show every version of a record (--hash: the record with that version hash)", run: runHistory},
 	{name: "hq add", args: "[--name N] [--default] PROFILE-FILE|-", summary: "install the HQ profile that HQ gave you", run: runHQAdd, help: helpHQAdd},
 	{name: "case purge", args: "--case ID on|off", summary: "delete a case's observations from this laptop once HQ confirms them", run: runCasePurge, help: helpCasePurge},
 	{name: "hq list", args: "[--json]", summary: "list the installed HQ profiles", run: runHQList},
 	{name: "export", args: "[--to DIR]", summary: "seal what is new into a bundle for HQ (--to DIR: also onto a USB stick)", run: runExport, help: helpExport},
 	{name: "sync", summary: "seal what is new and send every unconfirmed bundle to HQ now", run: runSync, help: helpSync},
 	{name: "outbox", args: "[--json]", summary: "list the bundles and whether HQ confirmed them", run: runOutbox, help: helpOutbox},
-	reportCommand, demoCommand, // report.go
+	reportCheckCommand, reportCommand, demoCommand, // report.go; report check before report
 	wipeCommand, duressSetCommand, duressOffCommand, lockoutCommand, // wipe.go
 	{name: "version", summary: "print the version", run: runVersion},
 }

@@ -28,7 +28,7 @@ func TestMain(m *testing.M) {
 // alone); with REGEXP, NAME is the first parenthesised group of its first
 // match, e.g.
 //
-//	exec courtwatch case add --title 'CNRP leaders'
+//	exec courtwatch case add --tz Asia/Phnom_Penh --title 'CNRP leaders'
 //	capture CASE
 //	exec courtwatch list defendants --case $CASE --json
 //	capture PERSON '"person": "([0-9a-f-]+)"'

@@ -21,7 +21,8 @@ const helpNoteImport = `Reads a note transcript, one note per line, optionally s
     Defence counsel objects
     {"time":"09:10","text":"Recess","tags":["procedure"],"source":"seen"}
 
-Times are on the hearing's date in local time; a line without a time comes
+Times are on the hearing's date in the court's time zone (the case's
+--tz), not this laptop's; a line without a time comes
 one second after the line before. If any line is wrong, every problem is
 listed with its line number and nothing is imported; otherwise all notes
 are stored in one step. Use - as FILE to read standard input.
@@ -92,7 +93,11 @@ func runNoteImport(c *cli, cmd *command, args []string) error {
 		if err != nil {
 			return notFound(storage.KindHearing, hearingID, err)
 		}
-		lines, err := transcript.Parse(in, h.Scheduled, time.Local)
+		k, err := storage.Load[storage.Case](v, h.CaseID)
+		if err != nil {
+			return notFound(storage.KindCase, h.CaseID, err)
+		}
+		lines, err := transcript.Parse(in, h.Scheduled, c.caseZone(k, h.Scheduled.Location(), "the offset the hearing was scheduled with"))
 		var perr *transcript.Error
 		if errors.As(err, &perr) {
 			return problemsError(name, "transcript", perr.Problems, err)

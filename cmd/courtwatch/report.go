@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 
 	"courtwatch/cmd/internal/records"
 	"courtwatch/demo"
@@ -12,6 +13,8 @@ import (
 
 // The report and demo commands; main.go lists them.
 var (
+	reportCheckCommand = &command{name: "report check", args: "FILE", summary: "check a report file against this vault: every record it rests on, with its hash",
+		run: runReportCheck, help: helpReportCheck}
 	reportCommand = &command{name: "report", args: "hearing|case|defendant ID --out FILE [--format html|pdf|csv] [--table T]",
 		summary: "write a hearing, case or defendant report", run: runReport, help: helpReport}
 	demoCommand = &command{name: "demo", args: "[--force] [--seed N]",
@@ -69,6 +72,50 @@ func runReport(c *cli, cmd *command, args []string) error {
 		}
 		_, err = fmt.Fprintf(c.stdout, "wrote %s (%s, %d bytes)\n", req.Out, req.Format, len(data))
 		return err
+	})
+}
+
+const helpReportCheck = `Checks an HTML or PDF report against this vault. Every report carries
+the list of records it rests on (also printed in its appendix "Records
+this report rests on"), each with the version shown and its sha256 hash.
+The check passes when every listed record is in this vault with that
+hash and has not changed since, and when the same report made from this
+vault now rests on exactly those records: nothing added, nothing left out.
+A record removed from this device after delivery to HQ passes when its
+hash is still in this device's chain. Exits 1 when the report does not
+match, listing why.
+`
+
+func runReportCheck(c *cli, cmd *command, args []string) error {
+	pos, err := c.parse(c.flagSet(cmd), cmd, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return cmd.usageError("give one report file, .html or .pdf")
+	}
+	in, err := c.input(pos[0]) // before asking for the passphrase
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(io.LimitReader(in, records.MaxReportFile))
+	in.Close()
+	if err != nil {
+		return err
+	}
+	return c.withVault(func(v *storage.Vault) error {
+		problems, err := records.CheckReport(c.stdout, v, data)
+		if errors.Is(err, reports.ErrNoManifest) {
+			return &hintError{msg: fmt.Sprintf("%s: %v", pos[0], err), err: err, hint: "check an HTML or PDF report that this version of Courtwatch made"}
+		}
+		if err != nil {
+			return err
+		}
+		if len(problems) > 0 {
+			return &hintError{msg: fmt.Sprintf("%s does not match this vault", pos[0]), details: problems,
+				hint: "a changed record is shown with its history by: courtwatch history ID; make the report again to show the vault as it is now"}
+		}
+		return nil
 	})
 }
 

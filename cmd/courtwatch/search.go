@@ -3,6 +3,7 @@ package main
 import (
 	"courtwatch/cmd/internal/records"
 	"courtwatch/storage"
+	"errors"
 )
 
 const helpSearch = `Finds notes, persons (names and aliases), cases, events and attachments
@@ -32,9 +33,23 @@ func runSearch(c *cli, cmd *command, args []string) error {
 func runHistory(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	jsonOut := fs.Bool("json", false, "print a JSON array")
+	hash := fs.String("hash", "", "find the record with a version of this sha256 `hash` (as a report lists it; at least its first 12 hex digits)")
 	pos, err := c.parse(fs, cmd, args)
 	if err != nil {
 		return err
+	}
+	if *hash != "" {
+		if len(pos) > 0 {
+			return cmd.usageError("give an ID or --hash, not both")
+		}
+		return c.withVault(func(v *storage.Vault) error {
+			p := &records.Printer{Out: c.stdout, Err: c.stderr, Prog: "courtwatch", JSON: *jsonOut}
+			err := p.FindHash(v, *hash)
+			if errors.Is(err, storage.ErrNotFound) {
+				return &hintError{msg: err.Error(), err: err, hint: "the hash may be of a record on another device: check the report at HQ with courtwatch-hq"}
+			}
+			return err
+		})
 	}
 	id, err := records.HistoryID(pos, cmd.usageError, cmd.id)
 	if err != nil {

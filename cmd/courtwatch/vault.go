@@ -139,7 +139,12 @@ func runVerify(c *cli, cmd *command, args []string) error {
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(c.stdout, "chain ok: %d versions\n", n)
-		return err
+		fmt.Fprintf(c.stdout, "chain ok: %d versions\n", n)
+		if _, head := v.Head(); head != "" {
+			// The newest version's hash: what a report's footer or HQ's
+			// receipts can be compared with (courtwatch history --hash).
+			fmt.Fprintf(c.stdout, "head: sha256 %s\n", head)
+		}
+		return nil
 	})
 }

@@ -42,6 +42,16 @@ type Document struct {
 
 	Title, Subject string
 	Created        time.Time
+	// Files are embedded in the PDF as attachments (PDF 1.7 §7.11.4), so
+	// that a reader's attachment pane shows them and a program can read
+	// them back without parsing the pages.
+	Files []File
+}
+
+// File is a file embedded in a document.
+type File struct {
+	Name, MediaType string
+	Data            []byte
 }
 
 // New starts a document that sets text in the regular or bold fonts, each
@@ -161,7 +171,18 @@ func (d *Document) Write(out io.Writer) error {
 		kids = append(kids, fmt.Sprintf("%d 0 R", page))
 	}
 	w.obj(pages, "<</Type /Pages /Kids [%s] /Count %d>>", strings.Join(kids, " "), len(kids))
-	w.obj(catalog, "<</Type /Catalog /Pages %d 0 R>>", pages)
+	var names []string
+	for _, f := range d.Files {
+		data, spec := w.alloc(), w.alloc()
+		w.stream(data, fmt.Sprintf("/Type /EmbeddedFile /Subtype /%s /Params <</Size %d>>", pdfName(f.MediaType), len(f.Data)), f.Data, zlib.BestSpeed)
+		w.obj(spec, "<</Type /Filespec /F %s /UF %s /AFRelationship /Data /EF <</F %d 0 R /UF %d 0 R>>>>", pdfString(f.Name), utf16Hex(f.Name), data, data)
+		names = append(names, fmt.Sprintf("%s %d 0 R", pdfString(f.Name), spec))
+	}
+	if len(names) > 0 {
+		w.obj(catalog, "<</Type /Catalog /Pages %d 0 R /Names <</EmbeddedFiles <</Names [%s]>>>>>>", pages, strings.Join(names, " "))
+	} else {
+		w.obj(catalog, "<</Type /Catalog /Pages %d 0 R>>", pages)
+	}
 	created := d.Created.UTC().Format("20060102150405Z")
 	w.obj(info, "<</Title %s /Subject %s /Creator (Courtwatch) /Producer (Courtwatch report/internal/pdf) /CreationDate (D:%s)>>",
 		utf16Hex(d.Title), utf16Hex(d.Subject), created)
@@ -248,3 +269,37 @@ func toUnicode(text map[uint16]string) []byte {
 }
 
 func fmtNum(v float64) string { return strconv.FormatFloat(round3(v), 'f', -1, 64) }
+
+// pdfName writes s as a PDF name, escaping what a name cannot hold.
+func pdfName(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("#()<>[]{}/%", c) >= 0 {
+			fmt.Fprintf(&b, "#%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// pdfString writes an ASCII s as a PDF literal string.
+func pdfString(s string) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '(' || c == ')' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < ' ' || c >= 0x7f:
+			fmt.Fprintf(&b, "\\%03o", c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte(')')
+	return b.String()
+}

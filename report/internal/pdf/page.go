@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 )
 
@@ -86,20 +87,29 @@ func (p *Page) Disc(x, y, r float64, c Color) {
 
 // Text draws a line with its left end at x and its baseline at y. Each
 // run is drawn by glyph id, every glyph at its shaped position (marks
-// included, raised or lowered with text rise), inside a marked-content
-// span whose /ActualText is the run's text, so that text extraction and
-// search give back the original characters in their logical order.
+// included, raised or lowered with text rise). The whole line is one
+// marked-content span whose /ActualText is the line's text, so that text
+// extraction and search give back the original characters in their
+// logical order. One span per line, not per run: where a Khmer run ends in
+// a mark drawn back over its base (a subscript consonant with a vowel
+// sign), the run's last glyph ends short of where the next run starts, and
+// extractors such as pdftotext read that gap as a space.
 func (p *Page) Text(l *Line, x, y float64, c Color) {
 	if len(l.Runs) == 0 {
 		return
 	}
 	p.fill(c)
+	var text strings.Builder
+	for _, r := range l.Runs {
+		text.WriteString(r.text)
+	}
+	p.buf.WriteString("/Span <</ActualText ")
+	p.buf.WriteString(utf16Hex(text.String()))
+	p.buf.WriteString(">> BDC\n")
 	for _, r := range l.Runs {
 		f := r.font
 		p.doc.use(f)
-		p.buf.WriteString("/Span <</ActualText ")
-		p.buf.WriteString(utf16Hex(r.text))
-		p.buf.WriteString(">> BDC BT /")
+		p.buf.WriteString("BT /")
 		p.buf.WriteString(f.res)
 		p.buf.WriteByte(' ')
 		p.num(l.size)
@@ -138,8 +148,9 @@ func (p *Page) Text(l *Line, x, y float64, c Color) {
 		if rise != 0 {
 			p.buf.WriteString("0 Ts ")
 		}
-		p.buf.WriteString("ET EMC\n")
+		p.buf.WriteString("ET\n")
 	}
+	p.buf.WriteString("EMC\n")
 }
 
 func hex4(v uint16) string {

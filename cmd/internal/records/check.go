@@ -1,0 +1,54 @@
+package records
+
+import (
+	"fmt"
+	"io"
+
+	"courtwatch/cmd/internal/table"
+	"courtwatch/report"
+	"courtwatch/storage"
+)
+
+// MaxReportFile bounds the report file "report check" reads.
+const MaxReportFile = 1 << 30
+
+// CheckReport checks a report file against v, prints what it checked, and
+// returns the problems found: none means the report is what the vault
+// says.
+func CheckReport(out io.Writer, v *storage.Vault, data []byte) ([]string, error) {
+	res, err := report.Check(v, data)
+	if err != nil {
+		return nil, err
+	}
+	m := res.Manifest
+	fmt.Fprintf(out, "%s report of %s %s, generated %s, rests on %s\n", m.Subject, m.Subject, m.ID,
+		m.Generated.UTC().Format("2006-01-02 15:04:05 UTC"), table.Plural(len(m.Sources), "record"))
+	if res.OK() {
+		_, err := fmt.Fprintf(out, "ok: every record it lists is in this vault with the listed hash and unchanged, and the report made now rests on exactly these\n")
+		return nil, err
+	}
+	fmt.Fprintf(out, "%d of %s match this vault\n", res.Checked, table.Plural(len(m.Sources), "listed record"))
+	return res.Problems, nil
+}
+
+// FindHash prints the record version with a sha256 hash (or a prefix of at
+// least 12 hex digits) and then the record's history.
+func (p *Printer) FindHash(v *storage.Vault, hash string) error {
+	ver, err := report.FindVersion(v, hash)
+	if err != nil {
+		return err
+	}
+	if ver.Purged {
+		_, err := fmt.Fprintf(p.Out, "sha256 %s is a version of record %s, written by device %s (chain position %d): removed from this device after HQ confirmed receiving it; only its hash remains here, in the chain\n",
+			ver.Hash, ver.ID, ver.Device, ver.Seq)
+		return err
+	}
+	if !p.JSON {
+		fmt.Fprintf(p.Out, "sha256 %s is version %d of %s %s\n\n", ver.Hash, ver.Version, ver.Type, ver.ID)
+	}
+	vers, err := v.History(ver.ID)
+	if err != nil {
+		return err
+	}
+	return p.History(ver.ID, vers)
+}
