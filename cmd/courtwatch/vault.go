@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"courtwatch/internal/escape"
 	"courtwatch/storage"
 
 	"github.com/google/uuid"
@@ -113,7 +114,7 @@ func runDevice(c *cli, cmd *command, args []string) error {
 	return c.withVault(func(v *storage.Vault) error {
 		d := v.Device()
 		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "id\t%s\nname\t%s\npublic key\t%s\n", d.ID, d.Name, base64.StdEncoding.EncodeToString(d.PublicKey))
+		fmt.Fprintf(tw, "id\t%s\nname\t%s\npublic key\t%s\n", d.ID, escape.String(d.Name), base64.StdEncoding.EncodeToString(d.PublicKey))
 		return tw.Flush()
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
 
+	"aead.dev/minisign"
 	"filippo.io/age"
 )
 
@@ -96,11 +97,15 @@ type ImportReport struct {
 
 // DeviceReport is what Import did with one device's bundles.
 type DeviceReport struct {
-	Device   string   `json:"device"`
-	Monitor  string   `json:"monitor"`  // from the registry; "" if not enrolled
-	Imported []uint64 `json:"imported"` // bundles merged in this run, by seq
-	Added    int      `json:"added"`    // record versions new to the HQ vault
-	Replays  int      `json:"replays"`  // bundles imported before, skipped
+	Device   string `json:"device"`
+	Monitor  string `json:"monitor"`  // from the registry; "" if not enrolled
+	Enrolled bool   `json:"enrolled"` // whether the registry holds the device
+	// Revoked is when the device was revoked, if it was: its bundles are
+	// imported only if HQ receipted them before then.
+	Revoked  time.Time `json:"revoked,omitzero"`
+	Imported []uint64  `json:"imported"` // bundles merged in this run, by seq
+	Added    int       `json:"added"`    // record versions new to the HQ vault
+	Replays  int       `json:"replays"`  // bundles imported before, skipped
 	// Missing are the bundles of the device that HQ lacks below the
 	// highest one it imported (gaps), at most 1000.
 	Missing  []uint64  `json:"missing"`
@@ -152,8 +157,11 @@ type importer struct {
 	ids     []age.Identity
 	devices map[string]Device
 	batch   int // records per transaction; shrinks when one is too large
-	now     func() time.Time
-	rep     *ImportReport
+	// receiptPub is HQ's receipt key, read when a revoked device's bundle
+	// needs its receipt checked.
+	receiptPub *minisign.PublicKey
+	now        func() time.Time
+	rep        *ImportReport
 }
 
 func newImporter(dir string, v *storage.Vault, opt ImportOptions) (*importer, error) {
@@ -196,7 +204,8 @@ func (im *importer) device(id string) *DeviceReport {
 	if d := im.rep.Device(id); d != nil {
 		return d
 	}
-	d := &DeviceReport{Device: id, Monitor: im.devices[id].Monitor, Imported: []uint64{},
+	reg, ok := im.devices[id]
+	d := &DeviceReport{Device: id, Monitor: reg.Monitor, Enrolled: ok, Revoked: reg.Revoked, Imported: []uint64{},
 		Missing: []uint64{}, Forks: []Problem{}, Rejected: []Problem{}}
 	i, _ := slices.BinarySearchFunc(im.rep.Devices, id, func(d *DeviceReport, id string) int { return strings.Compare(d.Device, id) })
 	im.rep.Devices = slices.Insert(im.rep.Devices, i, d)
@@ -278,12 +287,21 @@ func (im *importer) imported(t bundle.Trusted, data []byte) (bool, error) {
 }
 
 // open opens the bundle file's data with the key of the device that its
-// signature names.
+// signature names. A revoked device's bundle is opened only if HQ
+// receipted it before the revocation (see import_revoked.go).
 func (im *importer) open(f bundleFile, data []byte) (*bundle.Contents, error) {
 	d, err := im.enrolled(f.t.Device)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrRevoked):
+		return im.openRevoked(d, f, data)
+	case err != nil:
 		return nil, err
 	}
+	return im.openWith(d, f, data)
+}
+
+// openWith opens the bundle file's data with the key of device d.
+func (im *importer) openWith(d Device, f bundleFile, data []byte) (*bundle.Contents, error) {
 	pub, err := d.Key()
 	if err != nil {
 		return nil, fmt.Errorf("the registry entry of device %s is damaged: %w", d.ID, err)

@@ -128,6 +128,14 @@ func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device strin
 	if err != nil {
 		return http.StatusForbidden, size, "bad bundle", err
 	}
+	// The device may have been revoked while its body arrived. A receipt
+	// proves to the importer that the bundle came before the revocation
+	// (see import_revoked.go), so none is signed after it.
+	if have == "" {
+		if d, err := loadDevice(rv.cfg.HQDir, device); err != nil || !d.Active() {
+			return http.StatusForbidden, size, "revoked device", fmt.Errorf("device %s was revoked during the upload; HQ accepts nothing more from it", device)
+		}
+	}
 	hash := t.Hash
 	sign := func() (wire.SignedReceipt, error) {
 		now := rv.cfg.Now().UTC().Truncate(time.Second)

@@ -53,6 +53,8 @@ import (
 	"strings"
 	"time"
 
+	"courtwatch/internal/escape"
+
 	"aead.dev/minisign"
 	"filippo.io/age"
 	"github.com/google/uuid"
@@ -98,7 +100,28 @@ func ParseDevice(b []byte) (Device, error) {
 	if _, err := d.Key(); err != nil {
 		return d, fmt.Errorf("device file: %w", err)
 	}
+	if err := CheckName(d.Monitor); err != nil {
+		return d, fmt.Errorf("device file: monitor %w; the monitor sets the name with courtwatch init --name", err)
+	}
 	return d, nil
+}
+
+// MaxName is the longest name, in bytes, a device file or profile gives.
+const MaxName = 200
+
+// CheckName refuses a monitor's or HQ's name that holds a character that
+// would steer a terminal (newlines, ANSI escapes, C1 controls,
+// bidirectional overrides: see package escape), or is longer than MaxName.
+// Such names are refused outright, not escaped: a name is read aloud and
+// compared by people at enrollment.
+func CheckName(name string) error {
+	switch {
+	case len(name) > MaxName:
+		return fmt.Errorf("name has %d bytes, more than %d", len(name), MaxName)
+	case escape.Has(name):
+		return fmt.Errorf("name %q holds control characters (line breaks, terminal escapes or text-direction overrides)", name)
+	}
+	return nil
 }
 
 // Profile is what a monitor's device needs to deliver to one HQ.
@@ -128,6 +151,9 @@ func (p Profile) Check() error {
 	if p.Format != ProfileFormat {
 		return fmt.Errorf("HQ profile: format %q is not %q; ask HQ for a new profile", p.Format, ProfileFormat)
 	}
+	if err := CheckName(p.Name); err != nil {
+		return fmt.Errorf("HQ profile: %w; ask HQ for a new profile", err)
+	}
 	if p.URL != "" {
 		if err := checkURL(p.URL); err != nil {
 			return fmt.Errorf("HQ profile: %w", err)
@@ -147,6 +173,9 @@ func (p Profile) Check() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5" && u.Scheme != "socks5h") || u.Host == "" {
 			return fmt.Errorf("HQ profile: proxy %q is not an http, https or socks5 URL such as socks5://127.0.0.1:9050", p.Proxy)
 		}
+		if u.User != nil {
+			return errors.New("HQ profile: the proxy URL holds a user name or password (user:pass@); a profile is handed around and must hold no secret, so ask HQ for one without it")
+		}
 	}
 	return nil
 }
@@ -155,6 +184,9 @@ func checkURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("url %q is not a URL such as https://hq.example.org:8443", s)
+	}
+	if u.User != nil {
+		return errors.New("the url holds a user name or password (user:pass@); the receiver needs none, and a profile is handed around, so it must hold no secret")
 	}
 	switch u.Scheme {
 	case "https":

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"courtwatch/internal/escape"
 )
 
 // Hinted is an error that says what to do next. Report prints its details,
@@ -55,20 +57,22 @@ func Report(w io.Writer, prog string, err error) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(w, "%s: %s\n", prog, err)
+	// Errors quote outside text (file contents, names, a server's
+	// answer): each line is escaped, so it stays one line.
+	fmt.Fprintf(w, "%s: %s\n", prog, escape.String(err.Error()))
 	var h Hinted
 	var u Usage
 	switch {
 	case errors.As(err, &h):
 		for _, d := range h.Details() {
-			fmt.Fprintf(w, "  %s\n", d)
+			fmt.Fprintf(w, "  %s\n", escape.String(d))
 		}
 		if hint := h.Hint(); hint != "" {
-			fmt.Fprintf(w, "%s: hint: %s\n", prog, hint)
+			fmt.Fprintf(w, "%s: hint: %s\n", prog, escape.String(hint))
 		}
 	case errors.As(err, &u):
 		if hint := u.Hint(); hint != "" {
-			fmt.Fprintf(w, "%s: hint: %s\n", prog, hint)
+			fmt.Fprintf(w, "%s: hint: %s\n", prog, escape.String(hint))
 		}
 		return 2
 	}
