@@ -5,12 +5,10 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
-	"golang.org/x/net/netutil"
 )
 
 // shutdownGrace is how long Serve lets running requests finish when its
@@ -37,16 +35,18 @@ func Serve(ctx context.Context, addr string, cfg Config) error {
 // request has ended. rv serves nothing after Serve returns.
 func (rv *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 	cfg := rv.cfg
+	limiter := newConnLimiter(ln, cfg.MaxConns, cfg.MaxConnsPerAddr)
+	ln = limiter
 	srv := &http.Server{
+		ConnState:         limiter.track,
 		Handler:           rv,
 		ReadHeaderTimeout: or(cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout),
 		ReadTimeout:       or(cfg.ReadTimeout, DefaultReadTimeout),
 		WriteTimeout:      or(cfg.WriteTimeout, DefaultWriteTimeout),
 		IdleTimeout:       or(cfg.IdleTimeout, DefaultIdleTimeout),
 		MaxHeaderBytes:    MaxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(rv.log.Handler(), slog.LevelWarn),
+		ErrorLog:          rv.errorLog(),
 	}
-	ln = netutil.LimitListener(ln, cfg.MaxConns)
 	scheme := "https"
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsLoopback() && !cfg.TLSOnLoopback {
 		scheme = "http"

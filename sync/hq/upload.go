@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"sync"
@@ -29,7 +30,14 @@ func (rv *Receiver) upload(w http.ResponseWriter, r *http.Request, device string
 		rv.log.Error("upload failed", append(attrs, "err", err)...)
 		rv.fail(w, status, "the receiver could not store the bundle; try again later")
 	case err != nil:
-		rv.log.Warn("upload refused", append(attrs, "reason", err)...)
+		addr := clientAddr(r)
+		if ok, n := rv.logRate.allow(addr); ok {
+			attrs = append(attrs, "addr", addr, "reason", err)
+			if n > 0 {
+				attrs = append(attrs, "suppressed", n)
+			}
+			rv.log.Warn("upload refused", attrs...)
+		}
 		if status == http.StatusServiceUnavailable {
 			w.Header().Set("Retry-After", retryAfter)
 		}
@@ -163,3 +171,12 @@ func (rv *Receiver) tooLarge() error {
 // writerOnly hides os.File's ReadFrom, so that io.CopyBuffer uses its
 // buffer and reports read and write errors apart (os.PathError).
 type writerOnly struct{ io.Writer }
+
+// clientAddr is the IP address of r's client.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
