@@ -38,17 +38,17 @@ const retryAfter = "10"
 
 // Config configures a receiver. HQDir and Store are required.
 type Config struct {
-	HQDir      string           // the HQ folder; only devices/, receipt.key and tls/ are read
-	Store      string           // where bundles are stored; created if missing
-	MaxBody    int64            // largest upload in bytes; 0: DefaultMaxBody (at most bundle.MaxBundle)
-	MaxUploads int              // uploads read at once; 0: DefaultMaxUploads
-	MaxConns   int              // Serve's open connections; 0: DefaultMaxConns
+	HQDir      string // the HQ folder; only devices/, receipt.key and tls/ are read
+	Store      string // where bundles are stored; created if missing
+	MaxBody    int64  // largest upload in bytes; 0: DefaultMaxBody (at most bundle.MaxBundle)
+	MaxUploads int    // uploads read at once; 0: DefaultMaxUploads
+	MaxConns   int    // Serve's open connections; 0: DefaultMaxConns
 	// MaxConnsPerAddr is Serve's open connections from one client
 	// address; 0: DefaultMaxConnsPerAddr. Behind a proxy or an onion
 	// service on the same machine every client has its address: raise it.
 	MaxConnsPerAddr int
-	Now        func() time.Time // the clock for receipts; nil: time.Now
-	Log        *slog.Logger     // nil: no logging
+	Now             func() time.Time // the clock for receipts; nil: time.Now
+	Log             *slog.Logger     // nil: no logging
 
 	// Serve's timeouts; zero: the defaults above.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"time"
-
 )
 
 // shutdownGrace is how long Serve lets running requests finish when its
