@@ -71,7 +71,7 @@ func TestReceiverAbuse(t *testing.T) {
 	dev := newDevice(t)
 	dev.enroll(t, dir)
 	logs := new(logBuffer)
-	rv, err := NewReceiver(Config{HQDir: dir, Store: t.TempDir(), TLSOnLoopback: true, Log: slog.New(slog.NewTextHandler(logs, nil))})
+	rv, err := NewReceiver(Config{HQDir: dir, Store: t.TempDir(), Log: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

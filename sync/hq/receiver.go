@@ -52,9 +52,11 @@ type Config struct {
 
 	// Serve's timeouts; zero: the defaults above.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
-	// TLSOnLoopback makes Serve use TLS on a loopback address too, where
-	// it serves plain HTTP otherwise. Elsewhere it always uses TLS.
-	TLSOnLoopback bool
+	// PlainHTTP makes Serve serve plain HTTP, for a proxy or an onion
+	// service on the same machine in front of it; only on a loopback
+	// address. Otherwise it serves TLS with the HQ certificate, which
+	// profiles pin.
+	PlainHTTP bool
 }
 
 // Receiver is the HTTP handler of the receiver API (see sync/wire).

@@ -3,7 +3,6 @@ package outbox
 import (
 	"errors"
 	"fmt"
-	"regexp"
 
 	"courtwatch/storage"
 	"courtwatch/sync/wire"
@@ -15,8 +14,6 @@ type ProfileInfo struct {
 	Default bool `json:"default"`
 }
 
-var nameRE = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$`)
-
 // AddProfile installs an HQ profile under name (p.Name when name is empty),
 // replacing one of that name: that is how HQ rotates its keys, and new
 // bundles are sealed to the new recipients while bundles sealed before keep
@@ -26,8 +23,8 @@ func AddProfile(v *storage.Vault, p wire.Profile, name string, makeDefault bool)
 	if name != "" {
 		p.Name = name
 	}
-	if !nameRE.MatchString(p.Name) {
-		return fmt.Errorf("HQ profile name %q: use 1 to 64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit", p.Name)
+	if err := wire.CheckProfileName(p.Name); err != nil {
+		return err
 	}
 	if err := p.Check(); err != nil {
 		return err

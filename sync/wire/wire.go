@@ -106,6 +106,20 @@ func ParseDevice(b []byte) (Device, error) {
 	return d, nil
 }
 
+var profileNameRE = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{M}\p{N} ._-]{0,63}$`)
+
+// CheckProfileName checks the name an HQ profile is installed under on a
+// device: 1 to 64 letters (Khmer with its vowel signs too), digits,
+// spaces, dots, dashes or underscores, starting with a letter or digit.
+// `courtwatch-hq init --name` checks the HQ's name with it, so that every
+// profile HQ prints installs as it is.
+func CheckProfileName(name string) error {
+	if !profileNameRE.MatchString(name) {
+		return fmt.Errorf("HQ profile name %q: use 1 to 64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit", name)
+	}
+	return nil
+}
+
 // MaxName is the longest name, in bytes, a device file or profile gives.
 const MaxName = 200
 
