@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"courtwatch/sync/hq"
+	"courtwatch/sync/wire"
 )
 
 const helpServe = `Runs the receiver until it gets SIGINT (Ctrl-C) or SIGTERM, then stops
@@ -45,8 +46,8 @@ func runServe(c *cli, cmd *command, args []string) error {
 	if *perAddr <= 0 {
 		return cmd.usageError("--max-conns-per-addr must be at least 1")
 	}
-	if *maxBody <= 0 {
-		return cmd.usageError("--max-body-mib must be at least 1")
+	if min := int64(wire.MaxUpload >> 20); *maxBody < min {
+		return cmd.usageError("--max-body-mib must be at least %d: devices seal bundles of up to %d MiB, and a receiver that refused them would leave them undelivered", min, min)
 	}
 	dir, err := c.hqDir()
 	if err != nil {

@@ -84,7 +84,7 @@ func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string
 		return http.StatusBadRequest, 0, "wrong seq", fmt.Errorf("the URL names bundle %d but the signature is for bundle %d", seq, t.Seq)
 	}
 	if r.ContentLength > rv.cfg.MaxBody {
-		return http.StatusRequestEntityTooLarge, r.ContentLength, "too large", rv.tooLarge()
+		return http.StatusRequestEntityTooLarge, r.ContentLength, "too large", rv.tooLarge(r.ContentLength)
 	}
 	select {
 	case rv.uploads <- struct{}{}:
@@ -126,7 +126,7 @@ func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device strin
 		var pathErr *os.PathError
 		switch {
 		case errors.As(err, &tooBig):
-			return http.StatusRequestEntityTooLarge, size, "too large", rv.tooLarge()
+			return http.StatusRequestEntityTooLarge, size, "too large", rv.tooLarge(0)
 		case errors.As(err, &pathErr): // writing the file, not reading the body
 			return http.StatusInternalServerError, size, "store error", err
 		}
@@ -164,8 +164,13 @@ func (rv *Receiver) conflict(device string, seq uint64) error {
 	return fmt.Errorf("HQ already holds another bundle %d of device %s; the device's history has forked (restored backup or copied vault?): report it to HQ", seq, device)
 }
 
-func (rv *Receiver) tooLarge() error {
-	return fmt.Errorf("the bundle is larger than this receiver's limit of %d bytes; send it on a USB stick or split it into smaller bundles", rv.cfg.MaxBody)
+// tooLarge says a bundle of n bytes (0: unknown) is over the limit.
+func (rv *Receiver) tooLarge(n int64) error {
+	size := "the bundle is"
+	if n > 0 {
+		size = fmt.Sprintf("the bundle has %d bytes,", n)
+	}
+	return fmt.Errorf("%s more than this receiver takes (%d bytes, set with courtwatch-hq serve --max-body-mib)", size, rv.cfg.MaxBody)
 }
 
 // writerOnly hides os.File's ReadFrom, so that io.CopyBuffer uses its

@@ -120,6 +120,12 @@ func CheckProfileName(name string) error {
 	return nil
 }
 
+// MaxUpload is the largest bundle a device uploads: sync/outbox seals no
+// bigger one, and a receiver accepts at least this much (courtwatch-hq
+// serve refuses a lower --max-body-mib), so a 413 never stops a bundle
+// that HQ's receiver was set up for.
+const MaxUpload = 96 << 20
+
 // MaxName is the longest name, in bytes, a device file or profile gives.
 const MaxName = 200
 
