@@ -1,11 +1,11 @@
 package outbox
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"crypto/rand"
-	"encoding/json"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
