@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
+	"courtwatch/cmd/internal/cmdline"
 	"courtwatch/cmd/internal/table"
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
@@ -72,7 +72,7 @@ func runHQAdd(c *cli, cmd *command, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := io.ReadAll(io.LimitReader(in, 1<<20))
+	b, err := cmdline.ReadSmall(in, 1<<20, "the HQ profile "+pos[0])
 	in.Close()
 	if err != nil {
 		return err

@@ -47,6 +47,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"regexp"
@@ -313,7 +314,21 @@ func strictJSON(b []byte, v any) error {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("does not decode: %v", err)
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.EOF):
+			return errors.New("is empty")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return errors.New("is cut short: the JSON ends before it is complete; copy the whole file again")
+		case errors.As(err, &syn):
+			return fmt.Errorf("is not JSON (a syntax error at byte %d); is it the right file?", syn.Offset)
+		case errors.As(err, &typ):
+			return fmt.Errorf("has a field %q of the wrong type; is it the right file?", typ.Field)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			return fmt.Errorf("has a field it should not have (%s); is it the right file, from this version of Courtwatch?", strings.TrimPrefix(err.Error(), "json: unknown field "))
+		}
+		return errors.New("does not decode as JSON; is it the right file?")
 	}
 	if dec.More() {
 		return errors.New("has data after the JSON object")

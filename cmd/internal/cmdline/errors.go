@@ -78,3 +78,19 @@ func Report(w io.Writer, prog string, err error) int {
 	}
 	return 1
 }
+
+// ReadSmall reads a small file's content from r: at most limit bytes. A
+// longer one is an error that says so (what names the file for people,
+// e.g. "the HQ profile profile.json"), rather than the parse error that a
+// cut-off read would give later.
+func ReadSmall(r io.Reader, limit int64, what string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", what, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, &HintError{Msg: fmt.Sprintf("%s has more than %d KiB, far more than such a file holds", what, limit>>10),
+			Advice: "check that it is the right file"}
+	}
+	return b, nil
+}
