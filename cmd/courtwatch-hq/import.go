@@ -112,6 +112,10 @@ func writeReport(w io.Writer, from string, rep *hq.ImportReport) error {
 			fmt.Fprintf(&b, "  fork: bundle %d in %s: %s\n", p.Seq, escape.String(p.File), escape.String(p.Reason))
 		}
 		for _, p := range d.Rejected {
+			if p.Seq == 0 { // no verified number
+				fmt.Fprintf(&b, "  rejected: %s: %s\n", escape.String(p.File), escape.String(p.Reason))
+				continue
+			}
 			fmt.Fprintf(&b, "  rejected: bundle %d in %s: %s\n", p.Seq, escape.String(p.File), escape.String(p.Reason))
 		}
 	}

@@ -219,8 +219,15 @@ func (im *importer) importFile(f bundleFile) error {
 		return nil
 	}
 	dr := im.device(f.t.Device)
+	var data []byte
 	reject := func(err error) error {
-		dr.Rejected = append(dr.Rejected, Problem{File: f.path, Seq: f.t.Seq, Reason: err.Error(), Err: err})
+		seq := f.t.Seq
+		if errors.Is(err, bundle.ErrBadSignature) || (errors.Is(err, bundle.ErrTampered) && bundle.Hash(data) != f.t.Hash) {
+			// The number came from a signature that did not verify: it is
+			// only a claim.
+			seq, err = claimed(f, err)
+		}
+		dr.Rejected = append(dr.Rejected, Problem{File: f.path, Seq: seq, Reason: err.Error(), Err: err})
 		return nil
 	}
 	data, err := readBundle(f.path)

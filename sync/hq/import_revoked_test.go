@@ -124,3 +124,39 @@ func TestImportReceiptedBeforeRevoke(t *testing.T) {
 		t.Fatalf("bundle 2 with a receipt from before the revocation: %s", problems(rep))
 	}
 }
+
+// TestImportSwappedSignature: a bundle next to another bundle's .minisig
+// is reported under the number its file name gives (or none), never under
+// the number that the signature it does not match claims.
+func TestImportSwappedSignature(t *testing.T) {
+	dir := newHQ(t)
+	m := newMonitor(t, "Sok Dara")
+	m.enroll(t, dir)
+	b1 := m.seal(t, dir, nil)
+	m.note(t, khmerNote)
+	b2 := m.seal(t, dir, nil)
+	v := openHQVault(t, dir)
+	swapped := sealed{1, b1.data, b2.sig}
+	tests := []struct {
+		name    string
+		write   func(from string) string
+		wantSeq uint64
+	}{
+		{"store layout", func(from string) string { return m.store(t, from, swapped) }, 1},
+		{"folder layout", func(from string) string { return m.flat(t, from, swapped) }, 1},
+		{"other name", func(from string) string { return writeBundle(t, from, "bundle.cwb", swapped) }, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			from := t.TempDir()
+			path := tt.write(from)
+			rep := mustImport(t, dir, v, from, ImportOptions{})
+			dr := rep.Device(m.id())
+			if len(dr.Rejected) != 1 || dr.Rejected[0].Seq != tt.wantSeq || dr.Rejected[0].File != path ||
+				!strings.Contains(dr.Rejected[0].Reason, "names bundle 2") {
+				t.Fatalf("%+v, want rejected as bundle %d", dr.Rejected, tt.wantSeq)
+			}
+			t.Log(dr.Rejected[0].Reason)
+		})
+	}
+}

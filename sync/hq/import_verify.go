@@ -137,9 +137,14 @@ func (im *importer) explain(e *Explanation, path string) error {
 	if err != nil {
 		return fail("device", fmt.Errorf("the registry entry is damaged: %w", err))
 	}
-	if t, err = bundle.Verify(data, sig, pub); err != nil {
+	vt, err := bundle.Verify(data, sig, pub)
+	if err != nil {
+		if bundle.Hash(data) != t.Hash { // the signature file is another bundle's
+			e.Seq, err = claimed(bundleFile{path: path, sig: sig, t: t}, err)
+		}
 		return fail("signature", err)
 	}
+	t = vt
 	if err := t.CheckDevice(d.ID); err != nil {
 		return fail("signature", err)
 	}

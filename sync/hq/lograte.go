@@ -2,6 +2,7 @@ package hq
 
 import (
 	"log"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -100,8 +101,8 @@ func (l *logLimiter) sweep(now time.Time) {
 }
 
 // errorLog is the http.Server's ErrorLog (TLS handshake errors and the
-// like, which name the client's address): its lines go to the receiver's
-// log as warnings at the global rate, with a count of those left out.
+// like, "… from 203.0.113.5:41234: …"): its lines go to the receiver's log
+// as warnings, at the rate of the client address they name.
 func (rv *Receiver) errorLog() *log.Logger {
 	return log.New(logWriter{rv}, "", 0)
 }
@@ -109,22 +110,20 @@ func (rv *Receiver) errorLog() *log.Logger {
 type logWriter struct{ rv *Receiver }
 
 func (w logWriter) Write(p []byte) (int, error) {
-	l := w.rv.logRate
-	l.mu.Lock()
-	ok := l.global.take(l.now(), logGlobalBurst, logGlobalRate)
-	n := l.global.suppressed
-	if ok {
-		l.global.suppressed = 0
-	} else {
-		l.global.suppressed++
+	msg := strings.TrimSpace(string(p))
+	addr := "server"
+	if _, rest, ok := strings.Cut(msg, " from "); ok {
+		hostPort, _, _ := strings.Cut(rest, ": ")
+		if host, _, err := net.SplitHostPort(hostPort); err == nil {
+			addr = host
+		}
 	}
-	l.mu.Unlock()
-	if ok {
+	if ok, n := w.rv.logRate.allow(addr); ok {
 		attrs := []any{}
 		if n > 0 {
 			attrs = append(attrs, "suppressed", n)
 		}
-		w.rv.log.Warn(strings.TrimSpace(string(p)), attrs...)
+		w.rv.log.Warn(msg, attrs...)
 	}
 	return len(p), nil
 }
