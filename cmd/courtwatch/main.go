@@ -49,7 +49,7 @@ var commands = []*command{
 	{name: "list", args: "cases|defendants|hearings|notes [--case ID] [--hearing ID] [--json]", summary: "list records", run: runList, help: helpList},
 	{name: "search", args: "[--json] QUERY...", summary: "search notes, names and cases", run: runSearch, help: helpSearch},
 	{name: "history", args: "[--json] ID", summary: "show every version of a record", run: runHistory},
-	{name: "hq add", args: "[--name N] [--default] PROFILE-FILE|-", summary: "install the HQ profile that HQ gave you", run: runHQAdd, help: helpHQAdd},
+	{name: "hq add", args: "[--name N] [--default] [--replace] PROFILE-FILE|-", summary: "install the HQ profile that HQ gave you", run: runHQAdd, help: helpHQAdd},
 	{name: "case purge", args: "--case ID on|off", summary: "delete a case's observations from this laptop once HQ confirms them", run: runCasePurge, help: helpCasePurge},
 	{name: "hq list", args: "[--json]", summary: "list the installed HQ profiles", run: runHQList},
 	{name: "export", args: "[--to DIR]", summary: "seal what is new into a bundle for HQ (--to DIR: also onto a USB stick)", run: runExport, help: helpExport},

@@ -45,3 +45,44 @@ func TestHQAddBadFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestHQAddReplace: installing a profile for another HQ (other recipients
+// or receipt key) under an installed profile's name needs --replace and
+// says what changes; a new URL alone does not.
+func TestHQAddReplace(t *testing.T) {
+	v := newCLIVault(t)
+	dir := t.TempDir()
+	profile := func(name, url, recipient, key string) string {
+		p := filepath.Join(dir, name)
+		s := `{"format":"courtwatch-hq-profile/1","name":"hq","url":"` + url + `","recipients":["` + recipient + `"],"receipt_key":"` + key + `"}`
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	const (
+		r1 = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p"
+		r2 = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj"
+		k1 = "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"
+	)
+	v.must("hq", "add", profile("a.json", "https://hq.example.org", r1, k1))
+	out := v.must("hq", "add", profile("b.json", "https://hq2.example.org:8443", r1, k1))
+	if !strings.Contains(out, `HQ profile "hq" replaced`) || !strings.Contains(out, "url: https://hq.example.org -> https://hq2.example.org:8443") {
+		t.Errorf("a new URL: %s", out)
+	}
+	other := profile("c.json", "https://evil.example.org", r2, k1)
+	_, err := v.run("", "hq", "add", other)
+	var printed bytes.Buffer
+	report(&printed, err)
+	if err == nil || !strings.Contains(printed.String(), "installed with other keys") || !strings.Contains(printed.String(), r2) ||
+		!strings.Contains(printed.String(), "--replace") {
+		t.Fatalf("another HQ's profile without --replace: %v\n%s", err, printed.String())
+	}
+	if list := v.must("hq", "list"); !strings.Contains(list, "hq2.example.org") {
+		t.Fatalf("the refused profile changed the installed one:\n%s", list)
+	}
+	out = v.must("hq", "add", "--replace", other)
+	if !strings.Contains(out, "recipients (who can read new bundles): "+r1+" -> "+r2) {
+		t.Errorf("--replace does not say what changed:\n%s", out)
+	}
+}

@@ -3,6 +3,8 @@ package outbox
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"courtwatch/storage"
 	"courtwatch/sync/wire"
@@ -111,4 +113,40 @@ func Profile(v *storage.Vault, name string) (wire.Profile, error) {
 		return err
 	})
 	return p, err
+}
+
+// ProfileChanges lists, in plain words, what installing p in place of the
+// installed profile old changes. otherHQ is true when p is for another HQ
+// (or HQ changed its keys): its recipients or its receipt key differ, so
+// new bundles would be readable by other keys, and receipts signed by
+// another key. Installing such a profile over old must be asked for
+// explicitly (courtwatch hq add --replace).
+func ProfileChanges(old, p wire.Profile) (changes []string, otherHQ bool) {
+	change := func(what, from, to string) {
+		if from == "" {
+			from = "none"
+		}
+		if to == "" {
+			to = "none"
+		}
+		changes = append(changes, fmt.Sprintf("%s: %s -> %s", what, from, to))
+	}
+	if !slices.Equal(old.Recipients, p.Recipients) {
+		change("recipients (who can read new bundles)", strings.Join(old.Recipients, ", "), strings.Join(p.Recipients, ", "))
+		otherHQ = true
+	}
+	if old.ReceiptKey != p.ReceiptKey {
+		change("receipt key", old.ReceiptKey, p.ReceiptKey)
+		otherHQ = true
+	}
+	if old.URL != p.URL {
+		change("url", old.URL, p.URL)
+	}
+	if old.TLSPin != p.TLSPin {
+		change("tls pin", old.TLSPin, p.TLSPin)
+	}
+	if old.Proxy != p.Proxy {
+		change("proxy", old.Proxy, p.Proxy)
+	}
+	return changes, otherHQ
 }
