@@ -36,9 +36,6 @@ type KDFParams struct {
 // laptop, so that guessing passphrases from a seized disk is slow.
 var DefaultKDF = KDFParams{Algorithm: "argon2id", Time: 3, MemoryKiB: 64 * 1024, Threads: 4}
 
-// TestKDF is a deliberately weak setting for tests and benchmarks only.
-var TestKDF = KDFParams{Algorithm: "argon2id", Time: 1, MemoryKiB: 64, Threads: 1}
-
 type header struct {
 	Format string    `json:"format"`
 	KDF    KDFParams `json:"kdf"`

@@ -127,8 +127,9 @@ Environment:
   COURTWATCH_HQ_DIR           the HQ folder, unless --dir is given
   COURTWATCH_PASSPHRASE_FILE  read the HQ vault's passphrase from the first line of this file
   COURTWATCH_PASSPHRASE       the passphrase itself (other programs may see it)
-  COURTWATCH_TEST_KDF=1       for tests only: init makes an HQ vault whose passphrase
-                              is fast to check, and so fast to guess
+  COURTWATCH_TEST_KDF=1       test builds only (-tags ci; ignored by a shipped build):
+                              init makes an HQ vault whose passphrase is fast to
+                              check, and so fast to guess
 
 Without these the passphrase is asked for on the terminal.
 `)

@@ -148,8 +148,9 @@ Environment:
   COURTWATCH_PASSPHRASE           the passphrase itself (other programs may see it)
   COURTWATCH_NEW_PASSPHRASE_FILE  the new passphrase for passwd, from a file
   COURTWATCH_NEW_PASSPHRASE       the new passphrase for passwd
-  COURTWATCH_TEST_KDF=1           for tests only: init makes a vault whose passphrase
-                                  is fast to check, and so fast to guess
+  COURTWATCH_TEST_KDF=1           test builds only (-tags ci; ignored by a shipped build):
+                                  init makes a vault whose passphrase is fast to
+                                  check, and so fast to guess
 
 Without these the passphrase is asked for on the terminal.
 `)

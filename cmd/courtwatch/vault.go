@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"courtwatch/cmd/internal/testkdf"
 	"courtwatch/internal/escape"
 	"courtwatch/storage"
 
@@ -17,8 +18,9 @@ asked twice on the terminal (or taken from COURTWATCH_PASSPHRASE_FILE or
 COURTWATCH_PASSPHRASE). It cannot be recovered: without it the vault
 cannot be opened. Prints the vault folder and the device id.
 
-COURTWATCH_TEST_KDF=1 is for automated tests only: it makes a vault whose
-passphrase is quick to check, and so quick to guess from a seized disk.
+COURTWATCH_TEST_KDF=1 is for automated tests only: in a test build (-tags
+ci) it makes a vault whose passphrase is quick to check, and so quick to
+guess from a seized disk. A shipped build ignores it.
 `
 
 const helpPasswd = `Asks for the current passphrase, then the new one twice. Scripts can
@@ -61,9 +63,9 @@ func runInit(c *cli, cmd *command, args []string) error {
 		return err
 	}
 	opt := storage.CreateOptions{DeviceName: *name}
-	if c.getenv("COURTWATCH_TEST_KDF") == "1" {
+	if kdf, ok := testkdf.FromEnv(c.getenv); ok {
 		fmt.Fprintln(c.stderr, "courtwatch: warning: COURTWATCH_TEST_KDF=1: this vault's passphrase is weakly protected; use it for tests only")
-		opt.KDF = storage.TestKDF
+		opt.KDF = kdf
 	}
 	pass, err := c.newPassphraseFor(currentPassphrase, "New passphrase for "+dir+": ")
 	if err != nil {
