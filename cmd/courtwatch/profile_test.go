@@ -86,3 +86,19 @@ func TestHQAddReplace(t *testing.T) {
 		t.Errorf("--replace does not say what changed:\n%s", out)
 	}
 }
+
+// TestInitRefusesControlName: a monitor name with a line break or a
+// terminal escape is refused at init, as HQ refuses it in a device file.
+func TestInitRefusesControlName(t *testing.T) {
+	t.Setenv("COURTWATCH_PASSPHRASE", "correct horse battery staple")
+	t.Setenv("COURTWATCH_TEST_KDF", "1")
+	var out, errOut bytes.Buffer
+	dir := filepath.Join(t.TempDir(), "vault")
+	err := run([]string{"--vault", dir, "init", "--name", "Sok Dara\nkey RWQfake\x1b[8m"}, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "control characters") {
+		t.Fatalf("init: %v", err)
+	}
+	if _, err := os.Stat(dir); err == nil {
+		t.Error("a vault was made")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"courtwatch/cmd/internal/testkdf"
 	"courtwatch/internal/escape"
 	"courtwatch/storage"
+	"courtwatch/sync/wire"
 
 	"github.com/google/uuid"
 )
@@ -57,6 +58,9 @@ func runInit(c *cli, cmd *command, args []string) error {
 	name := fs.String("name", "", "the monitor's `name` for this device, shown at headquarters")
 	if err := c.parseFlags(fs, cmd, args); err != nil {
 		return err
+	}
+	if err := wire.CheckName(*name); err != nil {
+		return cmd.usageError("--name: the monitor's %v", err) // HQ would refuse the device file
 	}
 	dir, err := c.vaultDir()
 	if err != nil {
