@@ -17,8 +17,9 @@ import (
 const helpImport = `Imports the bundles in a folder into the HQ vault: the receiver's store
 (--from defaults to store/ in the HQ folder, where serve keeps them) or a
 folder that bundles were copied to, such as a USB stick. Each bundle is
-checked first: signed by an enrolled, unrevoked device; encrypted to this
-HQ; its manifest, content and hash chain intact; and in sequence with the
+checked first: signed by an enrolled device (a revoked device's bundle
+only if HQ's receiver receipted it before the revocation: its
+.receipt.json next to it, signed by HQ, says when); encrypted to this HQ; its manifest, content and hash chain intact; and in sequence with the
 device's bundles that HQ imported. Then its record versions are merged,
 and the HQ vault keeps every version: an edit made on a device adds a
 version, the old one stays in the record's history.

@@ -32,7 +32,16 @@
 // devices/, receipt.key and tls/ of the HQ folder, never age.key or the
 // vault: on an exposed server, copy just those and keep the rest on the
 // machine that imports. Enrollments and revocations take effect at once,
-// as the receiver reads devices/<id>.json for every upload.
+// as the receiver reads devices/<id>.json for every upload, and again
+// before it signs a receipt. Revocation stops new uploads only: import
+// takes a revoked device's bundles that the receiver receipted before the
+// revocation (the stored receipt proves when), so that notes a monitor
+// deleted after HQ's receipt are not lost. Revoke on the receiver's copy
+// of devices/ first, then on the importing machine's.
+//
+// Serve speaks TLS with tls/'s certificate, whose key profiles pin; plain
+// HTTP (Config.PlainHTTP) only on a loopback address, for a proxy in
+// front.
 //
 // An upload, POST /v1/bundles/{device}/{seq}, is accepted only when all of
 // this holds, checked in this order so that a stranger's request is

@@ -25,7 +25,8 @@ import (
 //  1. skips it as a replay if HQ imported exactly these bytes as the
 //     bundle that its signature names (checked when it was imported);
 //  2. finds the device that the signature names in the registry (an
-//     unknown or revoked device's bundles are rejected);
+//     unknown device's bundles are rejected, and a revoked device's unless
+//     HQ receipted them before the revocation: see import_revoked.go);
 //  3. opens the bundle with bundle.Open: signature by that device's key,
 //     decryption with HQ's age identity, manifest, entries and the hash
 //     chain of the records inside;
