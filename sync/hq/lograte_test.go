@@ -42,3 +42,21 @@ func TestLogLimiter(t *testing.T) {
 	}
 	t.Logf("%d lines, %d left out; %d bytes of server error lines", written, left, logs.Len())
 }
+
+// FuzzOutsideText: the parsers of outside text added for import and the
+// log (a bundle file's name, a server error line naming a client) never
+// panic, and a name's number is one its file name spells.
+func FuzzOutsideText(f *testing.F) {
+	f.Add("store/01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7b/000000000001.cwb")
+	f.Add("usb/01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7b-12.cwb")
+	f.Add("http: TLS handshake error from 203.0.113.5:4000: EOF")
+	f.Fuzz(func(t *testing.T, s string) {
+		if device, seq, ok := nameSeq(s); ok && (seq == 0 || checkID(device) != nil || !strings.Contains(s, fmt.Sprint(seq))) {
+			t.Fatalf("nameSeq(%q) = %q, %d", s, device, seq)
+		}
+		rv := &Receiver{log: slog.New(slog.DiscardHandler), logRate: newLogLimiter(time.Now)}
+		if n, err := rv.errorLog().Writer().Write([]byte(s)); err != nil || n != len(s) {
+			t.Fatalf("Write(%q) = %d, %v", s, n, err)
+		}
+	})
+}
