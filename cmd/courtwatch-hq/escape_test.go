@@ -83,3 +83,19 @@ func TestForgedMonitorName(t *testing.T) {
 	}
 	clean(t, "import", out.String(), 3)
 }
+
+// TestReportMonitorNames: a device enrolled without a monitor name is
+// shown as such, not as "(not enrolled)", which only an unknown device is.
+func TestReportMonitorNames(t *testing.T) {
+	var out bytes.Buffer
+	rep := &hq.ImportReport{Devices: []*hq.DeviceReport{
+		{Device: "01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7b", Enrolled: true, Imported: []uint64{1}, Added: 3},
+		{Device: "01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7c", Rejected: []hq.Problem{{File: "x.cwb", Seq: 1, Reason: "not enrolled"}}},
+	}}
+	if err := writeReport(&out, "store", rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "6a7b  (no monitor name)\n") || !strings.Contains(out.String(), "6a7c  (not enrolled)\n") {
+		t.Errorf("report:\n%s", out.String())
+	}
+}
