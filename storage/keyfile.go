@@ -93,9 +93,6 @@ type KDFParams struct {
 // laptop, so that guessing passphrases from a seized disk is slow.
 var DefaultKDF = KDFParams{Algorithm: "argon2id", Time: 3, MemoryKiB: 64 * 1024, Threads: 4}
 
-// TestKDF is a deliberately weak setting for tests and benchmarks only.
-var TestKDF = KDFParams{Algorithm: "argon2id", Time: 1, MemoryKiB: 64, Threads: 1}
-
 // header is vault.json. In a courtwatch-vault/2 folder it only mirrors the
 // key file's format and parameters (never the salt), for people and tools
 // that look at the folder; nothing needs it to open the vault, and Open

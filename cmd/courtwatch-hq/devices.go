@@ -6,6 +6,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"courtwatch/cmd/internal/table"
+	"courtwatch/internal/escape"
 	"courtwatch/sync/hq"
 )
 
@@ -39,7 +41,7 @@ func runEnroll(c *cli, cmd *command, args []string) error {
 		state = "already enrolled; nothing changed"
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "device\t%s\nmonitor\t%s\nkey\t%s\nstate\t%s\n", d.ID, d.Monitor, d.PublicKey, state)
+	fmt.Fprintf(tw, "device\t%s\nmonitor\t%s\nkey\t%s\nstate\t%s\n", d.ID, monitorName(d.Monitor), d.PublicKey, state)
 	return tw.Flush()
 }
 
@@ -68,16 +70,15 @@ func runDevices(c *cli, cmd *command, args []string) error {
 		_, err = c.stdout.Write(append(b, '\n'))
 		return err
 	}
-	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tMONITOR\tENROLLED\tSTATE")
+	t := table.New(c.stdout, "ID", "MONITOR", "ENROLLED", "STATE")
 	for _, d := range all {
 		state := "active"
 		if !d.Active() {
 			state = "revoked " + d.Revoked.Format(time.DateOnly)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.ID, d.Monitor, d.Enrolled.Format(time.DateOnly), state)
+		t.Row(d.ID, monitorName(d.Monitor), d.Enrolled.Format(time.DateOnly), state)
 	}
-	return tw.Flush()
+	return t.Flush()
 }
 
 func runRevoke(c *cli, cmd *command, args []string) error {
@@ -93,7 +94,16 @@ func runRevoke(c *cli, cmd *command, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(c.stdout, "device %s (%s) revoked on %s; the receiver refuses its uploads\n",
-		d.ID, d.Monitor, d.Revoked.Format(time.RFC3339))
+	_, err = fmt.Fprintf(c.stdout, "device %s (%s) revoked on %s; the receiver refuses its uploads, and import takes only the bundles HQ receipted before then\n",
+		d.ID, monitorName(d.Monitor), d.Revoked.Format(time.RFC3339))
 	return err
+}
+
+// monitorName is a device file's monitor name as printed: escaped
+// (package escape), or "(no monitor name)" if the device file gave none.
+func monitorName(s string) string {
+	if s == "" {
+		return "(no monitor name)"
+	}
+	return escape.String(s)
 }

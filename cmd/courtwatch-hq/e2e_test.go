@@ -41,7 +41,7 @@ func TestE2E(t *testing.T) {
 		t.Fatalf("build the monitor program: %v\n%s", err, out)
 	}
 	testscript.Run(t, testscript.Params{
-		Files: []string{"testdata/script/e2e.txtar"},
+		Files: []string{"testdata/script/e2e.txtar", "testdata/script/readme.txtar"},
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("PATH", bin+string(os.PathListSeparator)+env.Getenv("PATH"))
 			env.Setenv("MONITOR_PROGRAM", filepath.Join(bin, "courtwatch"))
@@ -80,4 +80,47 @@ func samelist(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Logf("%d records alike in %s", len(hq), strings.Join(slices.Sorted(maps.Keys(monitor[0])), ", "))
+}
+
+// TestREADME: readme.txtar runs README's delivery walk-through exactly as
+// README prints it. Each command of the block after the "readme.txtar"
+// marker must be an exec line of the script, with $PORT for 8443, $CASE
+// and $HEARING for CASE-ID and HEARING-ID, single quotes for double ones
+// and &serve& for a trailing &, in the same order.
+func TestREADME(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), "<!-- readme.txtar")
+	if !ok {
+		t.Fatal("README.md has no <!-- readme.txtar --> block")
+	}
+	_, block, _ = strings.Cut(block, "```\n")
+	block, _, _ = strings.Cut(block, "```")
+	script, err := os.ReadFile("testdata/script/readme.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var execs []string
+	for _, l := range strings.Split(string(script), "\n") {
+		if c, ok := strings.CutPrefix(l, "exec "); ok {
+			execs = append(execs, c)
+		}
+	}
+	r := strings.NewReplacer("8443", "$PORT", "CASE-ID", "$CASE", "HEARING-ID", "$HEARING", `"`, "'")
+	i := 0
+	for _, l := range strings.Split(strings.TrimSpace(block), "\n") {
+		want := r.Replace(strings.TrimSpace(l))
+		if b, ok := strings.CutSuffix(want, " &"); ok {
+			want = b + " &serve&"
+		}
+		for i < len(execs) && execs[i] != want {
+			i++
+		}
+		if i == len(execs) {
+			t.Errorf("README's command %q is not run by readme.txtar (as %q, in order)", l, want)
+			return
+		}
+	}
 }

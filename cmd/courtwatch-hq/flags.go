@@ -92,13 +92,14 @@ type stringList = cmdline.StringList
 // input reads the file name, or standard input for "-".
 func (c *cli) input(name string) ([]byte, error) {
 	if name == "-" {
-		return io.ReadAll(io.LimitReader(c.stdin, 1<<20))
+		return cmdline.ReadSmall(c.stdin, 1<<20, "standard input")
 	}
-	b, err := os.ReadFile(name)
+	f, err := os.Open(name)
 	if err != nil {
 		return nil, &hintError{msg: err.Error(), err: err, hint: "check the file name, or give - to read standard input"}
 	}
-	return b, nil
+	defer f.Close()
+	return cmdline.ReadSmall(f, 1<<20, name)
 }
 
 // output writes b to the file name, or to standard output if name is "".

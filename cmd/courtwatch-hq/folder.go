@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
-	"courtwatch/storage"
+	"courtwatch/cmd/internal/testkdf"
 	"courtwatch/sync/hq"
 )
 
@@ -44,9 +44,9 @@ func runInit(c *cli, cmd *command, args []string) error {
 		return err
 	}
 	opt := hq.InitOptions{Name: *name, Hosts: hosts}
-	if c.getenv("COURTWATCH_TEST_KDF") == "1" {
+	if kdf, ok := testkdf.FromEnv(c.getenv); ok {
 		fmt.Fprintln(c.stderr, "courtwatch-hq: warning: COURTWATCH_TEST_KDF=1: this HQ vault's passphrase is weakly protected; use it for tests only")
-		opt.KDF = storage.TestKDF
+		opt.KDF = kdf
 	}
 	if opt.Passphrase, err = c.newPassphrase("New passphrase for the HQ vault in " + dir + ": "); err != nil {
 		return err

@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"courtwatch/cmd/internal/table"
+	"courtwatch/internal/escape"
 	"courtwatch/storage"
 	"courtwatch/sync/hq"
 )
@@ -15,8 +17,9 @@ import (
 const helpImport = `Imports the bundles in a folder into the HQ vault: the receiver's store
 (--from defaults to store/ in the HQ folder, where serve keeps them) or a
 folder that bundles were copied to, such as a USB stick. Each bundle is
-checked first: signed by an enrolled, unrevoked device; encrypted to this
-HQ; its manifest, content and hash chain intact; and in sequence with the
+checked first: signed by an enrolled device (a revoked device's bundle
+only if HQ's receiver receipted it before the revocation: its
+.receipt.json next to it, signed by HQ, says when); encrypted to this HQ; its manifest, content and hash chain intact; and in sequence with the
 device's bundles that HQ imported. Then its record versions are merged,
 and the HQ vault keeps every version: an edit made on a device adds a
 version, the old one stays in the record's history.
@@ -82,11 +85,14 @@ func writeReport(w io.Writer, from string, rep *hq.ImportReport) error {
 		fmt.Fprintf(&b, "no bundles in %s\n", from)
 	}
 	for _, d := range rep.Devices {
-		name := d.Monitor
-		if name == "" {
+		name := monitorName(d.Monitor)
+		if !d.Enrolled {
 			name = "(not enrolled)"
 		}
 		fmt.Fprintf(&b, "device %s  %s\n", d.Device, name)
+		if !d.Revoked.IsZero() {
+			fmt.Fprintf(&b, "  revoked on %s: only bundles HQ receipted before then are imported\n", d.Revoked.Format(time.RFC3339))
+		}
 		if len(d.Imported) > 0 {
 			fmt.Fprintf(&b, "  imported %s (%s): %s added\n", table.Plural(len(d.Imported), "bundle"), seqList(d.Imported), table.Plural(d.Added, "new version"))
 		}
@@ -104,14 +110,18 @@ func writeReport(w io.Writer, from string, rep *hq.ImportReport) error {
 			fmt.Fprintf(&b, "  device %s: bundle %d missing\n", d.Device, q)
 		}
 		for _, p := range d.Forks {
-			fmt.Fprintf(&b, "  fork: bundle %d in %s: %s\n", p.Seq, p.File, p.Reason)
+			fmt.Fprintf(&b, "  fork: bundle %d in %s: %s\n", p.Seq, escape.String(p.File), escape.String(p.Reason))
 		}
 		for _, p := range d.Rejected {
-			fmt.Fprintf(&b, "  rejected: bundle %d in %s: %s\n", p.Seq, p.File, p.Reason)
+			if p.Seq == 0 { // no verified number
+				fmt.Fprintf(&b, "  rejected: %s: %s\n", escape.String(p.File), escape.String(p.Reason))
+				continue
+			}
+			fmt.Fprintf(&b, "  rejected: bundle %d in %s: %s\n", p.Seq, escape.String(p.File), escape.String(p.Reason))
 		}
 	}
 	for _, p := range rep.Unreadable {
-		fmt.Fprintf(&b, "rejected: %s: %s\n", p.File, p.Reason)
+		fmt.Fprintf(&b, "rejected: %s: %s\n", escape.String(p.File), escape.String(p.Reason))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -144,7 +154,7 @@ func runVerify(c *cli, cmd *command, args []string) error {
 		if *jsonOut {
 			err = table.PrintJSON(c.stdout, e)
 		} else {
-			_, err = io.WriteString(c.stdout, e.String())
+			err = writeExplanation(c.stdout, e)
 		}
 		if err != nil || e.Err == nil {
 			return err
@@ -152,4 +162,17 @@ func runVerify(c *cli, cmd *command, args []string) error {
 		return &hintError{msg: fmt.Sprintf("verify: import would not import %s (%s)", path, e.Outcome), err: e.Err,
 			hint: "the failed check above says what is wrong and what to do"}
 	})
+}
+
+// writeExplanation prints what verify found, as hq.Explanation.String
+// does, with the text that comes from the bundle and the registry escaped.
+func writeExplanation(w io.Writer, e *hq.Explanation) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "bundle %s\n", escape.String(e.File))
+	for _, s := range e.Steps {
+		fmt.Fprintf(&b, "  %-11s %-11s %s\n", s.Check, s.Status, escape.String(s.Detail))
+	}
+	fmt.Fprintf(&b, "outcome: %s\n", e.Outcome)
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -38,7 +38,7 @@ var commands = []*command{
 	{name: "enroll", args: "DEVICE-FILE|-", summary: "enroll a monitor's device from its device file", run: runEnroll, help: helpEnroll},
 	{name: "devices", args: "[--json]", summary: "list the enrolled devices", run: runDevices},
 	{name: "revoke", args: "ID", summary: "revoke a device: the receiver refuses its uploads from now on", run: runRevoke},
-	{name: "serve", args: "--addr HOST:PORT [--store DIR] [--max-body-mib N] [--tls]", summary: "run the receiver that stores uploaded bundles", run: runServe, help: helpServe},
+	{name: "serve", args: "--addr HOST:PORT [--store DIR] [--max-body-mib N] [--plain-http] [--max-conns-per-addr N]", summary: "run the receiver that stores uploaded bundles", run: runServe, help: helpServe},
 	{name: "import", args: "[--from DIR] [--json]", summary: "import received bundles into the HQ vault", run: runImport, help: helpImport},
 	{name: "verify", args: "[--json] BUNDLE", summary: "explain what is right or wrong with one bundle", run: runVerify, help: helpVerify},
 	{name: "list", args: "cases|defendants|hearings|notes [--case ID] [--hearing ID] [--json]", summary: "list the records of every device", run: runList, help: helpList},
@@ -128,8 +128,9 @@ Environment:
   COURTWATCH_HQ_DIR           the HQ folder, unless --dir is given
   COURTWATCH_PASSPHRASE_FILE  read the HQ vault's passphrase from the first line of this file
   COURTWATCH_PASSPHRASE       the passphrase itself (other programs may see it)
-  COURTWATCH_TEST_KDF=1       for tests only: init makes an HQ vault whose passphrase
-                              is fast to check, and so fast to guess
+  COURTWATCH_TEST_KDF=1       test builds only (-tags ci; ignored by a shipped build):
+                              init makes an HQ vault whose passphrase is fast to
+                              check, and so fast to guess
 
 Without these the passphrase is asked for on the terminal.
 `)

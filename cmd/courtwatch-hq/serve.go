@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"courtwatch/sync/hq"
+	"courtwatch/sync/wire"
 )
 
 const helpServe = `Runs the receiver until it gets SIGINT (Ctrl-C) or SIGTERM, then stops
@@ -19,10 +20,14 @@ by the HQ's receipt key. It never decrypts: it reads only devices/,
 receipt.key and tls/ of the HQ folder, so age.key need not be on this
 machine. Enrollments and revocations apply at once, without a restart.
 
-On a loopback address (127.0.0.1, ::1) it serves plain HTTP, for a proxy
-or a Tor onion service in front of it, unless --tls is given; on any other
-address it serves TLS with the HQ certificate. It logs to standard error:
-device ids, bundle numbers, sizes and outcomes, never content.
+It serves TLS with the HQ certificate (tls/ in the HQ folder), whose pin
+every profile for an https URL carries, so monitors accept this receiver
+and no other. --plain-http serves plain HTTP instead, only on a loopback
+address (127.0.0.1, ::1), for a proxy or a Tor onion service on the same
+machine in front of it; all clients then share one address, so raise
+--max-conns-per-addr. It logs to standard error: device ids, client
+addresses, bundle numbers, sizes and outcomes, never content; repeated
+failures from one address at a bounded rate.
 `
 
 func runServe(c *cli, cmd *command, args []string) error {
@@ -30,15 +35,19 @@ func runServe(c *cli, cmd *command, args []string) error {
 	addr := fs.String("addr", "", "listen on this `host:port`, e.g. 127.0.0.1:8080 or :8443")
 	store := fs.String("store", "", "the `folder` for received bundles (default: store in the HQ folder)")
 	maxBody := fs.Int64("max-body-mib", hq.DefaultMaxBody>>20, "the largest upload, in `MiB`")
-	useTLS := fs.Bool("tls", false, "serve TLS on a loopback address too")
+	plain := fs.Bool("plain-http", false, "serve plain HTTP, on a loopback address only, for a proxy in front")
+	perAddr := fs.Int("max-conns-per-addr", hq.DefaultMaxConnsPerAddr, "the most open connections from one client `address`")
 	if err := c.parseFlags(fs, cmd, args); err != nil {
 		return err
 	}
 	if *addr == "" {
 		return cmd.usageError("--addr is required")
 	}
-	if *maxBody <= 0 {
-		return cmd.usageError("--max-body-mib must be at least 1")
+	if *perAddr <= 0 {
+		return cmd.usageError("--max-conns-per-addr must be at least 1")
+	}
+	if min := int64(wire.MaxUpload >> 20); *maxBody < min {
+		return cmd.usageError("--max-body-mib must be at least %d: devices seal bundles of up to %d MiB, and a receiver that refused them would leave them undelivered", min, min)
 	}
 	dir, err := c.hqDir()
 	if err != nil {
@@ -54,7 +63,7 @@ func runServe(c *cli, cmd *command, args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	cfg := hq.Config{
-		HQDir: dir, Store: *store, MaxBody: *maxBody << 20, TLSOnLoopback: *useTLS,
+		HQDir: dir, Store: *store, MaxBody: *maxBody << 20, PlainHTTP: *plain, MaxConnsPerAddr: *perAddr,
 		Log: slog.New(slog.NewTextHandler(c.stderr, nil)),
 	}
 	err = hq.Serve(ctx, *addr, cfg)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"courtwatch/cmd/internal/table"
+	"courtwatch/internal/escape"
 	"courtwatch/storage"
 	"courtwatch/sync/outbox"
 	"courtwatch/sync/wire"
@@ -114,7 +115,7 @@ func runSync(c *cli, cmd *command, args []string) error {
 		}
 		c.reportDelivery(res)
 		if err != nil && ctx.Err() == nil {
-			fmt.Fprintf(c.stderr, "courtwatch: %v\ncourtwatch: trying again in %v\n", err, syncRetryDelay)
+			fmt.Fprintf(c.stderr, "courtwatch: %s\ncourtwatch: trying again in %v\n", escape.String(err.Error()), syncRetryDelay)
 			select {
 			case <-ctx.Done():
 			case <-time.After(syncRetryDelay):
@@ -137,10 +138,10 @@ func runSync(c *cli, cmd *command, args []string) error {
 
 func (c *cli) reportDelivery(res *outbox.Result) {
 	for _, e := range res.Verified {
-		fmt.Fprintf(c.stdout, "delivered bundle %d to %s: receipt verified\n", e.Seq, e.DeliveredTo)
+		fmt.Fprintf(c.stdout, "delivered bundle %d to %s: receipt verified\n", e.Seq, escape.String(e.DeliveredTo))
 	}
 	for _, e := range res.Forked {
-		fmt.Fprintf(c.stdout, "bundle %d FAILED: %s\n", e.Seq, e.LastError)
+		fmt.Fprintf(c.stdout, "bundle %d FAILED: %s\n", e.Seq, escape.String(e.LastError))
 	}
 }
 

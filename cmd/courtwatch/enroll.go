@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
+	"courtwatch/cmd/internal/cmdline"
 	"courtwatch/cmd/internal/table"
+	"courtwatch/internal/escape"
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
 	"courtwatch/sync/outbox"
@@ -24,9 +25,11 @@ const helpHQAdd = `Installs the HQ profile file that HQ gave you: the receiver's
 the keys bundles are encrypted to, the key that signs HQ's receipts, and
 optionally a certificate pin and a proxy (e.g. socks5://127.0.0.1:9050 for
 Tor). The first profile becomes the default, which new bundles are sealed
-to. Installing a profile under a name already used replaces it: when HQ
-changes its keys, new bundles use the new ones and bundles sealed before
-keep theirs. Use - to read standard input.
+to. Installing a profile under a name already used replaces it and lists
+what changes. When the new one has other keys (another HQ, or HQ changed
+its keys: new bundles would be readable by other keys), it needs
+--replace: check with HQ first. Bundles sealed before keep their keys.
+Use - to read standard input.
 `
 
 func runDeviceExport(c *cli, cmd *command, args []string) error {
@@ -61,6 +64,7 @@ func runHQAdd(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	name := fs.String("name", "", "install it under this `name` (default: the name in the file)")
 	def := fs.Bool("default", false, "seal new bundles to this profile")
+	replace := fs.Bool("replace", false, "replace an installed profile of that name for another HQ, or with other keys")
 	pos, err := c.parse(fs, cmd, args)
 	if err != nil {
 		return err
@@ -72,7 +76,7 @@ func runHQAdd(c *cli, cmd *command, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := io.ReadAll(io.LimitReader(in, 1<<20))
+	b, err := cmdline.ReadSmall(in, 1<<20, "the HQ profile "+pos[0])
 	in.Close()
 	if err != nil {
 		return err
@@ -85,8 +89,21 @@ func runHQAdd(c *cli, cmd *command, args []string) error {
 		p.Name = *name
 	}
 	return c.withVault(func(v *storage.Vault) error {
-		_, err := outbox.Profile(v, p.Name)
+		old, err := outbox.Profile(v, p.Name)
 		replaced := err == nil
+		var changes []string
+		if replaced {
+			var otherHQ bool
+			changes, otherHQ = outbox.ProfileChanges(old, p)
+			for i, ch := range changes {
+				changes[i] = escape.String(ch)
+			}
+			if otherHQ && !*replace {
+				return &hintError{msg: fmt.Sprintf("HQ profile %q is installed with other keys: this profile is for another HQ, or HQ changed its keys; nothing was changed", p.Name),
+					details: changes,
+					hint:    "check with HQ, by a channel you trust, that the new keys are theirs; then install it with --replace (bundles sealed before keep their keys), or under another name with --name"}
+			}
+		}
 		if err := outbox.AddProfile(v, p, "", *def); err != nil {
 			return &hintError{msg: err.Error(), err: err, hint: "choose another name with --name, or ask HQ for a new profile"}
 		}
@@ -103,6 +120,9 @@ func runHQAdd(c *cli, cmd *command, args []string) error {
 			note = ", the default: new bundles are sealed to it" + note
 		}
 		_, err = fmt.Fprintf(c.stdout, "HQ profile %q %s%s\n", p.Name, verb, note)
+		for _, ch := range changes {
+			fmt.Fprintf(c.stdout, "  %s\n", ch)
+		}
 		return err
 	})
 }

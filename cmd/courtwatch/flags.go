@@ -29,7 +29,7 @@ type cli struct {
 // globalFlags reads --vault and -h before the command name and returns the
 // rest. "courtwatch -h" prints the help and returns no arguments.
 func (c *cli) globalFlags(args []string) ([]string, error) {
-	return program.GlobalFlags(args, "vault", &c.vault, "courtwatch --vault ~/courtwatch-vault list cases", false)
+	return program.GlobalFlags(args, "vault", &c.vault, "courtwatch --vault ~/courtwatch-vault list cases", true)
 }
 
 // vaultDir is the vault folder: --vault, else $COURTWATCH_VAULT, else the

@@ -51,7 +51,7 @@ var commands = []*command{
 	{name: "list", args: "cases|defendants|hearings|notes [--case ID] [--hearing ID] [--json]", summary: "list records", run: runList, help: helpList},
 	{name: "search", args: "[--json] QUERY...", summary: "search notes, names and cases", run: runSearch, help: helpSearch},
 	{name: "history", args: "[--json] ID | --hash SHA256", summary: "show every version of a record (--hash: the record with that version hash)", run: runHistory},
-	{name: "hq add", args: "[--name N] [--default] PROFILE-FILE|-", summary: "install the HQ profile that HQ gave you", run: runHQAdd, help: helpHQAdd},
+	{name: "hq add", args: "[--name N] [--default] [--replace] PROFILE-FILE|-", summary: "install the HQ profile that HQ gave you", run: runHQAdd, help: helpHQAdd},
 	{name: "case purge", args: "--case ID on|off", summary: "delete a case's observations from this laptop once HQ confirms them", run: runCasePurge, help: helpCasePurge},
 	{name: "hq list", args: "[--json]", summary: "list the installed HQ profiles", run: runHQList},
 	{name: "export", args: "[--to DIR]", summary: "seal what is new into a bundle for HQ (--to DIR: also onto a USB stick)", run: runExport, help: helpExport},
@@ -152,8 +152,9 @@ Environment:
   COURTWATCH_NEW_PASSPHRASE_FILE  the new passphrase for passwd, from a file
   COURTWATCH_NEW_PASSPHRASE       the new passphrase for passwd
   COURTWATCH_DURESS_PASSPHRASE_FILE  the duress passphrase for duress set, from a file
-  COURTWATCH_TEST_KDF=1           for tests only: init makes a vault whose passphrase
-                                  is fast to check, and so fast to guess
+  COURTWATCH_TEST_KDF=1           test builds only (-tags ci; ignored by a shipped build):
+                                  init makes a vault whose passphrase is fast to
+                                  check, and so fast to guess
 
 Without these the passphrase is asked for on the terminal.
 `)

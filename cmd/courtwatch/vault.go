@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"courtwatch/cmd/internal/testkdf"
+	"courtwatch/internal/escape"
 	"courtwatch/storage"
+	"courtwatch/sync/wire"
 
 	"github.com/google/uuid"
 )
@@ -16,8 +19,9 @@ asked twice on the terminal (or taken from COURTWATCH_PASSPHRASE_FILE or
 COURTWATCH_PASSPHRASE). It cannot be recovered: without it the vault
 cannot be opened. Prints the vault folder and the device id.
 
-COURTWATCH_TEST_KDF=1 is for automated tests only: it makes a vault whose
-passphrase is quick to check, and so quick to guess from a seized disk.
+COURTWATCH_TEST_KDF=1 is for automated tests only: in a test build (-tags
+ci) it makes a vault whose passphrase is quick to check, and so quick to
+guess from a seized disk. A shipped build ignores it.
 `
 
 const helpPasswd = `Asks for the current passphrase, then the new one twice. Scripts can
@@ -55,6 +59,9 @@ func runInit(c *cli, cmd *command, args []string) error {
 	if err := c.parseFlags(fs, cmd, args); err != nil {
 		return err
 	}
+	if err := wire.CheckName(*name); err != nil {
+		return cmd.usageError("--name: the monitor's %v", err) // HQ would refuse the device file
+	}
 	dir, err := c.vaultDir()
 	if err != nil {
 		return err
@@ -63,9 +70,9 @@ func runInit(c *cli, cmd *command, args []string) error {
 		return vaultError(dir, err)
 	}
 	opt := storage.CreateOptions{DeviceName: *name}
-	if c.getenv("COURTWATCH_TEST_KDF") == "1" {
+	if kdf, ok := testkdf.FromEnv(c.getenv); ok {
 		fmt.Fprintln(c.stderr, "courtwatch: warning: COURTWATCH_TEST_KDF=1: this vault's passphrase is weakly protected; use it for tests only")
-		opt.KDF = storage.TestKDF
+		opt.KDF = kdf
 	}
 	pass, err := c.newPassphraseFor(currentPassphrase, "New passphrase for "+dir+": ")
 	if err != nil {
@@ -116,7 +123,7 @@ func runDevice(c *cli, cmd *command, args []string) error {
 	return c.withVault(func(v *storage.Vault) error {
 		d := v.Device()
 		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintf(tw, "id\t%s\nname\t%s\npublic key\t%s\n", d.ID, d.Name, base64.StdEncoding.EncodeToString(d.PublicKey))
+		fmt.Fprintf(tw, "id\t%s\nname\t%s\npublic key\t%s\n", d.ID, escape.String(d.Name), base64.StdEncoding.EncodeToString(d.PublicKey))
 		return tw.Flush()
 	})
 }

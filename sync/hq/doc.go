@@ -32,7 +32,16 @@
 // devices/, receipt.key and tls/ of the HQ folder, never age.key or the
 // vault: on an exposed server, copy just those and keep the rest on the
 // machine that imports. Enrollments and revocations take effect at once,
-// as the receiver reads devices/<id>.json for every upload.
+// as the receiver reads devices/<id>.json for every upload, and again
+// before it signs a receipt. Revocation stops new uploads only: import
+// takes a revoked device's bundles that the receiver receipted before the
+// revocation (the stored receipt proves when), so that notes a monitor
+// deleted after HQ's receipt are not lost. Revoke on the receiver's copy
+// of devices/ first, then on the importing machine's.
+//
+// Serve speaks TLS with tls/'s certificate, whose key profiles pin; plain
+// HTTP (Config.PlainHTTP) only on a loopback address, for a proxy in
+// front.
 //
 // An upload, POST /v1/bundles/{device}/{seq}, is accepted only when all of
 // this holds, checked in this order so that a stranger's request is
@@ -75,13 +84,23 @@
 //
 // # Limits
 //
-// Serve sets ReadHeaderTimeout 10 s, ReadTimeout 5 min (so one upload
-// must arrive within 5 minutes: size bundles for the slowest link),
-// WriteTimeout 5 min, IdleTimeout 2 min and MaxHeaderBytes 64 KiB, and
-// keeps at most MaxConns (1024) connections open; more wait to be
-// accepted. Bodies are bounded by MaxBody (256 MiB by default) and go to
-// disk, never to memory, and at most MaxUploads (16) are read at once. So
-// memory stays bounded (about MaxConns × 70 KiB at worst) whatever slow
-// or abusive clients do. Logs name device ids, seqs, sizes and outcomes,
-// never content.
+// Serve sets ReadHeaderTimeout 10 s (a TLS handshake and the headers must
+// arrive within it), ReadTimeout 5 min (so one upload must arrive within 5
+// minutes: size bundles for the slowest link), WriteTimeout 5 min,
+// IdleTimeout 2 min and MaxHeaderBytes 16 KiB. It keeps at most MaxConns
+// (1024) connections open, and at most MaxConnsPerAddr (32) from one
+// client address (an IPv4 address or an IPv6 /64). At the cap, a new
+// connection from an address that holds few closes the connection idle
+// the longest, or else the oldest one still in its handshake or headers;
+// one from an address that holds many is refused (see conns.go). So idle
+// keep-alives, slowloris clients and floods cannot keep a monitor out:
+// TestReceiverAbuse times syncs during each. Bodies are bounded by
+// MaxBody (256 MiB by default) and go to disk, never to memory, and at
+// most MaxUploads (16) are read at once. So memory stays bounded (about
+// MaxConns × 70 KiB at worst) whatever slow or abusive clients do.
+//
+// Logs name device ids, client addresses, seqs, sizes and outcomes, never
+// content. Failed requests are logged at a bounded rate: ten lines per
+// address, then one every 10 s, and at most 10 a second in all; the next
+// line says how many were left out ("suppressed").
 package hq

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"courtwatch/storage"
+	"courtwatch/sync/wire"
 
 	"aead.dev/minisign"
 	"filippo.io/age"
@@ -76,6 +77,11 @@ func Init(dir string, opt InitOptions) (err error) {
 	}
 	if len(opt.Passphrase) == 0 {
 		return errors.New("init: the HQ vault needs a passphrase")
+	}
+	if opt.Name != "" {
+		if err := wire.CheckProfileName(opt.Name); err != nil {
+			return fmt.Errorf("init: the HQ's name is the name of its profile on monitors' devices: %w", err)
+		}
 	}
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()

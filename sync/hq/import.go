@@ -13,6 +13,7 @@ import (
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
 
+	"aead.dev/minisign"
 	"filippo.io/age"
 )
 
@@ -24,7 +25,8 @@ import (
 //  1. skips it as a replay if HQ imported exactly these bytes as the
 //     bundle that its signature names (checked when it was imported);
 //  2. finds the device that the signature names in the registry (an
-//     unknown or revoked device's bundles are rejected);
+//     unknown device's bundles are rejected, and a revoked device's unless
+//     HQ receipted them before the revocation: see import_revoked.go);
 //  3. opens the bundle with bundle.Open: signature by that device's key,
 //     decryption with HQ's age identity, manifest, entries and the hash
 //     chain of the records inside;
@@ -96,11 +98,15 @@ type ImportReport struct {
 
 // DeviceReport is what Import did with one device's bundles.
 type DeviceReport struct {
-	Device   string   `json:"device"`
-	Monitor  string   `json:"monitor"`  // from the registry; "" if not enrolled
-	Imported []uint64 `json:"imported"` // bundles merged in this run, by seq
-	Added    int      `json:"added"`    // record versions new to the HQ vault
-	Replays  int      `json:"replays"`  // bundles imported before, skipped
+	Device   string `json:"device"`
+	Monitor  string `json:"monitor"`  // from the registry; "" if not enrolled
+	Enrolled bool   `json:"enrolled"` // whether the registry holds the device
+	// Revoked is when the device was revoked, if it was: its bundles are
+	// imported only if HQ receipted them before then.
+	Revoked  time.Time `json:"revoked,omitzero"`
+	Imported []uint64  `json:"imported"` // bundles merged in this run, by seq
+	Added    int       `json:"added"`    // record versions new to the HQ vault
+	Replays  int       `json:"replays"`  // bundles imported before, skipped
 	// Missing are the bundles of the device that HQ lacks below the
 	// highest one it imported (gaps), at most 1000.
 	Missing  []uint64  `json:"missing"`
@@ -152,8 +158,11 @@ type importer struct {
 	ids     []age.Identity
 	devices map[string]Device
 	batch   int // records per transaction; shrinks when one is too large
-	now     func() time.Time
-	rep     *ImportReport
+	// receiptPub is HQ's receipt key, read when a revoked device's bundle
+	// needs its receipt checked.
+	receiptPub *minisign.PublicKey
+	now        func() time.Time
+	rep        *ImportReport
 }
 
 func newImporter(dir string, v *storage.Vault, opt ImportOptions) (*importer, error) {
@@ -196,7 +205,8 @@ func (im *importer) device(id string) *DeviceReport {
 	if d := im.rep.Device(id); d != nil {
 		return d
 	}
-	d := &DeviceReport{Device: id, Monitor: im.devices[id].Monitor, Imported: []uint64{},
+	reg, ok := im.devices[id]
+	d := &DeviceReport{Device: id, Monitor: reg.Monitor, Enrolled: ok, Revoked: reg.Revoked, Imported: []uint64{},
 		Missing: []uint64{}, Forks: []Problem{}, Rejected: []Problem{}}
 	i, _ := slices.BinarySearchFunc(im.rep.Devices, id, func(d *DeviceReport, id string) int { return strings.Compare(d.Device, id) })
 	im.rep.Devices = slices.Insert(im.rep.Devices, i, d)
@@ -210,8 +220,15 @@ func (im *importer) importFile(f bundleFile) error {
 		return nil
 	}
 	dr := im.device(f.t.Device)
+	var data []byte
 	reject := func(err error) error {
-		dr.Rejected = append(dr.Rejected, Problem{File: f.path, Seq: f.t.Seq, Reason: err.Error(), Err: err})
+		seq := f.t.Seq
+		if errors.Is(err, bundle.ErrBadSignature) || (errors.Is(err, bundle.ErrTampered) && bundle.Hash(data) != f.t.Hash) {
+			// The number came from a signature that did not verify: it is
+			// only a claim.
+			seq, err = claimed(f, err)
+		}
+		dr.Rejected = append(dr.Rejected, Problem{File: f.path, Seq: seq, Reason: err.Error(), Err: err})
 		return nil
 	}
 	data, err := readBundle(f.path)
@@ -278,12 +295,21 @@ func (im *importer) imported(t bundle.Trusted, data []byte) (bool, error) {
 }
 
 // open opens the bundle file's data with the key of the device that its
-// signature names.
+// signature names. A revoked device's bundle is opened only if HQ
+// receipted it before the revocation (see import_revoked.go).
 func (im *importer) open(f bundleFile, data []byte) (*bundle.Contents, error) {
 	d, err := im.enrolled(f.t.Device)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrRevoked):
+		return im.openRevoked(d, f, data)
+	case err != nil:
 		return nil, err
 	}
+	return im.openWith(d, f, data)
+}
+
+// openWith opens the bundle file's data with the key of device d.
+func (im *importer) openWith(d Device, f bundleFile, data []byte) (*bundle.Contents, error) {
 	pub, err := d.Key()
 	if err != nil {
 		return nil, fmt.Errorf("the registry entry of device %s is damaged: %w", d.ID, err)

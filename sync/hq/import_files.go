@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"courtwatch/sync/bundle"
@@ -105,4 +106,43 @@ func readLimited(name string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s has more than %d bytes", bundle.ErrTooLarge, filepath.Base(name), limit)
 	}
 	return b, nil
+}
+
+// nameSeq reads the device and bundle number that a bundle file's name
+// gives, in the receiver's store (<device>/<seq, 12 digits>.cwb) or as a
+// folder transport writes it (<device>-<seq>.cwb). ok is false for any
+// other name.
+func nameSeq(path string) (device string, seq uint64, ok bool) {
+	base, isCWB := strings.CutSuffix(filepath.Base(path), ".cwb")
+	if !isCWB {
+		return "", 0, false
+	}
+	num := base
+	if len(base) > 37 && base[36] == '-' {
+		device, num = base[:36], base[37:]
+	} else {
+		device = filepath.Base(filepath.Dir(path))
+	}
+	n, err := strconv.ParseUint(num, 10, 64)
+	if err != nil || n == 0 || checkID(device) != nil {
+		return "", 0, false
+	}
+	return device, n, true
+}
+
+// claimed says, for a bundle whose signature did not verify, which
+// bundle it is: the number its file name gives, if it follows a known
+// layout, else none (0); and what the unverified signature file claims,
+// for the reason. A swapped .minisig is so never reported under the
+// number of the bundle it belongs to.
+func claimed(f bundleFile, err error) (uint64, error) {
+	seq := uint64(0)
+	if device, n, ok := nameSeq(f.path); ok && device == f.t.Device {
+		seq = n
+	}
+	if seq == f.t.Seq {
+		return seq, fmt.Errorf("its signature file %s, which names bundle %d, does not verify: %w", filepath.Base(f.path)+".minisig", f.t.Seq, err)
+	}
+	return seq, fmt.Errorf("its signature file %s names bundle %d of device %s but does not verify, so it may belong to another bundle; copy this bundle's own .minisig next to it: %w",
+		filepath.Base(f.path)+".minisig", f.t.Seq, f.t.Device, err)
 }

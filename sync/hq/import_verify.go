@@ -118,18 +118,33 @@ func (im *importer) explain(e *Explanation, path string) error {
 	step("signer", StepOK, "the signature names bundle %d of device %s (checked below)", t.Seq, t.Device)
 
 	d, err := im.enrolled(t.Device)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrRevoked):
+		e.Monitor = d.Monitor
+		received, err := im.receiptedBefore(d, path, t.Seq, bundle.Hash(data))
+		if err != nil {
+			return fail("device", err)
+		}
+		step("device", StepWarning, "enrolled on %s for monitor %q and revoked on %s; HQ's receipt shows it received this bundle on %s, before the revocation, so it is imported",
+			d.Enrolled.Format(time.DateOnly), d.Monitor, d.Revoked.Format(time.RFC3339), received.Format(time.RFC3339))
+	case err != nil:
 		return fail("device", err)
+	default:
+		e.Monitor = d.Monitor
+		step("device", StepOK, "enrolled on %s for monitor %q", d.Enrolled.Format(time.DateOnly), d.Monitor)
 	}
-	e.Monitor = d.Monitor
-	step("device", StepOK, "enrolled on %s for monitor %q", d.Enrolled.Format(time.DateOnly), d.Monitor)
 	pub, err := d.Key()
 	if err != nil {
 		return fail("device", fmt.Errorf("the registry entry is damaged: %w", err))
 	}
-	if t, err = bundle.Verify(data, sig, pub); err != nil {
+	vt, err := bundle.Verify(data, sig, pub)
+	if err != nil {
+		if bundle.Hash(data) != t.Hash { // the signature file is another bundle's
+			e.Seq, err = claimed(bundleFile{path: path, sig: sig, t: t}, err)
+		}
 		return fail("signature", err)
 	}
+	t = vt
 	if err := t.CheckDevice(d.ID); err != nil {
 		return fail("signature", err)
 	}

@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"unicode"
 
 	"courtwatch/sync/wire"
 
@@ -31,7 +33,7 @@ func Profile(dir, rawURL string, extraRecipients []string, proxy string, pin boo
 	if err != nil {
 		return wire.Profile{}, err
 	}
-	p := wire.Profile{Format: wire.ProfileFormat, Name: info.Name, URL: rawURL, Proxy: proxy}
+	p := wire.Profile{Format: wire.ProfileFormat, Name: profileName(info.Name, dir), URL: rawURL, Proxy: proxy}
 	if p.Recipients, err = recipients(dir); err != nil {
 		return p, err
 	}
@@ -126,4 +128,30 @@ func receiptKey(dir string) (minisign.PrivateKey, error) {
 		return k, fmt.Errorf("read the receipt key %s: %w", filepath.Join(dir, receiptKeyFile), err)
 	}
 	return k, nil
+}
+
+// profileName is the name profiles give the HQ: its name from init, or,
+// for an HQ made without one, the name of its folder, made into a name
+// that a device installs a profile under (wire.CheckProfileName).
+func profileName(name, dir string) string {
+	if name != "" {
+		return name
+	}
+	base := filepath.Base(filepath.Clean(dir))
+	var b strings.Builder
+	for _, r := range base {
+		if b.Len() >= 60 {
+			break
+		}
+		switch {
+		case unicode.IsLetter(r), unicode.IsDigit(r), unicode.IsMark(r) && b.Len() > 0:
+			b.WriteRune(r)
+		case b.Len() > 0:
+			b.WriteByte('-')
+		}
+	}
+	if n := strings.TrimRight(b.String(), "-"); wire.CheckProfileName(n) == nil {
+		return n
+	}
+	return "HQ"
 }

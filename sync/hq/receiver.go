@@ -30,7 +30,7 @@ const (
 	DefaultReadTimeout       = 5 * time.Minute
 	DefaultWriteTimeout      = 5 * time.Minute
 	DefaultIdleTimeout       = 2 * time.Minute
-	MaxHeaderBytes           = 64 << 10
+	MaxHeaderBytes           = 16 << 10
 )
 
 // retryAfter is the Retry-After of a 503, in seconds.
@@ -38,19 +38,25 @@ const retryAfter = "10"
 
 // Config configures a receiver. HQDir and Store are required.
 type Config struct {
-	HQDir      string           // the HQ folder; only devices/, receipt.key and tls/ are read
-	Store      string           // where bundles are stored; created if missing
-	MaxBody    int64            // largest upload in bytes; 0: DefaultMaxBody (at most bundle.MaxBundle)
-	MaxUploads int              // uploads read at once; 0: DefaultMaxUploads
-	MaxConns   int              // Serve's open connections; 0: DefaultMaxConns
-	Now        func() time.Time // the clock for receipts; nil: time.Now
-	Log        *slog.Logger     // nil: no logging
+	HQDir      string // the HQ folder; only devices/, receipt.key and tls/ are read
+	Store      string // where bundles are stored; created if missing
+	MaxBody    int64  // largest upload in bytes; 0: DefaultMaxBody (at most bundle.MaxBundle)
+	MaxUploads int    // uploads read at once; 0: DefaultMaxUploads
+	MaxConns   int    // Serve's open connections; 0: DefaultMaxConns
+	// MaxConnsPerAddr is Serve's open connections from one client
+	// address; 0: DefaultMaxConnsPerAddr. Behind a proxy or an onion
+	// service on the same machine every client has its address: raise it.
+	MaxConnsPerAddr int
+	Now             func() time.Time // the clock for receipts; nil: time.Now
+	Log             *slog.Logger     // nil: no logging
 
 	// Serve's timeouts; zero: the defaults above.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
-	// TLSOnLoopback makes Serve use TLS on a loopback address too, where
-	// it serves plain HTTP otherwise. Elsewhere it always uses TLS.
-	TLSOnLoopback bool
+	// PlainHTTP makes Serve serve plain HTTP, for a proxy or an onion
+	// service on the same machine in front of it; only on a loopback
+	// address. Otherwise it serves TLS with the HQ certificate, which
+	// profiles pin.
+	PlainHTTP bool
 }
 
 // Receiver is the HTTP handler of the receiver API (see sync/wire).
@@ -60,6 +66,7 @@ type Receiver struct {
 	receiptKey minisign.PrivateKey
 	uploads    chan struct{} // a semaphore: one token per running upload
 	log        *slog.Logger
+	logRate    *logLimiter // bounds the lines that failed requests write
 
 	mu       sync.Mutex // guards closed and the Adds of inflight
 	closed   bool
@@ -84,6 +91,9 @@ func NewReceiver(cfg Config) (*Receiver, error) {
 	if cfg.MaxConns <= 0 {
 		cfg.MaxConns = DefaultMaxConns
 	}
+	if cfg.MaxConnsPerAddr <= 0 {
+		cfg.MaxConnsPerAddr = DefaultMaxConnsPerAddr
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -101,7 +111,7 @@ func NewReceiver(cfg Config) (*Receiver, error) {
 		return nil, fmt.Errorf("receiver: store: %w", err)
 	}
 	rv := &Receiver{cfg: cfg, store: store{dir: cfg.Store}, receiptKey: key,
-		uploads: make(chan struct{}, cfg.MaxUploads), log: cfg.Log}
+		uploads: make(chan struct{}, cfg.MaxUploads), log: cfg.Log, logRate: newLogLimiter(time.Now)}
 	if err := rv.store.removeStaleTemps(cfg.Now()); err != nil {
 		return nil, fmt.Errorf("receiver: clean the store: %w", err)
 	}

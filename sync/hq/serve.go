@@ -5,21 +5,18 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"time"
-
-	"golang.org/x/net/netutil"
 )
 
 // shutdownGrace is how long Serve lets running requests finish when its
 // context ends, before it cuts them off.
 const shutdownGrace = 10 * time.Second
 
-// Serve runs a receiver for cfg on addr (host:port) until ctx ends. On a
-// loopback address it serves plain HTTP, and logs so, unless
-// cfg.TLSOnLoopback; elsewhere it serves TLS with the HQ certificate.
+// Serve runs a receiver for cfg on addr (host:port) until ctx ends. It
+// serves TLS with the HQ certificate, or plain HTTP with cfg.PlainHTTP,
+// which only a loopback address allows.
 func Serve(ctx context.Context, addr string, cfg Config) error {
 	rv, err := NewReceiver(cfg)
 	if err != nil {
@@ -37,18 +34,24 @@ func Serve(ctx context.Context, addr string, cfg Config) error {
 // request has ended. rv serves nothing after Serve returns.
 func (rv *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 	cfg := rv.cfg
+	limiter := newConnLimiter(ln, cfg.MaxConns, cfg.MaxConnsPerAddr)
+	ln = limiter
 	srv := &http.Server{
+		ConnState:         limiter.track,
 		Handler:           rv,
 		ReadHeaderTimeout: or(cfg.ReadHeaderTimeout, DefaultReadHeaderTimeout),
 		ReadTimeout:       or(cfg.ReadTimeout, DefaultReadTimeout),
 		WriteTimeout:      or(cfg.WriteTimeout, DefaultWriteTimeout),
 		IdleTimeout:       or(cfg.IdleTimeout, DefaultIdleTimeout),
 		MaxHeaderBytes:    MaxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(rv.log.Handler(), slog.LevelWarn),
+		ErrorLog:          rv.errorLog(),
 	}
-	ln = netutil.LimitListener(ln, cfg.MaxConns)
 	scheme := "https"
-	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && tcp.IP.IsLoopback() && !cfg.TLSOnLoopback {
+	if cfg.PlainHTTP {
+		if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
+			ln.Close()
+			return fmt.Errorf("receiver: plain HTTP is only for a loopback address (127.0.0.1, ::1), for a proxy on the same machine; %s is not one: serve TLS", ln.Addr())
+		}
 		scheme = "http"
 		rv.log.Warn("plain HTTP on loopback only", "addr", ln.Addr().String())
 	} else {

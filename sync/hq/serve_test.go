@@ -69,7 +69,7 @@ func pinnedClient(pin string) *http.Client {
 
 func TestServeTLSPin(t *testing.T) {
 	dir := newHQ(t)
-	addr, _ := serve(t, Config{HQDir: dir, TLSOnLoopback: true}, "127.0.0.1:0")
+	addr, _ := serve(t, Config{HQDir: dir}, "127.0.0.1:0")
 	url := "https://" + addr
 	p := mustProfile(t, dir, url)
 	if p.TLSPin == "" {
@@ -100,10 +100,21 @@ func TestServeTLSPin(t *testing.T) {
 	}
 }
 
-// TestServeChoosesTLS: plain HTTP on loopback, saying so; TLS elsewhere.
+// TestServeChoosesTLS: TLS by default, on loopback too, so that the
+// profile for https://127.0.0.1:PORT works as printed; plain HTTP only
+// when asked for, and only on loopback.
 func TestServeChoosesTLS(t *testing.T) {
 	dir := newHQ(t)
+	pin, _ := TLSPin(dir)
 	addr, logs := serve(t, Config{HQDir: dir}, "127.0.0.1:0")
+	if _, err := pinnedClient(pin).Get("https://" + addr + wire.HealthPath); err != nil {
+		t.Errorf("TLS on loopback: %v", err)
+	}
+	if strings.Contains(logs.String(), "plain HTTP") || !strings.Contains(logs.String(), "url=https://") {
+		t.Errorf("the log does not say TLS:\n%s", logs)
+	}
+
+	addr, logs = serve(t, Config{HQDir: dir, PlainHTTP: true}, "127.0.0.1:0")
 	if status, _ := get(t, nil, "http://"+addr+wire.HealthPath); status != 200 {
 		t.Errorf("plain HTTP on loopback: %d", status)
 	}
@@ -113,12 +124,23 @@ func TestServeChoosesTLS(t *testing.T) {
 
 	addr, logs = serve(t, Config{HQDir: dir}, "0.0.0.0:0")
 	_, port, _ := net.SplitHostPort(addr)
-	pin, _ := TLSPin(dir)
 	if _, err := pinnedClient(pin).Get("https://127.0.0.1:" + port + wire.HealthPath); err != nil {
 		t.Errorf("TLS on all interfaces: %v", err)
 	}
 	if strings.Contains(logs.String(), "plain HTTP") {
 		t.Errorf("plain HTTP on all interfaces:\n%s", logs)
+	}
+
+	rv, err := NewReceiver(Config{HQDir: dir, Store: t.TempDir(), PlainHTTP: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "0.0.0.0:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rv.Serve(context.Background(), ln); err == nil || !strings.Contains(err.Error(), "only for a loopback address") {
+		t.Errorf("plain HTTP on all interfaces: %v", err)
 	}
 }
 
@@ -133,7 +155,7 @@ func TestSlowloris(t *testing.T) {
 	dev.enroll(t, dir)
 	data, sig := dev.seal(t, p, 1)
 	store := t.TempDir()
-	cfg := Config{HQDir: dir, Store: store, ReadHeaderTimeout: 300 * time.Millisecond, ReadTimeout: time.Second, MaxConns: 64}
+	cfg := Config{HQDir: dir, Store: store, ReadHeaderTimeout: 300 * time.Millisecond, ReadTimeout: time.Second, MaxConns: 64, PlainHTTP: true}
 	addr, _ := serve(t, cfg, "127.0.0.1:0")
 
 	runtime.GC()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"sync"
@@ -29,7 +30,14 @@ func (rv *Receiver) upload(w http.ResponseWriter, r *http.Request, device string
 		rv.log.Error("upload failed", append(attrs, "err", err)...)
 		rv.fail(w, status, "the receiver could not store the bundle; try again later")
 	case err != nil:
-		rv.log.Warn("upload refused", append(attrs, "reason", err)...)
+		addr := clientAddr(r)
+		if ok, n := rv.logRate.allow(addr); ok {
+			attrs = append(attrs, "addr", addr, "reason", err)
+			if n > 0 {
+				attrs = append(attrs, "suppressed", n)
+			}
+			rv.log.Warn("upload refused", attrs...)
+		}
 		if status == http.StatusServiceUnavailable {
 			w.Header().Set("Retry-After", retryAfter)
 		}
@@ -76,7 +84,7 @@ func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string
 		return http.StatusBadRequest, 0, "wrong seq", fmt.Errorf("the URL names bundle %d but the signature is for bundle %d", seq, t.Seq)
 	}
 	if r.ContentLength > rv.cfg.MaxBody {
-		return http.StatusRequestEntityTooLarge, r.ContentLength, "too large", rv.tooLarge()
+		return http.StatusRequestEntityTooLarge, r.ContentLength, "too large", rv.tooLarge(r.ContentLength)
 	}
 	select {
 	case rv.uploads <- struct{}{}:
@@ -118,7 +126,7 @@ func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device strin
 		var pathErr *os.PathError
 		switch {
 		case errors.As(err, &tooBig):
-			return http.StatusRequestEntityTooLarge, size, "too large", rv.tooLarge()
+			return http.StatusRequestEntityTooLarge, size, "too large", rv.tooLarge(0)
 		case errors.As(err, &pathErr): // writing the file, not reading the body
 			return http.StatusInternalServerError, size, "store error", err
 		}
@@ -127,6 +135,14 @@ func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device strin
 	t, err := v.Verify()
 	if err != nil {
 		return http.StatusForbidden, size, "bad bundle", err
+	}
+	// The device may have been revoked while its body arrived. A receipt
+	// proves to the importer that the bundle came before the revocation
+	// (see import_revoked.go), so none is signed after it.
+	if have == "" {
+		if d, err := loadDevice(rv.cfg.HQDir, device); err != nil || !d.Active() {
+			return http.StatusForbidden, size, "revoked device", fmt.Errorf("device %s was revoked during the upload; HQ accepts nothing more from it", device)
+		}
 	}
 	hash := t.Hash
 	sign := func() (wire.SignedReceipt, error) {
@@ -148,10 +164,24 @@ func (rv *Receiver) conflict(device string, seq uint64) error {
 	return fmt.Errorf("HQ already holds another bundle %d of device %s; the device's history has forked (restored backup or copied vault?): report it to HQ", seq, device)
 }
 
-func (rv *Receiver) tooLarge() error {
-	return fmt.Errorf("the bundle is larger than this receiver's limit of %d bytes; send it on a USB stick or split it into smaller bundles", rv.cfg.MaxBody)
+// tooLarge says a bundle of n bytes (0: unknown) is over the limit.
+func (rv *Receiver) tooLarge(n int64) error {
+	size := "the bundle is"
+	if n > 0 {
+		size = fmt.Sprintf("the bundle has %d bytes,", n)
+	}
+	return fmt.Errorf("%s more than this receiver takes (%d bytes, set with courtwatch-hq serve --max-body-mib)", size, rv.cfg.MaxBody)
 }
 
 // writerOnly hides os.File's ReadFrom, so that io.CopyBuffer uses its
 // buffer and reports read and write errors apart (os.PathError).
 type writerOnly struct{ io.Writer }
+
+// clientAddr is the IP address of r's client.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -24,7 +24,8 @@ type Result struct {
 // Deliver makes one pass over the pending bundles, oldest first, sending
 // each with the transport tf makes for the bundle's HQ profile. It stops at
 // the first bundle that fails (HQ is probably unreachable, and bundles
-// should reach HQ in order), except that a fork does not stop it. The
+// should reach HQ in order), except that a fork, or a bundle the receiver
+// refuses as too large (ErrTooLarge), does not stop it. The
 // error is that failure. progress, if not nil, is called as bytes go out,
 // possibly from another goroutine.
 func Deliver(ctx context.Context, v *storage.Vault, tf TransportFunc, progress func(e *Entry, sent, total int64)) (*Result, error) {
@@ -38,6 +39,9 @@ type hooks struct {
 	progress func(e *Entry, sent, total int64)
 	done     func(e *Entry, err error)
 	retryAt  func() time.Time // when a failed bundle will be tried again
+	// skipRefused skips the bundles that the receiver refused as too
+	// large (Entry.RefusedBy), as the background uploader does.
+	skipRefused bool
 }
 
 // deliverer delivers the outbox, keeping one transport per HQ profile.
@@ -112,6 +116,11 @@ func (d *deliverer) pass(ctx context.Context, h hooks) (*Result, error) {
 			res.Pending = append(res.Pending, *e)
 			continue
 		}
+		if h.skipRefused && e.RefusedBy != "" && e.RefusedBy == t.String() {
+			res.Skipped[e.Seq] = e.LastError
+			res.Pending = append(res.Pending, *e)
+			continue
+		}
 		if h.start != nil {
 			h.start(e)
 		}
@@ -132,7 +141,7 @@ func (d *deliverer) pass(ctx context.Context, h hooks) (*Result, error) {
 		default:
 			res.Pending = append(res.Pending, *got)
 		}
-		if err != nil && !errors.Is(err, ErrFork) {
+		if err != nil && !errors.Is(err, ErrFork) && !errors.Is(err, ErrTooLarge) {
 			stop = err
 		}
 	}
@@ -204,12 +213,15 @@ func record(e *Entry, t Transport, err error, r *wire.SignedReceipt, rc wire.Rec
 	switch {
 	case e.State.Settled():
 	case err == nil && r != nil:
-		e.State, e.Receipt, e.Received = ReceiptVerified, r, rc.Received
+		e.State, e.Receipt, e.Received, e.RefusedBy = ReceiptVerified, r, rc.Received, ""
 		e.DeliveredTo, e.DeliveredAt, e.LastError, e.NextAttempt = t.String(), now, "", time.Time{}
 	case err == nil:
 		e.State, e.DeliveredTo, e.DeliveredAt, e.LastError = Delivered, t.String(), now, ""
 	case errors.Is(err, ErrFork):
 		e.State, e.LastError = Failed, err.Error()+"; this is a fork of the device's history, which retrying cannot fix: keep this vault as it is and tell HQ"
+	case errors.Is(err, ErrTooLarge):
+		e.State, e.RefusedBy = prior, t.String()
+		e.LastError = fmt.Sprintf("%v; sending it again to the same receiver cannot work: carry it to HQ on a USB stick with \"courtwatch export --to DIR\" (HQ imports it from there), or ask HQ to raise the receiver's limit (courtwatch-hq serve --max-body-mib) and then run \"courtwatch sync\"", err)
 	case stopped:
 		e.State = prior
 	default:

@@ -3,7 +3,8 @@ package outbox
 import (
 	"errors"
 	"fmt"
-	"regexp"
+	"slices"
+	"strings"
 
 	"courtwatch/storage"
 	"courtwatch/sync/wire"
@@ -15,8 +16,6 @@ type ProfileInfo struct {
 	Default bool `json:"default"`
 }
 
-var nameRE = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$`)
-
 // AddProfile installs an HQ profile under name (p.Name when name is empty),
 // replacing one of that name: that is how HQ rotates its keys, and new
 // bundles are sealed to the new recipients while bundles sealed before keep
@@ -26,8 +25,8 @@ func AddProfile(v *storage.Vault, p wire.Profile, name string, makeDefault bool)
 	if name != "" {
 		p.Name = name
 	}
-	if !nameRE.MatchString(p.Name) {
-		return fmt.Errorf("HQ profile name %q: use 1 to 64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit", p.Name)
+	if err := wire.CheckProfileName(p.Name); err != nil {
+		return err
 	}
 	if err := p.Check(); err != nil {
 		return err
@@ -114,4 +113,40 @@ func Profile(v *storage.Vault, name string) (wire.Profile, error) {
 		return err
 	})
 	return p, err
+}
+
+// ProfileChanges lists, in plain words, what installing p in place of the
+// installed profile old changes. otherHQ is true when p is for another HQ
+// (or HQ changed its keys): its recipients or its receipt key differ, so
+// new bundles would be readable by other keys, and receipts signed by
+// another key. Installing such a profile over old must be asked for
+// explicitly (courtwatch hq add --replace).
+func ProfileChanges(old, p wire.Profile) (changes []string, otherHQ bool) {
+	change := func(what, from, to string) {
+		if from == "" {
+			from = "none"
+		}
+		if to == "" {
+			to = "none"
+		}
+		changes = append(changes, fmt.Sprintf("%s: %s -> %s", what, from, to))
+	}
+	if !slices.Equal(old.Recipients, p.Recipients) {
+		change("recipients (who can read new bundles)", strings.Join(old.Recipients, ", "), strings.Join(p.Recipients, ", "))
+		otherHQ = true
+	}
+	if old.ReceiptKey != p.ReceiptKey {
+		change("receipt key", old.ReceiptKey, p.ReceiptKey)
+		otherHQ = true
+	}
+	if old.URL != p.URL {
+		change("url", old.URL, p.URL)
+	}
+	if old.TLSPin != p.TLSPin {
+		change("tls pin", old.TLSPin, p.TLSPin)
+	}
+	if old.Proxy != p.Proxy {
+		change("proxy", old.Proxy, p.Proxy)
+	}
+	return changes, otherHQ
 }

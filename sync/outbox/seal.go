@@ -11,11 +11,12 @@ import (
 	"courtwatch/sync/bundle"
 )
 
-// Bundle budget: Seal stops adding records once a bundle holds this much
-// (records and attachments, before compression), so that a bundle stays far
-// below the format's limits and the vault transaction that stores it stays
-// small. The rest goes into the next bundle. The first record always goes
-// in, so one large attachment still makes a bundle.
+// Bundle budget: Seal adds no record that would bring a bundle over this
+// much (records and attachments, before compression), so that a bundle
+// stays below wire.MaxUpload, which every receiver accepts, and the vault
+// transaction that stores it stays small. The rest goes into the next
+// bundle. The first record always goes in, so one attachment of
+// storage.MaxAttachmentSize still makes a bundle.
 var (
 	maxBundleInput       = 64 << 20
 	maxBundleAttachments = 5000
@@ -125,20 +126,26 @@ func collect(v *storage.Vault, cur cursor) (*sealInput, error) {
 	var shas []string
 	var added []*storage.Version
 	err := v.ChainSince(cur.Chain, func(ver *storage.Version) error {
-		if len(in.Records) > 0 && (size+len(ver.Raw) > maxBundleInput || len(shas) >= maxBundleAttachments) {
+		var a struct {
+			SHA256 string `json:"sha256"`
+			Size   int    `json:"size"`
+		}
+		attachment := ver.Type == storage.KindAttachment && !ver.Deleted
+		if attachment {
+			if err := json.Unmarshal(ver.Data, &a); err != nil {
+				return fmt.Errorf("attachment %s does not decode: %v", ver.ID, err)
+			}
+		}
+		// The attachment's content counts before it goes in, so that a
+		// bundle stays below maxBundleInput plus at most one attachment
+		// when it is alone (and so below wire.MaxUpload).
+		if len(in.Records) > 0 && (size+len(ver.Raw)+a.Size > maxBundleInput || len(shas) >= maxBundleAttachments) {
 			return errFull
 		}
 		in.Records = append(in.Records, ver.Raw)
 		in.chainLast = ver.Seq
 		size += len(ver.Raw) + 1
-		if ver.Type == storage.KindAttachment && !ver.Deleted {
-			var a struct {
-				SHA256 string `json:"sha256"`
-				Size   int    `json:"size"`
-			}
-			if err := json.Unmarshal(ver.Data, &a); err != nil {
-				return fmt.Errorf("attachment %s does not decode: %v", ver.ID, err)
-			}
+		if attachment {
 			shas = append(shas, a.SHA256)
 			added = append(added, ver)
 			size += a.Size

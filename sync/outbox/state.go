@@ -52,6 +52,10 @@ type Entry struct {
 	DeliveredAt time.Time           `json:"delivered_at,omitzero"`
 	Receipt     *wire.SignedReceipt `json:"receipt,omitempty"`
 	Received    time.Time           `json:"received,omitzero"` // HQ's time in the verified receipt
+	// RefusedBy is the receiver that refused the bundle as too large
+	// (ErrTooLarge): the background uploader no longer sends it there;
+	// "courtwatch sync" tries once more, in case HQ raised its limit.
+	RefusedBy string `json:"refused_by,omitempty"`
 }
 
 // cursor is the outbox's position, changed with every bundle sealed or
@@ -89,6 +93,12 @@ var (
 	// ErrFork: HQ (or the folder) already holds a different bundle with
 	// this device and sequence number. Retrying cannot fix it.
 	ErrFork = errors.New("HQ holds a different bundle with this sequence number")
+	// ErrTooLarge: HQ's receiver refuses the bundle as larger than its
+	// limit (413). Seal keeps every bundle below wire.MaxUpload, which a
+	// receiver accepts, so this means HQ set a lower limit. Retrying the
+	// same receiver cannot fix it: the uploader stops trying it (see
+	// Entry.RefusedBy), and "courtwatch export --to DIR" carries it.
+	ErrTooLarge = errors.New("HQ's receiver refuses the bundle as too large")
 	// ErrCorrupt: the outbox state in the vault does not decode.
 	ErrCorrupt = errors.New("outbox state in the vault is damaged")
 )

@@ -34,10 +34,13 @@ func (e *HTTPError) Error() string {
 	return fmt.Sprintf("HQ answered %d: %s", e.Status, e.Msg)
 }
 
-// Unwrap makes a 409 match ErrFork.
+// Unwrap makes a 409 match ErrFork and a 413 ErrTooLarge.
 func (e *HTTPError) Unwrap() error {
-	if e.Status == 409 {
+	switch e.Status {
+	case 409:
 		return ErrFork
+	case 413:
+		return ErrTooLarge
 	}
 	return nil
 }

@@ -105,6 +105,8 @@ func (u *Uploader) Run(ctx context.Context) error {
 			progress: u.progressed,
 			done:     u.finished,
 			retryAt:  func() time.Time { delay = u.backoff(failures + 1); return time.Now().Add(delay) },
+
+			skipRefused: true,
 		})
 		switch {
 		case ctx.Err() != nil:

@@ -47,11 +47,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"regexp"
 	"strings"
 	"time"
+
+	"courtwatch/internal/escape"
 
 	"aead.dev/minisign"
 	"filippo.io/age"
@@ -98,7 +101,48 @@ func ParseDevice(b []byte) (Device, error) {
 	if _, err := d.Key(); err != nil {
 		return d, fmt.Errorf("device file: %w", err)
 	}
+	if err := CheckName(d.Monitor); err != nil {
+		return d, fmt.Errorf("device file: monitor %w; the monitor sets the name with courtwatch init --name", err)
+	}
 	return d, nil
+}
+
+var profileNameRE = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{M}\p{N} ._-]{0,63}$`)
+
+// CheckProfileName checks the name an HQ profile is installed under on a
+// device: 1 to 64 letters (Khmer with its vowel signs too), digits,
+// spaces, dots, dashes or underscores, starting with a letter or digit.
+// `courtwatch-hq init --name` checks the HQ's name with it, so that every
+// profile HQ prints installs as it is.
+func CheckProfileName(name string) error {
+	if !profileNameRE.MatchString(name) {
+		return fmt.Errorf("HQ profile name %q: use 1 to 64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit", name)
+	}
+	return nil
+}
+
+// MaxUpload is the largest bundle a device uploads: sync/outbox seals no
+// bigger one, and a receiver accepts at least this much (courtwatch-hq
+// serve refuses a lower --max-body-mib), so a 413 never stops a bundle
+// that HQ's receiver was set up for.
+const MaxUpload = 96 << 20
+
+// MaxName is the longest name, in bytes, a device file or profile gives.
+const MaxName = 200
+
+// CheckName refuses a monitor's or HQ's name that holds a character that
+// would steer a terminal (newlines, ANSI escapes, C1 controls,
+// bidirectional overrides: see package escape), or is longer than MaxName.
+// Such names are refused outright, not escaped: a name is read aloud and
+// compared by people at enrollment.
+func CheckName(name string) error {
+	switch {
+	case len(name) > MaxName:
+		return fmt.Errorf("name has %d bytes, more than %d", len(name), MaxName)
+	case escape.Has(name):
+		return fmt.Errorf("name %q holds control characters (line breaks, terminal escapes or text-direction overrides)", name)
+	}
+	return nil
 }
 
 // Profile is what a monitor's device needs to deliver to one HQ.
@@ -128,6 +172,9 @@ func (p Profile) Check() error {
 	if p.Format != ProfileFormat {
 		return fmt.Errorf("HQ profile: format %q is not %q; ask HQ for a new profile", p.Format, ProfileFormat)
 	}
+	if err := CheckName(p.Name); err != nil {
+		return fmt.Errorf("HQ profile: %w; ask HQ for a new profile", err)
+	}
 	if p.URL != "" {
 		if err := checkURL(p.URL); err != nil {
 			return fmt.Errorf("HQ profile: %w", err)
@@ -147,6 +194,9 @@ func (p Profile) Check() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5" && u.Scheme != "socks5h") || u.Host == "" {
 			return fmt.Errorf("HQ profile: proxy %q is not an http, https or socks5 URL such as socks5://127.0.0.1:9050", p.Proxy)
 		}
+		if u.User != nil {
+			return errors.New("HQ profile: the proxy URL holds a user name or password (user:pass@); a profile is handed around and must hold no secret, so ask HQ for one without it")
+		}
 	}
 	return nil
 }
@@ -155,6 +205,9 @@ func checkURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("url %q is not a URL such as https://hq.example.org:8443", s)
+	}
+	if u.User != nil {
+		return errors.New("the url holds a user name or password (user:pass@); the receiver needs none, and a profile is handed around, so it must hold no secret")
 	}
 	switch u.Scheme {
 	case "https":
@@ -261,7 +314,21 @@ func strictJSON(b []byte, v any) error {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("does not decode: %v", err)
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.EOF):
+			return errors.New("is empty")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return errors.New("is cut short: the JSON ends before it is complete; copy the whole file again")
+		case errors.As(err, &syn):
+			return fmt.Errorf("is not JSON (a syntax error at byte %d); is it the right file?", syn.Offset)
+		case errors.As(err, &typ):
+			return fmt.Errorf("has a field %q of the wrong type; is it the right file?", typ.Field)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			return fmt.Errorf("has a field it should not have (%s); is it the right file, from this version of Courtwatch?", strings.TrimPrefix(err.Error(), "json: unknown field "))
+		}
+		return errors.New("does not decode as JSON; is it the right file?")
 	}
 	if dec.More() {
 		return errors.New("has data after the JSON object")

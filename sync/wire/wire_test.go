@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,6 +48,13 @@ func TestProfileRejects(t *testing.T) {
 		"bad pin":              func(p *Profile) { p.TLSPin = "md5:00" },
 		"bad proxy":            func(p *Profile) { p.Proxy = "ftp://x" },
 		"wrong format":         func(p *Profile) { p.Format = "x" },
+		"user:pass@ in url":    func(p *Profile) { p.URL = "https://admin:hunter2@hq.example.org:8443" },
+		"user in url":          func(p *Profile) { p.URL = "https://admin@hq.example.org:8443" },
+		"user:pass@ in proxy":  func(p *Profile) { p.Proxy = "socks5://u:p@127.0.0.1:9050" },
+		"newline in name":      func(p *Profile) { p.Name = "HQ\nreceipt key RWQfake" },
+		"ANSI in name":         func(p *Profile) { p.Name = "HQ\x1b[8m" },
+		"bidi override":        func(p *Profile) { p.Name = "HQ \u202eQH" },
+		"C1 in name":           func(p *Profile) { p.Name = "HQ\u009b2J" },
 	}
 	for name, mut := range cases {
 		p := base
@@ -117,4 +125,28 @@ func FuzzParseProfile(f *testing.F) {
 		}
 		_, _ = ParseDevice(b)
 	})
+}
+
+// TestDeviceNameRefused: a device file whose monitor name holds control
+// characters is refused outright, and the error quotes it escaped.
+func TestDeviceNameRefused(t *testing.T) {
+	pub, _, err := minisign.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Dara\nkey     RWQfake", "Dara\x1b[8m", "Dara\u202e", "Dara\r", strings.Repeat("x", MaxName+1)} {
+		b, _ := json.Marshal(Device{Format: DeviceFormat, ID: "01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7b", Monitor: name, PublicKey: pub.String()})
+		_, err := ParseDevice(b)
+		if err == nil {
+			t.Errorf("monitor %q: accepted", name)
+			continue
+		}
+		if strings.ContainsAny(err.Error(), "\n\r\x1b\u202e") {
+			t.Errorf("monitor %q: the error %q holds the control characters", name, err)
+		}
+	}
+	b, _ := json.Marshal(Device{Format: DeviceFormat, ID: "01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7b", Monitor: "សុខ\u200bដារា", PublicKey: pub.String()})
+	if _, err := ParseDevice(b); err != nil {
+		t.Errorf("a Khmer name with a zero-width space: %v", err)
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"courtwatch/internal/escape"
 )
 
 // Hinted is an error that says what to do next. Report prints its details,
@@ -55,22 +57,40 @@ func Report(w io.Writer, prog string, err error) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(w, "%s: %s\n", prog, err)
+	// Errors quote outside text (file contents, names, a server's
+	// answer): each line is escaped, so it stays one line.
+	fmt.Fprintf(w, "%s: %s\n", prog, escape.String(err.Error()))
 	var h Hinted
 	var u Usage
 	switch {
 	case errors.As(err, &h):
 		for _, d := range h.Details() {
-			fmt.Fprintf(w, "  %s\n", d)
+			fmt.Fprintf(w, "  %s\n", escape.String(d))
 		}
 		if hint := h.Hint(); hint != "" {
-			fmt.Fprintf(w, "%s: hint: %s\n", prog, hint)
+			fmt.Fprintf(w, "%s: hint: %s\n", prog, escape.String(hint))
 		}
 	case errors.As(err, &u):
 		if hint := u.Hint(); hint != "" {
-			fmt.Fprintf(w, "%s: hint: %s\n", prog, hint)
+			fmt.Fprintf(w, "%s: hint: %s\n", prog, escape.String(hint))
 		}
 		return 2
 	}
 	return 1
+}
+
+// ReadSmall reads a small file's content from r: at most limit bytes. A
+// longer one is an error that says so (what names the file for people,
+// e.g. "the HQ profile profile.json"), rather than the parse error that a
+// cut-off read would give later.
+func ReadSmall(r io.Reader, limit int64, what string) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", what, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, &HintError{Msg: fmt.Sprintf("%s has more than %d KiB, far more than such a file holds", what, limit>>10),
+			Advice: "check that it is the right file"}
+	}
+	return b, nil
 }

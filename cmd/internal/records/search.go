@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"courtwatch/cmd/internal/table"
+	"courtwatch/internal/escape"
 	"courtwatch/storage"
 
 	"github.com/google/uuid"
@@ -137,14 +138,14 @@ func (p *Printer) History(id uuid.UUID, vers []*storage.Version) error {
 			table.LocalTime(ver.Saved(), "2006-01-02 15:04:05 MST"), ver.Device, ver.Hash[:12])
 		if p.Monitor != nil {
 			if name := p.Monitor(ver.Device); name != "" {
-				fmt.Fprintf(&b, "  monitor %s", name)
+				fmt.Fprintf(&b, "  monitor %s", escape.String(name))
 			}
 		}
 		if ver.Deleted {
 			b.WriteString("  deleted\n")
 			continue
 		}
-		fmt.Fprintf(&b, "\n  %s\n", ver.Data)
+		fmt.Fprintf(&b, "\n  %s\n", escape.String(string(ver.Data)))
 	}
 	_, err := fmt.Fprint(p.Out, b.String())
 	return err

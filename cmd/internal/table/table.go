@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"courtwatch/internal/escape"
 	"courtwatch/storage"
 
 	"github.com/google/uuid"
@@ -91,9 +92,10 @@ func (t *Writer) Row(cells ...string) {
 // Flush writes the table out.
 func (t *Writer) Flush() error { return t.tw.Flush() }
 
-// Cell makes s fit on one table line; an empty cell shows as "-".
+// Cell makes s fit on one table line, its control characters escaped
+// (package escape); an empty cell shows as "-".
 func Cell(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = escape.String(strings.Join(strings.Fields(s), " "))
 	if s == "" {
 		return "-"
 	}
