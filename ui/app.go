@@ -210,6 +210,7 @@ func (u *appUI) openHearing(id uuid.UUID) {
 	h.log.ScrollToBottom() // the latest entries; only once the list is on a canvas
 	u.setMenu()
 	u.win.Canvas().Focus(h.note)
+	cursorToEnd(&h.note.Entry) // a kept half-typed note goes on where it ended
 	h.resumeEdit()
 }
 

@@ -67,7 +67,7 @@ type hearingScreen struct {
 	kept    string        // the note field's text as last kept in the vault
 	editor  dialog.Dialog // the open note editor, if any
 
-	editText *widget.Entry // the open editor's field
+	editText *editEntry    // the open editor's field
 	editLine int           // the log line being edited
 	keptEdit string        // the edit's text as last kept in the vault
 	resume   *noteEdit     // an edit kept at lock, reopened by resumeEdit

@@ -56,6 +56,14 @@ func (e *noteEntry) KeyUp(k *fyne.KeyEvent) {
 	e.Entry.KeyUp(k)
 }
 
+// TypedShortcut adds Ctrl+Home and Ctrl+End to the entry's shortcuts.
+func (e *noteEntry) TypedShortcut(s fyne.Shortcut) {
+	e.key()
+	if !textShortcut(&e.Entry, s, nil) {
+		e.Entry.TypedShortcut(s)
+	}
+}
+
 func (e *noteEntry) TypedKey(k *fyne.KeyEvent) {
 	e.key()
 	if (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) && !e.shift {
