@@ -121,11 +121,7 @@ func (s *hearingScreen) loadLog() error {
 			s.lines = append(s.lines, logLine{Time: n.Time, Text: n.Text, note: n})
 		}
 		for _, e := range events {
-			text := s.eventLabel(e.Type)
-			if e.Comment != "" {
-				text += ": " + e.Comment
-			}
-			s.lines = append(s.lines, logLine{Time: e.Time, Text: text, Event: true})
+			s.lines = append(s.lines, logLine{Time: e.Time, Text: s.eventText(e, eventPerson(tx, e.PersonID)), Event: true})
 		}
 		slices.SortStableFunc(s.lines, func(a, b logLine) int { return a.Time.Compare(b.Time) })
 		return nil
@@ -166,6 +162,8 @@ func (s *hearingScreen) build(back func()) {
 		s.header)
 
 	s.log = newLogList(s)
+	// A click does not select (logRow takes it); Space on a row chosen
+	// with the arrow keys does, and opens the editor as a double click does.
 	s.log.OnSelected = func(i widget.ListItemID) {
 		s.log.UnselectAll()
 		s.editNote(i)
@@ -243,7 +241,7 @@ func (s *hearingScreen) headerText() string {
 	h, c := s.hearing, s.cas
 	return lang.L("{{.Title}} ({{.Number}}), {{.Court}}, {{.Date}}", map[string]any{
 		"Title": c.Title, "Number": c.Number, "Court": c.Court,
-		"Date": h.Scheduled.Local().Format("Mon 2 Jan 2006"),
+		"Date": formatDay(h.Scheduled),
 	})
 }
 
@@ -315,14 +313,40 @@ func (s *hearingScreen) endHearing() {
 }
 
 // timeText is the clock time of a log line and, once the hearing has
-// started, the time elapsed since (within the day of the hearing).
+// started, the time elapsed since (within the day of the hearing). Both
+// count whole seconds, so that the elapsed time is the difference of the
+// clock times shown.
 func (s *hearingScreen) timeText(t time.Time) string {
 	clock := t.Local().Format("15:04:05")
-	d := t.Sub(s.hearing.Started).Truncate(time.Second)
+	d := t.Truncate(time.Second).Sub(s.hearing.Started.Truncate(time.Second))
 	if s.hearing.Started.IsZero() || d < 0 || d >= 24*time.Hour {
 		return clock
 	}
 	return fmt.Sprintf("%s  +%d:%02d:%02d", clock, int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+}
+
+// whenMark is put before the text of a log line written on another day
+// than the hearing's, with that day, or after the hearing ended: a note
+// added later must not read as if it was observed in court.
+func (s *hearingScreen) whenMark(t time.Time) string {
+	h := s.hearing
+	day := h.Scheduled
+	if !h.Started.IsZero() {
+		day = h.Started
+	}
+	var marks []string
+	if y, m, d := t.Local().Date(); !day.IsZero() {
+		if y2, m2, d2 := day.Local().Date(); y != y2 || m != m2 || d != d2 {
+			marks = append(marks, formatDate(t))
+		}
+	}
+	if !h.Ended.IsZero() && t.After(h.Ended) {
+		marks = append(marks, lang.L("after the hearing ended"))
+	}
+	if len(marks) == 0 {
+		return ""
+	}
+	return "[" + strings.Join(marks, ", ") + "] "
 }
 
 func (s *hearingScreen) startHearing() {
@@ -433,14 +457,16 @@ func (s *hearingScreen) restoreDraft() error {
 	})
 }
 
+// recordEvent records an event of type typ now. An event about a person
+// (pickPerson) asks whom first, if the hearing has defendants.
 func (s *hearingScreen) recordEvent(typ string) {
 	s.activity()
-	e := &storage.Event{HearingID: s.hearing.ID, Time: s.now(), Type: typ}
-	if err := s.vault.Put(e); err != nil {
-		s.showError(lang.L("The event was not saved"), err)
+	at := s.now()
+	if personEvents[typ] && s.attendance != nil && len(s.attendance.rows) > 0 {
+		s.pickPerson(typ, at)
 		return
 	}
-	s.append(logLine{Time: e.Time, Text: s.eventLabel(typ), Event: true})
+	s.storeEvent(typ, at, nil)
 }
 
 // eventShortcut runs the nth (from 1) event button, for Ctrl+1…9. Not

@@ -43,7 +43,7 @@ func (s *hearingScreen) noteHistory(n *storage.Note) ([]noteVersion, error) {
 			}
 			text = old.Text
 		}
-		out = append(out, noteVersion{Number: v.Version, Saved: v.Saved().Local().Format("2 Jan 2006 15:04:05"), Text: text})
+		out = append(out, noteVersion{Number: v.Version, Saved: formatDateTime(v.Saved()), Text: text})
 	}
 	slices.Reverse(out)
 	return out, nil

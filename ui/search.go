@@ -231,7 +231,7 @@ func (p *placer) hearingPlace(id uuid.UUID) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return caseTitle(c) + ", " + h.Scheduled.Local().Format("Mon 2 Jan 2006"), nil
+	return caseTitle(c) + ", " + formatDay(h.Scheduled), nil
 }
 
 func (p *placer) casePlace(id uuid.UUID) (string, error) {

@@ -135,11 +135,11 @@ func syncText(s outbox.Status, now time.Time) string {
 		return lang.L("All delivered")
 	}
 	at := s.LastDelivered.Local()
-	layout := "15:04"
+	when := at.Format("15:04")
 	if y, m, d := at.Date(); y != now.Year() || m != now.Month() || d != now.Day() {
-		layout = "2 Jan 15:04"
+		when = formatDate(at) + " " + when
 	}
-	return lang.L("All delivered · last at {{.Time}}", map[string]any{"Time": at.Format(layout)})
+	return lang.L("All delivered · last at {{.Time}}", map[string]any{"Time": when})
 }
 
 // waitText is a wait rounded up to seconds under a minute, else to minutes.
