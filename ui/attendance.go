@@ -316,10 +316,10 @@ func (p *attendancePanel) record(r *attendanceRow, v attendanceValues) *storage.
 type bulkOutcome int
 
 const (
-	bulkApply    bulkOutcome = iota // store the values
-	bulkNotFor                      // the action is not about this row (a defendant not tried in absentia)
-	bulkKept                        // left as it is on purpose: a defendant tried in absentia
-	bulkNeedsMore                   // the row needs a presence, or a reason for in absentia, first
+	bulkApply     bulkOutcome = iota // store the values
+	bulkNotFor                       // the action is not about this row (a defendant not tried in absentia)
+	bulkKept                         // left as it is on purpose: a defendant tried in absentia
+	bulkNeedsMore                    // the row needs a presence, or a reason for in absentia, first
 )
 
 // A bulkChange gives the values a bulk action sets for a row, and what it

@@ -26,7 +26,7 @@ type attendanceRowView struct {
 	name, status *widget.Label
 	presence     *widget.Select
 	reason       *attendanceReason
-	counsel      *widget.Select // present, absent, not recorded
+	counsel      *widget.Select  // present, absent, not recorded
 	counselBox   *fyne.Container // the select, wide enough for its longest choice
 }
 

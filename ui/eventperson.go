@@ -32,7 +32,9 @@ func (s *hearingScreen) pickPerson(typ string, at time.Time) {
 	list := widget.NewList(
 		func() int { return len(shown) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(i widget.ListItemID, o fyne.CanvasObject) { setText(o.(*widget.Label), shown[i].person.DisplayName()) },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			setText(o.(*widget.Label), shown[i].person.DisplayName())
+		},
 	)
 	apply := func(q string) {
 		q = foldName(q)

@@ -67,11 +67,11 @@ type hearingScreen struct {
 	kept    string        // the note field's text as last kept in the vault
 	editor  dialog.Dialog // the open note editor, if any
 
-	editText *editEntry    // the open editor's field
-	editLine int           // the log line being edited
-	keptEdit string        // the edit's text as last kept in the vault
-	resume   *noteEdit     // an edit kept at lock, reopened by resumeEdit
-	export   func()        // opens "Export report…" for this hearing
+	editText *editEntry // the open editor's field
+	editLine int        // the log line being edited
+	keptEdit string     // the edit's text as last kept in the vault
+	resume   *noteEdit  // an edit kept at lock, reopened by resumeEdit
+	export   func()     // opens "Export report…" for this hearing
 	content  fyne.CanvasObject
 
 	attendance  *attendancePanel
