@@ -82,6 +82,7 @@ type appUI struct {
 }
 
 func newAppUI(w fyne.Window, dir string, kdf storage.KDFParams) *appUI {
+	installDialogKeys(w) // Escape and Enter in every dialog
 	return &appUI{win: w, dir: dir, kdf: kdf, now: time.Now, spawn: func(f func()) { go f() }, idle: defaultIdleLock}
 }
 

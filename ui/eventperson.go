@@ -27,7 +27,7 @@ var personEvents = map[string]bool{"defendant_absent": true, "lawyer_absent": tr
 func (s *hearingScreen) pickPerson(typ string, at time.Time) {
 	rows := s.attendance.rows
 	var shown []*attendanceRow
-	filter := widget.NewEntry()
+	filter := newKeyEntry()
 	filter.SetPlaceHolder(lang.L("Filter by name, in Latin or Khmer script"))
 	list := widget.NewList(
 		func() int { return len(shown) },

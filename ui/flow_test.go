@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 
 	"courtwatch/storage"
@@ -82,7 +81,7 @@ func TestMonitorFlow(t *testing.T) {
 	test.Type(scr.note, "Public kept outside the gate; ប៉ូលិសរារាំងសាធារណជន")
 	scr.note.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	findMenuItem(t, u.win, "Defendant absent").Action()
-	pick, ok := u.win.Canvas().Focused().(*widget.Entry) // whom: the name filter
+	pick, ok := u.win.Canvas().Focused().(*keyEntry) // whom: the name filter
 	if !ok {
 		t.Fatalf("no name filter for Defendant absent: focus on %T", u.win.Canvas().Focused())
 	}

@@ -24,7 +24,7 @@ func TestEventNamesPerson(t *testing.T) {
 	hs := u.hearing
 	hs.showTab(0)
 	hs.eventShortcut(2) // Defendant absent
-	filter, ok := u.win.Canvas().Focused().(*widget.Entry)
+	filter, ok := u.win.Canvas().Focused().(*keyEntry)
 	if !ok {
 		t.Fatalf("focus on %T, want the name filter", u.win.Canvas().Focused())
 	}
@@ -43,7 +43,7 @@ func TestEventNamesPerson(t *testing.T) {
 	}
 	// Lawyer absent without a name: Enter on the empty filter.
 	hs.eventShortcut(3)
-	filter = u.win.Canvas().Focused().(*widget.Entry)
+	filter = u.win.Canvas().Focused().(*keyEntry)
 	filter.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if es := eventsOf(t, v, h); len(es) != 2 || es[1].Type != "lawyer_absent" || es[1].PersonID != [16]byte{} {
 		t.Fatalf("events %+v", es)

@@ -100,7 +100,6 @@ func (s *hearingScreen) editNoteWith(i int, current string) {
 		}
 	}, s.win)
 	text.onSubmit = func() { d.Confirm() }
-	text.onEscape = d.Dismiss
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()
 	s.editor, s.editText, s.editLine = d, text, i

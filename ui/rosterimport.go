@@ -305,7 +305,7 @@ func (r *rosterScreen) importError(what string, err error) {
 
 // personEditor is the form that creates or edits a person.
 type personEditor struct {
-	name, local, aliases, affiliation *widget.Entry
+	name, local, aliases, affiliation *keyEntry
 }
 
 func (r *rosterScreen) newPerson() { r.openEditor(&storage.Person{}) }
@@ -325,7 +325,7 @@ func (r *rosterScreen) editPerson() {
 // openEditor shows the person form for p (a zero ID makes a new person).
 // A failed save keeps the form open with what was typed.
 func (r *rosterScreen) openEditor(p *storage.Person) {
-	ed := &personEditor{name: widget.NewEntry(), local: widget.NewEntry(), aliases: widget.NewMultiLineEntry(), affiliation: widget.NewEntry()}
+	ed := &personEditor{name: newKeyEntry(), local: newKeyEntry(), aliases: newKeyMultiLineEntry(), affiliation: newKeyEntry()}
 	ed.name.SetText(p.Name)
 	ed.local.SetText(p.NameLocal)
 	ed.aliases.SetText(strings.Join(p.Aliases, "\n"))

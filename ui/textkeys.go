@@ -52,7 +52,6 @@ func textShortcut(e *widget.Entry, s fyne.Shortcut, submit func()) bool {
 type editEntry struct {
 	widget.Entry
 	onSubmit func()
-	onEscape func()
 }
 
 func newEditEntry() *editEntry {
@@ -70,8 +69,7 @@ func (e *editEntry) TypedShortcut(s fyne.Shortcut) {
 }
 
 func (e *editEntry) TypedKey(k *fyne.KeyEvent) {
-	if k.Name == fyne.KeyEscape && e.onEscape != nil {
-		e.onEscape()
+	if k.Name == fyne.KeyEscape && dialogKey(canvasOf(e), k.Name) {
 		return
 	}
 	e.Entry.TypedKey(k)
