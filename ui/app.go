@@ -73,6 +73,7 @@ type appUI struct {
 	agenda  *agendaScreen
 	roster  *rosterScreen
 	hearing *hearingScreen
+	reopen  uuid.UUID // the hearing open when the vault locked, shown again after unlock
 	status  *widget.Label
 	sync    *syncBar // delivery to HQ, while the vault is open
 	// post hands background events to the UI goroutine (fyne.Do when nil);
@@ -153,6 +154,10 @@ func (u *appUI) opened(v *storage.Vault) {
 	u.sync = newSyncBar(v, u.win, u.spawn, u.post, outbox.HTTPSFunc(outbox.HTTPSOptions{}), u.syncOpt)
 	u.touch()
 	u.showMain()
+	if id := u.reopen; id != uuid.Nil {
+		u.reopen = uuid.Nil
+		u.openHearing(id)
+	}
 }
 
 // showMain builds the tabs afresh from the vault.
@@ -184,17 +189,27 @@ func (u *appUI) showMain() {
 	u.setMenu()
 }
 
-// leaveHearing keeps the hearing screen's half-typed note and goes back to
-// the tabs.
+// leaveHearing keeps the hearing screen's half-typed note and goes back:
+// to the hearing a search result was opened from, else to the hearing's
+// case on the Cases tab.
 func (u *appUI) leaveHearing() {
-	if err := u.hearing.saveDraft(); err != nil {
+	h := u.hearing
+	if err := h.saveDraft(); err != nil {
 		u.fail(lang.L("The half-typed note could not be kept"), err)
 		return
 	}
+	if h.backTo != uuid.Nil {
+		u.openHearing(h.backTo)
+		return
+	}
 	u.showMain()
+	if u.cases != nil && u.selectTab(lang.L("Cases")) {
+		u.cases.showCase(h.cas.ID)
+	}
 }
 
 func (u *appUI) openHearing(id uuid.UUID) {
+	clearOverlays(u.win.Canvas()) // nothing of the screen left stays on top
 	h, err := newHearingScreen(u.vault, u.win, id, u.leaveHearing)
 	if err == nil {
 		h.export = func() { u.exportReport(report.SubjectHearing, id) }
@@ -278,6 +293,9 @@ func (u *appUI) lock() {
 			u.fail(lang.L("The half-typed note could not be kept, so the vault is still open"), err)
 			return
 		}
+	}
+	if u.hearing != nil {
+		u.reopen = u.hearing.hearing.ID
 	}
 	err := u.close()
 	u.tabs, u.cases, u.agenda, u.roster, u.hearing, u.status = nil, nil, nil, nil, nil, nil

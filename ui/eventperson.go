@@ -91,7 +91,7 @@ func (s *hearingScreen) storeEvent(typ string, at time.Time, p *storage.Person) 
 		s.showError(lang.L("The event was not saved"), err)
 		return
 	}
-	s.append(logLine{Time: e.Time, Text: s.eventText(e, p), Event: true})
+	s.append(logLine{Time: e.Time, Text: s.eventText(e, p), Event: true, id: e.ID})
 }
 
 // eventText is an event's line in the log: its label, whom it is about and

@@ -43,6 +43,7 @@ type logLine struct {
 	Time  time.Time
 	Text  string
 	Event bool
+	id    uuid.UUID     // the note's or event's
 	note  *storage.Note // nil for events; notes can be edited
 }
 
@@ -72,7 +73,10 @@ type hearingScreen struct {
 	keptEdit string     // the edit's text as last kept in the vault
 	resume   *noteEdit  // an edit kept at lock, reopened by resumeEdit
 	export   func()     // opens "Export report…" for this hearing
-	content  fyne.CanvasObject
+	backTo   uuid.UUID  // the hearing Back returns to (a search left it), if not Nil
+
+	highlighting bool // highlight is selecting a row: no editor
+	content      fyne.CanvasObject
 
 	attendance  *attendancePanel
 	checklist   *checklistPanel
@@ -118,10 +122,10 @@ func (s *hearingScreen) loadLog() error {
 			return err
 		}
 		for _, n := range notes {
-			s.lines = append(s.lines, logLine{Time: n.Time, Text: n.Text, note: n})
+			s.lines = append(s.lines, logLine{Time: n.Time, Text: n.Text, id: n.ID, note: n})
 		}
 		for _, e := range events {
-			s.lines = append(s.lines, logLine{Time: e.Time, Text: s.eventText(e, eventPerson(tx, e.PersonID)), Event: true})
+			s.lines = append(s.lines, logLine{Time: e.Time, Text: s.eventText(e, eventPerson(tx, e.PersonID)), Event: true, id: e.ID})
 		}
 		slices.SortStableFunc(s.lines, func(a, b logLine) int { return a.Time.Compare(b.Time) })
 		return nil
@@ -165,6 +169,9 @@ func (s *hearingScreen) build(back func()) {
 	// A click does not select (logRow takes it); Space on a row chosen
 	// with the arrow keys does, and opens the editor as a double click does.
 	s.log.OnSelected = func(i widget.ListItemID) {
+		if s.highlighting {
+			return
+		}
 		s.log.UnselectAll()
 		s.editNote(i)
 	}
@@ -383,7 +390,7 @@ func (s *hearingScreen) saveNote(text string) {
 	}
 	s.note.SetText("")
 	s.kept = ""
-	s.append(logLine{Time: n.Time, Text: n.Text, note: n})
+	s.append(logLine{Time: n.Time, Text: n.Text, id: n.ID, note: n})
 }
 
 // draftKey names the sealed auxiliary value that keeps a half-typed note
@@ -479,6 +486,22 @@ func (s *hearingScreen) eventShortcut(n int) {
 	if n >= 1 && n <= len(s.events) {
 		s.recordEvent(s.events[n-1].Type)
 	}
+}
+
+// highlight scrolls the log to the note or event with this id and
+// selects its row, without opening the editor. It reports whether the
+// log holds it.
+func (s *hearingScreen) highlight(id uuid.UUID) bool {
+	for i, l := range s.lines {
+		if l.id == id {
+			s.highlighting = true
+			s.log.Select(i)
+			s.highlighting = false
+			s.log.ScrollTo(i)
+			return true
+		}
+	}
+	return false
 }
 
 func (s *hearingScreen) append(l logLine) {
