@@ -241,7 +241,10 @@ func (u *appUI) setMenu() {
 	search.Shortcut = searchShortcut
 	settings := fyne.NewMenuItem(lang.L("Settings…"), u.showSettings)
 	settings.Shortcut = settingsShortcut
-	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), search, settings, fyne.NewMenuItemSeparator(), lock, syncNow)}
+	// Quit is Fyne's, but named here so that it follows the language.
+	quit := fyne.NewMenuItem(lang.L("Quit"), nil)
+	quit.IsQuit = true
+	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), search, settings, fyne.NewMenuItemSeparator(), lock, syncNow, fyne.NewMenuItemSeparator(), quit)}
 	if u.hearing == nil && u.tabs != nil {
 		var items []*fyne.MenuItem
 		for i, t := range u.tabs.Items {

@@ -48,3 +48,12 @@ func formatDayTime(t time.Time) string {
 func formatDateTime(t time.Time) string {
 	return formatDate(t) + " " + t.Local().Format("15:04:05")
 }
+
+// formatDayMonth is a day of this year, as "3 Mar" or "៣ មីនា".
+func formatDayMonth(t time.Time) string {
+	t = t.Local()
+	if khmerUI() {
+		return khmerDigits.Replace(fmt.Sprintf("%d %s", t.Day(), khmerMonths[t.Month()-1]))
+	}
+	return t.Format("2 Jan")
+}
