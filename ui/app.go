@@ -44,7 +44,7 @@ func Run(vaultDir string, chosen bool) error {
 		u.dir = d
 	}
 	u.showUnlock()
-	w.Resize(fyne.NewSize(1024, 600))
+	restoreWindowSize(w)
 	ctx, stop := context.WithCancel(context.Background())
 	wait := u.watchIdle(ctx, 10*time.Second)
 	w.ShowAndRun()
@@ -129,7 +129,7 @@ func clearOverlays(c fyne.Canvas) {
 
 // chooseDir asks for another vault folder.
 func (u *appUI) chooseDir() {
-	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err != nil {
 			u.fail(lang.L("The folder could not be opened"), err)
 			return
@@ -138,6 +138,7 @@ func (u *appUI) chooseDir() {
 			u.setDir(dir.Path())
 		}
 	}, u.win)
+	showFileDialog(d, u.win)
 }
 
 // setDir switches the unlock screen to the vault in dir, offering to
@@ -185,7 +186,7 @@ func (u *appUI) showMain() {
 		}
 	}
 	u.status = widget.NewLabel(lang.L("Vault open: {{.Dir}}", map[string]any{"Dir": u.dir}))
-	u.win.SetContent(container.NewBorder(nil, u.statusBar(), nil, nil, u.tabs))
+	u.setContent(container.NewBorder(nil, u.statusBar(), nil, nil, u.tabs))
 	u.setMenu()
 }
 
@@ -222,7 +223,7 @@ func (u *appUI) openHearing(id uuid.UUID) {
 	h.activity = u.touch
 	u.hearing = h
 	u.touch()
-	u.win.SetContent(container.NewBorder(nil, u.statusBar(), nil, nil, h.content))
+	u.setContent(container.NewBorder(nil, u.statusBar(), nil, nil, h.content))
 	h.log.ScrollToBottom() // the latest entries; only once the list is on a canvas
 	u.setMenu()
 	u.win.Canvas().Focus(h.note)

@@ -193,7 +193,7 @@ func (p *exportPreview) saveDialog() {
 		}
 	}, p.u.win)
 	d.SetFileName(p.fileName(c))
-	d.Show()
+	showFileDialog(d, p.u.win)
 }
 
 func (p *exportPreview) showSaveError(err error) {

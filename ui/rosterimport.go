@@ -55,8 +55,7 @@ func (r *rosterScreen) chooseRosterFile() {
 		r.chooseCase(data)
 	}, r.u.win)
 	d.SetFilter(fynestorage.NewExtensionFileFilter([]string{".csv"}))
-	d.Resize(fyne.NewSize(900, 540))
-	d.Show()
+	showFileDialog(d, r.u.win)
 }
 
 // chooseCase asks which case the roster belongs to, then previews it.
