@@ -86,7 +86,9 @@ func newSyncBar(v *storage.Vault, win fyne.Window, spawn, post func(func()), tf 
 		b.syncNow.Disable()
 		return b
 	case err != nil:
-		b.setText(func() string { return lang.L("The HQ profile could not be read: {{.Err}}", map[string]any{"Err": err.Error()}) })
+		b.setText(func() string {
+			return lang.L("The HQ profile could not be read: {{.Err}}", map[string]any{"Err": err.Error()})
+		})
 		b.syncNow.Disable()
 		return b
 	}
@@ -99,7 +101,9 @@ func newSyncBar(v *storage.Vault, win fyne.Window, spawn, post func(func()), tf 
 		if err := b.up.Run(ctx); err != nil && !errors.Is(err, storage.ErrLocked) {
 			b.post(func() {
 				if !b.stopped.Load() {
-					b.setText(func() string { return lang.L("Delivery stopped: {{.Err}}. Lock and unlock the vault to try again.", map[string]any{"Err": err.Error()}) })
+					b.setText(func() string {
+						return lang.L("Delivery stopped: {{.Err}}. Lock and unlock the vault to try again.", map[string]any{"Err": err.Error()})
+					})
 				}
 			})
 		}
