@@ -30,6 +30,10 @@ SHOT_PACKAGES := xvfb xauth xdotool imagemagick
 # FyneApp.toml is the single source of the app's metadata.
 VERSION  := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 LDFLAGS  := -X main.version=$(VERSION)
+# no_animations: Fyne's blinking text cursor otherwise redraws the window
+# about 60 times a second while a field has the focus (about 20 % of a core
+# under software rendering, with nothing changing; tools/measure/run.sh).
+BUILD_TAGS := no_animations
 
 FYNE_TOOLS_VERSION := v1.7.4
 FYNE := bin/tools/fyne-$(FYNE_TOOLS_VERSION)/fyne
@@ -67,11 +71,11 @@ deps:
 	fi
 
 run: deps
-	$(GO) build -ldflags '$(LDFLAGS)' -o bin/courtwatch ./cmd/courtwatch
+	$(GO) build -tags '$(BUILD_TAGS)' -ldflags '$(LDFLAGS)' -o bin/courtwatch ./cmd/courtwatch
 	./bin/courtwatch $(ARGS)
 
 build: deps
-	$(GO) build -ldflags '$(LDFLAGS)' -o bin/ ./cmd/...
+	$(GO) build -tags '$(BUILD_TAGS)' -ldflags '$(LDFLAGS)' -o bin/ ./cmd/...
 
 # The headless tests use Fyne's test driver (-tags ci), so the real GLFW build
 # is compiled and linked separately: that is where missing C libraries show.
@@ -84,7 +88,7 @@ test: deps
 # raises Build in FyneApp.toml after every run; we put the file back, so the
 # build number changes only when a person releases.
 package: deps $(FYNE)
-	$(GO) build -ldflags '$(LDFLAGS)' -o bin/courtwatch ./cmd/courtwatch
+	$(GO) build -tags '$(BUILD_TAGS)' -ldflags '$(LDFLAGS)' -o bin/courtwatch ./cmd/courtwatch
 	@mkdir -p dist && cp FyneApp.toml dist/.FyneApp.toml.orig
 	@$(FYNE) package -os linux -executable bin/courtwatch; rc=$$?; \
 		cp dist/.FyneApp.toml.orig FyneApp.toml && rm dist/.FyneApp.toml.orig; \
