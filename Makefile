@@ -33,7 +33,10 @@ LDFLAGS  := -X main.version=$(VERSION)
 # no_animations: Fyne's blinking text cursor otherwise redraws the window
 # about 60 times a second while a field has the focus (about 20 % of a core
 # under software rendering, with nothing changing; tools/measure/run.sh).
-BUILD_TAGS := no_animations
+# no_emoji: Fyne's 4 MB colour emoji font is parsed once per text style
+# (regular, bold, monospace), about 10 MB of heap; emoji in notes are kept
+# exactly and drawn with a system font if there is one.
+BUILD_TAGS := no_animations,no_emoji
 
 FYNE_TOOLS_VERSION := v1.7.4
 FYNE := bin/tools/fyne-$(FYNE_TOOLS_VERSION)/fyne

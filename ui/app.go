@@ -65,6 +65,7 @@ type appUI struct {
 
 	idle       time.Duration // lock after this long without input; 0 never
 	lastActive time.Time
+	released   int // times unused memory was handed back since the last input
 
 	tries   tries // wrong passphrases so far, across unlock screens
 	vault   *storage.Vault

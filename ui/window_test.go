@@ -76,3 +76,31 @@ func TestMouseMovePostponesIdleLock(t *testing.T) {
 		t.Fatal("not locked 6 minutes after the last movement")
 	}
 }
+
+// TestIdleReleasesMemory: after releaseAfter without input the idle
+// watcher hands unused memory back once, and input arms it again.
+func TestIdleReleasesMemory(t *testing.T) {
+	u, _ := openTestHearing(t)
+	now := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	u.now = func() time.Time { return now }
+	u.touch()
+	u.checkIdle()
+	if u.released != 0 {
+		t.Fatal("released right after input")
+	}
+	now = now.Add(releaseAfter)
+	u.checkIdle()
+	u.checkIdle()
+	if u.released != 1 || u.vault == nil {
+		t.Fatalf("released %d times, vault open %v after %v at rest", u.released, u.vault != nil, releaseAfter)
+	}
+	now = now.Add(releaseAgain)
+	u.checkIdle()
+	if u.released != 2 {
+		t.Fatalf("released %d times after %v", u.released, releaseAgain)
+	}
+	u.touch()
+	if u.released != 0 {
+		t.Error("input did not arm the release again")
+	}
+}
