@@ -16,7 +16,9 @@
 # after visiting every screen (Cases, Defendants, Agenda, a hearing's four
 # tabs, the export preview, search, settings), resting on the hearing.
 # With MEASURE_GCTRACE=1 the Go runtime's last GC lines (live heap, heap
-# goal) are printed at each point too.
+# goal) are printed at each point too. What the Go heap holds:
+#   COURTWATCH_HEAPPROFILE=/tmp/heap.pprof go test -tags ci ./ui -run TestHeapProfile
+#   go tool pprof -top -inuse_space /tmp/heap.pprof
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 for tool in xvfb-run xdotool; do
