@@ -30,6 +30,13 @@ SHOT_PACKAGES := xvfb xauth xdotool imagemagick
 # FyneApp.toml is the single source of the app's metadata.
 VERSION  := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 LDFLAGS  := -X main.version=$(VERSION)
+# no_animations: Fyne's blinking text cursor otherwise redraws the window
+# about 60 times a second while a field has the focus (about 20 % of a core
+# under software rendering, with nothing changing; tools/measure/run.sh).
+# no_emoji: Fyne's 4 MB colour emoji font is parsed once per text style
+# (regular, bold, monospace), about 10 MB of heap; emoji in notes are kept
+# exactly and drawn with a system font if there is one.
+BUILD_TAGS := no_animations,no_emoji
 
 FYNE_TOOLS_VERSION := v1.7.4
 FYNE := bin/tools/fyne-$(FYNE_TOOLS_VERSION)/fyne
@@ -67,11 +74,11 @@ deps:
 	fi
 
 run: deps
-	$(GO) build -ldflags '$(LDFLAGS)' -o bin/courtwatch ./cmd/courtwatch
+	$(GO) build -tags '$(BUILD_TAGS)' -ldflags '$(LDFLAGS)' -o bin/courtwatch ./cmd/courtwatch
 	./bin/courtwatch $(ARGS)
 
 build: deps
-	$(GO) build -ldflags '$(LDFLAGS)' -o bin/ ./cmd/...
+	$(GO) build -tags '$(BUILD_TAGS)' -ldflags '$(LDFLAGS)' -o bin/ ./cmd/...
 
 # The headless tests use Fyne's test driver (-tags ci), so the real GLFW build
 # is compiled and linked separately: that is where missing C libraries show.
@@ -84,7 +91,7 @@ test: deps
 # raises Build in FyneApp.toml after every run; we put the file back, so the
 # build number changes only when a person releases.
 package: deps $(FYNE)
-	$(GO) build -ldflags '$(LDFLAGS)' -o bin/courtwatch ./cmd/courtwatch
+	$(GO) build -tags '$(BUILD_TAGS)' -ldflags '$(LDFLAGS)' -o bin/courtwatch ./cmd/courtwatch
 	@mkdir -p dist && cp FyneApp.toml dist/.FyneApp.toml.orig
 	@$(FYNE) package -os linux -executable bin/courtwatch; rc=$$?; \
 		cp dist/.FyneApp.toml.orig FyneApp.toml && rm dist/.FyneApp.toml.orig; \

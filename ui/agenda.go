@@ -42,7 +42,7 @@ func newAgendaScreen(v *storage.Vault, now time.Time, open func(uuid.UUID)) (*ag
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			r := s.rows[i]
-			when := r.hearing.Scheduled.Local().Format("Mon 2 Jan 2006 15:04")
+			when := formatDayTime(r.hearing.Scheduled)
 			text := when + "   " + r.title
 			today := startOfDay(s.now)
 			l := o.(*widget.Label)

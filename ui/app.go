@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -45,7 +46,7 @@ func Run(vaultDir string, chosen bool) error {
 		u.dir = d
 	}
 	u.showUnlock()
-	w.Resize(fyne.NewSize(1024, 600))
+	restoreWindowSize(w)
 	ctx, stop := context.WithCancel(context.Background())
 	wait := u.watchIdle(ctx, 10*time.Second)
 	w.ShowAndRun()
@@ -65,6 +66,7 @@ type appUI struct {
 
 	idle       time.Duration // lock after this long without input; 0 never
 	lastActive time.Time
+	released   int // times unused memory was handed back since the last input
 
 	tries   tries // wrong passphrases so far, across unlock screens
 	vault   *storage.Vault
@@ -74,6 +76,7 @@ type appUI struct {
 	agenda  *agendaScreen
 	roster  *rosterScreen
 	hearing *hearingScreen
+	reopen  uuid.UUID // the hearing open when the vault locked, shown again after unlock
 	status  *widget.Label
 	sync    *syncBar // delivery to HQ, while the vault is open
 	// post hands background events to the UI goroutine (fyne.Do when nil);
@@ -83,6 +86,7 @@ type appUI struct {
 }
 
 func newAppUI(w fyne.Window, dir string, kdf storage.KDFParams) *appUI {
+	installDialogKeys(w) // Escape and Enter in every dialog
 	return &appUI{win: w, dir: dir, kdf: kdf, now: time.Now, spawn: func(f func()) { go f() }, idle: defaultIdleLock}
 }
 
@@ -128,7 +132,7 @@ func clearOverlays(c fyne.Canvas) {
 
 // chooseDir asks for another vault folder.
 func (u *appUI) chooseDir() {
-	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err != nil {
 			u.fail(lang.L("The folder could not be opened"), err)
 			return
@@ -137,6 +141,7 @@ func (u *appUI) chooseDir() {
 			u.setDir(dir.Path())
 		}
 	}, u.win)
+	showFileDialog(d, u.win)
 }
 
 // setDir switches the unlock screen to the vault in dir, offering to
@@ -152,7 +157,14 @@ func (u *appUI) opened(v *storage.Vault) {
 	rememberDir(u.dir)
 	u.sync = newSyncBar(v, u.win, u.spawn, u.post, outbox.HTTPSFunc(outbox.HTTPSOptions{}), u.syncOpt)
 	u.touch()
+	// Argon2id has just allocated and dropped 64 MiB: hand it back to the
+	// system now rather than keep it as idle heap (tools/measure).
+	debug.FreeOSMemory()
 	u.showMain()
+	if id := u.reopen; id != uuid.Nil {
+		u.reopen = uuid.Nil
+		u.openHearing(id)
+	}
 }
 
 // showMain builds the tabs afresh from the vault.
@@ -180,21 +192,31 @@ func (u *appUI) showMain() {
 		}
 	}
 	u.status = widget.NewLabel(lang.L("Vault open: {{.Dir}}", map[string]any{"Dir": u.dir}))
-	u.win.SetContent(container.NewBorder(nil, u.statusBar(), nil, nil, u.tabs))
+	u.setContent(container.NewBorder(nil, u.statusBar(), nil, nil, u.tabs))
 	u.setMenu()
 }
 
-// leaveHearing keeps the hearing screen's half-typed note and goes back to
-// the tabs.
+// leaveHearing keeps the hearing screen's half-typed note and goes back:
+// to the hearing a search result was opened from, else to the hearing's
+// case on the Cases tab.
 func (u *appUI) leaveHearing() {
-	if err := u.hearing.saveDraft(); err != nil {
+	h := u.hearing
+	if err := h.saveDraft(); err != nil {
 		u.fail(lang.L("The half-typed note could not be kept"), err)
 		return
 	}
+	if h.backTo != uuid.Nil {
+		u.openHearing(h.backTo)
+		return
+	}
 	u.showMain()
+	if u.cases != nil && u.selectTab(lang.L("Cases")) {
+		u.cases.showCase(h.cas.ID)
+	}
 }
 
 func (u *appUI) openHearing(id uuid.UUID) {
+	clearOverlays(u.win.Canvas()) // nothing of the screen left stays on top
 	h, err := newHearingScreen(u.vault, u.win, id, u.leaveHearing)
 	if err == nil {
 		h.export = func() { u.exportReport(report.SubjectHearing, id) }
@@ -207,10 +229,11 @@ func (u *appUI) openHearing(id uuid.UUID) {
 	h.activity = u.touch
 	u.hearing = h
 	u.touch()
-	u.win.SetContent(container.NewBorder(nil, u.statusBar(), nil, nil, h.content))
+	u.setContent(container.NewBorder(nil, u.statusBar(), nil, nil, h.content))
 	h.log.ScrollToBottom() // the latest entries; only once the list is on a canvas
 	u.setMenu()
 	u.win.Canvas().Focus(h.note)
+	cursorToEnd(&h.note.Entry) // a kept half-typed note goes on where it ended
 	h.resumeEdit()
 }
 
@@ -225,7 +248,11 @@ func (u *appUI) setMenu() {
 	search.Shortcut = searchShortcut
 	settings := fyne.NewMenuItem(lang.L("Settings…"), u.showSettings)
 	settings.Shortcut = settingsShortcut
-	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), search, settings, fyne.NewMenuItemSeparator(), lock, syncNow, fyne.NewMenuItemSeparator(), u.wipeItem())}
+	// Quit is Fyne's, but named here so that it follows the language.
+	quit := fyne.NewMenuItem(lang.L("Quit"), nil)
+	quit.IsQuit = true
+	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), search, settings, fyne.NewMenuItemSeparator(), lock, syncNow,
+		fyne.NewMenuItemSeparator(), u.wipeItem(), fyne.NewMenuItemSeparator(), quit)}
 	if u.hearing == nil && u.tabs != nil {
 		var items []*fyne.MenuItem
 		for i, t := range u.tabs.Items {
@@ -278,6 +305,9 @@ func (u *appUI) lock() {
 			return
 		}
 	}
+	if u.hearing != nil {
+		u.reopen = u.hearing.hearing.ID
+	}
 	err := u.close()
 	u.tabs, u.cases, u.agenda, u.roster, u.hearing, u.status = nil, nil, nil, nil, nil, nil
 	u.showUnlock()
@@ -305,6 +335,16 @@ func (u *appUI) close() error {
 // statusBar is the vault folder on the left and delivery on the right.
 func (u *appUI) statusBar() fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, u.sync.content, u.status)
+}
+
+// do runs f on the UI goroutine: through post when tests set it, else
+// with fyne.Do.
+func (u *appUI) do(f func()) {
+	if u.post != nil {
+		u.post(f)
+		return
+	}
+	fyne.Do(f)
 }
 
 // fail shows err in a dialog, saying what failed and what to do.

@@ -172,7 +172,7 @@ func (p *attachmentsPanel) add(name string, data []byte) (*storage.Attachment, e
 // addDialog asks for a file, reads it into memory and attaches it.
 func (p *attachmentsPanel) addDialog() {
 	p.s.activity()
-	dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
 			p.s.showError(lang.L("The file could not be opened"), err)
 			return
@@ -193,6 +193,7 @@ func (p *attachmentsPanel) addDialog() {
 		}
 		p.s.win.Canvas().Focus(p.caption)
 	}, p.s.win)
+	showFileDialog(d, p.s.win)
 }
 
 // show loads attachment i into memory and previews it. A caption typed
@@ -320,7 +321,7 @@ func (p *attachmentsPanel) saveCopyDialog() {
 		}
 	}, p.s.win)
 	d.SetFileName(p.items[p.selected].Name)
-	d.Show()
+	showFileDialog(d, p.s.win)
 }
 
 // saveCopy writes the selected attachment to path (tests; the dialog

@@ -36,10 +36,10 @@ type attendancePanel struct {
 	content fyne.CanvasObject
 }
 
-// attendanceValues are what a row records: presence, reason and counsel.
+// attendanceValues are what a row records: presence, reason and counsel
+// (storage.CounselWasPresent, CounselWasAbsent or CounselNotRecorded).
 type attendanceValues struct {
-	presence, reason string
-	counsel          bool
+	presence, reason, counsel string
 }
 
 // attendanceRow is one defendant: the person, their status in the case,
@@ -57,7 +57,7 @@ func (r *attendanceRow) stored() attendanceValues {
 	if r.rec == nil {
 		return attendanceValues{}
 	}
-	return attendanceValues{r.rec.Presence, r.rec.Reason, r.rec.CounselState() == storage.CounselWasPresent}
+	return attendanceValues{r.rec.Presence, r.rec.Reason, r.rec.CounselState()}
 }
 
 // unsaved reports whether the row shows something the vault does not hold.
@@ -184,8 +184,8 @@ func (p *attendancePanel) build() {
 	bulk := container.NewGridWithColumns(4,
 		widget.NewButton(lang.L("Mark all present"), func() { p.bulk(markAll(storage.PresencePresent)) }),
 		widget.NewButton(lang.L("Mark all absent"), func() { p.bulk(markAll(storage.PresenceAbsent)) }),
-		widget.NewButton(lang.L("Counsel present for all"), func() { p.bulk(counselAll(true)) }),
-		widget.NewButton(lang.L("Counsel absent for all"), func() { p.bulk(counselAll(false)) }),
+		widget.NewButton(lang.L("Counsel present for all"), func() { p.bulk(counselAll(storage.CounselWasPresent)) }),
+		widget.NewButton(lang.L("Counsel absent for all"), func() { p.bulk(counselAll(storage.CounselWasAbsent)) }),
 	)
 	absentia := widget.NewButton(lang.L("Mark in-absentia defendants"), func() { p.bulk(confirmAbsentia) })
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, absentia, p.filter), bulk, p.counts, p.msg)
@@ -254,11 +254,15 @@ func (p *attendancePanel) countsText() string {
 	return text
 }
 
-// say shows a message above the list; an empty one hides it.
-func (p *attendancePanel) say(text string) {
-	if text == p.msg.Text {
+// say shows a warning above the list; an empty one hides it.
+func (p *attendancePanel) say(text string) { p.tell(text, widget.WarningImportance) }
+
+// tell shows a message above the list with this importance.
+func (p *attendancePanel) tell(text string, importance widget.Importance) {
+	if text == p.msg.Text && importance == p.msg.Importance {
 		return
 	}
+	p.msg.Importance = importance
 	p.msg.SetText(text)
 	if hide := text == ""; hide != p.msg.Hidden {
 		p.msg.Hidden = hide
@@ -301,50 +305,75 @@ func (p *attendancePanel) commit(r *attendanceRow) bool {
 // ID of r's record, so that the change becomes its next version.
 func (p *attendancePanel) record(r *attendanceRow, v attendanceValues) *storage.Attendance {
 	a := &storage.Attendance{HearingID: p.s.hearing.ID, PersonID: r.person.ID,
-		Presence: v.presence, Reason: strings.TrimSpace(v.reason), Counsel: counselFromBox(v.counsel)}
+		Presence: v.presence, Reason: strings.TrimSpace(v.reason), Counsel: v.counsel}
 	if r.rec != nil {
 		a.ID = r.rec.ID
 	}
 	return a
 }
 
-// A bulkChange gives the values a bulk action sets for a row, or false if
-// the action cannot apply to it.
-type bulkChange func(r *attendanceRow) (attendanceValues, bool)
+// bulkOutcome is what a bulk action does with one row.
+type bulkOutcome int
 
-// markAll sets presence on every row shown. Present clears the reason;
-// the others keep it.
+const (
+	bulkApply     bulkOutcome = iota // store the values
+	bulkNotFor                       // the action is not about this row (a defendant not tried in absentia)
+	bulkKept                         // left as it is on purpose: a defendant tried in absentia
+	bulkNeedsMore                    // the row needs a presence, or a reason for in absentia, first
+)
+
+// A bulkChange gives the values a bulk action sets for a row, and what it
+// does with the row.
+type bulkChange func(r *attendanceRow) (attendanceValues, bulkOutcome)
+
+// markAll sets presence on every row shown, leaving counsel as it is.
+// Present clears the reason; the others keep it. Defendants tried in
+// absentia are left alone: their row shows in absentia (stored, or
+// proposed from the case and marked "Not saved"), and a bulk action must
+// not turn that into present or absent behind the monitor's back.
 func markAll(presence string) bulkChange {
-	return func(r *attendanceRow) (attendanceValues, bool) {
+	return func(r *attendanceRow) (attendanceValues, bulkOutcome) {
+		if r.status == storage.StatusInAbsentia && r.shown.presence == storage.PresenceInAbsentia {
+			return attendanceValues{}, bulkKept
+		}
 		v := attendanceValues{presence, r.shown.reason, r.shown.counsel}
 		if presence == storage.PresencePresent {
 			v.reason = ""
 		}
-		return v, !v.missingReason()
+		if v.missingReason() {
+			return v, bulkNeedsMore
+		}
+		return v, bulkApply
 	}
 }
 
-// counselAll sets counsel present or absent on every row shown that has a
-// presence to store with it.
-func counselAll(present bool) bulkChange {
-	return func(r *attendanceRow) (attendanceValues, bool) {
-		v := attendanceValues{r.shown.presence, r.shown.reason, present}
-		return v, v.presence != "" && !v.missingReason()
+// counselAll records counsel as present or absent on every row shown that
+// has a presence to store with it.
+func counselAll(counsel string) bulkChange {
+	return func(r *attendanceRow) (attendanceValues, bulkOutcome) {
+		v := attendanceValues{r.shown.presence, r.shown.reason, counsel}
+		if v.presence == "" || v.missingReason() {
+			return v, bulkNeedsMore
+		}
+		return v, bulkApply
 	}
 }
 
 // confirmAbsentia marks the shown defendants tried in absentia as such,
 // with the case's reason unless the row has one.
-func confirmAbsentia(r *attendanceRow) (attendanceValues, bool) {
+func confirmAbsentia(r *attendanceRow) (attendanceValues, bulkOutcome) {
 	if r.status != storage.StatusInAbsentia {
-		return attendanceValues{}, false
+		return attendanceValues{}, bulkNotFor
 	}
 	v := r.shown
 	v.presence = storage.PresenceInAbsentia
 	if strings.TrimSpace(v.reason) == "" {
 		v.reason = r.statusReason
 	}
-	return v, !v.missingReason()
+	if v.missingReason() {
+		return v, bulkNeedsMore
+	}
+	return v, bulkApply
 }
 
 // bulkPlan is what a bulk action will store.
@@ -352,7 +381,10 @@ type bulkPlan struct {
 	rows       []*attendanceRow
 	values     []attendanceValues
 	overwrites int // rows whose recorded answer changes
-	skipped    int // rows the action cannot apply to
+	proposals  int // rows whose unsaved in-absentia proposal is replaced
+	kept       int // defendants tried in absentia, left as they are
+	needsMore  int // rows the action cannot apply to yet
+	done       int // rows the action applies to that already hold its values
 }
 
 // plan works out change on the rows shown. Rows already recorded with the
@@ -361,15 +393,21 @@ func (p *attendancePanel) plan(change bulkChange) bulkPlan {
 	var pl bulkPlan
 	for _, i := range p.shown {
 		r := p.rows[i]
-		v, ok := change(r)
+		v, out := change(r)
 		switch {
-		case !ok:
-			pl.skipped++
+		case out == bulkKept:
+			pl.kept++
+		case out == bulkNeedsMore:
+			pl.needsMore++
+		case out == bulkNotFor:
 		case r.rec != nil && v == r.stored():
+			pl.done++
 		default:
 			pl.rows, pl.values = append(pl.rows, r), append(pl.values, v)
 			if r.rec != nil {
 				pl.overwrites++
+			} else if r.shown.presence != "" && r.shown.presence != v.presence {
+				pl.proposals++
 			}
 		}
 	}
@@ -377,17 +415,17 @@ func (p *attendancePanel) plan(change bulkChange) bulkPlan {
 }
 
 // bulk applies change to the rows shown, asking first if it would change
-// answers already recorded.
+// answers already recorded or proposed.
 func (p *attendancePanel) bulk(change bulkChange) {
 	p.s.activity()
 	pl := p.plan(change)
-	if pl.overwrites == 0 {
+	if pl.overwrites+pl.proposals == 0 {
 		p.apply(pl)
 		return
 	}
 	d := dialog.NewConfirm(lang.L("Change recorded attendance?"),
-		lang.L("{{.N}} of these defendants already have a different answer recorded. Change them too? (The earlier answers stay in the history.)",
-			map[string]any{"N": pl.overwrites}),
+		lang.L("{{.N}} of these defendants already have a different answer recorded or proposed. Change them too? (The earlier answers stay in the history.)",
+			map[string]any{"N": pl.overwrites + pl.proposals}),
 		func(ok bool) {
 			p.s.activity()
 			if ok {
@@ -423,20 +461,27 @@ func (p *attendancePanel) apply(pl bulkPlan) {
 		r.rec = recs[i]
 		r.shown = r.stored()
 	}
-	msg := ""
-	if pl.skipped > 0 {
-		msg = lang.L("{{.N}} defendants were left out: they need a presence, or a reason for in absentia.", map[string]any{"N": pl.skipped})
-	}
-	p.say(msg)
+	p.sayResult(pl)
 	p.refresh()
 }
 
-// counselFromBox is what a ticked or unticked counsel box records. An
-// unticked box records nothing: it is not an observation that counsel was
-// absent.
-func counselFromBox(ticked bool) string {
-	if ticked {
-		return storage.CounselWasPresent
+// sayResult tells what a bulk action did: a warning only for rows that
+// still need the monitor, and plain words for what was done or left alone
+// on purpose.
+func (p *attendancePanel) sayResult(pl bulkPlan) {
+	var parts []string
+	if n := len(pl.rows); n > 0 {
+		parts = append(parts, lang.L("{{.N}} defendants recorded.", map[string]any{"N": n}))
+	} else if pl.done > 0 {
+		parts = append(parts, lang.L("Already recorded; nothing changed."))
 	}
-	return storage.CounselNotRecorded
+	if pl.kept > 0 {
+		parts = append(parts, lang.L("{{.N}} defendants tried in absentia were not changed; set them on their rows if they came.", map[string]any{"N": pl.kept}))
+	}
+	importance := widget.MediumImportance
+	if pl.needsMore > 0 {
+		parts = append(parts, lang.L("{{.N}} defendants need a presence first, or a reason for in absentia.", map[string]any{"N": pl.needsMore}))
+		importance = widget.WarningImportance
+	}
+	p.tell(strings.Join(parts, " "), importance)
 }

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"courtwatch/storage"
@@ -25,7 +26,8 @@ type attendanceRowView struct {
 	name, status *widget.Label
 	presence     *widget.Select
 	reason       *attendanceReason
-	counsel      *widget.Check
+	counsel      *widget.Select  // present, absent, not recorded
+	counselBox   *fyne.Container // the select, wide enough for its longest choice
 }
 
 // attendancePresences are the presence values in the order of the select.
@@ -72,16 +74,17 @@ func (p *attendancePanel) newRowView() *attendanceRowView {
 	v.reason.SetPlaceHolder(lang.L("Reason"))
 	v.reason.OnChanged = v.reasonChanged
 	v.reason.OnSubmitted = func(string) { v.reasonDone() }
-	v.counsel = widget.NewCheck(lang.L("Counsel present"), v.counselChanged)
+	v.counsel = widget.NewSelect(counselLabels(), v.counselChanged)
+	v.counselBox = container.New(&minWidthLayout{labels: counselLabels()}, v.counsel)
 	v.ExtendBaseWidget(v)
 	return v
 }
 
 func (v *attendanceRowView) CreateRenderer() fyne.WidgetRenderer {
-	// Name, case status, presence and reason, counsel present.
+	// Name, case status, presence and reason, counsel.
 	// Objects in Tab order: presence, then reason.
 	edit := container.New(layout.NewBorderLayout(nil, nil, v.presence, nil), v.presence, v.reason)
-	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, v.counsel,
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, nil, v.counselBox,
 		container.NewGridWithColumns(2, container.NewGridWithColumns(2, v.name, v.status), edit)))
 }
 
@@ -117,8 +120,8 @@ func (v *attendanceRowView) bind(id widget.ListItemID, r *attendanceRow) {
 	if v.reason.Text != r.shown.reason {
 		v.reason.SetText(r.shown.reason)
 	}
-	if v.counsel.Checked != r.shown.counsel {
-		v.counsel.Checked = r.shown.counsel
+	if counsel := counselLabel(r.shown.counsel); v.counsel.Selected != counsel {
+		v.counsel.Selected = counsel
 		v.counsel.Refresh()
 	}
 	if r.shown.presence == "" {
@@ -161,12 +164,39 @@ func (v *attendanceRowView) reasonDone() {
 	v.p.commit(v.row)
 }
 
-func (v *attendanceRowView) counselChanged(on bool) {
+func (v *attendanceRowView) counselChanged(label string) {
 	if v.updating || v.row == nil {
 		return
 	}
-	v.row.shown.counsel = on
+	for _, c := range counselStates {
+		if counselLabel(c) == label {
+			v.row.shown.counsel = c
+		}
+	}
 	v.p.commit(v.row)
+}
+
+// counselStates are the counsel values in the order of the select. Not
+// recorded is a choice too, so that a wrong answer can be taken back
+// without claiming the opposite.
+var counselStates = []string{storage.CounselWasPresent, storage.CounselWasAbsent, storage.CounselNotRecorded}
+
+func counselLabel(counsel string) string {
+	switch counsel {
+	case storage.CounselWasPresent:
+		return lang.L("Counsel present")
+	case storage.CounselWasAbsent:
+		return lang.L("Counsel absent")
+	}
+	return lang.L("Counsel not recorded")
+}
+
+func counselLabels() []string {
+	var labels []string
+	for _, c := range counselStates {
+		labels = append(labels, counselLabel(c))
+	}
+	return labels
 }
 
 // attendanceReason is the reason field of a row: it stores what was typed
@@ -179,4 +209,33 @@ type attendanceReason struct {
 func (e *attendanceReason) FocusLost() {
 	e.Entry.FocusLost()
 	e.onFocusLost()
+}
+
+// minWidthLayout gives its one object the width its longest label needs,
+// so that a select shows every choice whole.
+type minWidthLayout struct {
+	labels []string
+	width  float32
+}
+
+func (l *minWidthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (l *minWidthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	if l.width == 0 {
+		for _, s := range l.labels {
+			l.width = max(l.width, fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width)
+		}
+		// The select's padding on both sides and its drop-down icon.
+		l.width += 6*theme.InnerPadding() + theme.IconInlineSize()
+	}
+	m := fyne.NewSize(0, 0)
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return fyne.NewSize(max(m.Width, l.width), m.Height)
 }

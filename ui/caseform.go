@@ -48,7 +48,7 @@ func newFormDialog(title string, body fyne.CanvasObject, win fyne.Window, onSave
 }
 
 // submitOn makes Enter (Shift+Enter in multi-line fields) save the form.
-func (f *formDialog) submitOn(entries ...*widget.Entry) {
+func (f *formDialog) submitOn(entries ...*keyEntry) {
 	for _, e := range entries {
 		e.OnSubmitted = func(string) { f.submit() }
 	}
@@ -129,8 +129,8 @@ func chargeLines(cs []storage.Charge) string {
 }
 
 // listEntry is a multi-line entry for one item per line.
-func listEntry(items []string) *widget.Entry {
-	e := widget.NewMultiLineEntry()
+func listEntry(items []string) *keyEntry {
+	e := newKeyMultiLineEntry()
 	e.SetMinRowsVisible(2)
 	e.SetText(strings.Join(items, "\n"))
 	return e
@@ -146,8 +146,8 @@ func hinted(label string, w fyne.CanvasObject, hint string) *widget.FormItem {
 // caseForm creates or edits a case.
 type caseForm struct {
 	*formDialog
-	court, number, title         *widget.Entry
-	judges, prosecutors, charges *widget.Entry
+	court, number, title         *keyEntry
+	judges, prosecutors, charges *keyEntry
 	zone                         *widget.SelectEntry // the court's IANA time zone
 }
 
@@ -161,7 +161,7 @@ func (s *casesScreen) openCaseForm(c *storage.Case) {
 	if c == nil {
 		c = &storage.Case{}
 	}
-	f := &caseForm{court: widget.NewEntry(), number: widget.NewEntry(), title: widget.NewEntry(),
+	f := &caseForm{court: newKeyEntry(), number: newKeyEntry(), title: newKeyEntry(),
 		judges: listEntry(c.Judges), prosecutors: listEntry(c.Prosecutors), charges: listEntry(nil)}
 	f.court.SetText(c.Court)
 	f.number.SetText(c.Number)
@@ -225,14 +225,14 @@ type defendantForm struct {
 	row *defendantRow // nil when adding
 
 	mode            *widget.RadioGroup // existing or new person, when adding
-	filter          *widget.Entry
+	filter          *keyEntry
 	people, shown   []*storage.Person
 	picked          *storage.Person
 	pickedLabel     *widget.Label
 	pick            *widget.List
-	name, nameLocal *widget.Entry
+	name, nameLocal *keyEntry
 
-	charges, counsel, reason *widget.Entry
+	charges, counsel, reason *keyEntry
 	status                   *widget.Select
 }
 
@@ -241,7 +241,7 @@ func (s *casesScreen) openDefendantForm(row *defendantRow) {
 	if s.cur == nil {
 		return
 	}
-	f := &defendantForm{row: row, counsel: widget.NewEntry(), reason: widget.NewEntry()}
+	f := &defendantForm{row: row, counsel: newKeyEntry(), reason: newKeyEntry()}
 	d := &storage.CaseDefendant{Charges: s.cur.Charges}
 	if row != nil {
 		d = row.d
@@ -324,7 +324,7 @@ func (s *casesScreen) personPicker(f *defendantForm) (fyne.CanvasObject, error) 
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(f.shown[i].DisplayName()) },
 	)
 	f.pick.OnSelected = func(i widget.ListItemID) { f.choose(f.shown[i]) }
-	f.filter = widget.NewEntry()
+	f.filter = newKeyEntry()
 	f.filter.SetPlaceHolder(lang.L("Type a Latin or Khmer name to filter; Enter picks the first"))
 	f.filter.OnChanged = f.applyFilter
 	f.filter.OnSubmitted = func(string) {
@@ -334,7 +334,7 @@ func (s *casesScreen) personPicker(f *defendantForm) (fyne.CanvasObject, error) 
 	}
 	existing := container.NewVBox(f.filter, minHeight(f.pick, 150), f.pickedLabel)
 
-	f.name, f.nameLocal = widget.NewEntry(), widget.NewEntry()
+	f.name, f.nameLocal = newKeyEntry(), newKeyEntry()
 	f.nameLocal.SetPlaceHolder("ឈ្មោះ")
 	fresh := widget.NewForm(widget.NewFormItem(lang.L("Name (Latin)"), f.name),
 		widget.NewFormItem(lang.L("Name (Khmer)"), f.nameLocal))

@@ -326,7 +326,7 @@ func defendantStatus(d *storage.CaseDefendant) string {
 // hearingWhen is the first line of a hearing's row: past, today or
 // upcoming, then the date and time.
 func (s *casesScreen) hearingWhen(h *storage.Hearing) (string, widget.Importance) {
-	when := h.Scheduled.Local().Format("Mon 2 Jan 2006 15:04")
+	when := formatDayTime(h.Scheduled)
 	today := startOfDay(s.u.now())
 	switch {
 	case h.Scheduled.Before(today):

@@ -59,7 +59,7 @@ func (p *checklistPanel) buildForm() fyne.CanvasObject {
 	f.comment.Wrapping = fyne.TextWrapBreak
 	f.comment.onKey = func() { p.s.activity() }
 	f.comment.OnChanged = func(string) { p.formChanged() }
-	f.comment.SetPlaceHolder(lang.L("Comment: what was seen or heard. Required for No, Unclear and concerns. Enter saves, Shift+Enter starts a new line"))
+	f.comment.setHint(lang.L("Comment: what was seen or heard. Required for No, Unclear and concerns. Enter saves, Shift+Enter starts a new line"))
 	f.replace = widget.NewCheck(lang.L("Also replace the overrides"), func(bool) { p.s.activity() })
 	f.comment.SetMinRowsVisible(2)
 	f.message = widget.NewLabel("")
@@ -291,6 +291,9 @@ func (p *checklistPanel) save() {
 	delete(p.drafts, p.formKey())
 	p.refresh()
 	p.selectNext()
+	// Back to the list, so that keys 1–5 answer the next question even
+	// when Enter was pressed in the comment.
+	p.focus()
 	p.setMessage(lang.L("Saved {{.ID}}: {{.Answer}}.", map[string]any{"ID": q.ID, "Answer": answerLabel(answer)}), false)
 }
 

@@ -17,14 +17,24 @@
 //   - Agenda (agenda.go): today's and upcoming hearings first.
 //
 // A hearing opens the courtroom screen (hearing.go) with four tabs: the
-// timestamped log with the note field (noteentry.go: Enter saves) and the
-// one-tap event buttons (Ctrl+1…9), notes editable with their history
-// (noteedit.go, Ctrl+E); attendance (attendance.go, attendance_row.go)
-// with bulk actions; the fair-trial checklist (checklist.go,
-// checklistform.go); attachments (attachments.go) with images previewed
-// from memory. "Export report…" (export.go, preview.go; Ctrl+P) shows a
-// report before it is written where the user chooses. Search (search.go,
-// Ctrl+F) and Settings (settings.go, Ctrl+,) are dialogs.
+// timestamped log (hearinglog.go) with the note field (noteentry.go: Enter
+// saves, Ctrl+Home/End; textkeys.go) and the one-tap event buttons
+// (Ctrl+1…9; "Defendant absent" and "Lawyer absent" ask whom,
+// eventperson.go), notes editable with their history (noteedit.go, a
+// double click or Ctrl+E, Ctrl+Enter saves); attendance (attendance.go,
+// attendance_row.go) with bulk actions and counsel present, absent or not
+// recorded; the fair-trial checklist (checklist.go, checklistform.go);
+// attachments (attachments.go) with images previewed from memory. "Export
+// report…" (export.go, preview.go; Ctrl+P) shows a report before it is
+// written where the user chooses, and makes PDFs off the UI goroutine.
+// Search (search.go, Ctrl+F) and Settings (settings.go, Ctrl+,) are
+// dialogs. Every dialog answers Escape (cancel) and Enter (its default
+// button) through one handler (dialogkeys.go).
+//
+// Back from a hearing shows its case (or the hearing a search left);
+// unlocking shows the hearing that was open. The window keeps its size
+// across runs, and mouse movement counts as activity for the idle lock
+// (window.go). Dates follow the interface language (dates.go).
 //
 // Locking (Ctrl+L, or after the idle time: idle.go) keeps a half-typed
 // note as a sealed auxiliary value in the vault, closes every dialog,

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -179,26 +180,62 @@ func (p *exportPreview) saveDialog() {
 		if w == nil {
 			return // cancelled
 		}
-		data, err := p.render(c)
-		if err == nil {
-			err = writeChosen(w, data)
-		} else {
-			w.Close()
-			if w.URI().Scheme() == "file" {
-				removeIfEmpty(w.URI().Path())
-			}
-		}
-		if err != nil {
-			p.showSaveError(err)
-		}
+		p.saveTo(w, c)
 	}, p.u.win)
 	d.SetFileName(p.fileName(c))
-	d.Show()
+	showFileDialog(d, p.u.win)
 }
 
 func (p *exportPreview) showSaveError(err error) {
 	dialog.ShowError(fmt.Errorf("%s: %w. %s", lang.L("The report was not saved"), err,
 		lang.L("Choose a folder you can write to, with enough free space, and save again.")), p.u.win)
+}
+
+// saveTo writes the report in the chosen format to w. A PDF or HTML report
+// is rendered from the report the preview shows, off the UI goroutine and
+// with a progress dialog, so that the window does not freeze while a long
+// PDF is made; CSV tables are read from the vault at once.
+func (p *exportPreview) saveTo(w fyne.URIWriteCloser, c exportChoice) {
+	if c.format == "csv" || p.u.vault != p.vault {
+		data, err := p.render(c)
+		p.finishSave(w, data, err)
+		return
+	}
+	bar := widget.NewProgressBarInfinite()
+	msg := widget.NewLabel(lang.L("Making the report ({{.Format}}) and saving it…", map[string]any{"Format": strings.ToUpper(c.format)}))
+	progress := dialog.NewCustomWithoutButtons(lang.L("Export report"), container.NewVBox(msg, bar), p.u.win)
+	progress.Show()
+	doc := p.doc
+	p.u.spawn(func() {
+		var b bytes.Buffer
+		var err error
+		if c.format == "html" {
+			err = doc.WriteHTML(&b)
+		} else {
+			err = doc.WritePDF(&b)
+		}
+		p.u.do(func() {
+			bar.Stop()
+			progress.Hide()
+			p.finishSave(w, b.Bytes(), err)
+		})
+	})
+}
+
+// finishSave writes data to w, or, if making it failed, removes the empty
+// file the save dialog created, and says what went wrong.
+func (p *exportPreview) finishSave(w fyne.URIWriteCloser, data []byte, err error) {
+	if err == nil {
+		err = writeChosen(w, data)
+	} else {
+		w.Close()
+		if w.URI().Scheme() == "file" {
+			removeIfEmpty(w.URI().Path())
+		}
+	}
+	if err != nil {
+		p.showSaveError(err)
+	}
 }
 
 // render makes the report's bytes in the chosen format.

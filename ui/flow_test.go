@@ -82,24 +82,33 @@ func TestMonitorFlow(t *testing.T) {
 	test.Type(scr.note, "Public kept outside the gate; ប៉ូលិសរារាំងសាធារណជន")
 	scr.note.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	findMenuItem(t, u.win, "Defendant absent").Action()
+	pick, ok := u.win.Canvas().Focused().(*keyEntry) // whom: the name filter
+	if !ok {
+		t.Fatalf("no name filter for Defendant absent: focus on %T", u.win.Canvas().Focused())
+	}
+	test.Type(pick, "sam")
+	pick.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	if got, err := storage.Load[storage.Hearing](u.vault, h.ID); err != nil || got.Started.IsZero() {
 		t.Fatalf("start not stored: %+v %v", got, err)
 	}
 	if ns := notesOf(t, u.vault, h); len(ns) != 1 || ns[0].Text != "Public kept outside the gate; ប៉ូលិសរារាំងសាធារណជន" {
 		t.Fatalf("notes: %+v", ns)
 	}
-	if es := eventsOf(t, u.vault, h); len(es) != 1 || es[0].Type != "defendant_absent" {
+	if es := eventsOf(t, u.vault, h); len(es) != 1 || es[0].Type != "defendant_absent" || es[0].PersonID == uuid.Nil {
 		t.Fatalf("events: %+v", es)
 	}
 
 	// 6. Attendance: everyone present in one action.
 	scr.showTab(1)
+	// Everyone present in one action, and the one tried in absentia saved
+	// as such with another.
 	test.Tap(findButton(t, scr.attendance.content, "Mark all present"))
+	test.Tap(findButton(t, scr.attendance.content, "Mark in-absentia defendants"))
 	if att := attendanceOf(t, u.vault, h); len(att) != 3 {
 		t.Fatalf("%d attendance records, want 3", len(att))
 	} else {
 		for _, a := range att {
-			if a.Presence != storage.PresencePresent {
+			if a.Presence != storage.PresencePresent && a.Presence != storage.PresenceInAbsentia {
 				t.Errorf("attendance %+v", a)
 			}
 		}

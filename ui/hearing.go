@@ -43,6 +43,7 @@ type logLine struct {
 	Time  time.Time
 	Text  string
 	Event bool
+	id    uuid.UUID     // the note's or event's
 	note  *storage.Note // nil for events; notes can be edited
 }
 
@@ -67,12 +68,15 @@ type hearingScreen struct {
 	kept    string        // the note field's text as last kept in the vault
 	editor  dialog.Dialog // the open note editor, if any
 
-	editText *widget.Entry // the open editor's field
-	editLine int           // the log line being edited
-	keptEdit string        // the edit's text as last kept in the vault
-	resume   *noteEdit     // an edit kept at lock, reopened by resumeEdit
-	export   func()        // opens "Export report…" for this hearing
-	content  fyne.CanvasObject
+	editText *editEntry // the open editor's field
+	editLine int        // the log line being edited
+	keptEdit string     // the edit's text as last kept in the vault
+	resume   *noteEdit  // an edit kept at lock, reopened by resumeEdit
+	export   func()     // opens "Export report…" for this hearing
+	backTo   uuid.UUID  // the hearing Back returns to (a search left it), if not Nil
+
+	highlighting bool // highlight is selecting a row: no editor
+	content      fyne.CanvasObject
 
 	attendance  *attendancePanel
 	checklist   *checklistPanel
@@ -118,14 +122,10 @@ func (s *hearingScreen) loadLog() error {
 			return err
 		}
 		for _, n := range notes {
-			s.lines = append(s.lines, logLine{Time: n.Time, Text: n.Text, note: n})
+			s.lines = append(s.lines, logLine{Time: n.Time, Text: n.Text, id: n.ID, note: n})
 		}
 		for _, e := range events {
-			text := s.eventLabel(e.Type)
-			if e.Comment != "" {
-				text += ": " + e.Comment
-			}
-			s.lines = append(s.lines, logLine{Time: e.Time, Text: text, Event: true})
+			s.lines = append(s.lines, logLine{Time: e.Time, Text: s.eventText(e, eventPerson(tx, e.PersonID)), Event: true, id: e.ID})
 		}
 		slices.SortStableFunc(s.lines, func(a, b logLine) int { return a.Time.Compare(b.Time) })
 		return nil
@@ -166,7 +166,12 @@ func (s *hearingScreen) build(back func()) {
 		s.header)
 
 	s.log = newLogList(s)
+	// A click does not select (logRow takes it); Space on a row chosen
+	// with the arrow keys does, and opens the editor as a double click does.
 	s.log.OnSelected = func(i widget.ListItemID) {
+		if s.highlighting {
+			return
+		}
 		s.log.UnselectAll()
 		s.editNote(i)
 	}
@@ -243,7 +248,7 @@ func (s *hearingScreen) headerText() string {
 	h, c := s.hearing, s.cas
 	return lang.L("{{.Title}} ({{.Number}}), {{.Court}}, {{.Date}}", map[string]any{
 		"Title": c.Title, "Number": c.Number, "Court": c.Court,
-		"Date": h.Scheduled.Local().Format("Mon 2 Jan 2006"),
+		"Date": formatDay(h.Scheduled),
 	})
 }
 
@@ -315,14 +320,40 @@ func (s *hearingScreen) endHearing() {
 }
 
 // timeText is the clock time of a log line and, once the hearing has
-// started, the time elapsed since (within the day of the hearing).
+// started, the time elapsed since (within the day of the hearing). Both
+// count whole seconds, so that the elapsed time is the difference of the
+// clock times shown.
 func (s *hearingScreen) timeText(t time.Time) string {
 	clock := t.Local().Format("15:04:05")
-	d := t.Sub(s.hearing.Started).Truncate(time.Second)
+	d := t.Truncate(time.Second).Sub(s.hearing.Started.Truncate(time.Second))
 	if s.hearing.Started.IsZero() || d < 0 || d >= 24*time.Hour {
 		return clock
 	}
 	return fmt.Sprintf("%s  +%d:%02d:%02d", clock, int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+}
+
+// whenMark is put before the text of a log line written on another day
+// than the hearing's, with that day, or after the hearing ended: a note
+// added later must not read as if it was observed in court.
+func (s *hearingScreen) whenMark(t time.Time) string {
+	h := s.hearing
+	day := h.Scheduled
+	if !h.Started.IsZero() {
+		day = h.Started
+	}
+	var marks []string
+	if y, m, d := t.Local().Date(); !day.IsZero() {
+		if y2, m2, d2 := day.Local().Date(); y != y2 || m != m2 || d != d2 {
+			marks = append(marks, formatDate(t))
+		}
+	}
+	if !h.Ended.IsZero() && t.After(h.Ended) {
+		marks = append(marks, lang.L("after the hearing ended"))
+	}
+	if len(marks) == 0 {
+		return ""
+	}
+	return "[" + strings.Join(marks, ", ") + "] "
 }
 
 func (s *hearingScreen) startHearing() {
@@ -359,7 +390,7 @@ func (s *hearingScreen) saveNote(text string) {
 	}
 	s.note.SetText("")
 	s.kept = ""
-	s.append(logLine{Time: n.Time, Text: n.Text, note: n})
+	s.append(logLine{Time: n.Time, Text: n.Text, id: n.ID, note: n})
 }
 
 // draftKey names the sealed auxiliary value that keeps a half-typed note
@@ -433,14 +464,16 @@ func (s *hearingScreen) restoreDraft() error {
 	})
 }
 
+// recordEvent records an event of type typ now. An event about a person
+// (pickPerson) asks whom first, if the hearing has defendants.
 func (s *hearingScreen) recordEvent(typ string) {
 	s.activity()
-	e := &storage.Event{HearingID: s.hearing.ID, Time: s.now(), Type: typ}
-	if err := s.vault.Put(e); err != nil {
-		s.showError(lang.L("The event was not saved"), err)
+	at := s.now()
+	if personEvents[typ] && s.attendance != nil && len(s.attendance.rows) > 0 {
+		s.pickPerson(typ, at)
 		return
 	}
-	s.append(logLine{Time: e.Time, Text: s.eventLabel(typ), Event: true})
+	s.storeEvent(typ, at, nil)
 }
 
 // eventShortcut runs the nth (from 1) event button, for Ctrl+1…9. Not
@@ -453,6 +486,22 @@ func (s *hearingScreen) eventShortcut(n int) {
 	if n >= 1 && n <= len(s.events) {
 		s.recordEvent(s.events[n-1].Type)
 	}
+}
+
+// highlight scrolls the log to the note or event with this id and
+// selects its row, without opening the editor. It reports whether the
+// log holds it.
+func (s *hearingScreen) highlight(id uuid.UUID) bool {
+	for i, l := range s.lines {
+		if l.id == id {
+			s.highlighting = true
+			s.log.Select(i)
+			s.highlighting = false
+			s.log.ScrollTo(i)
+			return true
+		}
+	}
+	return false
 }
 
 func (s *hearingScreen) append(l logLine) {

@@ -33,10 +33,10 @@ type hearingForm struct {
 	*formDialog
 	hearing *storage.Hearing // nil when adding
 
-	date, clock, courtroom         *widget.Entry
+	date, clock, courtroom         *keyEntry
 	access                         *widget.Select
 	values                         []string // stored access value of each option
-	judges, prosecutors, observers *widget.Entry
+	judges, prosecutors, observers *keyEntry
 }
 
 // openHearingForm opens the form for a new hearing (h nil) or for editing
@@ -46,7 +46,7 @@ func (s *casesScreen) openHearingForm(h *storage.Hearing) {
 	if s.cur == nil {
 		return
 	}
-	f := &hearingForm{hearing: h, date: widget.NewEntry(), clock: widget.NewEntry(), courtroom: widget.NewEntry()}
+	f := &hearingForm{hearing: h, date: newKeyEntry(), clock: newKeyEntry(), courtroom: newKeyEntry()}
 	src := &storage.Hearing{Judges: s.cur.Judges, Prosecutors: s.cur.Prosecutors}
 	f.date.SetText(s.u.now().Local().Format("2006-01-02"))
 	if h != nil {

@@ -23,25 +23,61 @@ type logList struct {
 func newLogList(s *hearingScreen) *logList {
 	l := &logList{s: s}
 	l.Length = func() int { return len(s.lines) }
-	l.CreateItem = newLogRow
+	l.CreateItem = func() fyne.CanvasObject { return newLogRow(l) }
 	l.UpdateItem = l.fill
-	l.probe = newLogRow().(*fyne.Container)
+	l.probe = newLogRow(l).box
 	l.ExtendBaseWidget(l)
 	return l
 }
 
-func newLogRow() fyne.CanvasObject {
+// logRow is one row of the log. A single click does nothing, so that a
+// stray tap during a hearing opens no editor; a double click opens the
+// editor of a note (as does Ctrl+E for the newest, or Space on a row
+// chosen with the arrows).
+type logRow struct {
+	widget.BaseWidget
+	l   *logList
+	id  widget.ListItemID
+	box *fyne.Container
+}
+
+var (
+	_ fyne.Tappable       = (*logRow)(nil)
+	_ fyne.DoubleTappable = (*logRow)(nil)
+)
+
+func newLogRow(l *logList) *logRow {
 	when := widget.NewLabelWithStyle("00:00:00  +00:00:00", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	text := widget.NewLabel("")
 	text.Wrapping = fyne.TextWrapWord
-	return container.NewBorder(nil, nil, when, nil, text)
+	r := &logRow{l: l, id: -1, box: container.NewBorder(nil, nil, when, nil, text)}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *logRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
+
+// Tapped takes a single click, so that the list does not select the row.
+func (r *logRow) Tapped(*fyne.PointEvent) { r.l.s.activity() }
+
+// DoubleTapped opens the editor of the row's note.
+func (r *logRow) DoubleTapped(*fyne.PointEvent) {
+	if r.id >= 0 {
+		r.l.s.editNote(r.id)
+	}
 }
 
 // fill shows log line i in row o. Labels are set only when their text
 // changes: shaping is most of a refresh, and a refresh after each note
 // revisits every row on screen.
 func (l *logList) fill(i widget.ListItemID, o fyne.CanvasObject) {
-	row := o.(*fyne.Container)
+	var row *fyne.Container
+	switch o := o.(type) {
+	case *logRow:
+		o.id, row = i, o.box
+	case *fyne.Container:
+		row = o
+	}
 	line := l.s.lines[i]
 	// Padded: the column is monospace, so the text column lines up.
 	setText(row.Objects[1].(*widget.Label), fmt.Sprintf("%-19s", l.s.timeText(line.Time)))
@@ -54,7 +90,7 @@ func (l *logList) fill(i widget.ListItemID, o fyne.CanvasObject) {
 	if line.note != nil && line.note.Version > 1 {
 		t = lang.L("(edited)") + " " + t
 	}
-	setText(text, t)
+	setText(text, l.s.whenMark(line.Time)+t)
 }
 
 // fit sets the height of row i to what its text needs at the list's width.

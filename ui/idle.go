@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"runtime/debug"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,7 +12,21 @@ import (
 const defaultIdleLock = 5 * time.Minute
 
 // touch records input from the user, which postpones the idle lock.
-func (u *appUI) touch() { u.lastActive = u.now() }
+func (u *appUI) touch() {
+	u.lastActive = u.now()
+	u.released = 0
+}
+
+// releaseAfter is how long the app rests before it hands the memory it no
+// longer uses back to the system: the Go runtime would keep up to twice
+// the live heap, and an app left open all day should not hold what a
+// report preview or a search needed once. It does so again after
+// releaseAgain, once Fyne has dropped what it cached for the screens left
+// (it keeps them a minute).
+const (
+	releaseAfter = 20 * time.Second
+	releaseAgain = 90 * time.Second
+)
 
 // checkIdle keeps a half-typed note in the vault if it changed, and locks
 // the vault once nobody has typed or tapped for u.idle. Locking keeps the
@@ -25,10 +40,15 @@ func (u *appUI) checkIdle() {
 			fyne.LogError("the half-typed note could not be kept in the vault; it is still in the field", err)
 		}
 	}
+	rest := u.now().Sub(u.lastActive)
+	if (u.released == 0 && rest >= releaseAfter) || (u.released == 1 && rest >= releaseAgain) {
+		u.released++
+		debug.FreeOSMemory()
+	}
 	if u.idle <= 0 {
 		return
 	}
-	if u.now().Sub(u.lastActive) >= u.idle {
+	if rest >= u.idle {
 		u.lock()
 	}
 }

@@ -43,7 +43,7 @@ func (s *hearingScreen) noteHistory(n *storage.Note) ([]noteVersion, error) {
 			}
 			text = old.Text
 		}
-		out = append(out, noteVersion{Number: v.Version, Saved: v.Saved().Local().Format("2 Jan 2006 15:04:05"), Text: text})
+		out = append(out, noteVersion{Number: v.Version, Saved: formatDateTime(v.Saved()), Text: text})
 	}
 	slices.Reverse(out)
 	return out, nil
@@ -67,8 +67,7 @@ func (s *hearingScreen) editNoteWith(i int, current string) {
 		s.showError(lang.L("The history of this note could not be read"), err)
 		return
 	}
-	text := widget.NewMultiLineEntry()
-	text.Wrapping = fyne.TextWrapBreak // not Word: see newNoteEntry
+	text := newEditEntry()
 	text.SetText(current)
 	text.SetMinRowsVisible(4)
 	text.OnChanged = func(string) { s.activity() }
@@ -93,16 +92,19 @@ func (s *hearingScreen) editNoteWith(i int, current string) {
 	histTitle := widget.NewLabelWithStyle(lang.L("History (newest first)"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	body := container.NewBorder(container.NewVBox(title, text, histTitle), nil, nil, nil, versions)
 
-	d := dialog.NewCustomConfirm(lang.L("Edit note"), lang.L("Save"), lang.L("Cancel"), body, func(ok bool) {
+	var d *dialog.ConfirmDialog
+	d = dialog.NewCustomConfirm(lang.L("Edit note"), lang.L("Save"), lang.L("Cancel"), body, func(ok bool) {
 		s.editor, s.editText = nil, nil
 		if ok {
 			s.saveEdit(i, text.Text)
 		}
 	}, s.win)
+	text.onSubmit = func() { d.Confirm() }
 	d.Resize(fyne.NewSize(760, 520))
 	d.Show()
 	s.editor, s.editText, s.editLine = d, text, i
 	s.win.Canvas().Focus(text)
+	cursorToEnd(&text.Entry) // go on writing where the text ends
 }
 
 // versionRowHeight gives a history row room for its text: wrapped lines are

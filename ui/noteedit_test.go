@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"courtwatch/storage"
 )
@@ -36,7 +35,7 @@ func TestEditNote(t *testing.T) {
 	if hs.editor == nil {
 		t.Fatal("no editor opened")
 	}
-	entry, ok := u.win.Canvas().Focused().(*widget.Entry)
+	entry, ok := u.win.Canvas().Focused().(*editEntry)
 	if !ok || entry.Text != "Judge reads the charges against Kem Sokha" {
 		t.Fatalf("editor field not focused with the note's text: %#v", u.win.Canvas().Focused())
 	}

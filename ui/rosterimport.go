@@ -55,8 +55,7 @@ func (r *rosterScreen) chooseRosterFile() {
 		r.chooseCase(data)
 	}, r.u.win)
 	d.SetFilter(fynestorage.NewExtensionFileFilter([]string{".csv"}))
-	d.Resize(fyne.NewSize(900, 540))
-	d.Show()
+	showFileDialog(d, r.u.win)
 }
 
 // chooseCase asks which case the roster belongs to, then previews it.
@@ -305,7 +304,7 @@ func (r *rosterScreen) importError(what string, err error) {
 
 // personEditor is the form that creates or edits a person.
 type personEditor struct {
-	name, local, aliases, affiliation *widget.Entry
+	name, local, aliases, affiliation *keyEntry
 }
 
 func (r *rosterScreen) newPerson() { r.openEditor(&storage.Person{}) }
@@ -325,7 +324,7 @@ func (r *rosterScreen) editPerson() {
 // openEditor shows the person form for p (a zero ID makes a new person).
 // A failed save keeps the form open with what was typed.
 func (r *rosterScreen) openEditor(p *storage.Person) {
-	ed := &personEditor{name: widget.NewEntry(), local: widget.NewEntry(), aliases: widget.NewMultiLineEntry(), affiliation: widget.NewEntry()}
+	ed := &personEditor{name: newKeyEntry(), local: newKeyEntry(), aliases: newKeyMultiLineEntry(), affiliation: newKeyEntry()}
 	ed.name.SetText(p.Name)
 	ed.local.SetText(p.NameLocal)
 	ed.aliases.SetText(strings.Join(p.Aliases, "\n"))

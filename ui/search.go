@@ -23,6 +23,7 @@ type searchResult struct {
 	snippet string
 	where   string    // case and hearing date, or a person's cases
 	hearing uuid.UUID // opens this hearing, if set
+	record  uuid.UUID // and shows this note or event in its log, if set
 	cas     uuid.UUID // else selects this case, if set
 	person  uuid.UUID // else shows this person
 }
@@ -175,10 +176,10 @@ func (p *placer) place(h storage.Hit) (searchResult, error) {
 	var err error
 	switch rec := h.Record.(type) {
 	case *storage.Note:
-		r.kind, r.hearing = lang.L("Note"), rec.HearingID
+		r.kind, r.hearing, r.record = lang.L("Note"), rec.HearingID, rec.ID
 		r.where, err = p.hearingPlace(rec.HearingID)
 	case *storage.Event:
-		r.kind, r.hearing = lang.L("Event"), rec.HearingID
+		r.kind, r.hearing, r.record = lang.L("Event"), rec.HearingID, rec.ID
 		r.where, err = p.hearingPlace(rec.HearingID)
 	case *storage.Attachment:
 		r.kind, r.hearing, r.cas = lang.L("Attachment"), rec.HearingID, rec.CaseID
@@ -231,7 +232,7 @@ func (p *placer) hearingPlace(id uuid.UUID) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return caseTitle(c) + ", " + h.Scheduled.Local().Format("Mon 2 Jan 2006"), nil
+	return caseTitle(c) + ", " + formatDay(h.Scheduled), nil
 }
 
 func (p *placer) casePlace(id uuid.UUID) (string, error) {
@@ -282,13 +283,7 @@ func (s *searchView) activate(i int) {
 		return
 	}
 	if r.hearing != uuid.Nil {
-		if u.hearing != nil {
-			if err := u.hearing.saveDraft(); err != nil {
-				u.fail(lang.L("The half-typed note could not be kept"), err)
-				return
-			}
-		}
-		u.openHearing(r.hearing)
+		u.showInHearing(r.hearing, r.record)
 		return
 	}
 	if u.hearing != nil {
@@ -306,6 +301,32 @@ func (s *searchView) activate(i int) {
 		if u.selectTab(lang.L("Defendants")) {
 			u.roster.showPerson(r.person)
 		}
+	}
+}
+
+// showInHearing shows hearing id and in its log the note or event record
+// (if not Nil), scrolled to and highlighted. The hearing on screen stays
+// as it is when it is that hearing; another one is kept (its half-typed
+// note in the vault) and Back on the result's hearing returns to it.
+func (u *appUI) showInHearing(id, record uuid.UUID) {
+	if h := u.hearing; h == nil || h.hearing.ID != id {
+		var from uuid.UUID
+		if h != nil {
+			if err := h.saveDraft(); err != nil {
+				u.fail(lang.L("The half-typed note could not be kept"), err)
+				return
+			}
+			from = h.hearing.ID
+		}
+		u.openHearing(id)
+		if u.hearing == nil || u.hearing.hearing.ID != id {
+			return
+		}
+		u.hearing.backTo = from
+	}
+	if record != uuid.Nil {
+		u.hearing.showTab(0)
+		u.hearing.highlight(record)
 	}
 }
 

@@ -349,6 +349,9 @@ func (u *appUI) rebuild() {
 	if u.tabs != nil {
 		tab = u.tabs.SelectedIndex()
 	}
+	if u.sync != nil {
+		u.sync.relabel()
+	}
 	u.showMain()
 	if tab >= 0 && u.tabs != nil {
 		u.tabs.SelectIndex(tab)

@@ -43,6 +43,21 @@ type syncBar struct {
 	bar      fyne.CanvasObject // progress at a fixed width; shown while uploading
 	syncNow  *widget.Button
 	content  fyne.CanvasObject
+	say      func() string // the text shown, made again in a new language
+}
+
+// setText shows the text f makes, and keeps f for relabel.
+func (b *syncBar) setText(f func() string) {
+	b.say = f
+	b.text.SetText(f())
+}
+
+// relabel shows the bar in the language chosen since it was built.
+func (b *syncBar) relabel() {
+	b.syncNow.SetText(lang.L("Sync now"))
+	if b.say != nil {
+		b.text.SetText(b.say())
+	}
 }
 
 // syncNowShortcut is Ctrl+Shift+Y.
@@ -56,7 +71,8 @@ func newSyncBar(v *storage.Vault, win fyne.Window, spawn, post func(func()), tf 
 		post = fyne.Do
 	}
 	b := &syncBar{v: v, win: win, now: time.Now, spawn: spawn, post: post}
-	b.text = widget.NewLabel(lang.L("Checking the outbox…"))
+	b.text = widget.NewLabel("")
+	b.setText(func() string { return lang.L("Checking the outbox…") })
 	b.progress = widget.NewProgressBar()
 	b.syncNow = widget.NewButtonWithIcon(lang.L("Sync now"), theme.ViewRefreshIcon(), b.doSyncNow)
 	b.bar = container.NewGridWrap(fyne.NewSize(160, b.progress.MinSize().Height), b.progress)
@@ -66,11 +82,13 @@ func newSyncBar(v *storage.Vault, win fyne.Window, spawn, post func(func()), tf 
 	_, err := outbox.DefaultProfile(v)
 	switch {
 	case errors.Is(err, outbox.ErrNoProfile):
-		b.text.SetText(lang.L("No HQ profile: run courtwatch hq add PROFILE"))
+		b.setText(func() string { return lang.L("No HQ profile: run courtwatch hq add PROFILE") })
 		b.syncNow.Disable()
 		return b
 	case err != nil:
-		b.text.SetText(lang.L("The HQ profile could not be read: {{.Err}}", map[string]any{"Err": err.Error()}))
+		b.setText(func() string {
+			return lang.L("The HQ profile could not be read: {{.Err}}", map[string]any{"Err": err.Error()})
+		})
 		b.syncNow.Disable()
 		return b
 	}
@@ -83,7 +101,9 @@ func newSyncBar(v *storage.Vault, win fyne.Window, spawn, post func(func()), tf 
 		if err := b.up.Run(ctx); err != nil && !errors.Is(err, storage.ErrLocked) {
 			b.post(func() {
 				if !b.stopped.Load() {
-					b.text.SetText(lang.L("Delivery stopped: {{.Err}}. Lock and unlock the vault to try again.", map[string]any{"Err": err.Error()}))
+					b.setText(func() string {
+						return lang.L("Delivery stopped: {{.Err}}. Lock and unlock the vault to try again.", map[string]any{"Err": err.Error()})
+					})
 				}
 			})
 		}
@@ -103,7 +123,7 @@ func (b *syncBar) show(s outbox.Status) {
 
 // render shows s; on the UI goroutine only.
 func (b *syncBar) render(s outbox.Status) {
-	b.text.SetText(syncText(s, b.now()))
+	b.setText(func() string { return syncText(s, b.now()) })
 	if s.Uploading != 0 && s.Total > 0 {
 		b.progress.SetValue(float64(s.Sent) / float64(s.Total))
 		b.bar.Show()
@@ -135,11 +155,11 @@ func syncText(s outbox.Status, now time.Time) string {
 		return lang.L("All delivered")
 	}
 	at := s.LastDelivered.Local()
-	layout := "15:04"
+	when := at.Format("15:04")
 	if y, m, d := at.Date(); y != now.Year() || m != now.Month() || d != now.Day() {
-		layout = "2 Jan 15:04"
+		when = formatDayMonth(at) + " " + when
 	}
-	return lang.L("All delivered · last at {{.Time}}", map[string]any{"Time": at.Format(layout)})
+	return lang.L("All delivered · last at {{.Time}}", map[string]any{"Time": when})
 }
 
 // waitText is a wait rounded up to seconds under a minute, else to minutes.

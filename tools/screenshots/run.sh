@@ -19,7 +19,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 cd "$root"
-go build -o "$work/courtwatch" ./cmd/courtwatch
+go build -tags no_animations,no_emoji -o "$work/courtwatch" ./cmd/courtwatch # as make build
 export COURTWATCH_VAULT="$work/vault" COURTWATCH_PASSPHRASE="demo passphrase for screenshots"
 "$work/courtwatch" init >/dev/null
 "$work/courtwatch" demo >/dev/null

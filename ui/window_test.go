@@ -1,0 +1,106 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// TestWindowSizeRemembered: the window opens at the size it had when it
+// was closed (issue 10, flaw 10).
+func TestWindowSizeRemembered(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewWindow(widget.NewLabel("")) // closed below
+	restoreWindowSize(w)
+	if got := w.Canvas().Size(); got.Width < defaultWindowSize.Width-10 || got.Width > defaultWindowSize.Width+10 {
+		t.Errorf("first window %v, want about %v", got, defaultWindowSize)
+	}
+	w.Resize(fyne.NewSize(1300, 720))
+	w.Close()
+	w2 := test.NewTempWindow(t, widget.NewLabel(""))
+	restoreWindowSize(w2)
+	if got := w2.Canvas().Size(); got.Width < 1290 || got.Height < 710 {
+		t.Errorf("window opens at %v after closing at 1300×720", got)
+	}
+}
+
+// TestFileDialogLarge: a file dialog takes nearly the whole window
+// (issue 10, flaw 10).
+func TestFileDialogLarge(t *testing.T) {
+	u, _ := openTestHearing(t)
+	u.hearing.attachments.addDialog()
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no file dialog")
+	}
+	var biggest fyne.Size
+	for _, o := range test.LaidOutObjects(top) {
+		if s := o.Size(); s.Width*s.Height > biggest.Width*biggest.Height && s.Width < u.win.Canvas().Size().Width {
+			biggest = s
+		}
+	}
+	win := u.win.Canvas().Size()
+	if biggest.Width < win.Width-100 || biggest.Height < win.Height-100 {
+		t.Errorf("file dialog %v in a window of %v", biggest, win)
+	}
+}
+
+// TestMouseMovePostponesIdleLock: moving the mouse counts as activity
+// (issue 10, flaw 10).
+func TestMouseMovePostponesIdleLock(t *testing.T) {
+	u, _ := openTestHearing(t)
+	now := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	u.now = func() time.Time { return now }
+	u.idle = 5 * time.Minute
+	u.touch()
+	now = now.Add(4 * time.Minute)
+	// What the window does on every mouse movement: ask the objects under
+	// the pointer, from the content down, for their cursor.
+	c, ok := u.win.Content().(desktop.Cursorable)
+	if !ok {
+		t.Fatalf("the window's content %T sees no mouse movement", u.win.Content())
+	}
+	c.Cursor()
+	now = now.Add(2 * time.Minute)
+	u.checkIdle()
+	if u.vault == nil {
+		t.Fatal("locked 2 minutes after the mouse moved")
+	}
+	now = now.Add(4 * time.Minute)
+	u.checkIdle()
+	if u.vault != nil {
+		t.Fatal("not locked 6 minutes after the last movement")
+	}
+}
+
+// TestIdleReleasesMemory: after releaseAfter without input the idle
+// watcher hands unused memory back once, and input arms it again.
+func TestIdleReleasesMemory(t *testing.T) {
+	u, _ := openTestHearing(t)
+	now := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	u.now = func() time.Time { return now }
+	u.touch()
+	u.checkIdle()
+	if u.released != 0 {
+		t.Fatal("released right after input")
+	}
+	now = now.Add(releaseAfter)
+	u.checkIdle()
+	u.checkIdle()
+	if u.released != 1 || u.vault == nil {
+		t.Fatalf("released %d times, vault open %v after %v at rest", u.released, u.vault != nil, releaseAfter)
+	}
+	now = now.Add(releaseAgain)
+	u.checkIdle()
+	if u.released != 2 {
+		t.Fatalf("released %d times after %v", u.released, releaseAgain)
+	}
+	u.touch()
+	if u.released != 0 {
+		t.Error("input did not arm the release again")
+	}
+}
