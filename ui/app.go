@@ -75,6 +75,9 @@ type appUI struct {
 	hearing *hearingScreen
 	status  *widget.Label
 	sync    *syncBar // delivery to HQ, while the vault is open
+	// syncSlot holds the sync bar in the status bar, so that a new bar can
+	// take its place (restartSync).
+	syncSlot *fyne.Container
 	// post hands background events to the UI goroutine (fyne.Do when nil);
 	// syncOpt tunes the uploader. Tests set both.
 	post    func(func())
@@ -150,6 +153,7 @@ func (u *appUI) opened(v *storage.Vault) {
 	u.unlock = nil
 	rememberDir(u.dir)
 	u.sync = newSyncBar(v, u.win, u.spawn, u.post, outbox.HTTPSFunc(outbox.HTTPSOptions{}), u.syncOpt)
+	u.sync.setup = u.showDelivery
 	u.touch()
 	u.showMain()
 }
@@ -224,7 +228,9 @@ func (u *appUI) setMenu() {
 	search.Shortcut = searchShortcut
 	settings := fyne.NewMenuItem(lang.L("Settings…"), u.showSettings)
 	settings.Shortcut = settingsShortcut
-	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), search, settings, fyne.NewMenuItemSeparator(), lock, syncNow)}
+	delivery := fyne.NewMenuItem(lang.L("Delivery…"), u.showDelivery)
+	delivery.Shortcut = deliveryShortcut
+	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), search, settings, fyne.NewMenuItemSeparator(), lock, syncNow, delivery)}
 	if u.hearing == nil && u.tabs != nil {
 		var items []*fyne.MenuItem
 		for i, t := range u.tabs.Items {
@@ -303,7 +309,8 @@ func (u *appUI) close() error {
 
 // statusBar is the vault folder on the left and delivery on the right.
 func (u *appUI) statusBar() fyne.CanvasObject {
-	return container.NewBorder(nil, nil, nil, u.sync.content, u.status)
+	u.syncSlot = container.NewStack(u.sync.content)
+	return container.NewBorder(nil, nil, nil, u.syncSlot, u.status)
 }
 
 // fail shows err in a dialog, saying what failed and what to do.

@@ -38,6 +38,9 @@ type syncBar struct {
 	work    sync.WaitGroup // Sync now jobs under way
 	stopped atomic.Bool    // set by stop: late events are dropped
 
+	setup func()        // opens the Delivery screen; Sync now does without an HQ profile
+	watch deliveryWatch // an open Delivery screen, or nil
+
 	text     *widget.Label
 	progress *widget.ProgressBar
 	bar      fyne.CanvasObject // progress at a fixed width; shown while uploading
@@ -66,8 +69,8 @@ func newSyncBar(v *storage.Vault, win fyne.Window, spawn, post func(func()), tf 
 	_, err := outbox.DefaultProfile(v)
 	switch {
 	case errors.Is(err, outbox.ErrNoProfile):
-		b.text.SetText(lang.L("No HQ profile: run courtwatch hq add PROFILE"))
-		b.syncNow.Disable()
+		b.text.SetText(lang.L("Delivery to HQ is not set up"))
+		b.syncNow.SetText(lang.L("Set up delivery…"))
 		return b
 	case err != nil:
 		b.text.SetText(lang.L("The HQ profile could not be read: {{.Err}}", map[string]any{"Err": err.Error()}))
@@ -109,6 +112,9 @@ func (b *syncBar) render(s outbox.Status) {
 		b.bar.Show()
 	} else {
 		b.bar.Hide()
+	}
+	if b.watch != nil {
+		b.watch.statusChanged(s)
 	}
 }
 
@@ -153,13 +159,18 @@ func waitText(d time.Duration) string {
 // doSyncNow seals what is new into bundles and wakes the uploader, off the
 // UI goroutine; a failure is shown in a dialog.
 func (b *syncBar) doSyncNow() {
+	if b.up == nil && b.setup != nil && !b.stopped.Load() {
+		b.setup() // first run: how to set delivery up
+		return
+	}
 	if b.up == nil || b.stopped.Load() {
 		return
 	}
 	b.work.Add(1)
 	b.spawn(func() {
 		defer b.work.Done()
-		if _, err := outbox.SealAll(b.v); err != nil {
+		sealed, err := outbox.SealAll(b.v)
+		if err != nil {
 			b.post(func() {
 				if !b.stopped.Load() {
 					dialog.ShowError(fmt.Errorf("%s: %v. %s", lang.L("The new records could not be sealed for HQ"), err,
@@ -168,7 +179,15 @@ func (b *syncBar) doSyncNow() {
 			})
 			return
 		}
-		b.up.SyncNow()
+		pending, _ := outbox.Pending(b.v)
+		b.post(func() {
+			if !b.stopped.Load() {
+				b.synced(sealed, len(pending))
+			}
+		})
+		if len(pending) > 0 {
+			b.up.SyncNow()
+		}
 	})
 }
 
