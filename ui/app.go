@@ -153,7 +153,7 @@ func (u *appUI) opened(v *storage.Vault) {
 	u.unlock = nil
 	rememberDir(u.dir)
 	u.sync = newSyncBar(v, u.win, u.spawn, u.post, outbox.HTTPSFunc(outbox.HTTPSOptions{}), u.syncOpt)
-	u.sync.setup = u.showDelivery
+	u.sync.setup, u.sync.purged = u.showDelivery, u.afterPurge
 	u.touch()
 	u.showMain()
 }

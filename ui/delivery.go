@@ -278,7 +278,7 @@ func (u *appUI) restartSync() {
 	old := u.sync
 	old.stop()
 	u.sync = newSyncBar(u.vault, u.win, u.spawn, u.post, outbox.HTTPSFunc(outbox.HTTPSOptions{}), u.syncOpt)
-	u.sync.setup = u.showDelivery
+	u.sync.setup, u.sync.purged = u.showDelivery, u.afterPurge
 	u.sync.watch = old.watch
 	if u.syncSlot != nil {
 		u.syncSlot.Objects = []fyne.CanvasObject{u.sync.content}
@@ -338,4 +338,13 @@ func sizeText(n int64) string {
 		return lang.L("{{.N}} kB", map[string]any{"N": fmt.Sprintf("%.1f", float64(n)/1e3)})
 	}
 	return lang.L("{{.N}} MB", map[string]any{"N": fmt.Sprintf("%.1f", float64(n)/1e6)})
+}
+
+// afterPurge shows the screens afresh once records HQ confirmed were
+// deleted, so that none shows what is gone; an open hearing is reopened
+// with its half-typed note.
+func (u *appUI) afterPurge(int) {
+	if u.vault != nil {
+		u.rebuild()
+	}
 }

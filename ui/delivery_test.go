@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
@@ -503,4 +505,106 @@ func TestDeliveryPurgeSetting(t *testing.T) {
 	if on, _ := outbox.PurgeAfterReceipt(u.vault, c.ID); on {
 		t.Fatal("unticking did not turn the purge off")
 	}
+}
+
+// TestDeliveryPurgeAfterReceipt: with the purge on for the case, a note
+// that HQ's receipt covers is deleted from the laptop after the sync, and
+// the bar says so.
+func TestDeliveryPurgeAfterReceipt(t *testing.T) {
+	u, q, hr := newDeliveryUI(t)
+	h := newTestHQ(t, "Phnom Penh HQ")
+	d := u.openDelivery(deliverySetupTab)
+	installTestProfile(t, d, h)
+	_, file, _ := outbox.DeviceFile(u.vault)
+	h.enroll(t, file)
+	test.Tap(d.purges[hr.CaseID])
+	confirmDialog(t, u, "Turn on")
+	note := &cw.Note{HearingID: hr.ID, Time: time.Date(2026, 3, 4, 9, 0, 0, 0, time.UTC), Text: "Witness names the officer", Source: cw.SourceSeen}
+	if err := u.vault.Put(note); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(d.out.syncNow)
+	until(t, q, "the purge", func() bool { return strings.HasPrefix(u.sync.text.Text, "Deleted 1 record(s)") })
+	if _, err := cw.Load[cw.Note](u.vault, note.ID); err == nil {
+		t.Error("the note HQ confirmed is still in the vault")
+	}
+	if _, err := cw.Load[cw.Hearing](u.vault, hr.ID); err != nil {
+		t.Errorf("the hearing went with the purge: %v", err)
+	}
+}
+
+// deliverFromApp is the end of TestMonitorFlow: with the vault open and no
+// HQ profile, Ctrl+Shift+Y leads to the Delivery screen; the monitor saves
+// the device file (HQ enrolls it), installs HQ's profile, syncs to HQ's
+// real receiver on loopback until the outbox says "Receipt verified", and
+// exports to a folder.
+func deliverFromApp(t *testing.T, u *appUI) {
+	t.Helper()
+	q := &uiQueue{}
+	u.post = q.post
+	u.syncOpt = outbox.Options{BaseDelay: time.Hour, MaxDelay: time.Hour}
+	h := newTestHQ(t, "Phnom Penh HQ")
+
+	findMenuItem(t, u.win, "Sync now").Action() // Ctrl+Shift+Y
+	out, ok := u.sync.watch.(*outboxView)
+	if !ok || out.d.tabs.SelectedIndex() != deliverySetupTab {
+		t.Fatal("Ctrl+Shift+Y without an HQ profile did not open the Delivery set-up")
+	}
+	d := out.d
+
+	path := filepath.Join(t.TempDir(), "device.json")
+	w, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.saveDeviceFile(w)
+	confirmDialog(t, u, "OK")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.enroll(t, b)
+
+	installTestProfile(t, d, h)
+	if u.sync.up == nil {
+		t.Fatal("delivery did not start after the profile was installed")
+	}
+	d.tabs.SelectIndex(deliveryOutboxTab)
+	test.Tap(d.out.syncNow)
+	until(t, q, `"Receipt verified" in the outbox`, func() bool {
+		rows := outboxRows(d.out)
+		for _, r := range rows {
+			if r[1] != "Receipt verified" {
+				return false
+			}
+		}
+		return len(rows) > 0
+	})
+	if p, err := outbox.Pending(u.vault); err != nil || len(p) != 0 {
+		t.Errorf("pending after the sync: %d, %v", len(p), err)
+	}
+	until(t, q, "the status bar", func() bool { return strings.HasPrefix(u.sync.text.Text, "All delivered · last at") })
+
+	stick := t.TempDir()
+	n := len(d.out.entries)
+	d.out.exportTo(stick)
+	q.run()
+	// HQ has confirmed everything: the stick gets nothing, and is told so.
+	if got := d.out.feedback.Text; got != "HQ has confirmed every bundle; nothing to write." {
+		t.Errorf("export after a full sync: %q", got)
+	}
+	confirmDialog(t, u, "OK")
+	// A note written after the sync goes onto the stick as a new bundle.
+	test.Type(u.hearing.note, " — recess")
+	u.hearing.note.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	d.out.exportTo(stick)
+	q.run()
+	want := fmt.Sprintf("Wrote bundle %d (", n+1)
+	if got := d.out.feedback.Text; !strings.HasPrefix(got, want) {
+		t.Errorf("export = %q, want %q…", got, want)
+	}
+	if _, err := os.Stat(filepath.Join(stick, outbox.FileName(u.vault.Device().ID, uint64(n+1)))); err != nil {
+		t.Errorf("the new bundle is not on the stick: %v", err)
+	}
+	confirmDialog(t, u, "OK")
 }

@@ -395,3 +395,32 @@ func (b *syncBar) synced(sealed []*outbox.Entry, pending int) {
 		b.watch.syncFeedback(msg)
 	}
 }
+
+// afterReceipt deletes, off the UI goroutine, what HQ's receipts now
+// cover of the cases whose purge setting is on, as `courtwatch sync` does,
+// once a new receipt has verified; on the UI goroutine.
+func (b *syncBar) afterReceipt(s outbox.Status) {
+	if s.LastDelivered.IsZero() || !s.LastDelivered.After(b.purgedAt) {
+		return
+	}
+	b.purgedAt = s.LastDelivered
+	b.job(func() {
+		n, err := outbox.Purge(b.v)
+		if n == 0 && err == nil {
+			return
+		}
+		b.post(func() {
+			switch {
+			case b.stopped.Load():
+			case err != nil:
+				dialog.ShowError(fmt.Errorf("%s: %w. %s", lang.L("HQ confirmed the records, but deleting them from this laptop failed"), err,
+					lang.L("They are still here. Lock and unlock the vault; the next sync tries again.")), b.win)
+			default:
+				b.text.SetText(lang.L("Deleted {{.N}} record(s) that HQ confirmed (the purge is on for their case)", map[string]any{"N": n}))
+				if b.purged != nil {
+					b.purged(n)
+				}
+			}
+		})
+	})
+}

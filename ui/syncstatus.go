@@ -38,8 +38,10 @@ type syncBar struct {
 	work    sync.WaitGroup // Sync now jobs under way
 	stopped atomic.Bool    // set by stop: late events are dropped
 
-	setup func()        // opens the Delivery screen; Sync now does without an HQ profile
-	watch deliveryWatch // an open Delivery screen, or nil
+	setup    func()        // opens the Delivery screen; Sync now does without an HQ profile
+	watch    deliveryWatch // an open Delivery screen, or nil
+	purged   func(n int)   // after records HQ confirmed were deleted (purge on)
+	purgedAt time.Time     // the receipt time up to which purging was done
 
 	text     *widget.Label
 	progress *widget.ProgressBar
@@ -116,6 +118,7 @@ func (b *syncBar) render(s outbox.Status) {
 	if b.watch != nil {
 		b.watch.statusChanged(s)
 	}
+	b.afterReceipt(s)
 }
 
 // syncText says how delivery stands, in plain words.
@@ -174,7 +177,7 @@ func (b *syncBar) doSyncNow() {
 			b.post(func() {
 				if !b.stopped.Load() {
 					dialog.ShowError(fmt.Errorf("%s: %v. %s", lang.L("The new records could not be sealed for HQ"), err,
-						lang.L("Nothing is lost: they stay in the vault. Check the HQ profile (courtwatch hq list) and try again.")), b.win)
+						lang.L("Nothing is lost: they stay in the vault. Check the HQ profile on the Delivery screen (Ctrl+Shift+D) and try again.")), b.win)
 				}
 			})
 			return
