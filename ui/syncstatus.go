@@ -73,6 +73,7 @@ func newSyncBar(v *storage.Vault, win fyne.Window, spawn, post func(func()), tf 
 	case errors.Is(err, outbox.ErrNoProfile):
 		b.text.SetText(lang.L("Delivery to HQ is not set up"))
 		b.syncNow.SetText(lang.L("Set up delivery…"))
+		b.syncNow.SetIcon(theme.SettingsIcon())
 		return b
 	case err != nil:
 		b.text.SetText(lang.L("The HQ profile could not be read: {{.Err}}", map[string]any{"Err": err.Error()}))
