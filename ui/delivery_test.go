@@ -376,11 +376,13 @@ func TestOutboxStates(t *testing.T) {
 		{outbox.Entry{Seq: 3, State: outbox.ReceiptVerified, DeliveredTo: "https://hq.example.org"}, outbox.Status{Uploading: 3}, "Receipt verified", "HQ holds it: https://hq.example.org"},
 		{outbox.Entry{Seq: 3, State: outbox.Failed, LastError: "HQ holds a different bundle"}, outbox.Status{}, "Failed", "HQ holds a different bundle"},
 		{outbox.Entry{Seq: 3, State: outbox.Sealed, LastError: "HQ answered 403: not enrolled"}, outbox.Status{}, "Sealed", "Last try failed: HQ answered 403: not enrolled"},
+		{outbox.Entry{Seq: 3, State: outbox.Delivered, LastError: "dial tcp: connection refused", NextAttempt: time.Date(2026, 3, 4, 9, 30, 0, 0, time.UTC)}, outbox.Status{Offline: true}, "Delivered (folder)", "HQ could not be reached; next try at 09:30"},
+		{outbox.Entry{Seq: 3, State: outbox.Sealed, LastError: "dial tcp: connection refused"}, outbox.Status{Offline: true}, "Sealed", "HQ could not be reached"},
 	} {
 		if got := entryState(tc.e, tc.s); got != tc.state {
 			t.Errorf("entryState(%+v, %+v) = %q, want %q", tc.e, tc.s, got, tc.state)
 		}
-		if got := entryDetails(tc.e); got != tc.det {
+		if got := entryDetails(tc.e, tc.s); got != tc.det {
 			t.Errorf("entryDetails(%+v) = %q, want %q", tc.e, got, tc.det)
 		}
 	}

@@ -40,7 +40,7 @@ var outboxColumns = []struct {
 	title string
 	width float32
 }{
-	{"Bundle", 70}, {"State", 190}, {"Size", 80}, {"Attempts", 80}, {"Sealed", 110}, {"HQ receipt", 110}, {"Details", 420},
+	{"Bundle", 70}, {"State", 160}, {"Size", 80}, {"Attempts", 80}, {"Sealed", 110}, {"HQ receipt", 110}, {"Details", 340},
 }
 
 func newOutboxView(d *deliveryScreen) *outboxView {
@@ -160,7 +160,7 @@ func (o *outboxView) row(i int) []string {
 		fmt.Sprint(e.Attempts),
 		shortTime(e.Created),
 		shortTime(e.Received),
-		entryDetails(e),
+		entryDetails(e, o.status),
 	}
 }
 
@@ -189,13 +189,19 @@ func entryState(e outbox.Entry, s outbox.Status) string {
 	return string(e.State)
 }
 
-// entryDetails says why a bundle failed or waits, or where it went.
-func entryDetails(e outbox.Entry) string {
+// entryDetails says why a bundle failed or waits, or where it went. While
+// HQ cannot be reached at all (s.Offline), it says so rather than quote the
+// network's error.
+func entryDetails(e outbox.Entry, s outbox.Status) string {
 	switch {
 	case e.State == outbox.Failed:
 		return e.LastError
 	case e.State == outbox.ReceiptVerified:
 		return lang.L("HQ holds it: {{.To}}", map[string]any{"To": e.DeliveredTo})
+	case e.LastError != "" && s.Offline && !e.NextAttempt.IsZero():
+		return lang.L("HQ could not be reached; next try at {{.Time}}", map[string]any{"Time": e.NextAttempt.Local().Format("15:04")})
+	case e.LastError != "" && s.Offline:
+		return lang.L("HQ could not be reached")
 	case e.LastError != "":
 		return lang.L("Last try failed: {{.Err}}", map[string]any{"Err": e.LastError})
 	case e.State == outbox.Delivered:
