@@ -178,14 +178,16 @@ func (d *deliveryScreen) purgeSection() fyne.CanvasObject {
 	}
 	for _, c := range cases {
 		on, err := outbox.PurgeAfterReceipt(d.v, c.ID)
-		check := widget.NewCheck(caseLabel(c), nil)
+		// The case's name wraps beside the box: a long title must not
+		// widen the screen.
+		check := widget.NewCheck("", nil)
 		check.SetChecked(on)
 		if err != nil {
 			check.Disable()
 		}
 		check.OnChanged = func(on bool) { d.setPurge(c, check, on) }
 		d.purges[c.ID] = check
-		objs = append(objs, check)
+		objs = append(objs, container.NewBorder(nil, nil, check, nil, wrapped(caseLabel(c))))
 	}
 	return container.NewVBox(objs...)
 }

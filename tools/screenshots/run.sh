@@ -20,6 +20,7 @@ trap 'rm -rf "$work"' EXIT
 
 cd "$root"
 go build -o "$work/courtwatch" ./cmd/courtwatch
+go build -o "$work/courtwatch-hq" ./cmd/courtwatch-hq
 export COURTWATCH_VAULT="$work/vault" COURTWATCH_PASSPHRASE="demo passphrase for screenshots"
 "$work/courtwatch" init >/dev/null
 "$work/courtwatch" demo >/dev/null
@@ -36,7 +37,7 @@ language en
 unset COURTWATCH_PASSPHRASE # the app asks, like it would in court
 
 # Each shot is a keys script run inside the display once the window is up.
-keys() { printf '%s\n' 'set -e' 'xdotool search --sync --name Courtwatch windowfocus --sync; sleep 0.5' "$@" >"$work/keys.sh"; }
+keys() { printf '%s\n' 'set -e' 'xdotool search --sync --onlyvisible --name Courtwatch windowfocus --sync; sleep 0.5' "$@" >"$work/keys.sh"; }
 unlock='xdotool type --delay 20 "demo passphrase for screenshots"; xdotool key Return; sleep 3'
 # find QUERY: global search, open the first result.
 find() { printf 'xdotool key ctrl+f; sleep 1; xdotool type --delay 30 %q; sleep 2; xdotool key Return; sleep 2\n' "$1"; }
@@ -91,7 +92,6 @@ take case-km
 # carried on a "USB stick" while HQ is unreachable. The app shows the
 # Delivery screen's set-up and its outbox.
 export COURTWATCH_PASSPHRASE="demo passphrase for screenshots" COURTWATCH_HQ_DIR="$work/hq"
-go build -o "$work/courtwatch-hq" ./cmd/courtwatch-hq
 "$work/courtwatch-hq" init --name "Phnom Penh HQ" >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$work/courtwatch-hq" serve --addr "127.0.0.1:$port" 2>"$work/hq.log" & hqpid=$!
