@@ -35,12 +35,12 @@ type outboxView struct {
 	content  fyne.CanvasObject
 }
 
-// Columns of the outbox table, with their widths.
-var outboxColumns = []struct {
-	title string
-	width float32
-}{
-	{"Bundle", 70}, {"State", 160}, {"Size", 80}, {"Attempts", 80}, {"Sealed", 110}, {"HQ receipt", 110}, {"Details", 340},
+// Widths of the outbox table's columns, which fill 940 pixels, and their
+// titles.
+var outboxWidths = []float32{70, 160, 80, 90, 110, 120, 310}
+
+func outboxTitles() []string {
+	return []string{lang.L("Bundle"), lang.L("State"), lang.L("Size"), lang.L("Attempts"), lang.L("Sealed"), lang.L("HQ receipt"), lang.L("Details")}
 }
 
 func newOutboxView(d *deliveryScreen) *outboxView {
@@ -51,7 +51,7 @@ func newOutboxView(d *deliveryScreen) *outboxView {
 	o.feedback = wrapped("")
 	o.summary = widget.NewLabel("")
 	o.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(o.entries), len(outboxColumns) },
+		func() (int, int) { return len(o.entries), len(outboxWidths) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
@@ -63,16 +63,19 @@ func newOutboxView(d *deliveryScreen) *outboxView {
 			}
 		})
 	o.table.ShowHeaderColumn = false
+	titles := outboxTitles()
 	o.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Truncation = fyne.TextTruncateEllipsis
+		return l
 	}
 	o.table.UpdateHeader = func(id widget.TableCellID, c fyne.CanvasObject) {
 		if id.Col >= 0 {
-			c.(*widget.Label).SetText(lang.L(outboxColumns[id.Col].title))
+			c.(*widget.Label).SetText(titles[id.Col])
 		}
 	}
-	for i, c := range outboxColumns {
-		o.table.SetColumnWidth(i, c.width)
+	for i, w := range outboxWidths {
+		o.table.SetColumnWidth(i, w)
 	}
 	o.table.OnSelected = func(id widget.TableCellID) {
 		o.table.UnselectAll()

@@ -108,14 +108,14 @@ mkdir -p "$work/stick"
 "$work/courtwatch" export --to "$work/stick" >/dev/null
 unset COURTWATCH_PASSPHRASE
 # The outbox opens first; the set-up is the first tab of the dialog.
-setup='xdotool key ctrl+shift+d; sleep 2; xdotool mousemove 93 100 click 1; sleep 1'
+setup='sleep 2; xdotool key ctrl+shift+d; sleep 3; xdotool mousemove 93 100 click 1; sleep 1'
 language en
 keys "$unlock" "$setup"
 take delivery
-keys "$unlock" 'xdotool key ctrl+shift+d; sleep 3'
+keys "$unlock" 'sleep 2; xdotool key ctrl+shift+d; sleep 3'
 take outbox
 language km
 keys "$unlock" "$setup"
 take delivery-km
-keys "$unlock" 'xdotool key ctrl+shift+d; sleep 3'
+keys "$unlock" 'sleep 2; xdotool key ctrl+shift+d; sleep 3'
 take outbox-km
