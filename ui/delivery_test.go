@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -609,4 +610,53 @@ func deliverFromApp(t *testing.T, u *appUI) {
 		t.Errorf("the new bundle is not on the stick: %v", err)
 	}
 	confirmDialog(t, u, "OK")
+}
+
+// TestDeliveryHostileProfiles: files that are not profiles, too large,
+// or carry a name the vault refuses are explained and install nothing.
+func TestDeliveryHostileProfiles(t *testing.T) {
+	u, _, _ := newDeliveryUI(t)
+	d := u.openDelivery(deliverySetupTab)
+	if _, err := readProfile(io.LimitReader(zeros{}, maxProfileFile+100)); err == nil || !strings.Contains(err.Error(), "larger than 1 MB") {
+		t.Errorf("a huge file: %v", err)
+	}
+	h := newTestHQ(t, "Phnom Penh HQ")
+	var p wire.Profile
+	json.Unmarshal(h.profile, &p)
+	for name, b := range map[string][]byte{
+		"empty":     nil,
+		"binary":    {0xff, 0xfe, 0},
+		"truncated": h.profile[:len(h.profile)/2],
+		"device":    []byte(`{"format":"courtwatch-device/1","id":"x"}`),
+	} {
+		if d.previewProfile(b) != nil {
+			t.Errorf("%s: taken for a profile", name)
+		}
+		if !hasLabel(overlay(t, u), "This is not an HQ profile that can be installed") {
+			t.Errorf("%s: %q", name, labelTexts(overlay(t, u)))
+		}
+		clearOverlays(u.win.Canvas())
+	}
+	// A name with a line break: shown, but the vault refuses it on install.
+	p.Name = "HQ\nkey RWQfake"
+	b, _ := json.Marshal(p)
+	d = u.openDelivery(deliverySetupTab)
+	if d.previewProfile(b) == nil {
+		t.Fatal("preview refused")
+	}
+	confirmDialog(t, u, "Install")
+	if ps, err := outbox.Profiles(u.vault); err != nil || len(ps) != 0 {
+		t.Errorf("profiles after a bad name: %+v, %v", ps, err)
+	}
+	if !hasLabel(overlay(t, u), "This is not an HQ profile that can be installed") {
+		t.Errorf("install of a bad name: %q", labelTexts(overlay(t, u)))
+	}
+}
+
+// zeros reads as an endless run of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(b []byte) (int, error) {
+	clear(b)
+	return len(b), nil
 }

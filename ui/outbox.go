@@ -35,9 +35,9 @@ type outboxView struct {
 	content  fyne.CanvasObject
 }
 
-// Widths of the outbox table's columns, which fill 940 pixels, and their
-// titles.
-var outboxWidths = []float32{70, 160, 80, 90, 110, 120, 310}
+// Widths of the outbox table's columns, which fit a 1024-pixel window with
+// the separators, and their titles.
+var outboxWidths = []float32{70, 150, 80, 90, 105, 105, 310}
 
 func outboxTitles() []string {
 	return []string{lang.L("Bundle"), lang.L("State"), lang.L("Size"), lang.L("Attempts"), lang.L("Sealed"), lang.L("HQ receipt"), lang.L("Details")}

@@ -34,11 +34,8 @@ func (d *deliveryScreen) pickProfile() {
 		if r == nil {
 			return // cancelled
 		}
-		b, err := io.ReadAll(io.LimitReader(r, maxProfileFile+1))
+		b, err := readProfile(r)
 		r.Close()
-		if err == nil && len(b) > maxProfileFile {
-			err = errors.New(lang.L("the file is larger than 1 MB, far larger than an HQ profile"))
-		}
 		if err != nil {
 			d.profileError(err)
 			return
@@ -47,6 +44,16 @@ func (d *deliveryScreen) pickProfile() {
 	}, d.u.win)
 	fd.Resize(d.u.win.Canvas().Size())
 	fd.Show()
+}
+
+// readProfile reads a profile file, refusing one over maxProfileFile
+// without reading it all.
+func readProfile(r io.Reader) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxProfileFile+1))
+	if err == nil && len(b) > maxProfileFile {
+		err = errors.New(lang.L("the file is larger than 1 MB, far larger than an HQ profile"))
+	}
+	return b, err
 }
 
 func (d *deliveryScreen) profileError(err error) {

@@ -177,6 +177,9 @@ func (b *syncBar) doSyncNow() {
 		if err != nil {
 			b.post(func() {
 				if !b.stopped.Load() {
+					if b.watch != nil {
+						b.watch.syncFeedback(lang.L("The new records could not be sealed for HQ"))
+					}
 					dialog.ShowError(fmt.Errorf("%s: %v. %s", lang.L("The new records could not be sealed for HQ"), err,
 						lang.L("Nothing is lost: they stay in the vault. Check the HQ profile on the Delivery screen (Ctrl+Shift+D) and try again.")), b.win)
 				}
