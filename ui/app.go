@@ -79,6 +79,9 @@ type appUI struct {
 	reopen  uuid.UUID // the hearing open when the vault locked, shown again after unlock
 	status  *widget.Label
 	sync    *syncBar // delivery to HQ, while the vault is open
+	// syncSlot holds the sync bar in the status bar, so that a new bar can
+	// take its place (restartSync).
+	syncSlot *fyne.Container
 	// post hands background events to the UI goroutine (fyne.Do when nil);
 	// syncOpt tunes the uploader. Tests set both.
 	post    func(func())
@@ -156,6 +159,7 @@ func (u *appUI) opened(v *storage.Vault) {
 	u.unlock = nil
 	rememberDir(u.dir)
 	u.sync = newSyncBar(v, u.win, u.spawn, u.post, outbox.HTTPSFunc(outbox.HTTPSOptions{}), u.syncOpt)
+	u.sync.setup, u.sync.purged = u.showDelivery, u.afterPurge
 	u.touch()
 	// Argon2id has just allocated and dropped 64 MiB: hand it back to the
 	// system now rather than keep it as idle heap (tools/measure).
@@ -248,10 +252,12 @@ func (u *appUI) setMenu() {
 	search.Shortcut = searchShortcut
 	settings := fyne.NewMenuItem(lang.L("Settings…"), u.showSettings)
 	settings.Shortcut = settingsShortcut
+	delivery := fyne.NewMenuItem(lang.L("Delivery…"), u.showDelivery)
+	delivery.Shortcut = deliveryShortcut
 	// Quit is Fyne's, but named here so that it follows the language.
 	quit := fyne.NewMenuItem(lang.L("Quit"), nil)
 	quit.IsQuit = true
-	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), search, settings, fyne.NewMenuItemSeparator(), lock, syncNow,
+	menus := []*fyne.Menu{fyne.NewMenu(lang.L("Vault"), search, settings, fyne.NewMenuItemSeparator(), lock, syncNow, delivery,
 		fyne.NewMenuItemSeparator(), u.wipeItem(), fyne.NewMenuItemSeparator(), quit)}
 	if u.hearing == nil && u.tabs != nil {
 		var items []*fyne.MenuItem
@@ -334,7 +340,8 @@ func (u *appUI) close() error {
 
 // statusBar is the vault folder on the left and delivery on the right.
 func (u *appUI) statusBar() fyne.CanvasObject {
-	return container.NewBorder(nil, nil, nil, u.sync.content, u.status)
+	u.syncSlot = container.NewStack(u.sync.content)
+	return container.NewBorder(nil, nil, nil, u.syncSlot, u.status)
 }
 
 // do runs f on the UI goroutine: through post when tests set it, else

@@ -36,6 +36,17 @@
 // across runs, and mouse movement counts as activity for the idle lock
 // (window.go). Dates follow the interface language (dates.go).
 //
+// Delivery to HQ: the status bar (syncstatus.go) runs the outbox uploader
+// while the vault is open and shows how delivery stands, with Sync now
+// (Ctrl+Shift+Y). The Delivery screen (delivery.go, Ctrl+Shift+D), a
+// dialog, installs HQ's profile (profile.go: its keys in groups of four to
+// check by phone; another HQ's profile replaces it only after a question),
+// saves the device file, sets each case's purge after receipt, and lists
+// the outbox with Sync now and Export to USB… (outbox.go). Without an HQ
+// profile, the status bar's button and Ctrl+Shift+Y open it. Sealing,
+// uploading, exporting and purging run off the UI goroutine as the sync
+// bar's jobs, and reach the widgets through its post (fyne.Do).
+//
 // Locking (Ctrl+L, or after the idle time: idle.go) keeps a half-typed
 // note as a sealed auxiliary value in the vault, closes every dialog,
 // closes the vault and returns to the unlock screen. What must stay secret

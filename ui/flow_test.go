@@ -13,7 +13,8 @@ import (
 // TestMonitorFlow is a monitor's day on the real screens and a real vault,
 // from nothing: create the vault, add the case, import its roster, add the
 // hearing, open it, start it, write a note, tap an event, take attendance,
-// answer checklist questions, lock and unlock. After each step it checks
+// answer checklist questions, lock and unlock, set delivery up, sync to
+// a real HQ receiver and export to a folder. After each step it checks
 // what reached the vault.
 func TestMonitorFlow(t *testing.T) {
 	u := newTestUI(t)
@@ -160,4 +161,7 @@ func TestMonitorFlow(t *testing.T) {
 	if _, err := u.vault.VerifyChain(uuid.MustParse(u.vault.Device().ID)); err != nil {
 		t.Errorf("device chain after the day: %v", err)
 	}
+
+	// 9. Delivery set-up in the app, a sync to HQ and an export to a stick.
+	deliverFromApp(t, u)
 }

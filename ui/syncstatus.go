@@ -38,12 +38,20 @@ type syncBar struct {
 	work    sync.WaitGroup // Sync now jobs under way
 	stopped atomic.Bool    // set by stop: late events are dropped
 
+	setup    func()        // opens the Delivery screen; Sync now does without an HQ profile
+	watch    deliveryWatch // an open Delivery screen, or nil
+	purged   func(n int)   // after records HQ confirmed were deleted (purge on)
+	purgedAt time.Time     // the receipt time up to which purging was done
+
 	text     *widget.Label
 	progress *widget.ProgressBar
 	bar      fyne.CanvasObject // progress at a fixed width; shown while uploading
 	syncNow  *widget.Button
 	content  fyne.CanvasObject
 	say      func() string // the text shown, made again in a new language
+	// noProfile: no HQ profile is installed, so the button opens the
+	// Delivery screen instead of syncing.
+	noProfile bool
 }
 
 // setText shows the text f makes, and keeps f for relabel.
@@ -54,7 +62,11 @@ func (b *syncBar) setText(f func() string) {
 
 // relabel shows the bar in the language chosen since it was built.
 func (b *syncBar) relabel() {
-	b.syncNow.SetText(lang.L("Sync now"))
+	if b.noProfile {
+		b.syncNow.SetText(lang.L("Set up delivery…"))
+	} else {
+		b.syncNow.SetText(lang.L("Sync now"))
+	}
 	if b.say != nil {
 		b.text.SetText(b.say())
 	}
@@ -82,8 +94,10 @@ func newSyncBar(v *storage.Vault, win fyne.Window, spawn, post func(func()), tf 
 	_, err := outbox.DefaultProfile(v)
 	switch {
 	case errors.Is(err, outbox.ErrNoProfile):
-		b.setText(func() string { return lang.L("No HQ profile: run courtwatch hq add PROFILE") })
-		b.syncNow.Disable()
+		b.noProfile = true
+		b.setText(func() string { return lang.L("Delivery to HQ is not set up") })
+		b.syncNow.SetText(lang.L("Set up delivery…"))
+		b.syncNow.SetIcon(theme.SettingsIcon())
 		return b
 	case err != nil:
 		b.setText(func() string {
@@ -130,6 +144,10 @@ func (b *syncBar) render(s outbox.Status) {
 	} else {
 		b.bar.Hide()
 	}
+	if b.watch != nil {
+		b.watch.statusChanged(s)
+	}
+	b.afterReceipt(s)
 }
 
 // syncText says how delivery stands, in plain words.
@@ -173,22 +191,38 @@ func waitText(d time.Duration) string {
 // doSyncNow seals what is new into bundles and wakes the uploader, off the
 // UI goroutine; a failure is shown in a dialog.
 func (b *syncBar) doSyncNow() {
+	if b.up == nil && b.setup != nil && !b.stopped.Load() {
+		b.setup() // first run: how to set delivery up
+		return
+	}
 	if b.up == nil || b.stopped.Load() {
 		return
 	}
 	b.work.Add(1)
 	b.spawn(func() {
 		defer b.work.Done()
-		if _, err := outbox.SealAll(b.v); err != nil {
+		sealed, err := outbox.SealAll(b.v)
+		if err != nil {
 			b.post(func() {
 				if !b.stopped.Load() {
+					if b.watch != nil {
+						b.watch.syncFeedback(lang.L("The new records could not be sealed for HQ"))
+					}
 					dialog.ShowError(fmt.Errorf("%s: %v. %s", lang.L("The new records could not be sealed for HQ"), err,
-						lang.L("Nothing is lost: they stay in the vault. Check the HQ profile (courtwatch hq list) and try again.")), b.win)
+						lang.L("Nothing is lost: they stay in the vault. Check the HQ profile on the Delivery screen (Ctrl+Shift+D) and try again.")), b.win)
 				}
 			})
 			return
 		}
-		b.up.SyncNow()
+		pending, _ := outbox.Pending(b.v)
+		b.post(func() {
+			if !b.stopped.Load() {
+				b.synced(sealed, len(pending))
+			}
+		})
+		if len(pending) > 0 {
+			b.up.SyncNow()
+		}
 	})
 }
 

@@ -191,7 +191,7 @@ func TestSyncStatus(t *testing.T) {
 }
 
 // TestSyncStatusNoProfile: without an HQ profile nothing runs and the bar
-// says how to add one.
+// says delivery is not set up, with a button to set it up.
 func TestSyncStatusNoProfile(t *testing.T) {
 	u := newTestUI(t)
 	u.showUnlock()
@@ -201,11 +201,11 @@ func TestSyncStatusNoProfile(t *testing.T) {
 	if u.sync == nil || u.sync.up != nil {
 		t.Fatal("an uploader runs without an HQ profile")
 	}
-	if !hasLabel(u.win.Content(), "No HQ profile: run courtwatch hq add PROFILE") {
+	if !hasLabel(u.win.Content(), "Delivery to HQ is not set up") {
 		t.Errorf("labels %q", labelTexts(u.win.Content()))
 	}
-	if !findButton(t, u.win.Content(), "Sync now").Disabled() {
-		t.Error("Sync now enabled without an HQ profile")
+	if findButton(t, u.win.Content(), "Set up delivery…").Disabled() {
+		t.Error("Set up delivery… disabled without an HQ profile")
 	}
 }
 

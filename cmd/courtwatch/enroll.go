@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -10,7 +9,6 @@ import (
 	"courtwatch/cmd/internal/table"
 	"courtwatch/internal/escape"
 	"courtwatch/storage"
-	"courtwatch/sync/bundle"
 	"courtwatch/sync/outbox"
 	"courtwatch/sync/wire"
 )
@@ -39,20 +37,15 @@ func runDeviceExport(c *cli, cmd *command, args []string) error {
 		return err
 	}
 	return c.withVault(func(v *storage.Vault) error {
-		d := v.Device()
-		var b bytes.Buffer
-		err := table.PrintJSON(&b, wire.Device{
-			Format: wire.DeviceFormat, ID: d.ID, Monitor: d.Name,
-			PublicKey: bundle.PublicKey(d.PublicKey).String(),
-		})
+		_, b, err := outbox.DeviceFile(v)
 		if err != nil {
 			return err
 		}
 		if *out == "" {
-			_, err = b.WriteTo(c.stdout)
+			_, err = c.stdout.Write(b)
 			return err
 		}
-		if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(*out, b, 0o644); err != nil {
 			return &hintError{msg: "write the device file: " + err.Error(), err: err, hint: "check the folder, or leave out --out to print it"}
 		}
 		_, err = fmt.Fprintf(c.stdout, "device file written to %s\n", *out)

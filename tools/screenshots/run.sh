@@ -20,6 +20,7 @@ trap 'rm -rf "$work"' EXIT
 
 cd "$root"
 go build -tags no_animations,no_emoji -o "$work/courtwatch" ./cmd/courtwatch # as make build
+go build -o "$work/courtwatch-hq" ./cmd/courtwatch-hq
 export COURTWATCH_VAULT="$work/vault" COURTWATCH_PASSPHRASE="demo passphrase for screenshots"
 "$work/courtwatch" init >/dev/null
 "$work/courtwatch" demo >/dev/null
@@ -36,7 +37,7 @@ language en
 unset COURTWATCH_PASSPHRASE # the app asks, like it would in court
 
 # Each shot is a keys script run inside the display once the window is up.
-keys() { printf '%s\n' 'set -e' 'xdotool search --sync --name Courtwatch windowfocus --sync; sleep 0.5' "$@" >"$work/keys.sh"; }
+keys() { printf '%s\n' 'set -e' 'xdotool search --sync --onlyvisible --name Courtwatch windowfocus --sync; sleep 0.5' "$@" >"$work/keys.sh"; }
 unlock='xdotool type --delay 20 "demo passphrase for screenshots"; xdotool key Return; sleep 3'
 # find QUERY: global search, open the first result.
 find() { printf 'xdotool key ctrl+f; sleep 1; xdotool type --delay 30 %q; sleep 2; xdotool key Return; sleep 2\n' "$1"; }
@@ -85,3 +86,36 @@ keys "$unlock" "$(find 'court-notice')" 'xdotool key ctrl+shift+k; sleep 2; xdot
 take checklist-km
 keys "$unlock" "$(find 'DEMO 001/2020')"
 take case-km
+
+# Delivery: a real HQ on loopback (its folder, profile and receiver), the
+# device enrolled, the demo delivered with a verified receipt, then a note
+# carried on a "USB stick" while HQ is unreachable. The app shows the
+# Delivery screen's set-up and its outbox.
+export COURTWATCH_PASSPHRASE="demo passphrase for screenshots" COURTWATCH_HQ_DIR="$work/hq"
+"$work/courtwatch-hq" init --name "Phnom Penh HQ" >/dev/null
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$work/courtwatch-hq" serve --addr "127.0.0.1:$port" 2>"$work/hq.log" & hqpid=$!
+trap 'kill $hqpid 2>/dev/null; rm -rf "$work"' EXIT
+"$work/courtwatch-hq" profile --url "http://127.0.0.1:$port" --out "$work/profile.json" >/dev/null
+"$work/courtwatch" device export --out "$work/device.json" >/dev/null
+"$work/courtwatch-hq" enroll "$work/device.json" >/dev/null
+"$work/courtwatch" hq add "$work/profile.json" >/dev/null
+"$work/courtwatch" sync >/dev/null
+kill $hqpid; wait $hqpid 2>/dev/null || true
+hearing=$("$work/courtwatch" list hearings --json | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])')
+"$work/courtwatch" note add --hearing "$hearing" "Court adjourned to 14:00" >/dev/null
+mkdir -p "$work/stick"
+"$work/courtwatch" export --to "$work/stick" >/dev/null
+unset COURTWATCH_PASSPHRASE
+# The outbox opens first; the set-up is the first tab of the dialog.
+setup='sleep 2; xdotool key ctrl+shift+d; sleep 3; xdotool mousemove 93 100 click 1; sleep 1'
+language en
+keys "$unlock" "$setup"
+take delivery
+keys "$unlock" 'sleep 2; xdotool key ctrl+shift+d; sleep 3'
+take outbox
+language km
+keys "$unlock" "$setup"
+take delivery-km
+keys "$unlock" 'sleep 2; xdotool key ctrl+shift+d; sleep 3'
+take outbox-km
