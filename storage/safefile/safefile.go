@@ -19,7 +19,7 @@
 //     rename, then MoveFileEx with MOVEFILE_REPLACE_EXISTING |
 //     MOVEFILE_WRITE_THROUGH, which returns only once the rename is on the
 //     disk. A rename refused because another program (a virus scanner, a
-//     search indexer) has the file open is retried for about a second.
+//     search indexer) has the file open is retried for two seconds.
 //
 // On any error the temporary file is removed.
 //

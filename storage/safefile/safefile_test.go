@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // TestWriteFileReplaces writes a new file and then replaces it, in a
@@ -72,7 +73,8 @@ func TestWriteFileFailureLeavesNothing(t *testing.T) {
 }
 
 // TestReadersSeeOldOrNew replaces a file many times while readers read it:
-// each read must give one whole version, never a mix or an empty file.
+// each read must give one whole version, never a mix or an empty file, and
+// on Windows the replacement must get through the readers' open handles.
 func TestReadersSeeOldOrNew(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "receipt.json")
@@ -95,8 +97,14 @@ func TestReadersSeeOldOrNew(t *testing.T) {
 				default:
 				}
 				got, err := os.ReadFile(path)
-				if err != nil && runtime.GOOS == "windows" {
-					continue // the rename may briefly deny opening; never a torn file
+				if runtime.GOOS == "windows" {
+					// A reader's open file stops a rename over it there
+					// (Go opens without FILE_SHARE_DELETE); WriteFile
+					// retries, so readers that pause let it through.
+					time.Sleep(20 * time.Millisecond)
+					if err != nil {
+						continue // opening may be refused during the rename; never a torn file
+					}
 				}
 				if err != nil || !(bytes.Equal(got, a) || bytes.Equal(got, b)) {
 					mu.Lock()

@@ -17,7 +17,7 @@ import (
 // which is what the folder fsync gives on Unix. A rename refused because
 // another program holds the destination open without sharing delete
 // access (virus scanners and search indexers do, briefly) is retried for
-// about a second.
+// two seconds.
 func rename(oldpath, newpath string) error {
 	from, err := windows.UTF16PtrFromString(fixLongPath(oldpath))
 	if err != nil {
@@ -27,17 +27,16 @@ func rename(oldpath, newpath string) error {
 	if err != nil {
 		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
 	}
-	delay := 10 * time.Millisecond
-	for try := 0; ; try++ {
+	deadline := time.Now().Add(2 * time.Second)
+	for {
 		err = windows.MoveFileEx(from, to, windows.MOVEFILE_REPLACE_EXISTING|windows.MOVEFILE_WRITE_THROUGH)
 		if err == nil {
 			return nil
 		}
-		if try == 7 || !(errors.Is(err, windows.ERROR_ACCESS_DENIED) || errors.Is(err, windows.ERROR_SHARING_VIOLATION)) {
+		if time.Now().After(deadline) || !(errors.Is(err, windows.ERROR_ACCESS_DENIED) || errors.Is(err, windows.ERROR_SHARING_VIOLATION)) {
 			return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
 		}
-		time.Sleep(delay)
-		delay *= 2
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
