@@ -125,6 +125,18 @@ bench: deps
 soak: deps
 	COURTWATCH_SOAK=1 $(GO) test -tags ci -run Soak -timeout 60m ./...
 
+# windows cross-compiles both programs for Windows (amd64, cgo, Debian's
+# mingw-w64) into dist/Courtwatch-$(VERSION)-windows-amd64.zip with the
+# licence files and HOW-TO-START.txt (tools/windows/package.sh).
+# test-windows runs the headless tests of storage, sync, report and cmd as
+# .exe files under Debian's wine64 (tools/windows/test.sh).
+.PHONY: windows test-windows
+windows: deps
+	tools/windows/package.sh $(VERSION)
+
+test-windows: deps
+	tools/windows/test.sh
+
 # audit fails when THIRD_PARTY.md is out of date or a module linked into
 # the programs has a licence that does not allow distribution with
 # Apache-2.0 (GPL, AGPL, SSPL, or a text tools/licenses does not know).
