@@ -97,6 +97,11 @@ func Init(dir string, opt InitOptions) (err error) {
 			os.RemoveAll(tmp)
 		}
 	}()
+	// Owner only, also on Windows, where the keys' privacy is the
+	// folder's access control list.
+	if err := safefile.MakePrivate(tmp); err != nil {
+		return fmt.Errorf("init %s: %w", dir, err)
+	}
 	if err := populate(tmp, opt); err != nil {
 		return fmt.Errorf("init %s: %w", dir, err)
 	}
