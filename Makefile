@@ -82,7 +82,7 @@ build: deps
 
 # The headless tests use Fyne's test driver (-tags ci), so the real GLFW build
 # is compiled and linked separately: that is where missing C libraries show.
-test: deps
+test: deps audit
 	$(GO) vet -tags ci ./...
 	$(GO) build ./...
 	$(GO) test -race -tags ci -timeout 25m ./...
@@ -131,6 +131,25 @@ bench: deps
 # Soak tests are named TestSoak* and skip unless COURTWATCH_SOAK=1.
 soak: deps
 	COURTWATCH_SOAK=1 $(GO) test -tags ci -run Soak -timeout 60m ./...
+
+# windows cross-compiles both programs for Windows (amd64, cgo, Debian's
+# mingw-w64) into dist/Courtwatch-$(VERSION)-windows-amd64.zip with the
+# licence files and HOW-TO-START.txt (tools/windows/package.sh).
+# test-windows runs the headless tests of storage, sync, report and cmd as
+# .exe files under Debian's wine64 (tools/windows/test.sh).
+.PHONY: windows test-windows
+windows: deps
+	tools/windows/package.sh $(VERSION)
+
+test-windows: deps
+	tools/windows/test.sh
+
+# audit fails when THIRD_PARTY.md is out of date or a module linked into
+# the programs has a licence that does not allow distribution with
+# Apache-2.0 (GPL, AGPL, SSPL, or a text tools/licenses does not know).
+.PHONY: audit
+audit:
+	$(GO) run ./tools/licenses -check
 
 fmt:
 	$(GO) fmt ./...

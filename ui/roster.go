@@ -102,13 +102,10 @@ func (r *rosterScreen) load() error {
 	return nil
 }
 
-// foldName is the form in which the filter compares names: folded by
-// fulltext.Fold (case and Latin diacritics dropped, zero-width characters
-// removed, NFC), and without white space, since Khmer is often written
-// without spaces between words, or with invisible ones.
-func foldName(s string) string {
-	return strings.Join(strings.Fields(fulltext.Fold(s)), "")
-}
+// foldName is the form in which the filter compares names: fulltext.FoldName
+// (case and Latin diacritics dropped, zero-width characters and white space
+// removed), the form roster import uses to find near-matches.
+func foldName(s string) string { return fulltext.FoldName(s) }
 
 func filterKey(p *storage.Person) string {
 	keys := []string{foldName(p.Name), foldName(p.NameLocal)}

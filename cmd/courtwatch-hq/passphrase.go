@@ -17,7 +17,7 @@ const (
 
 // openTTY opens the controlling terminal for a prompt when stdin is not
 // one. Tests replace it.
-var openTTY = func() (*os.File, error) { return os.OpenFile("/dev/tty", os.O_RDWR, 0) }
+var openTTY = passphrase.OpenTTY
 
 // passphrases returns the reader of passphrases for c.
 func (c *cli) passphrases() *passphrase.Reader {

@@ -99,7 +99,7 @@ func ambiguityError(v *storage.Vault, amb []roster.Ambiguity, err error) error {
 	var details []string
 	verr := v.View(func(tx *storage.Tx) error {
 		for _, a := range amb {
-			details = append(details, fmt.Sprintf("line %d: %q matches %d persons:", a.Line, a.Name, len(a.Candidates)))
+			details = append(details, fmt.Sprintf("line %d: %q %s:", a.Line, a.Name, a.Reason()))
 			for _, id := range a.Candidates {
 				p := &storage.Person{}
 				if err := tx.Get(id, p); err != nil {
@@ -113,12 +113,21 @@ func ambiguityError(v *storage.Vault, amb []roster.Ambiguity, err error) error {
 	if verr != nil {
 		return verr
 	}
-	verb := "match"
+	verb, what := "match", "more than one person in the vault"
 	if len(amb) == 1 {
 		verb = "matches"
 	}
+	for _, a := range amb {
+		if a.Near {
+			verb, what = "need", "a decision: each matches more than one person in the vault, or nearly matches one"
+			if len(amb) == 1 {
+				verb, what = "needs", "a decision: it nearly matches a person in the vault"
+			}
+			break
+		}
+	}
 	return &hintError{
-		msg:     fmt.Sprintf("%s %s more than one person in the vault; nothing was imported", table.Plural(len(amb), "roster row"), verb),
+		msg:     fmt.Sprintf("%s %s %s; nothing was imported", table.Plural(len(amb), "roster row"), verb, what),
 		details: details,
 		hint:    "import again choosing for each row: --link LINE=PERSON_ID, or --new LINE for a new person",
 		err:     err,

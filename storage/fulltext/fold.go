@@ -27,7 +27,7 @@ func Fold(s string) string {
 	b.Grow(len(s))
 	for _, r := range s {
 		switch {
-		case isInvisible(r), isLatinDiacritic(r):
+		case IsInvisible(r), isLatinDiacritic(r):
 			continue
 		case unicode.IsControl(r):
 			r = ' '
@@ -41,6 +41,16 @@ func Fold(s string) string {
 		b.WriteRune(r)
 	}
 	return norm.NFC.String(b.String())
+}
+
+// FoldName is the loosest form in which two names are compared: Fold with
+// every white space removed, so that "Sok Chea", "SOK  CHEA", "Sokchea",
+// "Sôk Chea" and "Sok Che\u0301a" meet, and Khmer written with spaces, with
+// zero-width spaces or with nothing between the words meets too. The
+// Defendants filter compares names in this form, and roster import uses it
+// to find a stored person whose name nearly matches a row's.
+func FoldName(s string) string {
+	return strings.Join(strings.Fields(Fold(s)), "")
 }
 
 // foldCase maps r to its lower-case form, going through upper case first so
@@ -109,12 +119,12 @@ func isLatinDiacritic(r rune) bool {
 	return false
 }
 
-// isInvisible reports whether r is a default-ignorable code point: a
+// IsInvisible reports whether r is a default-ignorable code point: a
 // character that is not displayed, such as the zero-width space that Khmer
 // writers put between words, joiners, the soft hyphen, the byte order mark,
 // bidi controls and variation selectors. The deprecated invisible Khmer
 // inherent vowels U+17B4 and U+17B5 are ignorable too.
-func isInvisible(r rune) bool {
+func IsInvisible(r rune) bool {
 	switch {
 	case r < 0x00AD:
 		return false

@@ -15,11 +15,30 @@ import (
 // was imported. The Report lists them so the user can decide.
 var ErrAmbiguous = errors.New("some roster rows match more than one person already in the vault")
 
-// Ambiguity is a row that matches several stored persons.
+// Ambiguity is a row that matches several stored persons, or that matches
+// none exactly but nearly matches some (Near): their names differ only in
+// Latin diacritics, white space or characters that Key keeps apart, such as
+// "Nguyễn An" against "Nguyen An", or Khmer with a space against Khmer
+// without one. Either way the user decides; import never guesses.
 type Ambiguity struct {
 	Line       int
 	Name       string
 	Candidates []uuid.UUID
+	Near       bool // no exact match; Candidates nearly match
+}
+
+// Reason says why the row needs a decision, e.g. "matches 2 persons" or
+// "nearly matches 1 person (the names differ only in accents, spacing or
+// invisible characters)".
+func (a Ambiguity) Reason() string {
+	n := fmt.Sprintf("%d person", len(a.Candidates))
+	if len(a.Candidates) != 1 {
+		n += "s"
+	}
+	if a.Near {
+		return "nearly matches " + n + " (the names differ only in accents, spacing or invisible characters)"
+	}
+	return "matches " + n
 }
 
 // Report says what an import did.
@@ -41,8 +60,12 @@ type Resolution map[int]uuid.UUID
 // or nothing. A row whose Latin or local name (compared by Key) matches a
 // person already in the vault is linked to that person, not duplicated, so
 // a leader charged in several cases stays one person. Importing the same
-// file again changes nothing. If a row matches several persons, nothing is
-// stored and the error is ErrAmbiguous; call ImportResolved to decide.
+// file again changes nothing. If a row matches several persons, or matches
+// none by Key but nearly matches some (the names are equal once accents,
+// spacing and invisible characters are ignored, see nearKey), nothing is
+// stored and the error is ErrAmbiguous; call ImportResolved to decide. Two
+// rows of one roster that would make two new persons with nearly the same
+// name are refused too, unless the second is resolved as a new person.
 func Import(v *storage.Vault, caseID uuid.UUID, rows []Row) (*Report, error) {
 	return ImportResolved(v, caseID, rows, nil)
 }
@@ -62,8 +85,9 @@ func ImportResolved(v *storage.Vault, caseID uuid.UUID, rows []Row, res Resoluti
 }
 
 type personIndex struct {
-	byKey map[string][]*storage.Person
-	byID  map[uuid.UUID]*storage.Person
+	byKey  map[string][]*storage.Person
+	byNear map[string][]*storage.Person // by nearKey
+	byID   map[uuid.UUID]*storage.Person
 }
 
 func (ix *personIndex) add(p *storage.Person) {
@@ -73,6 +97,22 @@ func (ix *personIndex) add(p *storage.Person) {
 			ix.byKey[k] = append(ix.byKey[k], p)
 		}
 	}
+	for _, k := range nearKeys(p.Name, p.NameLocal) {
+		if !slices.Contains(ix.byNear[k], p) {
+			ix.byNear[k] = append(ix.byNear[k], p)
+		}
+	}
+}
+
+// nearKeys is nameKeys by nearKey.
+func nearKeys(names ...string) []string {
+	var out []string
+	for _, n := range names {
+		if k := nearKey(n); k != "" && !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // nameKeys returns the match keys of the given names; Latin and local
@@ -88,10 +128,21 @@ func nameKeys(names ...string) []string {
 	return out
 }
 
-func (ix *personIndex) match(r Row) []*storage.Person {
+// match returns the stored persons whose Latin or local name has the same
+// Key as one of the row's names. If there is none, it returns those whose
+// name has the same nearKey, with near true.
+func (ix *personIndex) match(r Row) (cands []*storage.Person, near bool) {
+	if out := lookup(ix.byKey, nameKeys(r.Name, r.NameLocal)); len(out) > 0 {
+		return out, false
+	}
+	out := lookup(ix.byNear, nearKeys(r.Name, r.NameLocal))
+	return out, len(out) > 0
+}
+
+func lookup(index map[string][]*storage.Person, keys []string) []*storage.Person {
 	var out []*storage.Person
-	for _, k := range nameKeys(r.Name, r.NameLocal) {
-		for _, p := range ix.byKey[k] {
+	for _, k := range keys {
+		for _, p := range index[k] {
 			if !slices.Contains(out, p) {
 				out = append(out, p)
 			}
@@ -109,7 +160,7 @@ func importTx(tx *storage.Tx, caseID uuid.UUID, rows []Row, res Resolution) (*Re
 	if err != nil {
 		return nil, err
 	}
-	ix := &personIndex{byKey: map[string][]*storage.Person{}, byID: map[uuid.UUID]*storage.Person{}}
+	ix := &personIndex{byKey: map[string][]*storage.Person{}, byNear: map[string][]*storage.Person{}, byID: map[uuid.UUID]*storage.Person{}}
 	for _, p := range persons {
 		ix.add(p)
 	}
@@ -127,9 +178,12 @@ func importTx(tx *storage.Tx, caseID uuid.UUID, rows []Row, res Resolution) (*Re
 	// written when any row is ambiguous.
 	chosen := make([]*storage.Person, len(rows))
 	usedBy := map[*storage.Person]int{}
+	newNear := map[string]Row{} // nearKey -> first row that makes a new person
 	for i, r := range rows {
-		cands := ix.match(r)
-		if id, ok := res[r.Line]; ok {
+		cands, near := ix.match(r)
+		id, resolved := res[r.Line]
+		if resolved {
+			near = false
 			if id == uuid.Nil {
 				cands = nil
 			} else if p := ix.byID[id]; p != nil {
@@ -138,16 +192,19 @@ func importTx(tx *storage.Tx, caseID uuid.UUID, rows []Row, res Resolution) (*Re
 				return nil, fmt.Errorf("line %d: person %s chosen for %q does not exist", r.Line, id, displayName(r))
 			}
 		}
-		switch len(cands) {
-		case 0:
-		case 1:
+		switch {
+		case len(cands) == 0:
+			if err := checkNewNear(newNear, r, resolved); err != nil {
+				return nil, err
+			}
+		case len(cands) == 1 && !near:
 			chosen[i] = cands[0]
 			if prev, dup := usedBy[cands[0]]; dup {
 				return nil, fmt.Errorf("roster import: lines %d and %d both match %s; fix one of the names", prev, r.Line, cands[0].DisplayName())
 			}
 			usedBy[cands[0]] = r.Line
 		default:
-			a := Ambiguity{Line: r.Line, Name: displayName(r)}
+			a := Ambiguity{Line: r.Line, Name: displayName(r), Near: near}
 			for _, p := range cands {
 				a.Candidates = append(a.Candidates, p.ID)
 			}
@@ -180,6 +237,27 @@ func importTx(tx *storage.Tx, caseID uuid.UUID, rows []Row, res Resolution) (*Re
 		}
 	}
 	return rep, nil
+}
+
+// checkNewNear refuses a row that would make a new person nearly matching
+// another new person of the same roster (Parse already refuses exact
+// repeats), unless the user chose a new person for that row (resolved).
+func checkNewNear(seen map[string]Row, r Row, resolved bool) error {
+	keys := nearKeys(r.Name, r.NameLocal)
+	if !resolved {
+		for _, k := range keys {
+			if first, dup := seen[k]; dup {
+				return fmt.Errorf("roster import: lines %d and %d nearly repeat one name (%q and %q differ only in accents, spacing or invisible characters); merge the rows if they are one person; if they are two, make the names distinguishable, e.g. \"Sok Chea (Kampong Cham)\", or choose a new person for line %d",
+					first.Line, r.Line, displayName(first), displayName(r), r.Line)
+			}
+		}
+	}
+	for _, k := range keys {
+		if _, dup := seen[k]; !dup {
+			seen[k] = r
+		}
+	}
+	return nil
 }
 
 // mergePerson fills names and aliases the stored person lacks; it never

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"courtwatch/storage"
+	"courtwatch/storage/safefile"
 	"courtwatch/sync/wire"
 
 	"aead.dev/minisign"
@@ -102,6 +103,11 @@ func Init(dir string, opt InitOptions) (err error) {
 			os.RemoveAll(tmp)
 		}
 	}()
+	// Owner only, also on Windows, where the keys' privacy is the
+	// folder's access control list.
+	if err := safefile.MakePrivate(tmp); err != nil {
+		return fmt.Errorf("init %s: %w", dir, err)
+	}
 	if err := populate(tmp, opt); err != nil {
 		return fmt.Errorf("init %s: %w", dir, err)
 	}
@@ -212,45 +218,10 @@ func ReadInfo(dir string) (Info, error) {
 	return info, nil
 }
 
-// writeFileAtomic writes data to path through a temporary file in the same
-// folder: write, fsync, rename, fsync of the folder. A crash leaves the old
-// file or the new one, never a torn one.
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // fails harmlessly after the rename
-	if err := writeSync(f, data, perm); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return err
-	}
-	return syncDir(dir)
-}
-
-// writeSync writes data to f, sets perm, fsyncs and closes f.
-func writeSync(f *os.File, data []byte, perm os.FileMode) error {
-	_, err := f.Write(data)
-	if err == nil {
-		err = f.Chmod(perm)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
+// The HQ folder's files are written with safefile (temporary file, sync,
+// rename, folder sync; write-through rename on Windows). The short names
+// serve the callers in this package.
+var (
+	writeFileAtomic = safefile.WriteFile
+	syncDir         = safefile.SyncDir
+)

@@ -1,16 +1,14 @@
 package outbox
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
-	"syscall"
 
+	"courtwatch/storage/safefile"
 	"courtwatch/sync/bundle"
 	"courtwatch/sync/wire"
 )
@@ -52,58 +50,14 @@ func (f *Folder) Deliver(_ context.Context, e *Entry, data, sig []byte, progress
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return nil, err
 	}
-	if err := writeAtomic(name+".minisig", sig); err != nil {
+	if err := safefile.WriteFile(name+".minisig", sig, 0o600); err != nil {
 		return nil, err
 	}
-	if err := writeAtomic(name, data); err != nil {
-		return nil, err
-	}
-	if err := syncDir(f.Dir); err != nil {
+	if err := safefile.WriteFile(name, data, 0o600); err != nil {
 		return nil, err
 	}
 	if progress != nil {
 		progress(int64(len(data)), int64(len(data)))
 	}
 	return nil, nil
-}
-
-func writeAtomic(name string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := bytes.NewReader(data).WriteTo(tmp); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
-}
-
-// syncDir makes renames in dir durable. Windows cannot sync a folder, and
-// some file systems of USB sticks refuse to: their renames are as durable
-// as they get.
-func syncDir(dir string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, errors.ErrUnsupported) {
-		return err
-	}
-	return nil
 }

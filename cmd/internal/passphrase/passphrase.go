@@ -37,7 +37,7 @@ type Reader struct {
 	Getenv  func(string) string
 	Stdin   io.Reader
 	Stderr  io.Writer
-	OpenTTY func() (*os.File, error) // the controlling terminal, used when stdin is not one
+	OpenTTY func() (*os.File, error) // the controlling terminal (OpenTTY), used when stdin is not one
 }
 
 // Read returns the passphrase from the file named by vars.File, else from
@@ -131,5 +131,6 @@ func (r *Reader) terminal() (fd int, w io.Writer, done func(), err error) {
 		tty.Close()
 		return 0, nil, nil, errors.New("no terminal")
 	}
-	return int(tty.Fd()), tty, func() { tty.Close() }, nil
+	w, closeW := promptWriter(tty, r.Stderr)
+	return int(tty.Fd()), w, func() { closeW(); tty.Close() }, nil
 }
