@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"courtwatch/storage/safefile"
+
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -401,42 +403,12 @@ func readSmall(path string) ([]byte, error) {
 // crash leaves either the old or the new file, never a torn one. Every
 // write of the vault's own small files goes through here.
 func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	return syncDir(dir)
+	return safefile.WriteFile(path, data, perm)
 }
 
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
+// syncDir makes a folder's entries durable where the system can (not on
+// Windows, where safefile's renames are write-through instead).
+func syncDir(dir string) error { return safefile.SyncDir(dir) }
 
 // wipe overwrites b with zeros. Go may have copied the bytes elsewhere; this
 // is the best the language allows.

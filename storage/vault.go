@@ -119,7 +119,10 @@ func Open(dir string, passphrase []byte) (*Vault, error) {
 // lockVault takes the one-process lock on the vault folder itself, which
 // never changes while files in it are replaced.
 func lockVault(dir string) (*os.File, error) {
-	f, err := os.Open(dir)
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w (create one with 'courtwatch init')", dir, ErrNoVault)
+	}
+	f, err := openLockTarget(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w (create one with 'courtwatch init')", dir, ErrNoVault)
 	}
