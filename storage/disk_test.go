@@ -232,7 +232,7 @@ func TestDiskHoldsNoPlaintext(t *testing.T) {
 	if b, err := base64.StdEncoding.DecodeString(salt); err != nil || len(b) != 32 {
 		t.Errorf("kdf salt: %d bytes, %v; want 32", len(b), err)
 	}
-	// The folder holds vault.json, key.wrapped and db/, and nothing that a
+	// The folder holds vault.json, key.wrapped, chain.head and db/, and nothing that a
 	// crash left behind (writeFileAtomic's temporary files).
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -242,8 +242,8 @@ func TestDiskHoldsNoPlaintext(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if !slices.Equal(names, []string{dbDir, wrappedFile, headerFile}) {
-		t.Errorf("vault folder holds %v, want db, key.wrapped and vault.json", names)
+	if !slices.Equal(names, []string{headFileName, dbDir, wrappedFile, headerFile}) {
+		t.Errorf("vault folder holds %v, want chain.head, db, key.wrapped and vault.json", names)
 	}
 	if wb, err := os.ReadFile(filepath.Join(dir, wrappedFile)); err != nil || len(wb) != 24+dataKeySize+16 {
 		t.Errorf("key.wrapped: %d bytes, %v; want nonce, sealed 32-byte key and tag only", len(wb), err)

@@ -6,6 +6,7 @@
 //
 //	<vault>/vault.json   format version and Argon2id parameters and salt (not secret)
 //	<vault>/key.wrapped  the data key, sealed under the passphrase-derived key
+//	<vault>/chain.head   this device's chain head, sealed; outside Badger (chainhead.go)
 //	<vault>/db/          Badger, encrypted
 //
 // # Keys
@@ -59,6 +60,7 @@
 //	s/<term>\0<id:16>                 search posting
 //	t/<id:16>                         sealed list of the terms posted for id
 //	b/<sha256:32><chunk:4>            sealed 1 MiB chunk of an attachment
+//	i/<import:16><chunk:4>            sealed chunk of a staged big write (staging.go)
 //
 // Index and posting keys carry no sealed value: they only ever lead to a
 // record, which is then read and authenticated. A forged or stale posting
@@ -73,6 +75,15 @@
 // survives a crash. Search postings are derived data and are not in that
 // transaction: see Search below. A crash before they are written leaves
 // the markers, which the next Open indexes before it returns.
+//
+// A batch too big for one Badger transaction (an import of 100,000 lines)
+// goes through UpdateLarge: its writes are staged under an import id and
+// made visible by one commit marker; Open finishes a committed import and
+// rolls back an unfinished one (staging.go). Before each commit the free
+// space is checked against a reserve, so that Badger never meets a full
+// disk through its memory-mapped files (diskspace.go). After each commit
+// the chain head is also written, sealed, outside Badger, so that records
+// that damaged storage drops are reported at Open (chainhead.go).
 //
 // # Search
 //

@@ -38,6 +38,11 @@ type Vault struct {
 	closed atomic.Bool
 	ix     *indexer // search postings, in the background; started by Open, stopped by Close
 
+	readOnly   bool     // opened read-only: the disk was too full (diskspace.go)
+	unfinished error    // a committed large import could not be applied yet (staging.go)
+	notes      []string // what Open found and did, for the user (Notices)
+	sealedHead *headFile // this device's chain head, kept outside Badger (chainhead.go)
+
 	testHookIndexCommit func() // tests: called by the indexer just before it commits
 }
 
@@ -219,20 +224,24 @@ func openUnlocked(dir string, dataKey []byte, lockf *os.File) (*Vault, error) {
 		lockf.Close()
 		return nil, err
 	}
-	db, err := badger.Open(badgerOptions(dir, dbKey))
+	db, readOnly, err := openBadger(dir, dbKey)
 	if err != nil {
 		lockf.Close()
-		return nil, fmt.Errorf("open vault database: %w", classify(err))
+		return nil, err
 	}
-	v := &Vault{dir: dir, db: db, aead: aead, lockf: lockf}
-	if err := v.load(); err != nil {
+	v := &Vault{dir: dir, db: db, aead: aead, lockf: lockf, readOnly: readOnly}
+	if err := v.afterOpen(); err != nil {
 		v.Close()
 		return nil, err
 	}
 	// Finish the search indexing that a crash interrupted. If a record
 	// cannot be indexed (tampered), the vault still opens and Search
 	// reports it; its marker stays for the next Open.
-	v.ix = startIndexer(v, v.indexPending())
+	if v.readOnly {
+		v.ix = startIndexer(v, nil) // nothing can be written: pending markers wait for the next open
+	} else {
+		v.ix = startIndexer(v, v.indexPending())
+	}
 	return v, nil
 }
 
@@ -279,6 +288,9 @@ func (v *Vault) Close() error {
 	v.life.Lock() // waits for operations in flight, such as a save during auto-lock
 	defer v.life.Unlock()
 	err := v.db.Close()
+	if v.sealedHead != nil {
+		v.sealedHead.f.Close()
+	}
 	wipe(v.key)
 	v.aead = nil
 	v.lockf.Close()

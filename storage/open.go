@@ -1,0 +1,76 @@
+package storage
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"runtime/debug"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// openBadger opens the vault's Badger database, read-only when the disk is
+// too full for Badger to flush what it replays (diskspace.go). Badger
+// panics on some damaged files; that becomes an ErrTampered error naming
+// the file.
+func openBadger(dir string, key []byte) (db *badger.DB, readOnly bool, err error) {
+	dbPath := filepath.Join(dir, dbDir)
+	readOnly, _ = openReadOnly(dbPath)
+	err = badgerCall(dbPath, func() error {
+		var err error
+		db, err = badger.Open(badgerOptions(dir, key).WithReadOnly(readOnly))
+		return err
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("open vault database: %w", classify(err))
+	}
+	return db, readOnly, nil
+}
+
+// afterOpen brings a freshly opened vault to a consistent state: it
+// finishes or rolls back staged imports, reads the device, chain head and
+// clock, and compares the chain head with the sealed copy outside Badger.
+func (v *Vault) afterOpen() error {
+	dbPath := filepath.Join(v.dir, dbDir)
+	if v.readOnly {
+		free, _ := freeSpace(dbPath)
+		v.notes = append(v.notes, fmt.Sprintf("the disk is full (%.1f MB free): the vault is open for reading only; free some space and open it again to save", float64(free)/(1<<20)))
+	} else {
+		err := badgerCall(dbPath, func() error {
+			notes, err := v.recoverImports()
+			v.notes = append(v.notes, notes...)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if err := badgerCall(dbPath, v.load); err != nil {
+		return err
+	}
+	return v.checkHead()
+}
+
+var badgerFile = regexp.MustCompile(`[0-9]+\.(sst|vlog|mem)|MANIFEST|DISCARD|KEYREGISTRY`)
+
+// badgerCall runs fn and turns a panic inside Badger (which it raises on
+// some damaged files) into an error that names the damaged file when the
+// panic says which. Badger's own text is not shown.
+func badgerCall(dbPath string, fn func() error) (err error) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		where := badgerFile.FindString(fmt.Sprint(r))
+		if where == "" {
+			where = badgerFile.FindString(string(debug.Stack()))
+		}
+		if where == "" {
+			err = fmt.Errorf("a file of the vault database in %s is damaged and could not be read: %w", dbPath, ErrTampered)
+			return
+		}
+		err = fmt.Errorf("the vault database file %s is damaged and could not be read: %w", filepath.Join(dbPath, where), ErrTampered)
+	}()
+	return fn()
+}
