@@ -79,3 +79,16 @@ func TestRosterImport10kRows(t *testing.T) {
 		t.Errorf("second import: %q, %v; want %q", out, err, want)
 	}
 }
+
+// hearing add refuses dates outside 1900..2199 before the vault is opened.
+func TestHearingDateOutOfRange(t *testing.T) {
+	v := newCLIVault(t)
+	c := strings.TrimSpace(v.must("case", "add", "--title", "CNRP leaders"))
+	for _, d := range []string{"0001-01-01", "9999-12-31", "1899-12-31", "2200-01-01"} {
+		_, err := v.run("", "hearing", "add", "--case", c, "--date", d)
+		want := "--date " + d + " is outside the years 1900 to 2199"
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("--date %s: %v, want %q", d, err, want)
+		}
+	}
+}
