@@ -30,8 +30,8 @@ import (
 // verify` still say it, and the vault goes on from what it has.
 //
 // The file has two fixed 1 KiB slots, written in turn in place (one
-// pwrite and one fdatasync after each commit, no new blocks, so it works
-// on a full disk); a torn write spoils one slot and the other, one commit
+// pwrite after each commit, an fdatasync at most once a second and at
+// Close; no new blocks, so it works on a full disk); a torn write spoils one slot and the other, one commit
 // older, is read. Badger commits first: a crash in between leaves the file
 // behind Badger, which is not a loss and is corrected at the next Open.
 // Only this device's chain is covered; versions merged from other devices
@@ -77,9 +77,18 @@ type headState struct {
 }
 
 type headFile struct {
-	f  *os.File
-	st headState
+	f      *os.File
+	st     headState
+	synced time.Time // last fdatasync
+	dirty  bool      // written since
 }
+
+// headSyncEvery batches the head file's fdatasync: a save writes the slot
+// (one pwrite, which a killed process does not lose) and syncs it only if
+// the last sync is older than this; Close syncs. Power lost before a sync
+// leaves the file behind Badger, which only means the newest records are
+// not checked at the next Open; it never raises a false alarm.
+const headSyncEvery = time.Second
 
 // openHeadFile reads the sealed chain head, or starts one. found is false
 // when there was no readable head (new vault, file lost or damaged); then
@@ -139,8 +148,8 @@ func (v *Vault) unsealHead(slot []byte) (headState, bool) {
 	return st, true
 }
 
-// write stores st in the older slot and syncs it.
-func (h *headFile) write(v *Vault, st headState) error {
+// write stores st in the older slot; sync forces an fdatasync.
+func (h *headFile) write(v *Vault, st headState, sync bool) error {
 	st.N = h.st.N + 1
 	plain := mustJSON(st)
 	nonce := make([]byte, v.aead.NonceSize(), v.aead.NonceSize()+len(plain)+v.aead.Overhead())
@@ -157,11 +166,31 @@ func (h *headFile) write(v *Vault, st headState) error {
 	if _, err := h.f.WriteAt(slot, int64(st.N%2)*headSlotSize); err != nil {
 		return err
 	}
+	h.st, h.dirty = st, true
+	if sync || time.Since(h.synced) >= headSyncEvery {
+		return h.sync()
+	}
+	return nil
+}
+
+func (h *headFile) sync() error {
+	if !h.dirty {
+		return nil
+	}
 	if err := fdatasync(h.f); err != nil {
 		return err
 	}
-	h.st = st
+	h.synced, h.dirty = time.Now(), false
 	return nil
+}
+
+// close syncs and closes the file.
+func (h *headFile) close() error {
+	err := h.sync()
+	if cerr := h.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // checkHead compares the sealed chain head with Badger's and records and
@@ -203,7 +232,7 @@ func (v *Vault) checkHead() error {
 	}
 	st.Seq, st.Hash, st.Written = v.head.Seq, v.head.Hash, time.Now().UTC()
 	if !found || st.Seq != h.st.Seq || st.Hash != h.st.Hash || len(st.Lost) != len(h.st.Lost) {
-		if err := h.write(v, st); err != nil {
+		if err := h.write(v, st, true); err != nil {
 			return fmt.Errorf("write the chain head file: %w", err)
 		}
 	}
@@ -247,7 +276,7 @@ func (v *Vault) noteCommit(head chainHead) {
 	}
 	st := h.st
 	st.Seq, st.Hash, st.Written = head.Seq, head.Hash, time.Now().UTC()
-	_ = h.write(v, st)
+	_ = h.write(v, st, false)
 }
 
 // Lost returns the runs of this device's versions that the vault once held

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // ErrDiskFull means a write was refused because the disk holding the vault
@@ -41,7 +42,19 @@ const (
 // spaceNeed is the free space, in bytes, that a commit of n bytes needs,
 // given the vault's files now.
 func spaceNeed(db string, n int) uint64 {
-	var mem, tables uint64
+	mem, tables := dbUsage(db)
+	return need(n, mem, tables)
+}
+
+func need(n int, mem, tables uint64) uint64 {
+	// Writing n bytes touches about 2n of mapped log (entry headers, page
+	// rounding); a flush writes about as much as the log holds.
+	return 2*uint64(n) + 2*mem + min(tables, compactionReserve) + reserveMargin
+}
+
+// dbUsage returns the bytes the write-ahead logs occupy and the size of
+// the tables.
+func dbUsage(db string) (mem, tables uint64) {
 	entries, _ := os.ReadDir(db)
 	for _, e := range entries {
 		switch filepath.Ext(e.Name()) {
@@ -53,9 +66,15 @@ func spaceNeed(db string, n int) uint64 {
 			}
 		}
 	}
-	// Writing n bytes touches about 2n of mapped log (entry headers, page
-	// rounding); a flush writes about as much as the log holds.
-	return 2*uint64(n) + 2*mem + min(tables, compactionReserve) + reserveMargin
+	return mem, tables
+}
+
+// spaceCache keeps the folder scan of dbUsage for up to a second (a save
+// should not list the folder); the bytes committed since are added to the
+// log's size meanwhile.
+type spaceCache struct {
+	at          time.Time
+	mem, tables uint64
 }
 
 // checkSpace refuses a commit of about n bytes when the disk is too full
@@ -66,9 +85,15 @@ func (v *Vault) checkSpace(n int) error {
 	if !ok {
 		return nil // the platform cannot tell; Badger's own error applies
 	}
-	if need := spaceNeed(db, n); free < need {
+	c := &v.space
+	if time.Since(c.at) > time.Second || free < 4*reserveMargin {
+		c.mem, c.tables = dbUsage(db)
+		c.at = time.Now()
+	}
+	if free < need(n, c.mem, c.tables) {
 		return diskFullError(free)
 	}
+	c.mem += 2 * uint64(n)
 	return nil
 }
 

@@ -37,8 +37,8 @@ import (
 var prefixImport = []byte("i/")
 
 const (
-	stageChunkBytes = 256 << 10 // a chunk, applied with its delete, stays well under Badger's 1 MB batch
-	stageChunkOps   = 2000
+	stageChunkBytes = 512 << 10 // a chunk, applied with its delete, stays well under Badger's 1.2 MB batch
+	stageChunkOps   = 6000
 	markerChunk     = ^uint32(0)
 )
 

@@ -38,10 +38,11 @@ type Vault struct {
 	closed atomic.Bool
 	ix     *indexer // search postings, in the background; started by Open, stopped by Close
 
-	readOnly   bool     // opened read-only: the disk was too full (diskspace.go)
-	unfinished error    // a committed large import could not be applied yet (staging.go)
-	notes      []string // what Open found and did, for the user (Notices)
-	sealedHead *headFile // this device's chain head, kept outside Badger (chainhead.go)
+	space      spaceCache // the last look at the database folder (diskspace.go)
+	readOnly   bool       // opened read-only: the disk was too full (diskspace.go)
+	unfinished error      // a committed large import could not be applied yet (staging.go)
+	notes      []string   // what Open found and did, for the user (Notices)
+	sealedHead *headFile  // this device's chain head, kept outside Badger (chainhead.go)
 
 	testHookIndexCommit func() // tests: called by the indexer just before it commits
 }
@@ -289,7 +290,7 @@ func (v *Vault) Close() error {
 	defer v.life.Unlock()
 	err := v.db.Close()
 	if v.sealedHead != nil {
-		v.sealedHead.f.Close()
+		v.sealedHead.close() // a failure only leaves the newest records unchecked at the next Open
 	}
 	wipe(v.key)
 	v.aead = nil
