@@ -1,7 +1,10 @@
 package storage
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
@@ -15,6 +18,9 @@ import (
 // the file.
 func openBadger(dir string, key []byte) (db *badger.DB, readOnly bool, err error) {
 	dbPath := filepath.Join(dir, dbDir)
+	if err := checkTables(dbPath); err != nil {
+		return nil, false, err
+	}
 	readOnly, _ = openReadOnly(dbPath)
 	err = badgerCall(dbPath, func() error {
 		var err error
@@ -49,6 +55,63 @@ func (v *Vault) afterOpen() error {
 		return err
 	}
 	return v.checkHead()
+}
+
+// checkTables checks the footer of every table file before Badger opens
+// it. Badger reads a table's footer (checksum length, checksum, index
+// length) in goroutines of its own and panics when a damaged length points
+// outside the file, which no recover can catch; so a footer that does not
+// fit its file is reported here, naming the file. Everything the footer
+// points to is then covered by Badger's checksums.
+func checkTables(dbPath string) error {
+	files, err := filepath.Glob(filepath.Join(dbPath, "*.sst"))
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := checkTableFooter(f); err != nil {
+			return fmt.Errorf("the vault database file %s is damaged (%s) and could not be read: %w", f, err, ErrTampered)
+		}
+	}
+	return nil
+}
+
+func checkTableFooter(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return errors.New("it cannot be opened")
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return errors.New("it cannot be read")
+	}
+	size := fi.Size()
+	u32At := func(off int64) (int64, error) {
+		var b [4]byte
+		if off < 0 || off+4 > size {
+			return 0, errors.New("its footer lies outside the file")
+		}
+		if _, err := f.ReadAt(b[:], off); err != nil {
+			return 0, errors.New("its footer cannot be read")
+		}
+		return int64(binary.BigEndian.Uint32(b[:])), nil
+	}
+	sumLen, err := u32At(size - 4)
+	if err != nil {
+		return err
+	}
+	if sumLen > size-8 {
+		return errors.New("its checksum length is larger than the file")
+	}
+	idxLen, err := u32At(size - 8 - sumLen)
+	if err != nil {
+		return err
+	}
+	if idxLen > size-8-sumLen {
+		return errors.New("its index length is larger than the file")
+	}
+	return nil
 }
 
 var badgerFile = regexp.MustCompile(`[0-9]+\.(sst|vlog|mem)|MANIFEST|DISCARD|KEYREGISTRY`)

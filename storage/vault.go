@@ -204,8 +204,10 @@ func badgerOptions(dir string, key []byte) badger.Options {
 		// (tamper_test.go). This costs about 1 s of open time per 100k notes.
 		WithChecksumVerificationMode(options.OnTableRead).
 		WithVerifyValueChecksum(true).
-		WithLogger(quietLogger{}).
-		WithLoggingLevel(badger.WARNING)
+		// Badger's log lines are its own internal text; every failure that
+		// matters reaches us as an error, which classify words for the user.
+		// (WithLoggingLevel would replace this logger with Badger's own.)
+		WithLogger(quietLogger{})
 }
 
 // openUnlocked opens Badger with keys derived from dataKey. It owns lockf,
@@ -361,37 +363,38 @@ func printableKey(k []byte) string {
 	return string(k)
 }
 
-// classify maps Badger's errors, which do not wrap, onto our sentinels.
+// classify maps Badger's errors, which do not wrap, onto our sentinels,
+// with our own words: Badger's text is not shown.
 func classify(err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, ErrTampered) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrVaultInUse) {
+	if errors.Is(err, ErrTampered) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrVaultInUse) || errors.Is(err, ErrDiskFull) {
 		return err
+	}
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		return fmt.Errorf("%w; split the input into smaller files", ErrTooBig)
 	}
 	s := strings.ToLower(err.Error())
 	switch {
 	case strings.Contains(s, "cannot acquire directory lock"):
-		return fmt.Errorf("%w: %v", ErrVaultInUse, err)
-	case strings.Contains(s, "checksum"), strings.Contains(s, "corrupt"),
-		strings.Contains(s, "encryption key mismatch"), strings.Contains(s, "invalid data key"):
-		return fmt.Errorf("%w: %v", ErrTampered, err)
+		return fmt.Errorf("%w; close the other Courtwatch window or command first", ErrVaultInUse)
 	case strings.Contains(s, "no space left"):
-		return fmt.Errorf("the disk is full: %v; free some space and try again (nothing was saved)", err)
-	}
-	if errors.Is(err, badger.ErrTxnTooBig) {
-		return fmt.Errorf("%w (%v); split the input into smaller files", ErrTooBig, err)
+		return fmt.Errorf("%w; nothing was lost, and this change was not saved: free some space on the disk and try again", ErrDiskFull)
+	case strings.Contains(s, "checksum"), strings.Contains(s, "corrupt"), strings.Contains(s, "opening table"),
+		strings.Contains(s, "failed to read index"), strings.Contains(s, "proto:"), strings.Contains(s, "truncate"),
+		strings.Contains(s, "manifest"), strings.Contains(s, "encryption key mismatch"), strings.Contains(s, "invalid data key"):
+		if f := badgerFile.FindString(err.Error()); f != "" {
+			return fmt.Errorf("the vault database file %s is damaged and could not be read: %w", f, ErrTampered)
+		}
+		return fmt.Errorf("a file of the vault database is damaged and could not be read: %w", ErrTampered)
 	}
 	return err
 }
 
 type quietLogger struct{}
 
-func (quietLogger) Errorf(f string, a ...any) {
-	fmt.Fprintf(os.Stderr, "courtwatch: storage: "+f, a...)
-}
-func (quietLogger) Warningf(f string, a ...any) {
-	fmt.Fprintf(os.Stderr, "courtwatch: storage: "+f, a...)
-}
-func (quietLogger) Infof(string, ...any)  {}
-func (quietLogger) Debugf(string, ...any) {}
+func (quietLogger) Errorf(string, ...any)   {}
+func (quietLogger) Warningf(string, ...any) {}
+func (quietLogger) Infof(string, ...any)    {}
+func (quietLogger) Debugf(string, ...any)   {}
