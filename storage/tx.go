@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -147,14 +146,20 @@ func (tx *Tx) latest(id uuid.UUID) (*Version, error) {
 	if ver, ok := tx.mine[id]; ok {
 		return ver, nil
 	}
+	// A record has few versions: walk them forward and keep the last.
+	// (Badger's reverse iteration can crawl for a minute over a table
+	// full of deleted keys, as a big import's staging leaves.)
 	prefix := versionPrefix(id)
-	it := tx.rd.NewIterator(badger.IteratorOptions{Reverse: true, Prefix: prefix})
+	it := tx.rd.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
-	it.Seek(append(append([]byte{}, prefix...), bytes.Repeat([]byte{0xff}, 24)...))
-	if !it.ValidForPrefix(prefix) {
+	var last *badger.Item
+	for it.Rewind(); it.Valid(); it.Next() {
+		last = it.Item()
+	}
+	if last == nil {
 		return nil, fmt.Errorf("%s: %w", id, ErrNotFound)
 	}
-	return tx.versionFromItem(it.Item())
+	return tx.versionFromItem(last)
 }
 
 func (tx *Tx) versionFromItem(item *badger.Item) (*Version, error) {
