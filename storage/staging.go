@@ -37,8 +37,8 @@ import (
 var prefixImport = []byte("i/")
 
 const (
-	stageChunkBytes = 512 << 10 // a chunk, applied with its delete, stays well under Badger's 1.2 MB batch
-	stageChunkOps   = 6000
+	stageChunkBytes = 900 << 10 // a chunk, applied with its delete, stays under Badger's 1.2 MB batch (applyChunk splits it if not)
+	stageChunkOps   = 9000
 	markerChunk     = ^uint32(0)
 )
 
