@@ -41,6 +41,9 @@ func (v *Vault) afterOpen() error {
 	if v.readOnly {
 		free, _ := freeSpace(dbPath)
 		v.notes = append(v.notes, fmt.Sprintf("the disk is full (%.1f MB free): the vault is open for reading only; free some space and open it again to save", float64(free)/(1<<20)))
+		if v.hasStaged() {
+			v.notes = append(v.notes, "an import that was saved or begun before the disk filled is not shown yet: free some space and open the vault again to finish it or roll it back")
+		}
 	} else {
 		err := badgerCall(dbPath, func() error {
 			notes, err := v.recoverImports()
@@ -112,6 +115,19 @@ func checkTableFooter(path string) error {
 		return errors.New("its index length is larger than the file")
 	}
 	return nil
+}
+
+// hasStaged reports whether a staged import is waiting (staging.go).
+func (v *Vault) hasStaged() bool {
+	found := false
+	_ = v.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefixImport})
+		defer it.Close()
+		it.Rewind()
+		found = it.Valid()
+		return nil
+	})
+	return found
 }
 
 var badgerFile = regexp.MustCompile(`[0-9]+\.(sst|vlog|mem)|MANIFEST|DISCARD|KEYREGISTRY`)
