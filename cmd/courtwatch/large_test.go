@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -95,5 +98,40 @@ func TestHearingDateOutOfRange(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("--date %s: %v, want %q", d, err, want)
 		}
+	}
+}
+
+// When damaged storage has dropped records, every command says so on
+// standard error and verify fails, saying how many and since when.
+func TestVerifyReportsLostRecords(t *testing.T) {
+	v := newCLIVault(t)
+	h := v.hearing()
+	v.must("note", "add", "--hearing", h, "kept")
+	snap := filepath.Join(t.TempDir(), "db")
+	if err := os.CopyFS(snap, os.DirFS(filepath.Join(v.dir, "db"))); err != nil {
+		t.Fatal(err)
+	}
+	v.must("note", "add", "--hearing", h, "lost one")
+	v.must("note", "add", "--hearing", h, "lost two")
+	if err := os.RemoveAll(filepath.Join(v.dir, "db")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(filepath.Join(v.dir, "db"), os.DirFS(snap)); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	err := run([]string{"verify"}, strings.NewReader(""), &out, &errOut)
+	if err == nil {
+		t.Fatalf("verify passed: %s", out.String())
+	}
+	var msg bytes.Buffer
+	report(&msg, err)
+	for _, want := range []string{"the vault has lost records", "2 records written since ", "(versions 4 to 5,"} {
+		if !strings.Contains(msg.String(), want) {
+			t.Errorf("verify said\n%s\nwant %q", msg.String(), want)
+		}
+	}
+	if !strings.Contains(errOut.String(), "courtwatch: 2 records written since ") {
+		t.Errorf("standard error %q does not report the loss", errOut.String())
 	}
 }
