@@ -77,7 +77,7 @@ func TestUpdateLargeNotes(t *testing.T) {
 	if err := v.Update(func(tx *Tx) error { return putNotes(tx, h.ID, 5000, "x") }); !errors.Is(err, ErrTooBig) {
 		t.Fatalf("Update of 5,000 notes: %v, want ErrTooBig", err)
 	}
-	n := 20_000 // cmd/courtwatch's TestNoteImport100k imports the full 100,000 lines
+	n := 8_000 // cmd/courtwatch's TestNoteImport100kLines imports the full 100,000 lines
 	if os.Getenv("COURTWATCH_TORTURE") == "1" {
 		n = 100_000
 	}
@@ -186,7 +186,7 @@ func TestUpdateLargeSmallAndEdits(t *testing.T) {
 const stagingHelperEnv = "COURTWATCH_STAGING_HELPER"
 
 func TestStagingCrash(t *testing.T) {
-	iterations := 6
+	iterations := 4
 	if os.Getenv("COURTWATCH_TORTURE") == "1" {
 		iterations = 40
 	}
@@ -196,7 +196,7 @@ func TestStagingCrash(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 2))
-	const batch = 6000
+	const batch = 4000
 	want := 0
 	var committed, rolledBack int
 	for it := range iterations {

@@ -28,7 +28,7 @@
 // hook that the receiver abuse suite (sync/hq) sets; until it is set, the
 // row says so.
 //
-// TestTorture runs a short form (one kill per workflow, a 5,000-line
+// TestTorture runs a short form (one kill per workflow, a 3,000-line
 // import) inside `go test`; `make torture` sets COURTWATCH_TORTURE=1 for
 // the long run (several kills per workflow, the 100,000-line import).
 package torture

@@ -24,7 +24,7 @@ func TestTorture(t *testing.T) {
 		t.Skip("builds and runs the programs many times")
 	}
 	long := os.Getenv("COURTWATCH_TORTURE") == "1"
-	kills, importLines, rosterRows := 1, 5_000, 500
+	kills, importLines, rosterRows := 1, 3_000, 300
 	if long {
 		kills, importLines, rosterRows = 5, 100_000, 10_000
 	}
@@ -335,7 +335,7 @@ func (w *world) diskFull(long bool) {
 	h := strings.TrimSpace(run("", "hearing", "add", "--case", c, "--date", "2024-05-02").Stdout)
 	acked := map[string]bool{}
 	text := strings.Repeat("x", 8<<10)
-	rounds := 3
+	rounds := 2
 	if long {
 		rounds = 10
 	}

@@ -17,7 +17,7 @@ import (
 func TestNoteImport100kLines(t *testing.T) {
 	n := 100_000
 	if raceEnabled {
-		n = 20_000 // the race detector makes Badger several times slower; make torture imports 100,000 lines
+		n = 10_000 // the race detector makes Badger several times slower; make torture imports 100,000 lines
 	}
 	v := newCLIVault(t)
 	h := v.hearing()
