@@ -341,9 +341,13 @@ func (w *world) diskFull(long bool) {
 	}
 	filler := filepath.Join(mnt, "filler")
 	for round := range rounds {
-		// Fill to a random level: 0 to 4 MB free.
+		// Fill to a random level: 0 to 4 MB free; full in the first round.
 		os.Remove(filler)
-		fill(filler, mnt, uint64(w.rng.IntN(4<<20)))
+		free := uint64(w.rng.IntN(4 << 20))
+		if round == 0 {
+			free = 0
+		}
+		fill(filler, mnt, free)
 		for i := range 20 {
 			word := fmt.Sprintf("full%dx%d", round, i)
 			r := run("", "note", "add", "--hearing", h, word+" "+Markers[0]+" "+text)
@@ -381,6 +385,9 @@ func (w *world) diskFull(long bool) {
 		e.ScanPlaintext(fmt.Sprintf("disk full round %d", round))
 	}
 	e.T.Logf("small disk: %d notes acknowledged, %d saves refused", len(acked), e.Stats.Refused)
+	if e.Stats.Refused == 0 {
+		e.Problem("the disk-full workflow never filled the disk: no save was refused")
+	}
 }
 
 // fill writes filler until the disk holding dir has about free bytes left.
