@@ -4,7 +4,7 @@
 #   make test    vet, build with the real GLFW driver, and run every test
 #
 # Both first install what is missing on Debian/Ubuntu (see deps). Other targets:
-# build, package, fuzz, bench, soak, fmt, clean.
+# build, package, fuzz, bench, soak, torture, fmt, clean.
 #
 # GOCACHE stays at Go's default, so a warm rebuild takes seconds; a cold one
 # takes minutes, almost all of it compiling github.com/go-gl/gl.
@@ -42,7 +42,7 @@ FYNE_TOOLS_VERSION := v1.7.4
 FYNE := bin/tools/fyne-$(FYNE_TOOLS_VERSION)/fyne
 
 .DEFAULT_GOAL := build
-.PHONY: deps run build test package fuzz bench soak screenshots fmt clean
+.PHONY: deps run build test package fuzz bench soak torture screenshots fmt clean
 
 # deps installs the missing system packages (with sudo unless root) and checks
 # that Go is new enough. On a machine that has everything it only reads dpkg's
@@ -150,6 +150,12 @@ test-windows: deps
 .PHONY: audit
 audit:
 	$(GO) run ./tools/licenses -check
+
+# torture kills every command that writes at random moments (a 100,000-line
+# note import among them), fills a small tmpfs (as root), scans for plaintext
+# and prints the result table; make test runs its short form (torture/).
+torture: deps
+	COURTWATCH_TORTURE=1 $(GO) test -tags ci -run 'TestTorture$$|TestStagingCrash$$|TestUpdateLargeNotes$$' -v -timeout 120m ./torture/ ./storage/
 
 fmt:
 	$(GO) fmt ./...

@@ -45,7 +45,7 @@ func (tx *Tx) DeleteAux(key string) error {
 		return errors.New("delete aux: read-only transaction")
 	}
 	tx.dirty = true
-	return classify(tx.txn.Delete(auxKey(key)))
+	return tx.del(auxKey(key))
 }
 
 // ScanAux calls fn with every key starting with prefix, in key order, and

@@ -7,9 +7,10 @@
 //	<vault>/key.wrapped  Argon2id parameters and salt, and 4 key slots (keyfile.go)
 //	<vault>/vault.json   a mirror of the format and parameters (not the salt); rebuilt if lost
 //	<vault>/lockout      erase after N wrong passphrases: N and the count so far (lockout.go)
+//	<vault>/chain.head   this device's chain head, sealed; outside Badger (chainhead.go)
 //	<vault>/db/          Badger, encrypted
 //
-// Every vault has these four, of the same sizes whatever its settings, so
+// Every vault has these five, of the same sizes whatever its settings, so
 // the folder does not tell whether a duress passphrase or lockout is set
 // (lockout's N is readable: it must be, before the passphrase is known).
 // key.wrapped alone opens the vault: losing vault.json loses nothing, and
@@ -81,6 +82,7 @@
 //	s/<term>\0<id:16>                 search posting
 //	t/<id:16>                         sealed list of the terms posted for id
 //	b/<sha256:32><chunk:4>            sealed 1 MiB chunk of an attachment
+//	i/<import:16><chunk:4>            sealed chunk of a staged big write (staging.go)
 //
 // Index and posting keys carry no sealed value: they only ever lead to a
 // record, which is then read and authenticated. A forged or stale posting
@@ -95,6 +97,15 @@
 // survives a crash. Search postings are derived data and are not in that
 // transaction: see Search below. A crash before they are written leaves
 // the markers, which the next Open indexes before it returns.
+//
+// A batch too big for one Badger transaction (an import of 100,000 lines)
+// goes through UpdateLarge: its writes are staged under an import id and
+// made visible by one commit marker; Open finishes a committed import and
+// rolls back an unfinished one (staging.go). Before each commit the free
+// space is checked against a reserve, so that Badger never meets a full
+// disk through its memory-mapped files (diskspace.go). After each commit
+// the chain head is also written, sealed, outside Badger, so that records
+// that damaged storage drops are reported at Open (chainhead.go).
 //
 // # Search
 //

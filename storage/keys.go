@@ -18,6 +18,7 @@ import (
 //	p/<id:16><hlc:8><device:16>       version awaiting search indexing
 //	s/<term>\0<id:16>                 search posting, empty value
 //	b/<sha256:32><chunk:4>            sealed attachment chunk
+//	i/<import:16><chunk:4>            sealed staged writes of a big import (staging.go)
 var (
 	keyDevice = []byte("m/device")
 	keyHead   = []byte("m/head")

@@ -402,6 +402,15 @@ func tamperTrialRun(work string, exp *tamperExpect) (o tamperOutcome) {
 			o.fromErr("close", err)
 		}
 	}()
+	// Records lost without a read error are still not lost silently when
+	// Open reported them from the sealed chain head (chainhead.go).
+	if lost := v.Lost(); len(lost) > 0 {
+		defer func() {
+			if o.Out == outLost {
+				o = tamperOutcome{Out: outReported, Detail: lost[0].String() + "; " + o.Detail}
+			}
+		}()
+	}
 	known := map[uuid.UUID]*tamperRecord{}
 	for i := range exp.Records {
 		known[exp.Records[i].ID] = &exp.Records[i]

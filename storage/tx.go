@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,6 +24,10 @@ type Tx struct {
 	// writes, which it re-sorts for every iterator.
 	mine  map[uuid.UUID]*Version
 	dirty bool // aux state changed
+	// stage, in UpdateLarge, collects the writes instead of txn (which is
+	// then read-only); see staging.go.
+	stage *stager
+	bytes int // bytes set so far, for the free-space check
 }
 
 // View runs fn with a read-only, consistent snapshot of the vault.
@@ -57,6 +60,9 @@ func (v *Vault) Update(fn func(tx *Tx) error) error {
 	if v.closed.Load() {
 		return ErrLocked
 	}
+	if err := v.writable(); err != nil {
+		return err
+	}
 	txn := v.db.NewTransaction(true)
 	defer txn.Discard()
 	rd := v.db.NewTransaction(false) // writes are serialised: this is the committed state
@@ -76,22 +82,36 @@ func (v *Vault) Update(fn func(tx *Tx) error) error {
 	if err := tx.checkTerms(tx.written); err != nil {
 		return err
 	}
+	if err := v.checkSpace(tx.bytes); err != nil {
+		return err
+	}
 	if err := txn.Commit(); err != nil { // SyncWrites: durable on return
 		return fmt.Errorf("save: %w", classify(err))
 	}
-	v.head = tx.head
 	// The versions are durable, each with a p/ marker. Search postings are
 	// derived data: the indexer writes them in the background, and a crash
 	// before it does leaves the markers, which the next Open indexes.
-	v.ix.add(tx.written)
+	v.committed(tx)
 	return nil
 }
 
 func (tx *Tx) set(k, val []byte) error {
+	tx.bytes += len(k) + len(val)
+	if tx.stage != nil {
+		return tx.stage.add(op{key: k, val: val})
+	}
 	if err := tx.txn.Set(k, val); err != nil {
 		return classify(err)
 	}
 	return nil
+}
+
+func (tx *Tx) del(k []byte) error {
+	tx.bytes += len(k)
+	if tx.stage != nil {
+		return tx.stage.add(op{key: k, del: true})
+	}
+	return classify(tx.txn.Delete(k))
 }
 
 func (tx *Tx) setSealed(k, val []byte) error {
@@ -126,14 +146,20 @@ func (tx *Tx) latest(id uuid.UUID) (*Version, error) {
 	if ver, ok := tx.mine[id]; ok {
 		return ver, nil
 	}
+	// A record has few versions: walk them forward and keep the last.
+	// (Badger's reverse iteration can crawl for a minute over a table
+	// full of deleted keys, as a big import's staging leaves.)
 	prefix := versionPrefix(id)
-	it := tx.rd.NewIterator(badger.IteratorOptions{Reverse: true, Prefix: prefix})
+	it := tx.rd.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
-	it.Seek(append(append([]byte{}, prefix...), bytes.Repeat([]byte{0xff}, 24)...))
-	if !it.ValidForPrefix(prefix) {
+	var last *badger.Item
+	for it.Rewind(); it.Valid(); it.Next() {
+		last = it.Item()
+	}
+	if last == nil {
 		return nil, fmt.Errorf("%s: %w", id, ErrNotFound)
 	}
-	return tx.versionFromItem(it.Item())
+	return tx.versionFromItem(last)
 }
 
 func (tx *Tx) versionFromItem(item *badger.Item) (*Version, error) {
@@ -321,8 +347,8 @@ func (tx *Tx) updateIndexes(id uuid.UUID, old, new []indexEntry) error {
 	for _, e := range old {
 		k := indexKey(e.name, e.parent, e.sort, id)
 		if !keep[string(k)] {
-			if err := tx.txn.Delete(k); err != nil {
-				return classify(err)
+			if err := tx.del(k); err != nil {
+				return err
 			}
 		}
 	}

@@ -201,6 +201,19 @@ func (h *Hearing) validate(tx *Tx) error {
 	if h.Scheduled.IsZero() {
 		return errors.New("a hearing needs a scheduled date")
 	}
+	if err := CheckDate("the hearing's scheduled date", h.Scheduled); err != nil {
+		return err
+	}
+	for _, t := range []struct {
+		what string
+		t    time.Time
+	}{{"the hearing's start", h.Started}, {"the hearing's end", h.Ended}} {
+		if !t.t.IsZero() {
+			if err := CheckDate(t.what, t.t); err != nil {
+				return err
+			}
+		}
+	}
 	if err := tx.mustExist(h.CaseID, KindCase); err != nil {
 		return err
 	}
@@ -307,6 +320,9 @@ func (n *Note) validate(tx *Tx) error {
 	if n.Time.IsZero() {
 		return errors.New("a note needs a time")
 	}
+	if err := CheckDate("the note's date", n.Time); err != nil {
+		return err
+	}
 	if n.Source != "" && n.Source != SourceSeen && n.Source != SourceReported {
 		return fmt.Errorf("source %q is not seen or reported", n.Source)
 	}
@@ -337,6 +353,9 @@ func (e *Event) validate(tx *Tx) error {
 	}
 	if e.Time.IsZero() {
 		return errors.New("an event needs a time")
+	}
+	if err := CheckDate("the event's date", e.Time); err != nil {
+		return err
 	}
 	return tx.mustExist(e.HearingID, KindHearing)
 }

@@ -40,6 +40,12 @@ type Vault struct {
 	slot   int      // the key file slot that holds the data key
 	ix     *indexer // search postings, in the background; started by Open, stopped by Close
 
+	space      spaceCache // the last look at the database folder (diskspace.go)
+	readOnly   bool       // opened read-only: the disk was too full (diskspace.go)
+	unfinished error      // a committed large import could not be applied yet (staging.go)
+	notes      []string   // what Open found and did, for the user (Notices)
+	sealedHead *headFile  // this device's chain head, kept outside Badger (chainhead.go)
+
 	testHookIndexCommit func() // tests: called by the indexer just before it commits
 }
 
@@ -187,8 +193,10 @@ func badgerOptions(dir string, key []byte) badger.Options {
 		// (tamper_test.go). This costs about 1 s of open time per 100k notes.
 		WithChecksumVerificationMode(options.OnTableRead).
 		WithVerifyValueChecksum(true).
-		WithLogger(quietLogger{}).
-		WithLoggingLevel(badger.WARNING)
+		// Badger's log lines are its own internal text; every failure that
+		// matters reaches us as an error, which classify words for the user.
+		// (WithLoggingLevel would replace this logger with Badger's own.)
+		WithLogger(quietLogger{})
 }
 
 // openUnlocked opens Badger with keys derived from dataKey, which it wipes.
@@ -208,20 +216,24 @@ func openUnlocked(dir string, dataKey []byte, lockf *os.File) (*Vault, error) {
 		lockf.Close()
 		return nil, err
 	}
-	db, err := badger.Open(badgerOptions(dir, dbKey))
+	db, readOnly, err := openBadger(dir, dbKey)
 	if err != nil {
 		lockf.Close()
-		return nil, fmt.Errorf("open vault database: %w", classify(err))
+		return nil, err
 	}
-	v := &Vault{dir: dir, db: db, aead: aead, lockf: lockf}
-	if err := v.load(); err != nil {
+	v := &Vault{dir: dir, db: db, aead: aead, lockf: lockf, readOnly: readOnly}
+	if err := v.afterOpen(); err != nil {
 		v.Close()
 		return nil, err
 	}
 	// Finish the search indexing that a crash interrupted. If a record
 	// cannot be indexed (tampered), the vault still opens and Search
 	// reports it; its marker stays for the next Open.
-	v.ix = startIndexer(v, v.indexPending())
+	if v.readOnly {
+		v.ix = startIndexer(v, nil) // nothing can be written: pending markers wait for the next open
+	} else {
+		v.ix = startIndexer(v, v.indexPending())
+	}
 	return v, nil
 }
 
@@ -268,6 +280,9 @@ func (v *Vault) Close() error {
 	v.life.Lock() // waits for operations in flight, such as a save during auto-lock
 	defer v.life.Unlock()
 	err := v.db.Close()
+	if v.sealedHead != nil {
+		v.sealedHead.close() // a failure only leaves the newest records unchecked at the next Open
+	}
 	wipe(v.key)
 	v.aead = nil
 	v.lockf.Close()
@@ -347,37 +362,38 @@ func printableKey(k []byte) string {
 	return string(k)
 }
 
-// classify maps Badger's errors, which do not wrap, onto our sentinels.
+// classify maps Badger's errors, which do not wrap, onto our sentinels,
+// with our own words: Badger's text is not shown.
 func classify(err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, ErrTampered) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrVaultInUse) {
+	if errors.Is(err, ErrTampered) || errors.Is(err, ErrNotFound) || errors.Is(err, ErrVaultInUse) || errors.Is(err, ErrDiskFull) {
 		return err
+	}
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		return fmt.Errorf("%w; split the input into smaller files", ErrTooBig)
 	}
 	s := strings.ToLower(err.Error())
 	switch {
 	case strings.Contains(s, "cannot acquire directory lock"):
-		return fmt.Errorf("%w: %v", ErrVaultInUse, err)
-	case strings.Contains(s, "checksum"), strings.Contains(s, "corrupt"),
-		strings.Contains(s, "encryption key mismatch"), strings.Contains(s, "invalid data key"):
-		return fmt.Errorf("%w: %v", ErrTampered, err)
+		return fmt.Errorf("%w; close the other Courtwatch window or command first", ErrVaultInUse)
 	case strings.Contains(s, "no space left"):
-		return fmt.Errorf("the disk is full: %v; free some space and try again (nothing was saved)", err)
-	}
-	if errors.Is(err, badger.ErrTxnTooBig) {
-		return fmt.Errorf("%w (%v); split the input into smaller files", ErrTooBig, err)
+		return fmt.Errorf("%w; nothing was lost, and this change was not saved: free some space on the disk and try again", ErrDiskFull)
+	case strings.Contains(s, "checksum"), strings.Contains(s, "corrupt"), strings.Contains(s, "opening table"),
+		strings.Contains(s, "failed to read index"), strings.Contains(s, "proto:"), strings.Contains(s, "truncate"),
+		strings.Contains(s, "manifest"), strings.Contains(s, "encryption key mismatch"), strings.Contains(s, "invalid data key"):
+		if f := badgerFile.FindString(err.Error()); f != "" {
+			return fmt.Errorf("the vault database file %s is damaged and could not be read: %w", f, ErrTampered)
+		}
+		return fmt.Errorf("a file of the vault database is damaged and could not be read: %w", ErrTampered)
 	}
 	return err
 }
 
 type quietLogger struct{}
 
-func (quietLogger) Errorf(f string, a ...any) {
-	fmt.Fprintf(os.Stderr, "courtwatch: storage: "+f, a...)
-}
-func (quietLogger) Warningf(f string, a ...any) {
-	fmt.Fprintf(os.Stderr, "courtwatch: storage: "+f, a...)
-}
-func (quietLogger) Infof(string, ...any)  {}
-func (quietLogger) Debugf(string, ...any) {}
+func (quietLogger) Errorf(string, ...any)   {}
+func (quietLogger) Warningf(string, ...any) {}
+func (quietLogger) Infof(string, ...any)    {}
+func (quietLogger) Debugf(string, ...any)   {}

@@ -114,6 +114,9 @@ func scheduled(date, clock string, loc *time.Location) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("--date %q is not a date; write YYYY-MM-DD, e.g. 2024-05-02", date)
 	}
+	if err := storage.CheckDate("--date", d); err != nil {
+		return time.Time{}, err
+	}
 	if clock == "" {
 		return d, nil
 	}

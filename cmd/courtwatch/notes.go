@@ -113,10 +113,10 @@ func runNoteImport(c *cli, cmd *command, args []string) error {
 	})
 }
 
-// importNotes stores lines as notes of the hearing in one durable batch:
-// all of them or none.
+// importNotes stores lines as notes of the hearing in one durable step:
+// all of them or none, also if the program is killed (UpdateLarge).
 func importNotes(v *storage.Vault, hearingID uuid.UUID, lines []transcript.Line) error {
-	err := v.Update(func(tx *storage.Tx) error {
+	err := v.UpdateLarge(func(tx *storage.Tx) error {
 		for _, l := range lines {
 			n := &storage.Note{HearingID: hearingID, Time: l.Time, Text: l.Text, Tags: l.Tags, Source: l.Source}
 			if err := tx.Put(n); err != nil {

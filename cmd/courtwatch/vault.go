@@ -45,6 +45,9 @@ func (c *cli) withVault(fn func(v *storage.Vault) error) (err error) {
 	if err != nil {
 		return vaultError(dir, err)
 	}
+	for _, n := range v.Notices() { // lost records, an import finished or rolled back, a full disk
+		fmt.Fprintf(c.stderr, "courtwatch: %s\n", n)
+	}
 	defer func() {
 		if cerr := v.Close(); err == nil && cerr != nil {
 			err = cerr
@@ -145,6 +148,14 @@ func runVerify(c *cli, cmd *command, args []string) error {
 		}
 		if err != nil {
 			return err
+		}
+		if lost := v.Lost(); len(lost) > 0 {
+			var details []string
+			for _, l := range lost {
+				details = append(details, l.String())
+			}
+			return &hintError{msg: fmt.Sprintf("the chain holds %d good versions, but the vault has lost records", n), details: details,
+				hint: "the vault's storage was damaged: keep a copy of the folder; what HQ has received is safe there, and 'courtwatch outbox' shows what was delivered", err: storage.ErrTampered}
 		}
 		fmt.Fprintf(c.stdout, "chain ok: %d versions\n", n)
 		if _, head := v.Head(); head != "" {

@@ -73,7 +73,9 @@ func Import(v *storage.Vault, caseID uuid.UUID, rows []Row) (*Report, error) {
 // ImportResolved is Import with decisions for ambiguous rows.
 func ImportResolved(v *storage.Vault, caseID uuid.UUID, rows []Row, res Resolution) (*Report, error) {
 	var rep *Report
-	err := v.Update(func(tx *storage.Tx) error {
+	// UpdateLarge: a 10,000-row roster is more than one Badger transaction
+	// takes, and still all or nothing, also across a crash.
+	err := v.UpdateLarge(func(tx *storage.Tx) error {
 		var err error
 		rep, err = importTx(tx, caseID, rows, res)
 		return err

@@ -1,0 +1,155 @@
+package storage
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime/debug"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// openBadger opens the vault's Badger database, read-only when the disk is
+// too full for Badger to flush what it replays (diskspace.go). Badger
+// panics on some damaged files; that becomes an ErrTampered error naming
+// the file.
+func openBadger(dir string, key []byte) (db *badger.DB, readOnly bool, err error) {
+	dbPath := filepath.Join(dir, dbDir)
+	if err := checkTables(dbPath); err != nil {
+		return nil, false, err
+	}
+	readOnly, _ = openReadOnly(dbPath)
+	err = badgerCall(dbPath, func() error {
+		var err error
+		db, err = badger.Open(badgerOptions(dir, key).WithReadOnly(readOnly))
+		return err
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("open vault database: %w", classify(err))
+	}
+	return db, readOnly, nil
+}
+
+// afterOpen brings a freshly opened vault to a consistent state: it
+// finishes or rolls back staged imports, reads the device, chain head and
+// clock, and compares the chain head with the sealed copy outside Badger.
+func (v *Vault) afterOpen() error {
+	dbPath := filepath.Join(v.dir, dbDir)
+	if v.readOnly {
+		free, _ := freeSpace(dbPath)
+		v.notes = append(v.notes, fmt.Sprintf("the disk is full (%.1f MB free): the vault is open for reading only; free some space and open it again to save", float64(free)/(1<<20)))
+		if v.hasStaged() {
+			v.notes = append(v.notes, "an import that was saved or begun before the disk filled is not shown yet: free some space and open the vault again to finish it or roll it back")
+		}
+	} else {
+		err := badgerCall(dbPath, func() error {
+			notes, err := v.recoverImports()
+			v.notes = append(v.notes, notes...)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if err := badgerCall(dbPath, v.load); err != nil {
+		return err
+	}
+	return v.checkHead()
+}
+
+// checkTables checks the footer of every table file before Badger opens
+// it. Badger reads a table's footer (checksum length, checksum, index
+// length) in goroutines of its own and panics when a damaged length points
+// outside the file, which no recover can catch; so a footer that does not
+// fit its file is reported here, naming the file. Everything the footer
+// points to is then covered by Badger's checksums.
+func checkTables(dbPath string) error {
+	files, err := filepath.Glob(filepath.Join(dbPath, "*.sst"))
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := checkTableFooter(f); err != nil {
+			return fmt.Errorf("the vault database file %s is damaged (%s) and could not be read: %w", f, err, ErrTampered)
+		}
+	}
+	return nil
+}
+
+func checkTableFooter(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return errors.New("it cannot be opened")
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return errors.New("it cannot be read")
+	}
+	size := fi.Size()
+	u32At := func(off int64) (int64, error) {
+		var b [4]byte
+		if off < 0 || off+4 > size {
+			return 0, errors.New("its footer lies outside the file")
+		}
+		if _, err := f.ReadAt(b[:], off); err != nil {
+			return 0, errors.New("its footer cannot be read")
+		}
+		return int64(binary.BigEndian.Uint32(b[:])), nil
+	}
+	sumLen, err := u32At(size - 4)
+	if err != nil {
+		return err
+	}
+	if sumLen > size-8 {
+		return errors.New("its checksum length is larger than the file")
+	}
+	idxLen, err := u32At(size - 8 - sumLen)
+	if err != nil {
+		return err
+	}
+	if idxLen > size-8-sumLen {
+		return errors.New("its index length is larger than the file")
+	}
+	return nil
+}
+
+// hasStaged reports whether a staged import is waiting (staging.go).
+func (v *Vault) hasStaged() bool {
+	found := false
+	_ = v.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefixImport})
+		defer it.Close()
+		it.Rewind()
+		found = it.Valid()
+		return nil
+	})
+	return found
+}
+
+var badgerFile = regexp.MustCompile(`[0-9]+\.(sst|vlog|mem)|MANIFEST|DISCARD|KEYREGISTRY`)
+
+// badgerCall runs fn and turns a panic inside Badger (which it raises on
+// some damaged files) into an error that names the damaged file when the
+// panic says which. Badger's own text is not shown.
+func badgerCall(dbPath string, fn func() error) (err error) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		where := badgerFile.FindString(fmt.Sprint(r))
+		if where == "" {
+			where = badgerFile.FindString(string(debug.Stack()))
+		}
+		if where == "" {
+			err = fmt.Errorf("a file of the vault database in %s is damaged and could not be read: %w", dbPath, ErrTampered)
+			return
+		}
+		err = fmt.Errorf("the vault database file %s is damaged and could not be read: %w", filepath.Join(dbPath, where), ErrTampered)
+	}()
+	return fn()
+}
