@@ -33,6 +33,10 @@ LDFLAGS  := -X main.version=$(VERSION)
 
 FYNE_TOOLS_VERSION := v1.7.4
 FYNE := bin/tools/fyne-$(FYNE_TOOLS_VERSION)/fyne
+# The S3 tests run against a real server, versitygw (Apache-2.0); the
+# tests find it through COURTWATCH_VERSITYGW and fail if it is missing.
+VERSITYGW_VERSION := v1.8.0
+VERSITYGW := bin/tools/versitygw-$(VERSITYGW_VERSION)/versitygw
 
 .DEFAULT_GOAL := build
 .PHONY: deps run build test package fuzz bench soak screenshots fmt clean
@@ -75,10 +79,10 @@ build: deps
 
 # The headless tests use Fyne's test driver (-tags ci), so the real GLFW build
 # is compiled and linked separately: that is where missing C libraries show.
-test: deps
+test: deps $(VERSITYGW)
 	$(GO) vet -tags ci ./...
 	$(GO) build ./...
-	$(GO) test -race -tags ci -timeout 25m ./...
+	COURTWATCH_VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) test -race -tags ci -timeout 25m ./...
 
 # package builds an installable Linux archive from FyneApp.toml. The fyne tool
 # raises Build in FyneApp.toml after every run; we put the file back, so the
@@ -96,6 +100,9 @@ package: deps $(FYNE)
 
 $(FYNE):
 	GOBIN=$(CURDIR)/$(dir $(FYNE)) $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_TOOLS_VERSION)
+
+$(VERSITYGW):
+	GOBIN=$(CURDIR)/$(dir $(VERSITYGW)) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 
 # fuzz runs every Fuzz* target for FUZZTIME each; go test -fuzz takes one
 # package and one target at a time.

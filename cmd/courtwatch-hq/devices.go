@@ -18,7 +18,9 @@ changes nothing.
 `
 
 func runEnroll(c *cli, cmd *command, args []string) error {
-	name, err := c.parseOne(c.flagSet(cmd), cmd, args, "DEVICE-FILE")
+	fs := c.flagSet(cmd)
+	store := storeFlag(fs)
+	name, err := c.parseOne(fs, cmd, args, "DEVICE-FILE")
 	if err != nil {
 		return err
 	}
@@ -32,6 +34,9 @@ func runEnroll(c *cli, cmd *command, args []string) error {
 	}
 	d, added, err := hq.Enroll(dir, b)
 	if err != nil {
+		return err
+	}
+	if err := c.publish(*store, d); err != nil {
 		return err
 	}
 	state := "enrolled"
@@ -81,7 +86,9 @@ func runDevices(c *cli, cmd *command, args []string) error {
 }
 
 func runRevoke(c *cli, cmd *command, args []string) error {
-	id, err := c.parseOne(c.flagSet(cmd), cmd, args, "ID")
+	fs := c.flagSet(cmd)
+	store := storeFlag(fs)
+	id, err := c.parseOne(fs, cmd, args, "ID")
 	if err != nil {
 		return err
 	}
@@ -91,6 +98,9 @@ func runRevoke(c *cli, cmd *command, args []string) error {
 	}
 	d, err := hq.Revoke(dir, id)
 	if err != nil {
+		return err
+	}
+	if err := c.publish(*store, d); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(c.stdout, "device %s (%s) revoked on %s; the receiver refuses its uploads\n",

@@ -19,6 +19,14 @@ by the HQ's receipt key. It never decrypts: it reads only devices/,
 receipt.key and tls/ of the HQ folder, so age.key need not be on this
 machine. Enrollments and revocations apply at once, without a restart.
 
+With --store s3://BUCKET/PREFIX it keeps the bundles in an S3-compatible
+bucket, which several receivers may share; the credentials and endpoint
+come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and
+AWS_ENDPOINT_URL. Such receivers read the device registry from the bucket
+too: publish enrollments and revocations there with "enroll --store" and
+"revoke --store". While the bucket fails, uploads get 503 and devices
+retry later.
+
 On a loopback address (127.0.0.1, ::1) it serves plain HTTP, for a proxy
 or a Tor onion service in front of it, unless --tls is given; on any other
 address it serves TLS with the HQ certificate. It logs to standard error:
@@ -28,7 +36,7 @@ device ids, bundle numbers, sizes and outcomes, never content.
 func runServe(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	addr := fs.String("addr", "", "listen on this `host:port`, e.g. 127.0.0.1:8080 or :8443")
-	store := fs.String("store", "", "the `folder` for received bundles (default: store in the HQ folder)")
+	store := fs.String("store", "", "the `folder` or s3://BUCKET/PREFIX for received bundles (default: store in the HQ folder)")
 	maxBody := fs.Int64("max-body-mib", hq.DefaultMaxBody>>20, "the largest upload, in `MiB`")
 	useTLS := fs.Bool("tls", false, "serve TLS on a loopback address too")
 	if err := c.parseFlags(fs, cmd, args); err != nil {
@@ -55,7 +63,7 @@ func runServe(c *cli, cmd *command, args []string) error {
 	defer stop()
 	cfg := hq.Config{
 		HQDir: dir, Store: *store, MaxBody: *maxBody << 20, TLSOnLoopback: *useTLS,
-		Log: slog.New(slog.NewTextHandler(c.stderr, nil)),
+		Log: slog.New(slog.NewTextHandler(c.stderr, nil)), Getenv: c.getenv,
 	}
 	err = hq.Serve(ctx, *addr, cfg)
 	if errors.Is(err, syscall.EADDRINUSE) {

@@ -95,15 +95,21 @@ func Start(t testing.TB) *Gateway {
 		}
 		t.Skip(why)
 	}
-	root := t.TempDir()
+	g, err := Launch(bin, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(g.Stop)
+	return g
+}
+
+// Launch starts the versitygw binary bin on a free loopback port with
+// root as its root folder. Stop stops it.
+func Launch(bin, root string) (*Gateway, error) {
 	for attempt := 0; ; attempt++ {
 		g, err := start(bin, root)
-		if err == nil {
-			t.Cleanup(g.stop)
-			return g
-		}
-		if attempt == 4 {
-			t.Fatalf("start versitygw: %v", err)
+		if err == nil || attempt == 4 {
+			return g, err
 		}
 	}
 }
@@ -127,7 +133,7 @@ func start(bin, root string) (*Gateway, error) {
 	for {
 		select {
 		case <-exited:
-			return nil, fmt.Errorf("versitygw exited: %s", g.logs.String())
+			return nil, fmt.Errorf("start versitygw: it exited: %s", g.logs.String())
 		default:
 		}
 		if resp, err := http.Get(g.URL + "/"); err == nil {
@@ -137,13 +143,14 @@ func start(bin, root string) (*Gateway, error) {
 		if time.Now().After(deadline) {
 			g.cmd.Process.Kill()
 			<-exited
-			return nil, fmt.Errorf("versitygw did not answer on %s within 20s", addr)
+			return nil, fmt.Errorf("start versitygw: no answer on %s within 20s", addr)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 }
 
-func (g *Gateway) stop() {
+// Stop stops the server.
+func (g *Gateway) Stop() {
 	g.cmd.Process.Kill()
 	g.cmd.Wait()
 }
