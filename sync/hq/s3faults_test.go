@@ -2,8 +2,8 @@ package hq
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"slices"
