@@ -4,7 +4,7 @@
 #   make test    vet, build with the real GLFW driver, and run every test
 #
 # Both first install what is missing on Debian/Ubuntu (see deps). Other targets:
-# build, package, fuzz, bench, soak, fmt, clean.
+# build, package, fuzz, bench, bench-all, soak, fmt, clean.
 #
 # GOCACHE stays at Go's default, so a warm rebuild takes seconds; a cold one
 # takes minutes, almost all of it compiling github.com/go-gl/gl.
@@ -39,7 +39,7 @@ VERSITYGW_VERSION := v1.8.0
 VERSITYGW := bin/tools/versitygw-$(VERSITYGW_VERSION)/versitygw
 
 .DEFAULT_GOAL := build
-.PHONY: deps run build test package fuzz bench soak screenshots fmt clean
+.PHONY: deps run build test package fuzz bench bench-all soak screenshots fmt clean
 
 # deps installs the missing system packages (with sudo unless root) and checks
 # that Go is new enough. On a machine that has everything it only reads dpkg's
@@ -125,8 +125,15 @@ fuzz: deps
 screenshots: deps
 	tools/screenshots/run.sh docs/screenshots
 
-bench: deps
-	$(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+# bench runs the benchmark suite (tools/benchreport) and writes
+# bench/results.md: every figure of issue 13 at two sizes, with its
+# baseline from the same run, the ratio and the goal; bench/raw.txt keeps
+# the go test output for benchstat. bench-all runs every benchmark once.
+bench: deps $(VERSITYGW)
+	COURTWATCH_VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) run ./tools/benchreport -out bench/results.md -raw bench/raw.txt
+
+bench-all: deps $(VERSITYGW)
+	COURTWATCH_VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 
 # Soak tests are named TestSoak* and skip unless COURTWATCH_SOAK=1.
 soak: deps
