@@ -182,14 +182,16 @@ func measureRSS(tmp string, sizes []int) (map[int]float64, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		var notes strings.Builder
 		t := time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC)
-		for i := range n {
-			fmt.Fprintf(&notes, "%s Defendant %d is brought in; counsel objects to exhibit %d, the judge overrules\n", t.Format("15:04:05"), i, i)
-			t = t.Add(time.Second)
-		}
-		if _, _, err := cli(notes.String(), "courtwatch", "note", "import", "--hearing", lastField(hearing), "-"); err != nil {
-			return nil, "", err
+		for i := 0; i < n; i += 1000 { // note import takes about 1,700 lines at once
+			var notes strings.Builder
+			for j := i; j < min(i+1000, n); j++ {
+				fmt.Fprintf(&notes, "%s Defendant %d is brought in; counsel objects to exhibit %d, the judge overrules\n", t.Format("15:04:05"), j, j)
+				t = t.Add(time.Second)
+			}
+			if _, _, err := cli(notes.String(), "courtwatch", "note", "import", "--hearing", lastField(hearing), "-"); err != nil {
+				return nil, "", err
+			}
 		}
 		_, ps, err := cli("", "courtwatch", "export")
 		if err != nil {
