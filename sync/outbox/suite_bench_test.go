@@ -26,6 +26,11 @@ func BenchmarkSuiteExport(b *testing.B) {
 				}
 				f.put(rs...)
 			}
+			// Search waits for the background indexer to catch up with the
+			// notes just put, so that it does not compete with the export.
+			if _, err := f.v.Search("prosecutor", 1); err != nil {
+				b.Fatal(err)
+			}
 			var jsonl []byte
 			for _, r := range f.chainRaw(0) {
 				jsonl = append(append(jsonl, r...), '\n')
