@@ -93,13 +93,30 @@ func suiteVault(b *testing.B, n int) string {
 	if d, ok := suiteVaults.dirs[n]; ok {
 		return d
 	}
-	parent, err := os.MkdirTemp("", "courtwatch-bench-")
-	if err != nil {
-		b.Fatal(err)
+	var dir string
+	if keep := os.Getenv("COURTWATCH_BENCH_VAULT"); keep != "" {
+		dir = fmt.Sprintf("%s-%d", keep, n)
+	} else {
+		// Like the 100k vault's folder: benchRemoveStale deletes it once
+		// this process has ended.
+		benchRemoveStale()
+		parent, err := os.MkdirTemp("", "courtwatch-bench100k-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		lock, err := os.Create(filepath.Join(parent, "owner.lock"))
+		if err == nil {
+			err = lockFile(lock) // held until the process ends
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		dir = filepath.Join(parent, "vault")
 	}
-	dir := filepath.Join(parent, "vault")
-	if err := benchBuildN(dir, n); err != nil {
-		b.Fatal(err)
+	if _, err := os.Stat(filepath.Join(dir, headerFile)); err != nil {
+		if err := benchBuildN(dir, n); err != nil {
+			b.Fatal(err)
+		}
 	}
 	if suiteVaults.dirs == nil {
 		suiteVaults.dirs = map[int]string{}
