@@ -15,6 +15,8 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"courtwatch/sync/wire"
 
@@ -60,21 +62,9 @@ func OpenS3(rawURL string, getenv func(string) string) (*S3Store, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Scheme != "s3" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("store %q is not s3://BUCKET or s3://BUCKET/PREFIX", rawURL)
-	}
-	if s3utils.CheckValidBucketNameStrict(u.Host) != nil {
-		return nil, fmt.Errorf("store %q: %q is not a valid bucket name (3 to 63 lowercase letters, digits, dots and hyphens)", rawURL, u.Host)
-	}
-	prefix := strings.Trim(u.Path, "/")
-	for _, seg := range strings.Split(prefix, "/") {
-		if prefix != "" && (seg == "" || seg == "." || seg == ".." || strings.HasPrefix(seg, ".")) {
-			return nil, fmt.Errorf("store %q: the prefix may not have empty, hidden, . or .. parts", rawURL)
-		}
-	}
-	if prefix != "" {
-		prefix += "/"
+	bucket, prefix, err := parseS3URL(rawURL)
+	if err != nil {
+		return nil, err
 	}
 	id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
 	if id == "" || secret == "" {
@@ -102,8 +92,8 @@ func OpenS3(rawURL string, getenv func(string) string) (*S3Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store %s: the endpoint %s is not usable; check AWS_ENDPOINT_URL and AWS_REGION", rawURL, endpoint)
 	}
-	s := &S3Store{Timeout: DefaultStoreTimeout, client: client, url: "s3://" + u.Host + "/" + prefix,
-		endpoint: endpoint, bucket: u.Host, prefix: prefix}
+	s := &S3Store{Timeout: DefaultStoreTimeout, client: client, url: "s3://" + bucket + "/" + prefix,
+		endpoint: endpoint, bucket: bucket, prefix: prefix}
 	ctx, cancel := s.ctx()
 	defer cancel()
 	ok, err := client.BucketExists(ctx, s.bucket)
@@ -114,6 +104,28 @@ func OpenS3(rawURL string, getenv func(string) string) (*S3Store, error) {
 		return nil, fmt.Errorf("store %s: bucket %s does not exist at %s; create it, or check the name and AWS_ENDPOINT_URL", s.url, s.bucket, endpoint)
 	}
 	return s, nil
+}
+
+// parseS3URL reads s3://BUCKET[/PREFIX]: prefix is "" or ends in "/",
+// and has no empty, hidden, . or .. parts.
+func parseS3URL(rawURL string) (bucket, prefix string, err error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme != "s3" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil || u.Opaque != "" {
+		return "", "", fmt.Errorf("store %q is not s3://BUCKET or s3://BUCKET/PREFIX", rawURL)
+	}
+	if s3utils.CheckValidBucketNameStrict(u.Host) != nil {
+		return "", "", fmt.Errorf("store %q: %q is not a valid bucket name (3 to 63 lowercase letters, digits, dots and hyphens)", rawURL, u.Host)
+	}
+	prefix = strings.Trim(u.Path, "/")
+	for _, seg := range strings.Split(prefix, "/") {
+		if prefix != "" && (seg == "" || strings.HasPrefix(seg, ".") || !utf8.ValidString(seg) || strings.ContainsFunc(seg, unicode.IsControl)) {
+			return "", "", fmt.Errorf("store %q: the prefix may not have empty or hidden (., ..) parts or control characters", rawURL)
+		}
+	}
+	if prefix != "" {
+		prefix += "/"
+	}
+	return u.Host, prefix, nil
 }
 
 // s3Transport is an HTTP transport with bounded dials and handshakes.

@@ -80,8 +80,9 @@ func TestOpenS3Errors(t *testing.T) {
 	for _, tc := range []struct{ url, want string }{
 		{"s3:///x", "is not s3://BUCKET"},
 		{"s3://B/x", "not a valid bucket name"},
-		{"s3://bucket/../x", "may not have empty, hidden"},
-		{"s3://bucket/a//b", "may not have empty, hidden"},
+		{"s3://bucket/../x", "may not have empty or hidden"},
+		{"s3://bucket/a//b", "may not have empty or hidden"},
+		{"s3://bucket/a/%0a", "control characters"},
 		{"s3://bucket/x", "cannot reach 127.0.0.1:1"},
 	} {
 		_, err := OpenS3(tc.url, getenv)
@@ -359,4 +360,32 @@ func versionsAndState(t testing.TB, v *storage.Vault) string {
 	s := snapshot(t, v)
 	_, rest, _ := strings.Cut(s, "\n")
 	return rest
+}
+
+// FuzzParseS3URL: whatever the store flag says, a bucket store's keys stay
+// under its prefix: no empty, hidden or dot parts, no control characters.
+func FuzzParseS3URL(f *testing.F) {
+	for _, s := range []string{"s3://bucket", "s3://bucket/a/b/", "s3://bucket/../x", "s3://b/x", "s3://bucket/a//b", "http://bucket/x", "s3://bucket/a%2f..", "s3://user@bucket/x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		bucket, prefix, err := parseS3URL(raw)
+		if err != nil {
+			return
+		}
+		if bucket == "" || strings.Contains(bucket, "/") {
+			t.Fatalf("%q: bucket %q", raw, bucket)
+		}
+		if prefix == "" {
+			return
+		}
+		if !strings.HasSuffix(prefix, "/") {
+			t.Fatalf("%q: prefix %q does not end in /", raw, prefix)
+		}
+		for _, seg := range strings.Split(strings.TrimSuffix(prefix, "/"), "/") {
+			if seg == "" || strings.HasPrefix(seg, ".") || strings.ContainsAny(seg, "\x00\n\r") {
+				t.Fatalf("%q: prefix %q has part %q", raw, prefix, seg)
+			}
+		}
+	})
 }
