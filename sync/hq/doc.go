@@ -97,7 +97,11 @@
 // writes them. Receivers read the registry from the bucket for every
 // upload, so `courtwatch-hq enroll --store` and `revoke --store`
 // (PublishDevice) reach all of them at once. An enrollment is only
-// created, never overwritten, so it cannot undo a revocation. When the
+// created, never overwritten, so it cannot undo a revocation. Whoever can
+// write to the bucket can enroll devices for the receivers (not for the
+// importer, which reads the HQ folder's registry), as whoever holds
+// receipt.key can forge receipts: give receivers a key for this bucket
+// only. When the
 // bucket answers 5xx or 429, is unreachable, or is slower than
 // Config.StoreTimeout (30 s) for a request, the receiver answers 503 with
 // Retry-After and the device retries; nothing is acknowledged that is
