@@ -152,7 +152,11 @@ func run() error {
 			return err
 		}
 	}
-	md := report(res, rss, bleveFree, time.Since(start))
+	took := time.Since(start).Round(time.Second).String()
+	if *reuse != "" {
+		took = "parts, reusing the go test output of earlier runs (" + *reuse + ", kept in " + *rawOut + ")"
+	}
+	md := report(res, rss, bleveFree, took)
 	fmt.Fprint(os.Stderr, md)
 	return os.WriteFile(*out, []byte(md), 0o644)
 }

@@ -32,7 +32,7 @@ func verdict(ok bool) string {
 	return "**missed**"
 }
 
-func report(res results, rss map[int]float64, bleveFree bool, took time.Duration) string {
+func report(res results, rss map[int]float64, bleveFree bool, took string) string {
 	var rows []row
 	add := func(r row) { rows = append(rows, r) }
 	none := func(figure, size, goal string) {
@@ -158,7 +158,7 @@ func report(res results, rss map[int]float64, bleveFree bool, took time.Duration
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Benchmark results\n\n")
 	fmt.Fprintf(&b, "Written by `make bench` (tools/benchreport) on %s, %s/%s, %d CPUs, %s, in %s.\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), took.Round(time.Second))
+		time.Now().UTC().Format("2006-01-02 15:04 MST"), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), took)
 	b.WriteString("**These figures are noisy.** This run shared a 2-core machine with other busy processes, so absolute times swing by 2–5× between runs; the ratios to a baseline measured in the same run are what to read.\n\n")
 	b.WriteString("| figure | size | measured | baseline (same run) | ratio | goal | verdict |\n|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
