@@ -374,6 +374,8 @@ func (s *S3Store) commit(device string, seq uint64, tmp *os.File, sig []byte, ha
 			out = stored
 		} else if have, receipt, err = s.stored(device, seq); err != nil { // another receiver won
 			return nil, 0, err
+		} else if have == "" {
+			return nil, 0, fmt.Errorf("%w: %s refused to create %s.cwb, which it says does not exist", errStoreUnavailable, s.url, base)
 		}
 	}
 	switch {
