@@ -142,9 +142,13 @@ func (p *Proxy) handle(c net.Conn, fault Fault, delay time.Duration) {
 		return
 	}
 	defer up.Close()
+	// When either side ends, end both: a server that keeps an idle
+	// connection open must not keep the proxy (and Close) waiting.
 	done := make(chan struct{}, 2)
-	go func() { io.Copy(up, c); up.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
+	go func() { io.Copy(up, c); done <- struct{}{} }()
 	go func() { io.Copy(c, up); done <- struct{}{} }()
 	<-done
+	c.Close()
+	up.Close()
 	<-done
 }

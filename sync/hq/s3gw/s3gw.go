@@ -43,8 +43,9 @@ const (
 type Gateway struct {
 	URL  string // http://127.0.0.1:PORT
 	Root string // each folder under Root is a bucket
-	cmd  *exec.Cmd
-	logs *logBuffer
+	cmd    *exec.Cmd
+	logs   *logBuffer
+	exited chan struct{} // closed once cmd.Wait returned
 }
 
 // logBuffer holds the server's output; the process writes it while Start
@@ -124,10 +125,12 @@ func start(bin, root string) (*Gateway, error) {
 	g := &Gateway{URL: "http://" + addr, Root: root, logs: new(logBuffer)}
 	g.cmd = exec.Command(bin, "--access", AccessKey, "--secret", SecretKey, "--region", Region, "--port", addr, "posix", root)
 	g.cmd.Stdout, g.cmd.Stderr = g.logs, g.logs
+	g.cmd.WaitDelay = 2 * time.Second // do not wait on output pipes once it is killed
 	if err := g.cmd.Start(); err != nil {
 		return nil, err
 	}
 	exited := make(chan struct{})
+	g.exited = exited
 	go func() { g.cmd.Wait(); close(exited) }()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -152,7 +155,7 @@ func start(bin, root string) (*Gateway, error) {
 // Stop stops the server.
 func (g *Gateway) Stop() {
 	g.cmd.Process.Kill()
-	g.cmd.Wait()
+	<-g.exited
 }
 
 // Bucket makes an empty bucket and returns its name.
