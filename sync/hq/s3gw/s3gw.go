@@ -41,8 +41,8 @@ const (
 
 // Gateway is a running versitygw.
 type Gateway struct {
-	URL  string // http://127.0.0.1:PORT
-	Root string // each folder under Root is a bucket
+	URL    string // http://127.0.0.1:PORT
+	Root   string // each folder under Root is a bucket
 	cmd    *exec.Cmd
 	logs   *logBuffer
 	exited chan struct{} // closed once cmd.Wait returned
