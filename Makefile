@@ -4,7 +4,8 @@
 #   make test    vet, build with the real GLFW driver, and run every test
 #
 # Both first install what is missing on Debian/Ubuntu (see deps). Other targets:
-# build, package, fuzz, bench, soak, torture, fmt, clean.
+# build, package, fuzz, bench, bench-all, soak, torture, audit, windows,
+# test-windows, fmt, clean.
 #
 # GOCACHE stays at Go's default, so a warm rebuild takes seconds; a cold one
 # takes minutes, almost all of it compiling github.com/go-gl/gl.
@@ -40,9 +41,13 @@ BUILD_TAGS := no_animations,no_emoji
 
 FYNE_TOOLS_VERSION := v1.7.4
 FYNE := bin/tools/fyne-$(FYNE_TOOLS_VERSION)/fyne
+# The S3 tests run against a real server, versitygw (Apache-2.0); the
+# tests find it through COURTWATCH_VERSITYGW and fail if it is missing.
+VERSITYGW_VERSION := v1.8.0
+VERSITYGW := bin/tools/versitygw-$(VERSITYGW_VERSION)/versitygw
 
 .DEFAULT_GOAL := build
-.PHONY: deps run build test package fuzz bench soak torture screenshots fmt clean
+.PHONY: deps run build test package fuzz bench bench-all soak torture screenshots fmt clean
 
 # deps installs the missing system packages (with sudo unless root) and checks
 # that Go is new enough. On a machine that has everything it only reads dpkg's
@@ -82,10 +87,10 @@ build: deps
 
 # The headless tests use Fyne's test driver (-tags ci), so the real GLFW build
 # is compiled and linked separately: that is where missing C libraries show.
-test: deps audit
+test: deps audit $(VERSITYGW)
 	$(GO) vet -tags ci ./...
 	$(GO) build ./...
-	$(GO) test -race -tags ci -timeout 25m ./...
+	COURTWATCH_VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) test -race -tags ci -timeout 25m ./...
 
 # package builds an installable Linux archive from FyneApp.toml. The fyne tool
 # raises Build in FyneApp.toml after every run; we put the file back, so the
@@ -103,6 +108,9 @@ package: deps $(FYNE)
 
 $(FYNE):
 	GOBIN=$(CURDIR)/$(dir $(FYNE)) $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_TOOLS_VERSION)
+
+$(VERSITYGW):
+	GOBIN=$(CURDIR)/$(dir $(VERSITYGW)) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 
 # fuzz runs every Fuzz* target for FUZZTIME each; go test -fuzz takes one
 # package and one target at a time.
@@ -125,8 +133,15 @@ fuzz: deps
 screenshots: deps
 	tools/screenshots/run.sh docs/screenshots
 
-bench: deps
-	$(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
+# bench runs the benchmark suite (tools/benchreport) and writes
+# bench/results.md: every figure of issue 13 at two sizes, with its
+# baseline from the same run, the ratio and the goal; bench/raw.txt keeps
+# the go test output for benchstat. bench-all runs every benchmark once.
+bench: deps $(VERSITYGW)
+	COURTWATCH_VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) run ./tools/benchreport -out bench/results.md -raw bench/raw.txt
+
+bench-all: deps $(VERSITYGW)
+	COURTWATCH_VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
 
 # Soak tests are named TestSoak* and skip unless COURTWATCH_SOAK=1.
 soak: deps

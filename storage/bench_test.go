@@ -265,7 +265,11 @@ func benchRemoveStale() {
 	}
 }
 
-func benchBuild100k(dir string) error {
+func benchBuild100k(dir string) error { return benchBuildN(dir, bench100kNotes) }
+
+// benchBuildN builds the benchmark vault with n notes (a multiple of 500)
+// in dir; the first n of the 100k vault's notes.
+func benchBuildN(dir string, n int) error {
 	v, err := Create(dir, testPass, CreateOptions{KDF: TestKDF, DeviceName: "bench"})
 	if err != nil {
 		return err
@@ -293,10 +297,10 @@ func benchBuild100k(dir string) error {
 		hearings = append(hearings, h)
 	}
 	const batch = 500
-	for done := 0; done < bench100kNotes; done += batch {
+	for done := 0; done < n; done += batch {
 		err := v.Update(func(tx *Tx) error {
 			for i := range batch {
-				h := hearings[(done+i)*len(hearings)/bench100kNotes]
+				h := hearings[(done+i)*len(hearings)/n]
 				n := &Note{HearingID: h.ID, Time: h.Scheduled.Add(time.Duration(done+i) * time.Second), Text: benchText(rng)}
 				if err := tx.Put(n); err != nil {
 					return err

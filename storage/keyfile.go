@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"courtwatch/storage/safefile"
 
@@ -117,7 +118,16 @@ func (p KDFParams) validate(where string) error {
 }
 
 func (p KDFParams) deriveKEK(passphrase []byte) []byte {
-	return argon2.IDKey(passphrase, p.Salt, p.Time, p.MemoryKiB, p.Threads, chacha20poly1305.KeySize)
+	kek := argon2.IDKey(passphrase, p.Salt, p.Time, p.MemoryKiB, p.Threads, chacha20poly1305.KeySize)
+	// Argon2id's MemoryKiB (64 MiB by default) is garbage now, but the
+	// next GC would come only after as much again is allocated: Badger's
+	// tables and caches would sit on top of it. Give it back to the OS
+	// now, so that the two never add up in the process's peak memory.
+	// (A few MiB, as in tests, are not worth a collection.)
+	if p.MemoryKiB >= 16<<10 {
+		debug.FreeOSMemory()
+	}
+	return kek
 }
 
 // keyFile is a parsed key.wrapped. A courtwatch-vault/1 folder's key file

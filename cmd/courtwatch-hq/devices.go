@@ -20,7 +20,9 @@ changes nothing.
 `
 
 func runEnroll(c *cli, cmd *command, args []string) error {
-	name, err := c.parseOne(c.flagSet(cmd), cmd, args, "DEVICE-FILE")
+	fs := c.flagSet(cmd)
+	store := storeFlag(fs)
+	name, err := c.parseOne(fs, cmd, args, "DEVICE-FILE")
 	if err != nil {
 		return err
 	}
@@ -34,6 +36,9 @@ func runEnroll(c *cli, cmd *command, args []string) error {
 	}
 	d, added, err := hq.Enroll(dir, b)
 	if err != nil {
+		return err
+	}
+	if err := c.publish(*store, d); err != nil {
 		return err
 	}
 	state := "enrolled"
@@ -82,7 +87,9 @@ func runDevices(c *cli, cmd *command, args []string) error {
 }
 
 func runRevoke(c *cli, cmd *command, args []string) error {
-	id, err := c.parseOne(c.flagSet(cmd), cmd, args, "ID")
+	fs := c.flagSet(cmd)
+	store := storeFlag(fs)
+	id, err := c.parseOne(fs, cmd, args, "ID")
 	if err != nil {
 		return err
 	}
@@ -92,6 +99,9 @@ func runRevoke(c *cli, cmd *command, args []string) error {
 	}
 	d, err := hq.Revoke(dir, id)
 	if err != nil {
+		return err
+	}
+	if err := c.publish(*store, d); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(c.stdout, "device %s (%s) revoked on %s; the receiver refuses its uploads, and import takes only the bundles HQ receipted before then\n",

@@ -16,10 +16,12 @@ import (
 
 const helpImport = `Imports the bundles in a folder into the HQ vault: the receiver's store
 (--from defaults to store/ in the HQ folder, where serve keeps them) or a
-folder that bundles were copied to, such as a USB stick. Each bundle is
-checked first: signed by an enrolled device (a revoked device's bundle
-only if HQ's receiver receipted it before the revocation: its
-.receipt.json next to it, signed by HQ, says when); encrypted to this HQ; its manifest, content and hash chain intact; and in sequence with the
+folder that bundles were copied to, such as a USB stick, or the bucket
+that receivers share (--from s3://BUCKET/PREFIX, with the AWS_* variables
+as for serve). Each bundle is checked first: signed by an enrolled device
+(a revoked device's bundle only if HQ's receiver receipted it before the
+revocation: its .receipt.json next to it, signed by HQ, says when);
+encrypted to this HQ; its manifest, content and hash chain intact; and in sequence with the
 device's bundles that HQ imported. Then its record versions are merged,
 and the HQ vault keeps every version: an edit made on a device adds a
 version, the old one stays in the record's history.
@@ -44,7 +46,7 @@ or reject. The exit status is 1 for a fork or a rejected bundle.
 
 func runImport(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
-	from := fs.String("from", "", "the `folder` of bundles (default: store in the HQ folder)")
+	from := fs.String("from", "", "the `folder` or s3://BUCKET/PREFIX of bundles (default: store in the HQ folder)")
 	jsonOut := fs.Bool("json", false, "print the report as JSON")
 	if err := c.parseFlags(fs, cmd, args); err != nil {
 		return err
@@ -53,11 +55,11 @@ func runImport(c *cli, cmd *command, args []string) error {
 		if *from == "" {
 			*from = filepath.Join(dir, "store")
 		}
-		if _, err := os.Stat(*from); err != nil {
+		if _, err := os.Stat(*from); err != nil && !hq.IsS3URL(*from) {
 			return &hintError{msg: fmt.Sprintf("import: no bundles to read: %v", err), err: err,
 				hint: "give the folder of bundles with --from: the store that serve writes to, or a USB stick's folder"}
 		}
-		rep, err := hq.Import(dir, v, *from, hq.ImportOptions{})
+		rep, err := hq.Import(dir, v, *from, hq.ImportOptions{Getenv: c.getenv})
 		if err != nil {
 			return err
 		}

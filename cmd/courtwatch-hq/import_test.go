@@ -18,7 +18,7 @@ func TestReadCommands(t *testing.T) {
 		wantErr string
 		usage   bool
 	}{
-		{args: []string{"help", "import"}, wantOut: "usage: courtwatch-hq import [--from DIR] [--json]"},
+		{args: []string{"help", "import"}, wantOut: "usage: courtwatch-hq import [--from DIR|s3://BUCKET/PREFIX] [--json]"},
 		{args: []string{"verify", "-h"}, wantOut: "usage: courtwatch-hq verify [--json] BUNDLE"},
 		{args: []string{"list", "-h"}, wantOut: "usage: courtwatch-hq list cases|defendants|hearings|notes"},
 		{args: []string{"import"}, wantErr: "no HQ folder given", usage: true},

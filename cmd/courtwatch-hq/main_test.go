@@ -18,7 +18,7 @@ func TestRun(t *testing.T) {
 		{args: []string{"help"}, wantOut: "courtwatch-hq: the Courtwatch headquarters tool\n"},
 		{args: []string{"--help"}, wantOut: "courtwatch-hq: the Courtwatch headquarters tool\n"},
 		{args: []string{"help", "serve"}, wantOut: "usage: courtwatch-hq serve --addr HOST:PORT"},
-		{args: []string{"enroll", "-h"}, wantOut: "usage: courtwatch-hq enroll DEVICE-FILE|-"},
+		{args: []string{"enroll", "-h"}, wantOut: "usage: courtwatch-hq enroll [--store s3://BUCKET/PREFIX] DEVICE-FILE|-"},
 		{args: []string{"version"}, wantOut: "courtwatch-hq devel\n"},
 		{args: []string{"--version"}, wantOut: "courtwatch-hq devel\n"},
 		{args: nil, wantErr: "no command given", usage: true},

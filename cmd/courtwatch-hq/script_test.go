@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,6 +19,7 @@ import (
 	"courtwatch/cmd/internal/scriptcmd"
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
+	"courtwatch/sync/hq/s3gw"
 	"courtwatch/sync/wire"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -40,6 +42,9 @@ func TestMain(m *testing.M) {
 //	                             write its device file; sets $DEVICE
 //	freeport NAME                set $NAME to a free TCP port on 127.0.0.1
 //	waitserve URL                wait until the receiver at URL answers
+//	versitygw BUCKET             start versitygw (see sync/hq/s3gw) with an
+//	                             empty BUCKET and set the AWS_* variables;
+//	                             [versitygw] says whether it can run
 //	upload URL PROFILE VAULT SEQ STATUS
 //	                             seal the vault's records as bundle SEQ for
 //	                             PROFILE, upload it to URL and check the
@@ -52,6 +57,20 @@ func TestScript(t *testing.T) {
 		Dir: "testdata/script",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"capture": scriptcmd.Capture, "mkdevice": mkdevice, "freeport": freeport, "waitserve": waitserve, "upload": upload,
+			"versitygw": versitygw,
+		},
+		// [versitygw] is false only where a test may skip: no binary and
+		// no $COURTWATCH_VERSITYGW (make test sets it).
+		Condition: func(cond string) (bool, error) {
+			if cond != "versitygw" {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			bin, why := s3gw.Binary()
+			if bin == "" && os.Getenv(s3gw.EnvBinary) == "" {
+				fmt.Fprintln(os.Stderr, "s3.txtar skipped:", why)
+				return false, nil
+			}
+			return true, nil
 		},
 	})
 }
@@ -148,4 +167,22 @@ func upload(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	_, err = sr.Verify(pub, d.ID, seq, bundle.Hash(data))
 	ts.Check(err)
+}
+
+func versitygw(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: versitygw BUCKET")
+	}
+	bin, why := s3gw.Binary()
+	if bin == "" {
+		ts.Fatalf("%s", why)
+	}
+	root := ts.MkAbs("s3root")
+	ts.Check(os.MkdirAll(filepath.Join(root, args[0]), 0o755))
+	g, err := s3gw.Launch(bin, root)
+	ts.Check(err)
+	ts.Defer(g.Stop)
+	for k, v := range s3gw.Env(g.URL) {
+		ts.Setenv(k, v)
+	}
 }

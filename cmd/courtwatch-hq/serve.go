@@ -28,12 +28,20 @@ machine in front of it; all clients then share one address, so raise
 --max-conns-per-addr. It logs to standard error: device ids, client
 addresses, bundle numbers, sizes and outcomes, never content; repeated
 failures from one address at a bounded rate.
+
+With --store s3://BUCKET/PREFIX it keeps the bundles in an S3-compatible
+bucket, which several receivers may share; the credentials and endpoint
+come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION and
+AWS_ENDPOINT_URL. Such receivers read the device registry from the bucket
+too: publish enrollments and revocations there with "enroll --store" and
+"revoke --store". While the bucket fails, uploads get 503 and devices
+retry later.
 `
 
 func runServe(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	addr := fs.String("addr", "", "listen on this `host:port`, e.g. 127.0.0.1:8080 or :8443")
-	store := fs.String("store", "", "the `folder` for received bundles (default: store in the HQ folder)")
+	store := fs.String("store", "", "the `folder` or s3://BUCKET/PREFIX for received bundles (default: store in the HQ folder)")
 	maxBody := fs.Int64("max-body-mib", hq.DefaultMaxBody>>20, "the largest upload, in `MiB`")
 	plain := fs.Bool("plain-http", false, "serve plain HTTP, on a loopback address only, for a proxy in front")
 	perAddr := fs.Int("max-conns-per-addr", hq.DefaultMaxConnsPerAddr, "the most open connections from one client `address`")
@@ -64,7 +72,7 @@ func runServe(c *cli, cmd *command, args []string) error {
 	defer stop()
 	cfg := hq.Config{
 		HQDir: dir, Store: *store, MaxBody: *maxBody << 20, PlainHTTP: *plain, MaxConnsPerAddr: *perAddr,
-		Log: slog.New(slog.NewTextHandler(c.stderr, nil)),
+		Log: slog.New(slog.NewTextHandler(c.stderr, nil)), Getenv: c.getenv,
 	}
 	err = hq.Serve(ctx, *addr, cfg)
 	if errors.Is(err, syscall.EADDRINUSE) {

@@ -158,12 +158,30 @@ func build(in Input, s *Signer) (Manifest, []entry, error) {
 
 // encrypt writes the tar stream of entries, zstd-compressed and
 // age-encrypted, to w.
+// windowFor is the zstd window for a tar stream of entries: the smallest
+// power of two that holds it, between zstd.MinWindowSize and encodeWindow.
+func windowFor(entries []entry) int {
+	total := int64(1024)
+	for _, e := range entries {
+		total += 512 + (e.size+511)/512*512
+	}
+	w := zstd.MinWindowSize
+	for w < encodeWindow && int64(w) < total {
+		w <<= 1
+	}
+	return w
+}
+
 func encrypt(w io.Writer, recipients []age.Recipient, created time.Time, entries []entry) error {
 	aw, err := age.Encrypt(w, recipients...)
 	if err != nil {
 		return err
 	}
-	zw, err := zstd.NewWriter(aw, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithWindowSize(encodeWindow))
+	// A window larger than the payload compresses no better, but zstd
+	// allocates and clears it (and one block buffer per goroutine): for a
+	// small bundle that was most of the cost of sealing it.
+	zw, err := zstd.NewWriter(aw, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithWindowSize(windowFor(entries)),
+		zstd.WithEncoderConcurrency(1))
 	if err != nil {
 		return err
 	}

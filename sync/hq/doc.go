@@ -82,6 +82,40 @@
 //
 // The store holds ciphertext only. `courtwatch-hq import` reads it.
 //
+// # Store in a bucket
+//
+// With Config.Store s3://BUCKET/PREFIX (OpenS3; credentials and endpoint
+// from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+// AWS_REGION and AWS_ENDPOINT_URL) the same objects live in an
+// S3-compatible bucket, under PREFIX/<device>/<seq, 12 digits>.cwb and so
+// on, and the registry under PREFIX/devices/<id>.json. Several receivers
+// may share the bucket; it stays append-only across them because every
+// write is conditional (If-None-Match: *, answered 412 when the key
+// exists):
+//
+//  1. the upload is spooled to a local temporary file (ciphertext) and
+//     verified as above;
+//  2. the .cwb object is created only if absent: of two receivers racing
+//     for one seq, one creates it; the other reads it back and answers
+//     409 for other bytes, or goes on as a duplicate for the same bytes;
+//  3. the .cwb.minisig object, then the receipt, each only if absent; a
+//     receiver that finds a receipt already made answers with that one.
+//
+// A receiver stopped after step 2 leaves a bundle without signature or
+// receipt; its device, having no receipt, sends it again, and that upload
+// writes them. Receivers read the registry from the bucket for every
+// upload, so `courtwatch-hq enroll --store` and `revoke --store`
+// (PublishDevice) reach all of them at once. An enrollment is only
+// created, never overwritten, so it cannot undo a revocation. Whoever can
+// write to the bucket can enroll devices for the receivers (not for the
+// importer, which reads the HQ folder's registry), as whoever holds
+// receipt.key can forge receipts: give receivers a key for this bucket
+// only. When the
+// bucket answers 5xx or 429, is unreachable, or is slower than
+// Config.StoreTimeout (30 s) for a request, the receiver answers 503 with
+// Retry-After and the device retries; nothing is acknowledged that is
+// not in the bucket.
+//
 // # Limits
 //
 // Serve sets ReadHeaderTimeout 10 s (a TLS handshake and the headers must

@@ -19,8 +19,9 @@ import (
 
 // Import merges bundles into the HQ vault. For each bundle file under a
 // folder (the receiver's store, <device>/<seq>.cwb, or a folder from a USB
-// stick, <device>-<seq>.cwb; each next to its .cwb.minisig), in order of
-// device and seq, it:
+// stick, <device>-<seq>.cwb; each next to its .cwb.minisig), or in a
+// bucket that receivers share (from is then s3://BUCKET/PREFIX; see
+// OpenS3), in order of device and seq, it:
 //
 //  1. skips it as a replay if HQ imported exactly these bytes as the
 //     bundle that its signature names (checked when it was imported);
@@ -59,7 +60,7 @@ func Import(dir string, v *storage.Vault, from string, opt ImportOptions) (*Impo
 	if err != nil {
 		return nil, err
 	}
-	files, err := findBundles(from)
+	files, err := findBundlesIn(from, opt)
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
@@ -86,6 +87,9 @@ type ImportOptions struct {
 	// Now is the clock for the import times kept with each bundle; nil:
 	// time.Now.
 	Now func() time.Time
+	// Getenv reads the AWS_* variables when importing from an s3://
+	// store; nil: os.Getenv.
+	Getenv func(string) string
 }
 
 // ImportReport says what Import did.
@@ -231,7 +235,7 @@ func (im *importer) importFile(f bundleFile) error {
 		dr.Rejected = append(dr.Rejected, Problem{File: f.path, Seq: seq, Reason: err.Error(), Err: err})
 		return nil
 	}
-	data, err := readBundle(f.path)
+	data, err := f.read()
 	if err != nil {
 		return reject(err)
 	}

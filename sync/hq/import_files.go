@@ -19,7 +19,8 @@ import (
 
 // bundleFile is a bundle found under the import folder.
 type bundleFile struct {
-	path string
+	path string                 // a file name, or an s3:// URL
+	read func() ([]byte, error) // reads the bundle
 	sig  []byte
 	t    bundle.Trusted // what the signature claims; Open checks it
 	err  error          // why the signature names no bundle
@@ -42,16 +43,22 @@ func findBundles(from string) ([]bundleFile, error) {
 		case d.IsDir() || hidden || !strings.HasSuffix(d.Name(), ".cwb") || !d.Type().IsRegular():
 			return nil
 		}
-		f := bundleFile{path: path}
+		f := bundleFile{path: path, read: func() ([]byte, error) { return readBundle(path) }}
 		f.sig, f.t, f.err = readSignature(path + ".minisig")
 		out = append(out, f)
 		return nil
 	})
-	slices.SortFunc(out, func(a, b bundleFile) int {
+	sortBundles(out)
+	return out, err
+}
+
+// sortBundles orders bundle files by the device and seq their signatures
+// name; files whose signature cannot be read come last.
+func sortBundles(files []bundleFile) {
+	slices.SortFunc(files, func(a, b bundleFile) int {
 		return cmp.Or(cmp.Compare(unreadable(a), unreadable(b)),
 			strings.Compare(a.t.Device, b.t.Device), cmp.Compare(a.t.Seq, b.t.Seq), strings.Compare(a.path, b.path))
 	})
-	return out, err
 }
 
 func unreadable(f bundleFile) int {
@@ -71,9 +78,15 @@ func readSignature(name string) ([]byte, bundle.Trusted, error) {
 	if err != nil {
 		return nil, bundle.Trusted{}, fmt.Errorf("%w: %v", bundle.ErrBadSignature, err)
 	}
+	return parseSignature(sig, filepath.Base(name))
+}
+
+// parseSignature reads the trusted comment that the signature file name
+// claims, without verifying it.
+func parseSignature(sig []byte, name string) ([]byte, bundle.Trusted, error) {
 	var s minisign.Signature
 	if err := s.UnmarshalText(sig); err != nil {
-		return nil, bundle.Trusted{}, fmt.Errorf("%w: %s is damaged or is not a minisign signature (%v); copy it again", bundle.ErrBadSignature, filepath.Base(name), err)
+		return nil, bundle.Trusted{}, fmt.Errorf("%w: %s is damaged or is not a minisign signature (%v); copy it again", bundle.ErrBadSignature, name, err)
 	}
 	t, err := bundle.ParseTrusted(s.TrustedComment)
 	return sig, t, err

@@ -39,7 +39,7 @@ const retryAfter = "10"
 // Config configures a receiver. HQDir and Store are required.
 type Config struct {
 	HQDir      string // the HQ folder; only devices/, receipt.key and tls/ are read
-	Store      string // where bundles are stored; created if missing
+	Store      string // where bundles are stored: a folder, created if missing, or s3://BUCKET/PREFIX
 	MaxBody    int64  // largest upload in bytes; 0: DefaultMaxBody (at most bundle.MaxBundle)
 	MaxUploads int    // uploads read at once; 0: DefaultMaxUploads
 	MaxConns   int    // Serve's open connections; 0: DefaultMaxConns
@@ -49,6 +49,11 @@ type Config struct {
 	MaxConnsPerAddr int
 	Now             func() time.Time // the clock for receipts; nil: time.Now
 	Log             *slog.Logger     // nil: no logging
+
+	// Getenv reads the AWS_* variables of an s3:// Store; nil: os.Getenv.
+	Getenv func(string) string
+	// StoreTimeout bounds each request to an s3:// Store; 0: DefaultStoreTimeout.
+	StoreTimeout time.Duration
 
 	// Serve's timeouts; zero: the defaults above.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
@@ -62,7 +67,7 @@ type Config struct {
 // Receiver is the HTTP handler of the receiver API (see sync/wire).
 type Receiver struct {
 	cfg        Config
-	store      store
+	store      bundleStore
 	receiptKey minisign.PrivateKey
 	uploads    chan struct{} // a semaphore: one token per running upload
 	log        *slog.Logger
@@ -107,15 +112,12 @@ func NewReceiver(cfg Config) (*Receiver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("receiver: %w", err)
 	}
-	if err := os.MkdirAll(cfg.Store, 0o700); err != nil {
-		return nil, fmt.Errorf("receiver: store: %w", err)
+	st, err := openStore(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("receiver: %w", err)
 	}
-	rv := &Receiver{cfg: cfg, store: store{dir: cfg.Store}, receiptKey: key,
-		uploads: make(chan struct{}, cfg.MaxUploads), log: cfg.Log, logRate: newLogLimiter(time.Now)}
-	if err := rv.store.removeStaleTemps(cfg.Now()); err != nil {
-		return nil, fmt.Errorf("receiver: clean the store: %w", err)
-	}
-	return rv, nil
+	return &Receiver{cfg: cfg, store: st, receiptKey: key,
+		uploads: make(chan struct{}, cfg.MaxUploads), log: cfg.Log, logRate: newLogLimiter(time.Now)}, nil
 }
 
 // ServeHTTP serves the receiver API.
@@ -180,7 +182,7 @@ func (rv *Receiver) getReceipt(w http.ResponseWriter, device string, seq uint64)
 	switch {
 	case err != nil:
 		rv.log.Error("read receipt", "device", device, "seq", seq, "err", err)
-		rv.fail(w, http.StatusInternalServerError, "the receiver could not read its store")
+		rv.storeFailed(w, err)
 	case have == "" || receipt == nil:
 		rv.fail(w, http.StatusNotFound, fmt.Sprintf("bundle %d of device %s is not stored here", seq, device))
 	default:

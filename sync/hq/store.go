@@ -23,11 +23,43 @@ const tempPrefix = ".upload-"
 // staleTemp is the age after which a temporary file is a crash's leftover.
 const staleTemp = time.Hour
 
-// store is the receiver's folder of bundles (see "Store" in the package doc).
-type store struct {
+// bundleStore is where a receiver keeps bundles, their signatures and
+// receipts, and where it finds the device registry: a folder
+// (folderStore) or an S3-compatible bucket (S3Store). See "Store" in the
+// package doc. Errors wrapping errStoreUnavailable are answered with 503
+// and Retry-After, so the device retries later.
+type bundleStore interface {
+	// device returns the registry entry of device id, or ErrUnknownDevice.
+	device(id string) (Device, error)
+	// temp makes a temporary file for an upload from device; the caller
+	// removes it.
+	temp(device string) (*os.File, error)
+	// stored returns the hash of the bundle stored for (device, seq), ""
+	// if none, and its receipt if it has one.
+	stored(device string, seq uint64) (hash string, receipt []byte, err error)
+	// commit stores the verified upload in tmp as bundle seq of device
+	// unless the seq holds a bundle already; see folderStore.commit.
+	commit(device string, seq uint64, tmp *os.File, sig []byte, hash string, sign func() (wire.SignedReceipt, error)) ([]byte, outcome, error)
+}
+
+var (
+	_ bundleStore = (*folderStore)(nil)
+	_ bundleStore = (*S3Store)(nil)
+)
+
+// errStoreUnavailable marks a failure of the store that a later attempt
+// may not meet: a bucket that answers 5xx, is slow or unreachable.
+var errStoreUnavailable = errors.New("the bundle store is unavailable")
+
+// folderStore is the receiver's folder of bundles (see "Store" in the
+// package doc); the registry is devices/ of the HQ folder hqDir.
+type folderStore struct {
 	dir   string
+	hqDir string
 	locks keyLocks
 }
+
+func (s *folderStore) device(id string) (Device, error) { return loadDevice(s.hqDir, id) }
 
 // outcome of committing an upload.
 type outcome int
@@ -41,13 +73,13 @@ const (
 func (o outcome) String() string { return [...]string{"stored", "duplicate", "conflict"}[o] }
 
 // base is the path of a bundle's files without their extension.
-func (s *store) base(device string, seq uint64) string {
+func (s *folderStore) base(device string, seq uint64) string {
 	return filepath.Join(s.dir, device, fmt.Sprintf("%012d", seq))
 }
 
 // temp makes a temporary file for an upload from device, in the folder
 // its bundle will be renamed into.
-func (s *store) temp(device string) (*os.File, error) {
+func (s *folderStore) temp(device string) (*os.File, error) {
 	dir := filepath.Join(s.dir, device)
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 		if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
@@ -61,7 +93,7 @@ func (s *store) temp(device string) (*os.File, error) {
 }
 
 // receipt returns the stored receipt of a bundle, or nil if there is none.
-func (s *store) receipt(device string, seq uint64) ([]byte, error) {
+func (s *folderStore) receipt(device string, seq uint64) ([]byte, error) {
 	b, err := os.ReadFile(s.base(device, seq) + ".receipt.json")
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
@@ -75,7 +107,7 @@ func (s *store) receipt(device string, seq uint64) ([]byte, error) {
 // commit returns the receipt to answer with: the new one, or the stored
 // one for a duplicate; none for a conflict. sign makes a receipt. tmp is
 // renamed, or left for the caller to remove.
-func (s *store) commit(device string, seq uint64, tmp *os.File, sig []byte, hash string, sign func() (wire.SignedReceipt, error)) ([]byte, outcome, error) {
+func (s *folderStore) commit(device string, seq uint64, tmp *os.File, sig []byte, hash string, sign func() (wire.SignedReceipt, error)) ([]byte, outcome, error) {
 	defer s.locks.lock(fmt.Sprint(device, "/", seq))()
 	base := s.base(device, seq)
 	have, receipt, err := s.stored(device, seq)
@@ -123,7 +155,7 @@ func (s *store) commit(device string, seq uint64, tmp *os.File, sig []byte, hash
 
 // stored returns the hash of the bundle stored for (device, seq), "" if
 // none, and its receipt if it has one.
-func (s *store) stored(device string, seq uint64) (hash string, receipt []byte, err error) {
+func (s *folderStore) stored(device string, seq uint64) (hash string, receipt []byte, err error) {
 	base := s.base(device, seq)
 	f, err := os.Open(base + ".cwb")
 	if errors.Is(err, os.ErrNotExist) {
@@ -156,7 +188,7 @@ func (s *store) stored(device string, seq uint64) (hash string, receipt []byte, 
 
 // removeStaleTemps removes the temporary files of uploads that a crash
 // interrupted.
-func (s *store) removeStaleTemps(now time.Time) error {
+func (s *folderStore) removeStaleTemps(now time.Time) error {
 	return filepath.WalkDir(s.dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -213,4 +245,27 @@ func (l *keyLocks) lock(key string) (unlock func()) {
 func isSHA256Hex(s string) bool {
 	b, err := hex.DecodeString(s)
 	return err == nil && len(b) == sha256.Size && hex.EncodeToString(b) == s
+}
+
+// openStore opens the store that cfg.Store names: an s3:// bucket, or a
+// folder that it creates if missing and cleans of crashed uploads.
+func openStore(cfg Config) (bundleStore, error) {
+	if IsS3URL(cfg.Store) {
+		s, err := OpenS3(cfg.Store, cfg.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		if cfg.StoreTimeout > 0 {
+			s.Timeout = cfg.StoreTimeout
+		}
+		return s, nil
+	}
+	if err := os.MkdirAll(cfg.Store, 0o700); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	s := &folderStore{dir: cfg.Store, hqDir: cfg.HQDir}
+	if err := s.removeStaleTemps(cfg.Now()); err != nil {
+		return nil, fmt.Errorf("clean the store: %w", err)
+	}
+	return s, nil
 }

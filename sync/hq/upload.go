@@ -26,6 +26,9 @@ func (rv *Receiver) upload(w http.ResponseWriter, r *http.Request, device string
 	attrs := []any{"device", device, "seq", seq, "bytes", size, "status", status, "outcome", result,
 		"ms", time.Since(start).Milliseconds()}
 	switch {
+	case errors.Is(err, errStoreUnavailable):
+		rv.log.Error("upload failed: store unavailable", append(attrs, "err", err)...)
+		rv.storeFailed(w, err)
 	case status >= 500 && status != http.StatusServiceUnavailable:
 		rv.log.Error("upload failed", append(attrs, "err", err)...)
 		rv.fail(w, status, "the receiver could not store the bundle; try again later")
@@ -51,12 +54,12 @@ func (rv *Receiver) upload(w http.ResponseWriter, r *http.Request, device string
 // on success (200 with the receipt); otherwise it returns the status and
 // error to answer with. result says what happened, for the log.
 func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string, seq uint64) (status int, size int64, result string, err error) {
-	d, err := loadDevice(rv.cfg.HQDir, device)
+	d, err := rv.store.device(device)
 	switch {
 	case errors.Is(err, ErrUnknownDevice):
 		return http.StatusForbidden, 0, "unknown device", fmt.Errorf("device %s is not enrolled at this HQ; ask the HQ admin to enroll its device file", device)
 	case err != nil:
-		return http.StatusInternalServerError, 0, "registry error", err
+		return storeStatus(err), 0, "registry error", err
 	case !d.Active():
 		return http.StatusForbidden, 0, "revoked device", fmt.Errorf("device %s was revoked on %s; HQ accepts nothing more from it", device, d.Revoked.Format(time.DateOnly))
 	}
@@ -102,7 +105,7 @@ func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string
 func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device string, seq uint64, sig []byte, v *bundle.Verifier) (int, int64, string, error) {
 	have, _, err := rv.store.stored(device, seq)
 	if err != nil {
-		return http.StatusInternalServerError, 0, "store error", err
+		return storeStatus(err), 0, "store error", err
 	}
 	if have != "" && have != v.Trusted().Hash {
 		return http.StatusConflict, 0, conflict.String(), rv.conflict(device, seq)
@@ -111,7 +114,7 @@ func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device strin
 	sink := io.Discard
 	if have == "" {
 		if tmp, err = rv.store.temp(device); err != nil {
-			return http.StatusInternalServerError, 0, "store error", err
+			return storeStatus(err), 0, "store error", err
 		}
 		defer os.Remove(tmp.Name()) // fails harmlessly once renamed
 		defer tmp.Close()
@@ -152,7 +155,7 @@ func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device strin
 	receipt, out, err := rv.store.commit(device, seq, tmp, sig, hash, sign)
 	switch {
 	case err != nil:
-		return http.StatusInternalServerError, size, "store error", err
+		return storeStatus(err), size, "store error", err
 	case out == conflict:
 		return http.StatusConflict, size, out.String(), rv.conflict(device, seq)
 	}
@@ -184,4 +187,24 @@ func clientAddr(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// storeStatus is the status that answers a failure of the store: 503 when
+// a later attempt may succeed, else 500.
+func storeStatus(err error) int {
+	if errors.Is(err, errStoreUnavailable) {
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// storeFailed answers a failure of the store, which the log names: 503
+// with Retry-After when the store is unavailable, else 500.
+func (rv *Receiver) storeFailed(w http.ResponseWriter, err error) {
+	if storeStatus(err) == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", retryAfter)
+		rv.fail(w, http.StatusServiceUnavailable, "the receiver's bundle store is unavailable; try again in "+retryAfter+" seconds")
+		return
+	}
+	rv.fail(w, http.StatusInternalServerError, "the receiver could not read its store")
 }
