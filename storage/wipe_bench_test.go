@@ -1,8 +1,6 @@
 package storage
 
 import (
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -20,9 +18,7 @@ func BenchmarkWipe100k(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		dir := filepath.Join(b.TempDir(), "vault")
-		if err := copyTree(src, dir); err != nil {
-			b.Fatal(err)
-		}
+		copyTree(b, src, dir)
 		v, err := Open(dir, testPass)
 		if err != nil {
 			b.Fatal(err)
@@ -50,34 +46,6 @@ func BenchmarkWipe100k(b *testing.B) {
 	}
 	b.ReportMetric(float64(toUnreadable.Microseconds())/float64(b.N)/1000, "ms-to-unreadable/op")
 	b.ReportMetric(float64(toKeyless.Microseconds())/float64(b.N)/1000, "ms-to-no-key/op")
-}
-
-// copyTree copies the files under src to dst.
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		out := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(out, 0o700)
-		}
-		in, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		f, err := os.OpenFile(out, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
-		if err != nil {
-			return err
-		}
-		if _, err := io.Copy(f, in); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
-	})
 }
 
 // BenchmarkUnlockWrongPassphrase is a wrong passphrase against a key file

@@ -288,9 +288,7 @@ func TestDuress(t *testing.T) {
 	v.SetLockout(5)
 	v.Close()
 	withDuress := filepath.Join(t.TempDir(), "vault")
-	if err := copyTree(plain, withDuress); err != nil {
-		t.Fatal(err)
-	}
+	copyTree(t, plain, withDuress)
 	for _, dir := range []string{plain, withDuress} {
 		v, err := Open(dir, testPass)
 		if err != nil {
