@@ -425,7 +425,11 @@ func (b *syncBar) afterReceipt(s outbox.Status) {
 				dialog.ShowError(fmt.Errorf("%s: %w. %s", lang.L("HQ confirmed the records, but deleting them from this laptop failed"), err,
 					lang.L("They are still here. Lock and unlock the vault; the next sync tries again.")), b.win)
 			default:
-				b.text.SetText(lang.L("Deleted {{.N}} record(s) that HQ confirmed (the purge is on for their case)", map[string]any{"N": n}))
+				// Through setText, so that screens rebuilt by b.purged
+				// (which relabel the bar) keep saying it.
+				b.setText(func() string {
+					return lang.L("Deleted {{.N}} record(s) that HQ confirmed (the purge is on for their case)", map[string]any{"N": n})
+				})
 				if b.purged != nil {
 					b.purged(n)
 				}
