@@ -265,7 +265,7 @@ func (e *Env) StartReceiver() {
 	if err != nil {
 		e.T.Fatal(err)
 	}
-	cmd := exec.Command(e.Bin.HQ, "serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--store", e.Store)
+	cmd := exec.Command(e.Bin.HQ, "serve", "--addr", fmt.Sprintf("127.0.0.1:%d", port), "--store", e.Store, "--plain-http")
 	cmd.Env = e.environ(true, nil)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {

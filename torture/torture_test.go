@@ -102,7 +102,7 @@ func (w *world) setUp() {
 	e.Monitor(nil, "device", "export", "--out", dev)
 	e.HQCmd("enroll", dev)
 	e.Monitor(nil, "hq", "add", "--name", "Torture HQ", prof)
-	w.caseID = strings.TrimSpace(e.Monitor(nil, "case", "add", "--title", "Mass trial "+Markers[0]))
+	w.caseID = strings.TrimSpace(e.Monitor(nil, "case", "add", "--title", "Mass trial "+Markers[0], "--tz", "Asia/Phnom_Penh"))
 	w.hearing = strings.TrimSpace(e.Monitor(nil, "hearing", "add", "--case", w.caseID, "--date", "2024-05-02", "--time", "08:30"))
 	e.WaitReceiver()
 	w.versions = e.Versions()
@@ -331,7 +331,7 @@ func (w *world) diskFull(long bool) {
 		e.Problem("init on the small disk: %v: %s", r.Err, r.Stderr)
 		return
 	}
-	c := strings.TrimSpace(run("", "case", "add", "--title", "Small disk").Stdout)
+	c := strings.TrimSpace(run("", "case", "add", "--title", "Small disk", "--tz", "Asia/Phnom_Penh").Stdout)
 	h := strings.TrimSpace(run("", "hearing", "add", "--case", c, "--date", "2024-05-02").Stdout)
 	acked := map[string]bool{}
 	text := strings.Repeat("x", 8<<10)

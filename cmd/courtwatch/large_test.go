@@ -37,7 +37,7 @@ func TestNoteImport100kLines(t *testing.T) {
 	if out := v.must("search", last); !strings.Contains(out, last) {
 		t.Errorf("search for the last Latin line found %q", out)
 	}
-	if out := v.must("verify"); out != fmt.Sprintf("chain ok: %d versions\n", n+2) {
+	if out := v.must("verify"); !strings.HasPrefix(out, fmt.Sprintf("chain ok: %d versions\n", n+2)) {
 		t.Errorf("verify: %q", out)
 	}
 }
@@ -68,7 +68,7 @@ func rosterOf(n int) string {
 
 func TestRosterImport10kRows(t *testing.T) {
 	v := newCLIVault(t)
-	c := strings.TrimSpace(v.must("case", "add", "--title", "Mass trial"))
+	c := strings.TrimSpace(v.must("case", "add", "--title", "Mass trial", "--tz", "Asia/Phnom_Penh"))
 	start := time.Now()
 	out, err := v.run(rosterOf(10_000), "roster", "import", "--case", c, "-")
 	if err != nil {
@@ -91,7 +91,7 @@ func TestRosterImport10kRows(t *testing.T) {
 // hearing add refuses dates outside 1900..2199 before the vault is opened.
 func TestHearingDateOutOfRange(t *testing.T) {
 	v := newCLIVault(t)
-	c := strings.TrimSpace(v.must("case", "add", "--title", "CNRP leaders"))
+	c := strings.TrimSpace(v.must("case", "add", "--title", "CNRP leaders", "--tz", "Asia/Phnom_Penh"))
 	for _, d := range []string{"0001-01-01", "9999-12-31", "1899-12-31", "2200-01-01"} {
 		_, err := v.run("", "hearing", "add", "--case", c, "--date", d)
 		want := "--date " + d + " is outside the years 1900 to 2199"

@@ -207,7 +207,7 @@ func measureRSS(tmp string, sizes []int) (map[int]float64, string, error) {
 				return nil, "", err
 			}
 		}
-		caseID, _, err := cli("", "courtwatch", "case", "add", "--title", "Bench", "--number", "1/2024")
+		caseID, _, err := cli("", "courtwatch", "case", "add", "--title", "Bench", "--number", "1/2024", "--tz", "Asia/Phnom_Penh")
 		if err != nil {
 			return nil, "", err
 		}
