@@ -128,19 +128,11 @@ func (s *stager) discard() {
 // (see the comment on prefixImport). Inside fn, reads see the records fn
 // has put, but not auxiliary values it has set.
 func (v *Vault) UpdateLarge(fn func(tx *Tx) error) error {
-	v.life.RLock()
-	defer v.life.RUnlock()
-	if v.closed.Load() {
-		return ErrLocked
-	}
-	v.wmu.Lock()
-	defer v.wmu.Unlock()
-	if v.closed.Load() {
-		return ErrLocked
-	}
-	if err := v.writable(); err != nil {
+	done, err := v.beginWrite()
+	if err != nil {
 		return err
 	}
+	defer done()
 	id, err := uuid.NewV7()
 	if err != nil {
 		return err

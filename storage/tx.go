@@ -50,19 +50,11 @@ func (v *Vault) View(fn func(tx *Tx) error) error {
 //
 // fn must not call View or Update of the same vault.
 func (v *Vault) Update(fn func(tx *Tx) error) error {
-	v.life.RLock()
-	defer v.life.RUnlock()
-	if v.closed.Load() {
-		return ErrLocked
-	}
-	v.wmu.Lock()
-	defer v.wmu.Unlock()
-	if v.closed.Load() {
-		return ErrLocked
-	}
-	if err := v.writable(); err != nil {
+	done, err := v.beginWrite()
+	if err != nil {
 		return err
 	}
+	defer done()
 	txn := v.db.NewTransaction(true)
 	defer txn.Discard()
 	rd := v.db.NewTransaction(false) // writes are serialised: this is the committed state
@@ -455,4 +447,30 @@ func jsonIndent(x any) ([]byte, error) {
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+// beginWrite takes the vault's life lock (shared) and its write lock, and
+// checks that the vault is open and may be written (not closed, not
+// read-only, enough free disk). done releases both; on an error nothing is
+// held.
+func (v *Vault) beginWrite() (done func(), err error) {
+	v.life.RLock()
+	if v.closed.Load() {
+		v.life.RUnlock()
+		return nil, ErrLocked
+	}
+	v.wmu.Lock()
+	done = func() {
+		v.wmu.Unlock()
+		v.life.RUnlock()
+	}
+	if v.closed.Load() {
+		done()
+		return nil, ErrLocked
+	}
+	if err := v.writable(); err != nil {
+		done()
+		return nil, err
+	}
+	return done, nil
 }

@@ -30,19 +30,30 @@ COURTWATCH_NEW_PASSPHRASE. Only the key file changes; the notes are not
 re-encrypted.
 `
 
-// withVault opens the vault, runs fn and closes the vault.
-func (c *cli) withVault(fn func(v *storage.Vault) error) (err error) {
-	dir, err := c.vaultDir()
+// openVault asks for the passphrase and opens the vault. It returns
+// storage's error as it is, with the folder (empty when the folder or the
+// passphrase could not be had), for the caller to explain.
+func (c *cli) openVault() (dir string, v *storage.Vault, err error) {
+	dir, err = c.vaultDir()
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	pass, err := c.passphrase(currentPassphrase, "Passphrase for "+dir+": ", false)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
-	v, err := storage.Open(dir, pass)
+	v, err = storage.Open(dir, pass)
 	clear(pass)
+	return dir, v, err
+}
+
+// withVault opens the vault, runs fn and closes the vault.
+func (c *cli) withVault(fn func(v *storage.Vault) error) (err error) {
+	dir, v, err := c.openVault()
 	if err != nil {
+		if dir == "" {
+			return err
+		}
 		return vaultError(dir, err)
 	}
 	for _, n := range v.Notices() { // lost records, an import finished or rolled back, a full disk

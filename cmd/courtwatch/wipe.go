@@ -70,17 +70,10 @@ func runWipe(c *cli, cmd *command, args []string) error {
 	if err := c.parseFlags(fs, cmd, args); err != nil {
 		return err
 	}
-	dir, err := c.vaultDir()
-	if err != nil {
-		return err
-	}
-	pass, err := c.passphrase(currentPassphrase, "Passphrase for "+dir+": ", false)
-	if err != nil {
-		return err
-	}
-	v, err := storage.Open(dir, pass)
-	clear(pass)
+	dir, v, err := c.openVault()
 	switch {
+	case dir == "" && err != nil:
+		return err
 	case errors.Is(err, storage.ErrVaultIncomplete), errors.Is(err, storage.ErrKeyDamaged):
 		fmt.Fprintf(c.stderr, "courtwatch: the vault in %s cannot be opened: %v\n", dir, err)
 		if err := c.confirmWipe(*yes, "Delete what is left of it"); err != nil {
