@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -98,10 +99,22 @@ func freeport(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: freeport NAME")
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	ts.Check(err)
-	ts.Setenv(args[0], strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
-	ln.Close()
+	// A random port below Linux's ephemeral range (32768 and up), not
+	// port 0: the kernel hands a just-closed ephemeral port to the next
+	// caller, so a script running in parallel (or an httptest server) could
+	// take it before this script's serve binds it, and waitserve would then
+	// reach the other receiver.
+	for range 100 {
+		port := 20000 + rand.IntN(10000)
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			continue
+		}
+		ln.Close()
+		ts.Setenv(args[0], strconv.Itoa(port))
+		return
+	}
+	ts.Fatalf("freeport: no free port found between 20000 and 29999")
 }
 
 func waitserve(ts *testscript.TestScript, neg bool, args []string) {
