@@ -23,7 +23,8 @@ export GOFLAGS := $(strip $(GOFLAGS) -mod=readonly)
 DEB_PACKAGES := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 # The stock tools HQ can always fall back on; a test proves they open our
-# bundles (age -d | zstd -d | tar x, minisign -V).
+# bundles (age -d | zstd -d | tar x, minisign -V). Under make test
+# (COURTWATCH_REQUIRE_TOOLS=1) a test whose tool is missing fails.
 TEST_PACKAGES := age minisign zstd tar poppler-utils
 # make screenshots runs the app in a virtual display and drives it.
 SHOT_PACKAGES := xvfb xauth xdotool imagemagick
@@ -90,7 +91,7 @@ build: deps
 test: deps audit $(VERSITYGW)
 	$(GO) vet -tags ci ./...
 	$(GO) build ./...
-	COURTWATCH_VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) test -race -tags ci -timeout 25m ./...
+	COURTWATCH_REQUIRE_TOOLS=1 COURTWATCH_VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) test -race -tags ci -timeout 25m ./...
 
 # package builds an installable Linux archive from FyneApp.toml. The fyne tool
 # raises Build in FyneApp.toml after every run; we put the file back, so the

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"courtwatch/internal/testtool"
 	"courtwatch/report"
 
 	"github.com/google/uuid"
@@ -27,9 +28,7 @@ const maxDiff = 0.0005
 // pdftoppm and compares them with the masters in testdata/. Run with
 // -update to rewrite the masters, then look at them.
 func TestGoldenPDF(t *testing.T) {
-	if _, err := exec.LookPath("pdftoppm"); err != nil {
-		t.Skip("pdftoppm not found: install poppler-utils (apt-get install poppler-utils) to compare PDF renderings with testdata/*.png")
-	}
+	testtool.Need(t, "pdftoppm", "poppler-utils")
 	for _, tc := range []struct {
 		name string
 		s    report.Subject

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"courtwatch/demo"
+	"courtwatch/internal/testtool"
 	"courtwatch/report"
 	"courtwatch/storage"
 
@@ -94,13 +95,11 @@ func column(t testing.TB, tb *report.Table, name string) []string {
 	return nil
 }
 
-// pdfText renders doc as PDF and returns pdftotext's text of it. It skips
-// the test when poppler-utils is not installed.
+// pdfText renders doc as PDF and returns pdftotext's text of it. A missing
+// pdftotext skips the test, or fails it under make test (testtool.Need).
 func pdfText(t testing.TB, doc *report.Doc) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext not found: install poppler-utils (apt-get install poppler-utils) to check the PDF's text")
-	}
+	testtool.Need(t, "pdftotext", "poppler-utils")
 	path := filepath.Join(t.TempDir(), "report.pdf")
 	writePDF(t, doc, path)
 	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").CombinedOutput()

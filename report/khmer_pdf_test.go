@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"courtwatch/internal/testtool"
 	"courtwatch/report"
 	"courtwatch/storage"
 )
@@ -15,11 +16,9 @@ import (
 // of the demo exactly, wherever reports print it: a title or heading
 // (bold), a paragraph, and table cells as narrow as the matrices' name
 // column; and in the case reports of every demo case. A missing
-// pdftotext fails the test: make test installs poppler-utils.
+// pdftotext fails the test under make test, which installs poppler-utils.
 func TestKhmerNamesPDFText(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Fatal("pdftotext not found: install poppler-utils (apt-get install poppler-utils; make test does)")
-	}
+	testtool.Need(t, "pdftotext", "poppler-utils")
 	var names []string
 	demoVault.View(func(tx *storage.Tx) error {
 		ps, err := tx.Persons()

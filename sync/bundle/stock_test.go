@@ -8,15 +8,15 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"courtwatch/internal/testtool"
 )
 
 // TestStockTools opens a bundle with Debian's age, minisign, zstd and tar,
 // as HQ would without Courtwatch.
 func TestStockTools(t *testing.T) {
-	for _, tool := range []string{"age", "minisign", "zstd", "tar", "sh"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skip("install Debian's age, minisign and zstd to run this (make test does)")
-		}
+	for _, tool := range [][2]string{{"age", "age"}, {"minisign", "minisign"}, {"zstd", "zstd"}, {"tar", "tar"}, {"sh", "dash"}} {
+		testtool.Need(t, tool[0], tool[1])
 	}
 	a := newTestDevice(t, devA, seedOf(1))
 	hq, other := newIdentity(t), newIdentity(t)

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"courtwatch/assets/fonts"
+	"courtwatch/internal/testtool"
 
 	"github.com/go-text/typesetting/font"
 )
@@ -90,9 +91,7 @@ func strip(s string) string { return strings.NewReplacer(" ", "", "\u200b", "").
 
 // pdftotext gives back the text exactly, Khmer in logical order.
 func TestExtractText(t *testing.T) {
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Skip("pdftotext not found: install poppler-utils to check text extraction")
-	}
+	testtool.Need(t, "pdftotext", "poppler-utils")
 	texts := []string{"Kem Sokha (កឹម សុខា)", "Sam Rainsy (សម រង្ស៊ី)", "មូរ សុខហួរ កម្ពុជា ស្រីមុំ ពិសិដ្ឋ ប្រាក់ វណ្ណៈ", "office – “quoted” €5"}
 	d := testDoc(t)
 	p := d.AddPage(595, 842)
