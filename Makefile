@@ -11,7 +11,8 @@
 # takes minutes, almost all of it compiling github.com/go-gl/gl.
 
 GO        ?= go
-GO_MIN    := 1.25
+# The minimum Go is go.mod's go line (minio-go and golang.org/x/crypto need it).
+GO_MIN    := $(shell sed -n 's/^go \([0-9.]*\)$$/\1/p' go.mod)
 FUZZTIME  ?= 60s
 BENCHTIME ?= 1s
 ARGS      ?=
@@ -75,7 +76,7 @@ deps:
 	fi; \
 	v=$$($(GO) env GOVERSION); v=$${v#go}; \
 	if [ "$$(printf '%s\n' $(GO_MIN) "$$v" | sort -V | head -n 1)" != "$(GO_MIN)" ]; then \
-		echo "make: Go $(GO_MIN) or newer is needed (filippo.io/age and golang.org/x/crypto require it); found go$$v. Install a newer Go from https://go.dev/dl/" >&2; \
+		echo "make: Go $(GO_MIN) or newer is needed (go.mod asks for it: minio-go and golang.org/x/crypto need it); found go$$v. Install a newer Go from https://go.dev/dl/" >&2; \
 		exit 1; \
 	fi
 

@@ -1,6 +1,12 @@
-// Package assets holds the files Courtwatch ships inside its binaries: the
-// app icon now, and later the fonts (Noto Sans and Noto Sans Khmer), the
-// fair-trial checklist templates and the translations.
+// Package assets holds the files Courtwatch ships inside its binaries:
+//
+//   - Icon: the app icon (icon.png, drawn by gen/icon).
+//   - Checklists: the fair-trial checklist templates and their translations
+//     (checklists/*.json).
+//   - I18n: the translations of the app's screens (i18n/en.json, km.json).
+//   - The fonts, in the subpackage fonts: Noto Sans and Noto Sans Khmer for
+//     reports, and Courtwatch Khmer (a modified Noto Sans Khmer) for the
+//     screens.
 //
 // Each file is embedded with go:embed, so a binary needs nothing next to it.
 // Files that are generated keep their generator under gen/, marked

@@ -83,6 +83,8 @@
 //	t/<id:16>                         sealed list of the terms posted for id
 //	b/<sha256:32><chunk:4>            sealed 1 MiB chunk of an attachment
 //	i/<import:16><chunk:4>            sealed chunk of a staged big write (staging.go)
+//	a/<key>                           sealed auxiliary value: outbox queue, HQ import
+//	                                  sequence, drafts, settings (aux.go)
 //
 // Index and posting keys carry no sealed value: they only ever lead to a
 // record, which is then read and authenticated. A forged or stale posting

@@ -6,8 +6,10 @@ import (
 	"github.com/google/uuid"
 )
 
-// Key layout inside Badger. Badger encrypts keys and values on disk; values
-// marked "sealed" are also AEAD-sealed under the record key (see doc.go).
+// Key layout inside Badger, every prefix the vault uses. Badger encrypts
+// keys and values on disk; values marked "sealed" are also AEAD-sealed
+// under the record key (see doc.go). The prefixes of the last three lines
+// are declared next to the code that owns them.
 //
 //	m/device                          sealed device identity
 //	m/head                            sealed head of this device's chain
@@ -18,7 +20,10 @@ import (
 //	p/<id:16><hlc:8><device:16>       version awaiting search indexing
 //	s/<term>\0<id:16>                 search posting, empty value
 //	b/<sha256:32><chunk:4>            sealed attachment chunk
-//	i/<import:16><chunk:4>            sealed staged writes of a big import (staging.go)
+//	t/<id:16>                         sealed list of the terms posted for id (search.go)
+//	a/<key>                           sealed auxiliary value of another package (aux.go)
+//	i/<import:16><chunk:4>            sealed staged writes of a big import (staging.go);
+//	                                  chunk ffffffff is its commit marker
 var (
 	keyDevice = []byte("m/device")
 	keyHead   = []byte("m/head")

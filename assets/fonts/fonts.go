@@ -1,7 +1,8 @@
 // Package fonts embeds the typefaces Courtwatch draws text with: Noto Sans
-// for Latin script and Noto Sans Khmer for Khmer, each in regular and bold.
-// They are unmodified copies from Debian's fonts-noto-core (see OFL.txt for
-// the licence, the SIL Open Font License 1.1).
+// for Latin script and Noto Sans Khmer for Khmer, each in regular and bold,
+// unmodified copies from Debian's fonts-noto-core; and for the screens,
+// Courtwatch Khmer (ui.go), a modified copy of Noto Sans Khmer. All are
+// under the SIL Open Font License 1.1 (OFL.txt).
 //
 // Reports embed them in every HTML and PDF they write, so a report reads
 // the same on a machine with no Khmer font installed.

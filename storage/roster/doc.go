@@ -1,7 +1,7 @@
-// Package roster parses a defendant roster: a CSV file listing the
-// defendants of one trial, one defendant per line, which the vault import
-// (elsewhere) stores. Parse only reads and checks the file; it never stores
-// anything.
+// Package roster reads a defendant roster, a CSV file listing the
+// defendants of one trial, one defendant per line, and stores it in a case.
+// Parse only reads and checks the file; it never stores anything. Import
+// stores the rows it returns (see Import below).
 //
 // # File format
 //
@@ -69,4 +69,16 @@
 //	line 7, column status: "jailed" is not one of detained, bail, at_liberty, in_absentia (...)
 //
 // so that the whole file can be corrected in one pass.
+//
+// # Import
+//
+// Import stores the rows as defendants of one case in a single batch, all
+// or nothing, also across a crash. A row whose Latin or local name matches
+// a person already in the vault (by Key) is linked to that person rather
+// than duplicated, so a leader charged in six cases is one person with six
+// case-defendant links; importing the same file again changes nothing. A
+// row that matches several persons, or nearly matches some (the names
+// differ only in accents, spacing or invisible characters), stores nothing
+// and returns ErrAmbiguous with the rows in Report.Ambiguous; the caller
+// asks the user and calls ImportResolved with the decision for each line.
 package roster
