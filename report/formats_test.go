@@ -53,7 +53,7 @@ func TestHTML(t *testing.T) {
 	}
 	html := b.String()
 	mustContain(t, "case HTML", html, "<svg", "Fair-trial scorecard", "@font-face", "data:font/ttf;base64,",
-		"Sam Rainsy (សម រង្ស៊ី)", "<td>កឹម សុខា</td>", "art. 453 Plotting", "@media print", demoVault.Device().ID)
+		"Sam Rainsy (សម រង្ស៊ី)", "<td>កឹម សុខា</td>", "art. 453 Plotting", "@media print", demoVault.Device().ID.String())
 	for _, external := range []string{`src="http`, `href="http`, "url(http"} {
 		if strings.Contains(html, external) {
 			t.Errorf("HTML is not self-contained: it has %q", external)
@@ -234,7 +234,7 @@ func TestMultiDevice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := uuid.MustParse(monitor.Device().ID)
+	b := monitor.Device().ID
 	doc, err := report.Build(hq, report.SubjectHearing, h.ID, report.Options{DeviceNames: map[uuid.UUID]string{b: "monitor B"}})
 	if err != nil {
 		t.Fatal(err)

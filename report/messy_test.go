@@ -153,7 +153,7 @@ func deliverAndPurge(t testing.TB, v *storage.Vault, caseID uuid.UUID) (uint64, 
 		t.Fatal(err)
 	}
 	d := v.Device()
-	df, _ := json.Marshal(wire.Device{Format: wire.DeviceFormat, ID: d.ID, Monitor: d.Name, PublicKey: bundle.PublicKey(d.PublicKey).String()})
+	df, _ := json.Marshal(wire.Device{Format: wire.DeviceFormat, ID: d.ID.String(), Monitor: d.Name, PublicKey: bundle.PublicKey(d.PublicKey).String()})
 	if _, _, err := hq.Enroll(hqDir, df); err != nil {
 		t.Fatal(err)
 	}

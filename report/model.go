@@ -228,7 +228,7 @@ func (l *loader) footer(v *storage.Vault, opt Options) Footer {
 		f.Latest, f.LatestID, f.Saved = latest.Hash, latest.ID, storage.HLCTime(latest.HLC)
 	}
 	self := v.Device()
-	f.Generator = self.ID
+	f.Generator = self.ID.String()
 	if self.Name != "" {
 		f.Generator += " (" + self.Name + ")"
 	}
@@ -259,7 +259,7 @@ func deviceName(d uuid.UUID, v *storage.Vault, opt Options) string {
 	if n, ok := opt.DeviceNames[d]; ok {
 		return n
 	}
-	if self := v.Device(); self.ID == d.String() {
+	if self := v.Device(); self.ID == d {
 		return self.Name
 	}
 	return ""

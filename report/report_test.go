@@ -95,7 +95,7 @@ func TestHearingReport(t *testing.T) {
 
 	f := doc.Footer
 	if !f.Generated.Equal(fixedNow) || !regexp.MustCompile(`^[0-9a-f]{64}$`).MatchString(f.Latest) ||
-		len(f.Devices) != 1 || !strings.HasPrefix(f.Devices[0], demoVault.Device().ID+" (demo laptop)") {
+		len(f.Devices) != 1 || !strings.HasPrefix(f.Devices[0], demoVault.Device().ID.String()+" (demo laptop)") {
 		t.Errorf("footer %+v", f)
 	}
 }

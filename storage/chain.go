@@ -23,10 +23,7 @@ type storedDevice struct {
 	Seed []byte    `json:"seed"`
 }
 
-func (v *Vault) deviceID() uuid.UUID {
-	id, _ := uuid.Parse(v.device.ID)
-	return id
-}
+func (v *Vault) deviceID() uuid.UUID { return v.device.ID }
 
 func (v *Vault) createDevice(name string) error {
 	id, err := uuid.NewV7()
@@ -55,7 +52,7 @@ func (v *Vault) createDevice(name string) error {
 func (v *Vault) setDevice(sd storedDevice) {
 	v.key = ed25519.NewKeyFromSeed(sd.Seed)
 	wipe(sd.Seed)
-	v.device = Device{ID: sd.ID.String(), Name: sd.Name, PublicKey: v.key.Public().(ed25519.PublicKey)}
+	v.device = Device{ID: sd.ID, Name: sd.Name, PublicKey: v.key.Public().(ed25519.PublicKey)}
 }
 
 func (v *Vault) loadDevice(txn *badger.Txn) error {

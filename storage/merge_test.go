@@ -4,8 +4,6 @@ import (
 	"errors"
 	"testing"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 // exportAll returns the raw versions a vault's device wrote after seq.
@@ -77,7 +75,7 @@ func TestMergeFromAnotherDevice(t *testing.T) {
 	if hits, _ := hq.Search("original", 10); len(hits) != 0 {
 		t.Fatalf("HQ search still finds the old text")
 	}
-	monDev, _ := uuid.Parse(mon.Device().ID)
+	monDev := mon.Device().ID
 	if n, err := hq.VerifyChain(monDev); err != nil || n != 4 {
 		t.Fatalf("monitor chain at HQ: %d versions, %v", n, err)
 	}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"testing"
-
-	"github.com/google/uuid"
 )
 
 func TestPurgeKeepsChainDropsContent(t *testing.T) {
@@ -46,7 +44,7 @@ func TestPurgeKeepsChainDropsContent(t *testing.T) {
 	if len(notes) != 1 || notes[0].ID != keep.ID {
 		t.Fatalf("hearing lists %d notes after purge, want only the kept one", len(notes))
 	}
-	dev, _ := uuid.Parse(v.Device().ID)
+	dev := v.Device().ID
 	if got, err := v.VerifyChain(dev); err != nil || got != before {
 		t.Fatalf("chain after purge: %d versions, %v; want %d, nil", got, err, before)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
+	"github.com/google/uuid"
 	"golang.org/x/crypto/chacha20poly1305"
 	"golang.org/x/crypto/hkdf"
 )
@@ -51,7 +52,7 @@ type Vault struct {
 
 // Device is this vault's identity: the device that signs its versions.
 type Device struct {
-	ID        string            `json:"id"`
+	ID        uuid.UUID         `json:"id"`
 	Name      string            `json:"name"`
 	PublicKey ed25519.PublicKey `json:"public_key"`
 }

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -233,4 +234,25 @@ func TestCloseDuringOperations(t *testing.T) {
 		t.Fatalf("reopen after close during saves: %v", err)
 	}
 	v2.Close()
+}
+
+// TestDeviceJSONUnchanged: Device.ID became a uuid.UUID, and its JSON is
+// still the id as a string, so a device record written when ID was a
+// string reads back, and a new one is written exactly as before.
+func TestDeviceJSONUnchanged(t *testing.T) {
+	old := `{"id":"0190f5a4-7c3e-7b2a-9d4e-1f2a3b4c5d6e","name":"Sokha's laptop","public_key":"11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="}`
+	var d Device
+	if err := json.Unmarshal([]byte(old), &d); err != nil {
+		t.Fatalf("old device record: %v", err)
+	}
+	if want := uuid.MustParse("0190f5a4-7c3e-7b2a-9d4e-1f2a3b4c5d6e"); d.ID != want || d.Name != "Sokha's laptop" || len(d.PublicKey) != 32 {
+		t.Fatalf("old device record read as %+v", d)
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(b) != old {
+		t.Fatalf("device record written as\n%s\nwant\n%s", b, old)
+	}
 }

@@ -273,7 +273,7 @@ func TestDeliveryDeviceFile(t *testing.T) {
 		t.Errorf("the saved message does not show the key HQ reads back: %q", labelTexts(overlay(t, u)))
 	}
 	h := newTestHQ(t, "HQ")
-	if got := h.enroll(t, b); got.PublicKey != want.PublicKey || got.ID != u.vault.Device().ID {
+	if got := h.enroll(t, b); got.PublicKey != want.PublicKey || got.ID != u.vault.Device().ID.String() {
 		t.Errorf("HQ enrolled %+v, want key %s", got, want.PublicKey)
 	}
 
@@ -426,7 +426,7 @@ func TestDeliveryExportUSB(t *testing.T) {
 	d.out.exportTo(stick)
 	q.run()
 	q.run() // the outbox reloads
-	dev := u.vault.Device().ID
+	dev := u.vault.Device().ID.String()
 	name := filepath.Join(stick, outbox.FileName(dev, 1))
 	data, err := os.ReadFile(name)
 	if err != nil {
@@ -606,7 +606,7 @@ func deliverFromApp(t *testing.T, u *appUI) {
 	if got := d.out.feedback.Text; !strings.HasPrefix(got, want) {
 		t.Errorf("export = %q, want %q…", got, want)
 	}
-	if _, err := os.Stat(filepath.Join(stick, outbox.FileName(u.vault.Device().ID, uint64(n+1)))); err != nil {
+	if _, err := os.Stat(filepath.Join(stick, outbox.FileName(u.vault.Device().ID.String(), uint64(n+1)))); err != nil {
 		t.Errorf("the new bundle is not on the stick: %v", err)
 	}
 	confirmDialog(t, u, "OK")

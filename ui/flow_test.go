@@ -158,7 +158,7 @@ func TestMonitorFlow(t *testing.T) {
 	if att := attendanceOf(t, u.vault, h); len(att) != 3 {
 		t.Errorf("%d attendance records after unlock", len(att))
 	}
-	if _, err := u.vault.VerifyChain(uuid.MustParse(u.vault.Device().ID)); err != nil {
+	if _, err := u.vault.VerifyChain(u.vault.Device().ID); err != nil {
 		t.Errorf("device chain after the day: %v", err)
 	}
 

@@ -87,12 +87,12 @@ func mkdevice(ts *testscript.TestScript, neg bool, args []string) {
 	defer v.Close()
 	ts.Check(v.Put(&storage.Case{Title: "CNRP leaders", Number: "C-1/2024"}))
 	d := v.Device()
-	s, err := bundle.NewSigner(d.ID, v.SigningKey())
+	s, err := bundle.NewSigner(d.ID.String(), v.SigningKey())
 	ts.Check(err)
-	b, err := json.Marshal(wire.Device{Format: wire.DeviceFormat, ID: d.ID, Monitor: d.Name, PublicKey: s.Public().String()})
+	b, err := json.Marshal(wire.Device{Format: wire.DeviceFormat, ID: d.ID.String(), Monitor: d.Name, PublicKey: s.Public().String()})
 	ts.Check(err)
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), b, 0o644))
-	ts.Setenv("DEVICE", d.ID)
+	ts.Setenv("DEVICE", d.ID.String())
 }
 
 func freeport(ts *testscript.TestScript, neg bool, args []string) {
@@ -148,7 +148,7 @@ func upload(ts *testscript.TestScript, neg bool, args []string) {
 	var recs [][]byte
 	ts.Check(v.ChainSince(0, func(ver *storage.Version) error { recs = append(recs, bytes.Clone(ver.Raw)); return nil }))
 	d := v.Device()
-	s, err := bundle.NewSigner(d.ID, v.SigningKey())
+	s, err := bundle.NewSigner(d.ID.String(), v.SigningKey())
 	ts.Check(err)
 	ts.Check(v.Close())
 	rs, err := p.AgeRecipients()
@@ -157,7 +157,7 @@ func upload(ts *testscript.TestScript, neg bool, args []string) {
 	if seq > 1 {
 		prev = strings.Repeat("0", 64)
 	}
-	data, sig, err := bundle.Seal(bundle.Input{Device: d.ID, Monitor: d.Name, Seq: seq, Prev: prev, Created: time.Now(), Records: recs}, rs, s)
+	data, sig, err := bundle.Seal(bundle.Input{Device: d.ID.String(), Monitor: d.Name, Seq: seq, Prev: prev, Created: time.Now(), Records: recs}, rs, s)
 	ts.Check(err)
 	req, err := http.NewRequest(http.MethodPost, fmt.Sprintf("%s%s%s/%d", args[0], wire.BundlesPath, d.ID, seq), bytes.NewReader(data))
 	ts.Check(err)
@@ -178,7 +178,7 @@ func upload(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(json.Unmarshal(body, &sr))
 	pub, err := p.ReceiptPublicKey()
 	ts.Check(err)
-	_, err = sr.Verify(pub, d.ID, seq, bundle.Hash(data))
+	_, err = sr.Verify(pub, d.ID.String(), seq, bundle.Hash(data))
 	ts.Check(err)
 }
 

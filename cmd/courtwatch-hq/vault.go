@@ -92,9 +92,7 @@ func loadMonitors(dir string, v *storage.Vault) (monitors, error) {
 			m[id] = d.Monitor
 		}
 	}
-	if id, err := uuid.Parse(v.Device().ID); err == nil {
-		m[id] = v.Device().Name
-	}
+	m[v.Device().ID] = v.Device().Name
 	return m, nil
 }
 

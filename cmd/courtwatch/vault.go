@@ -10,8 +10,6 @@ import (
 	"courtwatch/internal/escape"
 	"courtwatch/storage"
 	"courtwatch/sync/wire"
-
-	"github.com/google/uuid"
 )
 
 const helpInit = `Creates the vault folder and this device's identity. The passphrase is
@@ -147,11 +145,7 @@ func runVerify(c *cli, cmd *command, args []string) error {
 		return err
 	}
 	return c.withVault(func(v *storage.Vault) error {
-		dev, err := uuid.Parse(v.Device().ID)
-		if err != nil {
-			return fmt.Errorf("the vault's device id %q does not parse: %w", v.Device().ID, err)
-		}
-		n, err := v.VerifyChain(dev)
+		n, err := v.VerifyChain(v.Device().ID)
 		var brk *storage.ChainBreak
 		if errors.As(err, &brk) {
 			return &hintError{msg: fmt.Sprintf("chain broken after %d good versions: %v", n, brk), err: err,

@@ -71,7 +71,7 @@ func newMonitor(t testing.TB, name string) *monitor {
 func (m *monitor) use(t testing.TB, v *storage.Vault) {
 	t.Helper()
 	m.v = v
-	s, err := bundle.NewSigner(v.Device().ID, v.SigningKey())
+	s, err := bundle.NewSigner(v.Device().ID.String(), v.SigningKey())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func (m *monitor) use(t testing.TB, v *storage.Vault) {
 	t.Cleanup(func() { v.Close() })
 }
 
-func (m *monitor) id() string { return m.v.Device().ID }
+func (m *monitor) id() string { return m.v.Device().ID.String() }
 
 // file is the monitor's device file.
 func (m *monitor) file() []byte {

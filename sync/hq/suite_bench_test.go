@@ -151,7 +151,7 @@ func newDeviceWith(t testing.TB, n int) *testDevice {
 	if err := v.Put(rs...); err != nil {
 		t.Fatal(err)
 	}
-	d = &testDevice{id: v.Device().ID}
+	d = &testDevice{id: v.Device().ID.String()}
 	if d.signer, err = bundle.NewSigner(d.id, v.SigningKey()); err != nil {
 		t.Fatal(err)
 	}

@@ -214,7 +214,7 @@ func BenchmarkExport(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		signer, err := bundle.NewSigner(f.v.Device().ID, f.v.SigningKey())
+		signer, err := bundle.NewSigner(f.v.Device().ID.String(), f.v.SigningKey())
 		if err != nil {
 			b.Fatal(err)
 		}

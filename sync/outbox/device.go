@@ -16,7 +16,7 @@ import (
 func DeviceFile(v *storage.Vault) (d wire.Device, file []byte, err error) {
 	dev := v.Device()
 	d = wire.Device{
-		Format: wire.DeviceFormat, ID: dev.ID, Monitor: dev.Name,
+		Format: wire.DeviceFormat, ID: dev.ID.String(), Monitor: dev.Name,
 		PublicKey: bundle.PublicKey(dev.PublicKey).String(),
 	}
 	var b bytes.Buffer

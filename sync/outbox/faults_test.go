@@ -173,7 +173,7 @@ func TestLostAnswer(t *testing.T) {
 		t.Run(faultNames[f], func(t *testing.T) {
 			fx := newFixture(t)
 			r := newReceiver(t, fx.hq)
-			r.enroll(fx.v.Device().ID, bundleKey(fx))
+			r.enroll(fx.v.Device().ID.String(), bundleKey(fx))
 			p := newFaultProxy(serve(t, r).URL, 2*faultOpts.ResponseHeaderTimeout)
 			p.schedule(1)
 			p.rate, p.plan = 0, []fault{f}
@@ -216,7 +216,7 @@ func runFaultSchedules(t *testing.T, n int) {
 	for w := range workers {
 		f := newFixture(t)
 		r := newReceiver(t, f.hq)
-		r.enroll(f.v.Device().ID, bundleKey(f))
+		r.enroll(f.v.Device().ID.String(), bundleKey(f))
 		hq := serve(t, r)
 		p := newFaultProxy(hq.URL, 2*faultOpts.ResponseHeaderTimeout)
 		f.install(serve(t, p).URL)

@@ -106,7 +106,7 @@ func PurgeCandidates(v *storage.Vault) ([]PurgeCandidate, error) {
 		}
 		return false
 	}
-	dev, _ := uuid.Parse(v.Device().ID)
+	dev := v.Device().ID
 	var out []PurgeCandidate
 	err = v.View(func(tx *storage.Tx) error {
 		hearingCase := map[uuid.UUID]uuid.UUID{}

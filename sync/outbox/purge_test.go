@@ -114,7 +114,7 @@ func TestPurgeRemovesConfirmedRecords(t *testing.T) {
 			t.Fatalf("note of a case without the setting was lost: %v", err)
 		}
 	}
-	dev, _ := uuid.Parse(f.v.Device().ID)
+	dev := f.v.Device().ID
 	if _, err := f.v.VerifyChain(dev); err != nil {
 		t.Fatalf("chain after purge: %v", err)
 	}

@@ -182,7 +182,7 @@ func compareDelivered(f *fixture, r *receiver) error {
 // compareNew is compareDelivered for the bundles sealed since the last
 // comparison; the others are settled, and a settled bundle never changes.
 func compareNew(f *fixture, r *receiver) error {
-	dev := f.v.Device().ID
+	dev := f.v.Device().ID.String()
 	held := r.holds(dev)
 	var all []*Entry
 	err := f.v.View(func(tx *storage.Tx) error {

@@ -59,7 +59,7 @@ func Seal(v *storage.Vault) (*Entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
-	signer, err := bundle.NewSigner(v.Device().ID, v.SigningKey())
+	signer, err := bundle.NewSigner(v.Device().ID.String(), v.SigningKey())
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
@@ -119,7 +119,7 @@ type sealInput struct {
 func collect(v *storage.Vault, cur cursor) (*sealInput, error) {
 	dev := v.Device()
 	in := &sealInput{Input: bundle.Input{
-		Device: dev.ID, Monitor: dev.Name, Seq: cur.Seq + 1, Prev: cur.Hash,
+		Device: dev.ID.String(), Monitor: dev.Name, Seq: cur.Seq + 1, Prev: cur.Hash,
 		Created: time.Now(), Attachments: map[string][]byte{},
 	}}
 	size := 0

@@ -32,7 +32,7 @@ func TestTooLarge(t *testing.T) {
 		t.Fatal(err)
 	}
 	dev := f.v.Device()
-	file, _ := json.Marshal(wire.Device{Format: wire.DeviceFormat, ID: dev.ID, Monitor: dev.Name, PublicKey: bundle.PublicKey(dev.PublicKey).String()})
+	file, _ := json.Marshal(wire.Device{Format: wire.DeviceFormat, ID: dev.ID.String(), Monitor: dev.Name, PublicKey: bundle.PublicKey(dev.PublicKey).String()})
 	if _, _, err := hq.Enroll(dir, file); err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func pinOf(s *httptest.Server) string {
 func TestTLSPin(t *testing.T) {
 	f := newFixture(t)
 	r := newReceiver(t, f.hq)
-	r.enroll(f.v.Device().ID, bundleKey(f))
+	r.enroll(f.v.Device().ID.String(), bundleKey(f))
 	s := httptest.NewTLSServer(r)
 	defer s.Close()
 	f.install(s.URL)
@@ -250,7 +250,7 @@ func TestFolder(t *testing.T) {
 	}
 
 	// Writing again is idempotent; another bundle under the name is kept.
-	other := filepath.Join(dir, FileName(f.v.Device().ID, 2))
+	other := filepath.Join(dir, FileName(f.v.Device().ID.String(), 2))
 	os.WriteFile(other, []byte("another device's bundle 2"), 0o600)
 	res, err = Deliver(context.Background(), f.v, usb, nil)
 	if err == nil || !strings.Contains(err.Error(), "holds another bundle") || len(res.Delivered) != 1 {

@@ -13,7 +13,7 @@ func Unconfirmed(v *storage.Vault) (int, error) {
 	}
 	covered := 0
 	for _, e := range all {
-		if e.State == ReceiptVerified && e.Device == v.Device().ID {
+		if e.State == ReceiptVerified && e.Device == v.Device().ID.String() {
 			covered += e.Records
 		}
 	}

@@ -25,7 +25,7 @@ func serve(t testing.TB, h http.Handler) *httptest.Server {
 func newDelivery(t testing.TB) (*fixture, *receiver, *httptest.Server) {
 	f := newFixture(t)
 	r := newReceiver(t, f.hq)
-	r.enroll(f.v.Device().ID, bundleKey(f))
+	r.enroll(f.v.Device().ID.String(), bundleKey(f))
 	s := serve(t, r)
 	f.install(s.URL)
 	return f, r, s
@@ -87,7 +87,7 @@ func TestUploaderRetriesUntilHQReturns(t *testing.T) {
 	}
 
 	r := newReceiver(t, f.hq)
-	r.enroll(f.v.Device().ID, bundleKey(f))
+	r.enroll(f.v.Device().ID.String(), bundleKey(f))
 	l, err = net.Listen("tcp", addr)
 	if err != nil {
 		t.Skipf("cannot listen on %s again: %v", addr, err)
@@ -198,8 +198,8 @@ func TestBadReceiptIsRetried(t *testing.T) {
 	// The receiver keeps the badly signed receipt for the stored bundle;
 	// once HQ fixes it, the retry verifies.
 	r.mu.Lock()
-	for seq, s := range r.stored[f.v.Device().ID] {
-		s.receipt, _ = wire.SignReceipt(wire.Receipt{Device: f.v.Device().ID, Seq: seq, Hash: s.hash, Received: time.Now()}, real)
+	for seq, s := range r.stored[f.v.Device().ID.String()] {
+		s.receipt, _ = wire.SignReceipt(wire.Receipt{Device: f.v.Device().ID.String(), Seq: seq, Hash: s.hash, Received: time.Now()}, real)
 	}
 	r.key = real
 	r.mu.Unlock()
@@ -219,7 +219,7 @@ func TestForkFails(t *testing.T) {
 	f.seal()
 	f.notes(f.hearing, 1)
 	f.seal()
-	r.plant(f.v.Device().ID, 1, strings.Repeat("ab", 32))
+	r.plant(f.v.Device().ID.String(), 1, strings.Repeat("ab", 32))
 	if _, err := Deliver(context.Background(), f.v, HTTPSFunc(fast), nil); err == nil {
 		t.Fatal("the planned 503 did not fail the first pass")
 	}
