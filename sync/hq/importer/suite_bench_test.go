@@ -16,7 +16,7 @@ import (
 
 // The benchmark suite's HQ figures (make bench, tools/benchreport).
 //
-//	go test -run '^$' -bench '^BenchmarkSuite' ./sync/hq
+//	go test -run '^$' -bench '^BenchmarkSuite' ./sync/hq/importer
 
 // BenchmarkSuiteImport is the HQ import rate, in versions per second, of
 // one device's bundle of 1,000 and of 10,000 versions into an empty HQ
