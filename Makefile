@@ -173,7 +173,7 @@ audit:
 # and prints the result table; make test runs its short form (torture/).
 torture: deps
 	COURTWATCH_TORTURE=1 $(GO) test -tags ci -run 'TestTorture$$|TestStagingCrash$$|TestUpdateLargeNotes$$' -v -timeout 120m ./torture/ ./storage/
-	COURTWATCH_TORTURE=1 $(GO) test -tags ci -run '^TestReceiverAbuse$$' -v -timeout 30m ./sync/hq/ | grep -E '^(torture:|--- |ok|FAIL)'
+	COURTWATCH_TORTURE=1 $(GO) test -tags ci -run '^TestReceiverAbuse$$' -v -timeout 30m ./sync/hq/receiver/ | grep -E '^(torture:|--- |ok|FAIL)'
 
 fmt:
 	$(GO) fmt ./...

@@ -11,6 +11,8 @@ import (
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/receiver"
+	"courtwatch/sync/hq/setup"
 	"courtwatch/sync/outbox"
 	"courtwatch/sync/wire"
 
@@ -136,16 +138,16 @@ func (m *messy) deliverAndPurge(t *testing.T) {
 func deliverAndPurge(t testing.TB, v *storage.Vault, caseID uuid.UUID) (uint64, int) {
 	t.Helper()
 	hqDir := filepath.Join(t.TempDir(), "hq")
-	if err := hq.Init(hqDir, hq.InitOptions{Name: "Test HQ", Passphrase: []byte("hq pass"), KDF: storage.TestKDF}); err != nil {
+	if err := setup.Init(hqDir, setup.InitOptions{Name: "Test HQ", Passphrase: []byte("hq pass"), KDF: storage.TestKDF}); err != nil {
 		t.Fatal(err)
 	}
-	rv, err := hq.NewReceiver(hq.Config{HQDir: hqDir, Store: t.TempDir()})
+	rv, err := receiver.New(receiver.Config{HQDir: hqDir, Store: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(rv)
 	t.Cleanup(srv.Close)
-	p, err := hq.Profile(hqDir, srv.URL, nil, "", false)
+	p, err := setup.Profile(hqDir, srv.URL, nil, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}

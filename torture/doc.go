@@ -25,7 +25,7 @@
 // The run ends with a table (Stats.Table): runs, acknowledged records lost,
 // crashes, Go runtime dumps, plaintext found, and the longest legitimate
 // sync under receiver attack. That last row comes from SyncUnderAttack, a
-// hook that the receiver abuse suite (sync/hq) sets; until it is set, the
+// hook that the receiver abuse suite (sync/hq/receiver) sets; until it is set, the
 // row says so.
 //
 // TestTorture runs a short form (one kill per workflow, a 3,000-line

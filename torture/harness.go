@@ -28,7 +28,7 @@ type Binaries struct {
 // SyncUnderAttack, when set, runs the receiver abuse suite (idle
 // keep-alive connections, slowloris, a flood of bad uploads) against a
 // receiver of its own, timing a legitimate sync during each attack, and
-// returns the longest. The receiver abuse suite in sync/hq sets it (for
+// returns the longest. The receiver abuse suite in sync/hq/receiver sets it (for
 // example from a file torture/abuse.go: func init() { SyncUnderAttack = … });
 // while it is nil the table says the row was not measured.
 var SyncUnderAttack func(ctx context.Context, bin Binaries) (longest time.Duration, err error)

@@ -18,6 +18,9 @@ import (
 
 	cw "courtwatch/storage"
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/importer"
+	"courtwatch/sync/hq/receiver"
+	"courtwatch/sync/hq/setup"
 	"courtwatch/sync/outbox"
 	"courtwatch/sync/wire"
 )
@@ -33,16 +36,16 @@ type testHQ struct {
 func newTestHQ(t *testing.T, name string) *testHQ {
 	t.Helper()
 	h := &testHQ{dir: filepath.Join(t.TempDir(), "hq"), store: filepath.Join(t.TempDir(), "store")}
-	if err := hq.Init(h.dir, hq.InitOptions{Name: name, Passphrase: []byte("hq passphrase"), KDF: cw.TestKDF}); err != nil {
+	if err := setup.Init(h.dir, setup.InitOptions{Name: name, Passphrase: []byte("hq passphrase"), KDF: cw.TestKDF}); err != nil {
 		t.Fatal(err)
 	}
-	rv, err := hq.NewReceiver(hq.Config{HQDir: h.dir, Store: h.store})
+	rv, err := receiver.New(receiver.Config{HQDir: h.dir, Store: h.store})
 	if err != nil {
 		t.Fatal(err)
 	}
 	h.srv = httptest.NewServer(rv)
 	t.Cleanup(h.srv.Close)
-	p, err := hq.Profile(h.dir, h.srv.URL, nil, "", false)
+	p, err := setup.Profile(h.dir, h.srv.URL, nil, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -450,7 +453,7 @@ func TestDeliveryExportUSB(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := hq.Import(h.dir, hv, stick, hq.ImportOptions{})
+	rep, err := importer.Import(h.dir, hv, stick, importer.ImportOptions{})
 	hv.Close()
 	if err != nil || rep.Failed() || rep.Device(dev) == nil || len(rep.Device(dev).Imported) != 1 {
 		t.Fatalf("HQ's import of the stick: %+v, %v", rep, err)

@@ -4,6 +4,7 @@ import (
 	"flag"
 
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/receiver"
 )
 
 const helpBucket = `With --store s3://BUCKET/PREFIX, the entry is also written to the
@@ -24,11 +25,11 @@ func (c *cli) publish(store string, d hq.Device) error {
 	if store == "" {
 		return nil
 	}
-	if !hq.IsS3URL(store) {
+	if !receiver.IsS3URL(store) {
 		return &usageError{msg: "--store " + store + " is not s3://BUCKET/PREFIX",
 			hint: "a receiver with a folder store reads devices/ of the HQ folder, so only a bucket needs --store"}
 	}
-	s, err := hq.OpenS3(store, c.getenv)
+	s, err := receiver.OpenS3(store, c.getenv)
 	if err == nil {
 		err = s.PublishDevice(d)
 	}

@@ -5,7 +5,8 @@
 // for the commands.
 //
 // Every command works on an HQ folder, given with --dir D or
-// COURTWATCH_HQ_DIR; see package courtwatch/sync/hq for its layout.
+// COURTWATCH_HQ_DIR; see package courtwatch/sync/hq for its layout, and
+// sync/hq/setup, receiver and importer for what init, serve and import do.
 // Commands that write a file print it to standard output unless --out is
 // given. Errors go to standard error as "courtwatch-hq: <what happened>",
 // often followed by "courtwatch-hq: hint: <what to do>". The exit status is

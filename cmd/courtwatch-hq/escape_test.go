@@ -12,6 +12,8 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/importer"
+	"courtwatch/sync/hq/setup"
 	"courtwatch/sync/wire"
 
 	"aead.dev/minisign"
@@ -29,7 +31,7 @@ const forged = "Sok Dara\nkey     RWQFORGEDFORGEDFORGED\nstate   enrolled\x1b[8m
 // no control character reaches the terminal.
 func TestForgedMonitorName(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "hq")
-	if err := hq.Init(dir, hq.InitOptions{Name: "HQ", Passphrase: []byte("pass"), KDF: storage.TestKDF}); err != nil {
+	if err := setup.Init(dir, setup.InitOptions{Name: "HQ", Passphrase: []byte("pass"), KDF: storage.TestKDF}); err != nil {
 		t.Fatal(err)
 	}
 	pub, _, err := minisign.GenerateKey(rand.Reader)
@@ -76,8 +78,8 @@ func TestForgedMonitorName(t *testing.T) {
 		t.Logf("%s:\n%s", args[0], out.String())
 	}
 	out.Reset()
-	rep := &hq.ImportReport{Devices: []*hq.DeviceReport{{Device: id, Monitor: forged, Enrolled: true, Revoked: time.Now(),
-		Rejected: []hq.Problem{{File: "usb/x\x1b[2J.cwb", Seq: 2, Reason: "bundle says \u202edanger"}}}}}
+	rep := &importer.ImportReport{Devices: []*importer.DeviceReport{{Device: id, Monitor: forged, Enrolled: true, Revoked: time.Now(),
+		Rejected: []importer.Problem{{File: "usb/x\x1b[2J.cwb", Seq: 2, Reason: "bundle says \u202edanger"}}}}}
 	if err := writeReport(&out, "usb", rep); err != nil {
 		t.Fatal(err)
 	}
@@ -88,9 +90,9 @@ func TestForgedMonitorName(t *testing.T) {
 // shown as such, not as "(not enrolled)", which only an unknown device is.
 func TestReportMonitorNames(t *testing.T) {
 	var out bytes.Buffer
-	rep := &hq.ImportReport{Devices: []*hq.DeviceReport{
+	rep := &importer.ImportReport{Devices: []*importer.DeviceReport{
 		{Device: "01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7b", Enrolled: true, Imported: []uint64{1}, Added: 3},
-		{Device: "01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7c", Rejected: []hq.Problem{{File: "x.cwb", Seq: 1, Reason: "not enrolled"}}},
+		{Device: "01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7c", Rejected: []importer.Problem{{File: "x.cwb", Seq: 1, Reason: "not enrolled"}}},
 	}}
 	if err := writeReport(&out, "store", rep); err != nil {
 		t.Fatal(err)

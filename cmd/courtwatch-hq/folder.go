@@ -6,7 +6,7 @@ import (
 	"text/tabwriter"
 
 	"courtwatch/cmd/internal/testkdf"
-	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/setup"
 )
 
 const helpInit = `Creates the HQ folder (--dir D, which must not exist yet) with the HQ's
@@ -43,7 +43,7 @@ func runInit(c *cli, cmd *command, args []string) error {
 	if err != nil {
 		return err
 	}
-	opt := hq.InitOptions{Name: *name, Hosts: hosts}
+	opt := setup.InitOptions{Name: *name, Hosts: hosts}
 	if kdf, ok := testkdf.FromEnv(c.getenv); ok {
 		fmt.Fprintln(c.stderr, "courtwatch-hq: warning: COURTWATCH_TEST_KDF=1: this HQ vault's passphrase is weakly protected; use it for tests only")
 		opt.KDF = kdf
@@ -52,10 +52,10 @@ func runInit(c *cli, cmd *command, args []string) error {
 		return err
 	}
 	defer clear(opt.Passphrase)
-	if err := hq.Init(dir, opt); err != nil {
+	if err := setup.Init(dir, opt); err != nil {
 		return err
 	}
-	p, err := hq.Profile(dir, "https://localhost", nil, "", true) // for the public keys and the pin
+	p, err := setup.Profile(dir, "https://localhost", nil, "", true) // for the public keys and the pin
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func runProfile(c *cli, cmd *command, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := hq.Profile(dir, *url, recipients, *proxy, !*noPin)
+	p, err := setup.Profile(dir, *url, recipients, *proxy, !*noPin)
 	if err != nil {
 		return err
 	}

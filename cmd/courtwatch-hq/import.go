@@ -11,7 +11,8 @@ import (
 	"courtwatch/cmd/internal/table"
 	"courtwatch/internal/escape"
 	"courtwatch/storage"
-	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/importer"
+	"courtwatch/sync/hq/receiver"
 )
 
 const helpImport = `Imports the bundles in a folder into the HQ vault: the receiver's store
@@ -55,11 +56,11 @@ func runImport(c *cli, cmd *command, args []string) error {
 		if *from == "" {
 			*from = filepath.Join(dir, "store")
 		}
-		if _, err := os.Stat(*from); err != nil && !hq.IsS3URL(*from) {
+		if _, err := os.Stat(*from); err != nil && !receiver.IsS3URL(*from) {
 			return &hintError{msg: fmt.Sprintf("import: no bundles to read: %v", err), err: err,
 				hint: "give the folder of bundles with --from: the store that serve writes to, or a USB stick's folder"}
 		}
-		rep, err := hq.Import(dir, v, *from, hq.ImportOptions{Getenv: c.getenv})
+		rep, err := importer.Import(dir, v, *from, importer.ImportOptions{Getenv: c.getenv})
 		if err != nil {
 			return err
 		}
@@ -81,7 +82,7 @@ func runImport(c *cli, cmd *command, args []string) error {
 }
 
 // writeReport prints the import report for people.
-func writeReport(w io.Writer, from string, rep *hq.ImportReport) error {
+func writeReport(w io.Writer, from string, rep *importer.ImportReport) error {
 	var b strings.Builder
 	if len(rep.Devices) == 0 && len(rep.Unreadable) == 0 {
 		fmt.Fprintf(&b, "no bundles in %s\n", from)
@@ -149,7 +150,7 @@ func runVerify(c *cli, cmd *command, args []string) error {
 		return err
 	}
 	return c.withVault(func(dir string, v *storage.Vault) error {
-		e, err := hq.VerifyFile(dir, v, path)
+		e, err := importer.VerifyFile(dir, v, path)
 		if err != nil {
 			return err
 		}
@@ -166,9 +167,9 @@ func runVerify(c *cli, cmd *command, args []string) error {
 	})
 }
 
-// writeExplanation prints what verify found, as hq.Explanation.String
+// writeExplanation prints what verify found, as importer.Explanation.String
 // does, with the text that comes from the bundle and the registry escaped.
-func writeExplanation(w io.Writer, e *hq.Explanation) error {
+func writeExplanation(w io.Writer, e *importer.Explanation) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "bundle %s\n", escape.String(e.File))
 	for _, s := range e.Steps {

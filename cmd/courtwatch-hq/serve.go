@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/receiver"
 	"courtwatch/sync/wire"
 )
 
@@ -42,9 +42,9 @@ func runServe(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	addr := fs.String("addr", "", "listen on this `host:port`, e.g. 127.0.0.1:8080 or :8443")
 	store := fs.String("store", "", "the `folder` or s3://BUCKET/PREFIX for received bundles (default: store in the HQ folder)")
-	maxBody := fs.Int64("max-body-mib", hq.DefaultMaxBody>>20, "the largest upload, in `MiB`")
+	maxBody := fs.Int64("max-body-mib", receiver.DefaultMaxBody>>20, "the largest upload, in `MiB`")
 	plain := fs.Bool("plain-http", false, "serve plain HTTP, on a loopback address only, for a proxy in front")
-	perAddr := fs.Int("max-conns-per-addr", hq.DefaultMaxConnsPerAddr, "the most open connections from one client `address`")
+	perAddr := fs.Int("max-conns-per-addr", receiver.DefaultMaxConnsPerAddr, "the most open connections from one client `address`")
 	if err := c.parseFlags(fs, cmd, args); err != nil {
 		return err
 	}
@@ -70,11 +70,11 @@ func runServe(c *cli, cmd *command, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	cfg := hq.Config{
+	cfg := receiver.Config{
 		HQDir: dir, Store: *store, MaxBody: *maxBody << 20, PlainHTTP: *plain, MaxConnsPerAddr: *perAddr,
 		Log: slog.New(slog.NewTextHandler(c.stderr, nil)), Getenv: c.getenv,
 	}
-	err = hq.Serve(ctx, *addr, cfg)
+	err = receiver.Serve(ctx, *addr, cfg)
 	if errors.Is(err, syscall.EADDRINUSE) {
 		return &hintError{msg: err.Error(), err: err, hint: "another program listens on " + *addr + "; choose another port"}
 	}

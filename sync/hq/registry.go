@@ -50,7 +50,7 @@ func Enroll(dir string, deviceFile []byte) (d Device, added bool, err error) {
 	if err != nil {
 		return d, false, err
 	}
-	if err := checkID(wd.ID); err != nil {
+	if err := CheckID(wd.ID); err != nil {
 		return d, false, fmt.Errorf("device file: %w", err)
 	}
 	key, _ := wd.Key() // ParseDevice checked it
@@ -81,17 +81,17 @@ func Devices(dir string) ([]Device, error) {
 	if _, err := ReadInfo(dir); err != nil {
 		return nil, err
 	}
-	ents, err := os.ReadDir(filepath.Join(dir, devicesDir))
+	ents, err := os.ReadDir(filepath.Join(dir, DevicesDir))
 	if err != nil {
 		return nil, fmt.Errorf("read the device registry: %w", err)
 	}
 	var out []Device
 	for _, e := range ents {
 		id, ok := strings.CutSuffix(e.Name(), ".json")
-		if !ok || checkID(id) != nil {
+		if !ok || CheckID(id) != nil {
 			continue
 		}
-		d, err := loadDevice(dir, id)
+		d, err := LoadDevice(dir, id)
 		if err != nil {
 			return nil, err
 		}
@@ -109,7 +109,7 @@ func Revoke(dir, id string) (Device, error) {
 	if _, err := ReadInfo(dir); err != nil {
 		return Device{}, err
 	}
-	d, err := loadDevice(dir, id)
+	d, err := LoadDevice(dir, id)
 	if err != nil || !d.Active() {
 		return d, err
 	}
@@ -117,13 +117,14 @@ func Revoke(dir, id string) (Device, error) {
 	return d, writeDevice(dir, d)
 }
 
-// loadDevice reads devices/<id>.json of dir.
-func loadDevice(dir, id string) (Device, error) {
+// LoadDevice reads devices/<id>.json of dir: ErrUnknownDevice if there is
+// none. The receiver reads it for every upload.
+func LoadDevice(dir, id string) (Device, error) {
 	var d Device
-	if err := checkID(id); err != nil {
+	if err := CheckID(id); err != nil {
 		return d, fmt.Errorf("%w: %v", ErrUnknownDevice, err)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, devicesDir, id+".json"))
+	b, err := os.ReadFile(filepath.Join(dir, DevicesDir, id+".json"))
 	if errors.Is(err, os.ErrNotExist) {
 		return d, fmt.Errorf("%w: %s", ErrUnknownDevice, id)
 	}
@@ -131,10 +132,10 @@ func loadDevice(dir, id string) (Device, error) {
 		return d, fmt.Errorf("read device %s: %w", id, err)
 	}
 	if err := json.Unmarshal(b, &d); err != nil || d.ID != id {
-		return d, fmt.Errorf("the registry file %s is damaged; enroll the device again after removing it", filepath.Join(dir, devicesDir, id+".json"))
+		return d, fmt.Errorf("the registry file %s is damaged; enroll the device again after removing it", filepath.Join(dir, DevicesDir, id+".json"))
 	}
 	if _, err := d.Key(); err != nil {
-		return d, fmt.Errorf("the registry file %s is damaged: %v", filepath.Join(dir, devicesDir, id+".json"), err)
+		return d, fmt.Errorf("the registry file %s is damaged: %v", filepath.Join(dir, DevicesDir, id+".json"), err)
 	}
 	return d, nil
 }
@@ -144,12 +145,12 @@ func writeDevice(dir string, d Device) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, devicesDir, d.ID+".json"), append(b, '\n'), 0o644)
+	return writeFileAtomic(filepath.Join(dir, DevicesDir, d.ID+".json"), append(b, '\n'), 0o644)
 }
 
-// checkID accepts a device id in its canonical form only: a lowercase
+// CheckID accepts a device id in its canonical form only: a lowercase
 // UUID, as bundles name devices. It also keeps ids safe as file names.
-func checkID(id string) error {
+func CheckID(id string) error {
 	u, err := uuid.Parse(id)
 	if err != nil || u.String() != id {
 		return fmt.Errorf("device id %q is not a lowercase UUID", id)

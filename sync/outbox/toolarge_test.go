@@ -17,6 +17,8 @@ import (
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
 	"courtwatch/sync/hq"
+	hqreceiver "courtwatch/sync/hq/receiver"
+	"courtwatch/sync/hq/setup"
 	"courtwatch/sync/wire"
 )
 
@@ -28,7 +30,7 @@ import (
 func TestTooLarge(t *testing.T) {
 	f := newFixture(t)
 	dir := filepath.Join(t.TempDir(), "hq")
-	if err := hq.Init(dir, hq.InitOptions{Passphrase: testPass, KDF: storage.TestKDF}); err != nil {
+	if err := setup.Init(dir, setup.InitOptions{Passphrase: testPass, KDF: storage.TestKDF}); err != nil {
 		t.Fatal(err)
 	}
 	dev := f.v.Device()
@@ -37,7 +39,7 @@ func TestTooLarge(t *testing.T) {
 		t.Fatal(err)
 	}
 	const limit = 16 << 10
-	rv, err := hq.NewReceiver(hq.Config{HQDir: dir, Store: t.TempDir(), MaxBody: limit})
+	rv, err := hqreceiver.New(hqreceiver.Config{HQDir: dir, Store: t.TempDir(), MaxBody: limit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +51,7 @@ func TestTooLarge(t *testing.T) {
 		rv.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
-	p, err := hq.Profile(dir, srv.URL, nil, "", false)
+	p, err := setup.Profile(dir, srv.URL, nil, "", false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,8 +48,8 @@ var runs = []runSpec{
 	{"./storage", "^BenchmarkSuite(Open|Search)$", "30x"},
 	{"./sync/outbox", "^BenchmarkSuiteExport$", "3x"},
 	{"./sync/outbox", "^BenchmarkOneNoteSync(Bytes)?$", "30x"},
-	{"./sync/hq", "^BenchmarkSuiteImport$", "3x"},
-	{"./sync/hq", "^BenchmarkSuiteReceiver$", "150x"},
+	{"./sync/hq/importer", "^BenchmarkSuiteImport$", "3x"},
+	{"./sync/hq/importer", "^BenchmarkSuiteReceiver$", "150x"},
 }
 
 // results maps a benchmark name (without the -GOMAXPROCS suffix) to its

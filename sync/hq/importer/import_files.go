@@ -1,0 +1,162 @@
+package importer
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"courtwatch/sync/bundle"
+	"courtwatch/sync/hq"
+
+	"aead.dev/minisign"
+)
+
+// bundleFile is a bundle found under the import folder.
+type bundleFile struct {
+	path string                 // a file name, or an s3:// URL
+	read func() ([]byte, error) // reads the bundle
+	sig  []byte
+	t    bundle.Trusted // what the signature claims; Open checks it
+	err  error          // why the signature names no bundle
+}
+
+// findBundles lists the *.cwb files under from (or from itself, if it is
+// one), skipping hidden files and folders such as the receiver's
+// temporary uploads, ordered by the device and seq their signatures name.
+// Files whose signature cannot be read come last.
+func findBundles(from string) ([]bundleFile, error) {
+	var out []bundleFile
+	err := filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		hidden := path != from && strings.HasPrefix(d.Name(), ".")
+		switch {
+		case d.IsDir() && hidden:
+			return filepath.SkipDir
+		case d.IsDir() || hidden || !strings.HasSuffix(d.Name(), ".cwb") || !d.Type().IsRegular():
+			return nil
+		}
+		f := bundleFile{path: path, read: func() ([]byte, error) { return readBundle(path) }}
+		f.sig, f.t, f.err = readSignature(path + ".minisig")
+		out = append(out, f)
+		return nil
+	})
+	sortBundles(out)
+	return out, err
+}
+
+// sortBundles orders bundle files by the device and seq their signatures
+// name; files whose signature cannot be read come last.
+func sortBundles(files []bundleFile) {
+	slices.SortFunc(files, func(a, b bundleFile) int {
+		return cmp.Or(cmp.Compare(unreadable(a), unreadable(b)),
+			strings.Compare(a.t.Device, b.t.Device), cmp.Compare(a.t.Seq, b.t.Seq), strings.Compare(a.path, b.path))
+	})
+}
+
+func unreadable(f bundleFile) int {
+	if f.err != nil {
+		return 1
+	}
+	return 0
+}
+
+// readSignature reads a bundle's .minisig file and the trusted comment it
+// claims, without verifying it.
+func readSignature(name string) ([]byte, bundle.Trusted, error) {
+	sig, err := readLimited(name, bundle.MaxSignature)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, bundle.Trusted{}, fmt.Errorf("%w: there is no signature file %s next to the bundle; copy it too, a bundle is only imported with its signature", bundle.ErrBadSignature, filepath.Base(name))
+	}
+	if err != nil {
+		return nil, bundle.Trusted{}, fmt.Errorf("%w: %v", bundle.ErrBadSignature, err)
+	}
+	return parseSignature(sig, filepath.Base(name))
+}
+
+// parseSignature reads the trusted comment that the signature file name
+// claims, without verifying it.
+func parseSignature(sig []byte, name string) ([]byte, bundle.Trusted, error) {
+	var s minisign.Signature
+	if err := s.UnmarshalText(sig); err != nil {
+		return nil, bundle.Trusted{}, fmt.Errorf("%w: %s is damaged or is not a minisign signature (%v); copy it again", bundle.ErrBadSignature, name, err)
+	}
+	t, err := bundle.ParseTrusted(s.TrustedComment)
+	return sig, t, err
+}
+
+// readBundle reads a bundle file, refusing one over bundle.MaxBundle.
+func readBundle(name string) ([]byte, error) {
+	b, err := readLimited(name, bundle.MaxBundle)
+	if err != nil {
+		return nil, fmt.Errorf("read the bundle: %w", err)
+	}
+	return b, nil
+}
+
+// readLimited reads a file of at most limit bytes.
+func readLimited(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Size() > limit {
+		return nil, fmt.Errorf("%w: %s has %d bytes, the limit is %d", bundle.ErrTooLarge, filepath.Base(name), fi.Size(), limit)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: %s has more than %d bytes", bundle.ErrTooLarge, filepath.Base(name), limit)
+	}
+	return b, nil
+}
+
+// nameSeq reads the device and bundle number that a bundle file's name
+// gives, in the receiver's store (<device>/<seq, 12 digits>.cwb) or as a
+// folder transport writes it (<device>-<seq>.cwb). ok is false for any
+// other name.
+func nameSeq(path string) (device string, seq uint64, ok bool) {
+	base, isCWB := strings.CutSuffix(filepath.Base(path), ".cwb")
+	if !isCWB {
+		return "", 0, false
+	}
+	num := base
+	if len(base) > 37 && base[36] == '-' {
+		device, num = base[:36], base[37:]
+	} else {
+		device = filepath.Base(filepath.Dir(path))
+	}
+	n, err := strconv.ParseUint(num, 10, 64)
+	if err != nil || n == 0 || hq.CheckID(device) != nil {
+		return "", 0, false
+	}
+	return device, n, true
+}
+
+// claimed says, for a bundle whose signature did not verify, which
+// bundle it is: the number its file name gives, if it follows a known
+// layout, else none (0); and what the unverified signature file claims,
+// for the reason. A swapped .minisig is so never reported under the
+// number of the bundle it belongs to.
+func claimed(f bundleFile, err error) (uint64, error) {
+	seq := uint64(0)
+	if device, n, ok := nameSeq(f.path); ok && device == f.t.Device {
+		seq = n
+	}
+	if seq == f.t.Seq {
+		return seq, fmt.Errorf("its signature file %s, which names bundle %d, does not verify: %w", filepath.Base(f.path)+".minisig", f.t.Seq, err)
+	}
+	return seq, fmt.Errorf("its signature file %s names bundle %d of device %s but does not verify, so it may belong to another bundle; copy this bundle's own .minisig next to it: %w",
+		filepath.Base(f.path)+".minisig", f.t.Seq, f.t.Device, err)
+}

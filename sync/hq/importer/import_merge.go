@@ -1,0 +1,88 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+
+	"courtwatch/storage"
+	"courtwatch/sync/bundle"
+)
+
+// vaultError is a failure of the HQ vault itself, which stops the import.
+type vaultError struct{ err error }
+
+func (e *vaultError) Error() string { return e.err.Error() }
+func (e *vaultError) Unwrap() error { return e.err }
+
+// merge stores the records of an opened bundle in the HQ vault and records
+// it in the device's import state (st), in one transaction. When the vault
+// finds that too large, it merges the records in several transactions and
+// records the bundle with the last one: a crash in between leaves the
+// bundle unrecorded, and importing it again merges what is missing.
+//
+// It returns how many versions were new. Its errors: *vaultError when the
+// vault fails; an error matching storage.ErrConflict when a record
+// collides with a different version HQ holds (a fork); otherwise a record
+// that cannot be stored. Earlier transactions of a split bundle stay
+// stored then: their versions are authentic, and stored versions are only
+// ever added to.
+func (im *importer) merge(c *bundle.Contents, st *deviceState) (added int, err error) {
+	for _, raw := range c.Records { // all or nothing, as far as checking first allows
+		if _, err := storage.ParseVersion(raw); err != nil {
+			return 0, fmt.Errorf("%w: a record of bundle %d does not decode: %v", bundle.ErrMalformed, c.Manifest.Seq, err)
+		}
+	}
+	recs := c.Records
+	batch := im.batch
+	if batch <= 0 {
+		batch = len(recs)
+	}
+	for i := 0; i < len(recs); {
+		end := min(i+batch, len(recs))
+		last := end == len(recs)
+		n, done := 0, 0
+		err := im.v.Update(func(tx *storage.Tx) error {
+			n, done = 0, 0
+			for _, raw := range recs[i:end] {
+				ok, err := tx.Merge(raw)
+				if err != nil {
+					return err
+				}
+				done++
+				if ok {
+					n++
+				}
+			}
+			if last {
+				for _, data := range c.Attachments {
+					if _, err := tx.PutBlob(data); err != nil {
+						return err
+					}
+				}
+				return st.accept(tx, c, im.now())
+			}
+			return nil
+		})
+		switch {
+		case errors.Is(err, storage.ErrTooBig) && end-i > 1:
+			// Nothing of this transaction was stored: retry with fewer
+			// records, and keep the smaller size for later bundles.
+			batch = max(1, min((end-i)/2, done*4/5))
+			im.batch = batch
+			continue
+		case err == nil:
+		case errors.Is(err, storage.ErrConflict):
+			return added, fmt.Errorf("record %d of bundle %d of device %s: %w; the device's history has split: do not import it again, and find out whether the device was restored from a backup or copied",
+				i+done+1, c.Manifest.Seq, c.Manifest.Device, err)
+		case done == end-i, errors.Is(err, storage.ErrTampered), errors.Is(err, storage.ErrLocked), errors.Is(err, storage.ErrTooBig):
+			// Every record merged, so saving failed; or the vault is damaged
+			// or closed.
+			return added, &vaultError{err}
+		default:
+			return added, fmt.Errorf("record %d of bundle %d of device %s cannot be stored: %w", i+done+1, c.Manifest.Seq, c.Manifest.Device, err)
+		}
+		added += n
+		i = end
+	}
+	return added, nil
+}

@@ -1,0 +1,166 @@
+package importer
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"courtwatch/storage"
+	"courtwatch/sync/bundle"
+	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/receiver"
+	"courtwatch/sync/hq/s3gw"
+)
+
+// The benchmark suite's HQ figures (make bench, tools/benchreport).
+//
+//	go test -run '^$' -bench '^BenchmarkSuite' ./sync/hq/importer
+
+// BenchmarkSuiteImport is the HQ import rate, in versions per second, of
+// one device's bundle of 1,000 and of 10,000 versions into an empty HQ
+// vault (see BenchmarkImport).
+func BenchmarkSuiteImport(b *testing.B) {
+	for _, n := range []int{1_000, 10_000} {
+		b.Run(fmt.Sprintf("versions=%dk", n/1000), func(b *testing.B) {
+			first := newHQ(b)
+			m := newMonitor(b, "Sok Dara")
+			addNotes(b, m, n-len(m.versions(b)), "The prosecutor read the conclusions; defence counsel objected.")
+			from := b.TempDir()
+			bs := m.seal(b, first, nil)
+			m.flat(b, from, bs)
+			ids := hqIdentity(b, first)
+			var took time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				dir := newHQ(b)
+				m.enroll(b, dir)
+				v := openHQVault(b, dir)
+				b.StartTimer()
+				t0 := time.Now()
+				rep, err := Import(dir, v, from, ImportOptions{Identities: ids})
+				took += time.Since(t0)
+				b.StopTimer()
+				if err != nil || rep.Failed() || rep.Device(m.id()).Added != n {
+					b.Fatalf("%v %+v\n%s", err, rep.Device(m.id()), problems(rep))
+				}
+				v.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(n*b.N)/took.Seconds(), "versions/s")
+		})
+	}
+}
+
+// BenchmarkSuiteReceiver is uploads per second of new bundles over HTTP on
+// loopback, from 1 and from 8 clients at once, with the folder store and
+// with the S3 store on a local versitygw, for bundles of 1 and of 100
+// records.
+func BenchmarkSuiteReceiver(b *testing.B) {
+	for _, records := range []int{1, 100} {
+		dir := newHQ(b)
+		p := mustProfile(b, dir, "http://127.0.0.1:8080")
+		dev := newDeviceWith(b, records)
+		dev.enroll(b, dir)
+		var bundles []sealed
+		sealN := func(n int) []sealed {
+			for len(bundles) < n {
+				d, s := dev.seal(b, p, uint64(len(bundles)+1))
+				bundles = append(bundles, sealed{uint64(len(bundles) + 1), d, s})
+			}
+			return bundles[:n]
+		}
+		for _, store := range []string{"folder", "s3"} {
+			for _, clients := range []int{1, 8} {
+				b.Run(fmt.Sprintf("records=%d/store=%s/clients=%d", records, store, clients), func(b *testing.B) {
+					cfg := receiver.Config{HQDir: dir, MaxUploads: 64}
+					if store == "s3" {
+						gw := s3gw.Start(b)
+						cfg.Store = "s3://" + gw.Bucket(b, "bench") + "/hq"
+						cfg.Getenv = s3gw.Getenv(gw.URL)
+						s, err := receiver.OpenS3(cfg.Store, cfg.Getenv)
+						if err != nil {
+							b.Fatal(err)
+						}
+						d, err := hq.LoadDevice(dir, dev.id)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if err := s.PublishDevice(d); err != nil {
+							b.Fatal(err)
+						}
+					}
+					srv, _, _ := newServer(b, cfg)
+					bs := sealN(b.N)
+					next := make(chan int, b.N)
+					for i := range b.N {
+						next <- i
+					}
+					close(next)
+					b.SetBytes(int64(len(bs[0].data)))
+					b.ResetTimer()
+					done := make(chan struct{})
+					for range clients {
+						go func() {
+							defer func() { done <- struct{}{} }()
+							for i := range next {
+								if status, body := post(b, srv.Client(), srv.URL, dev.id, uint64(i+1), bs[i].data, bs[i].sig); status != http.StatusOK {
+									b.Errorf("%d %s", status, body)
+									return
+								}
+							}
+						}()
+					}
+					for range clients {
+						<-done
+					}
+					b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "uploads/s")
+				})
+			}
+		}
+	}
+}
+
+// newDeviceWith is newDevice with n records (a case and notes).
+func newDeviceWith(t testing.TB, n int) *testDevice {
+	t.Helper()
+	d := newDevice(t)
+	if n <= len(d.records) {
+		return d
+	}
+	v, err := storage.Create(t.TempDir(), testPass, storage.CreateOptions{KDF: storage.TestKDF, DeviceName: "Sok Dara"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	k := &storage.Case{Title: "CNRP leaders", Number: "C-1/2024"}
+	h := &storage.Hearing{CaseID: k.ID}
+	if err := v.Put(k); err != nil {
+		t.Fatal(err)
+	}
+	h.CaseID = k.ID
+	h.Scheduled = time.Date(2024, 3, 1, 8, 30, 0, 0, time.UTC)
+	if err := v.Put(h); err != nil {
+		t.Fatal(err)
+	}
+	var rs []storage.Record
+	for i := range n - 2 {
+		rs = append(rs, &storage.Note{HearingID: h.ID, Time: h.Scheduled.Add(time.Duration(i) * time.Second), Text: fmt.Sprintf("The prosecutor read the conclusions (%d)", i), Source: storage.SourceSeen})
+	}
+	if err := v.Put(rs...); err != nil {
+		t.Fatal(err)
+	}
+	d = &testDevice{id: v.Device().ID.String()}
+	if d.signer, err = bundle.NewSigner(d.id, v.SigningKey()); err != nil {
+		t.Fatal(err)
+	}
+	err = v.ChainSince(0, func(ver *storage.Version) error {
+		d.records = append(d.records, bytes.Clone(ver.Raw))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}

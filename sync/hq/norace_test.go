@@ -1,5 +1,0 @@
-//go:build !race
-
-package hq
-
-const raceEnabled = false

@@ -1,7 +1,0 @@
-//go:build race
-
-package hq
-
-// raceEnabled: the race detector runs, making every TLS handshake many
-// times slower; TestReceiverAbuse scales its attacks down.
-const raceEnabled = true

@@ -1,0 +1,414 @@
+package receiver
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"courtwatch/sync/hq"
+	"courtwatch/sync/wire"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+	"github.com/minio/minio-go/v7/pkg/s3utils"
+)
+
+// DefaultStoreTimeout bounds each request to an S3 store: a bucket slower
+// than this is unavailable, and the receiver answers 503.
+const DefaultStoreTimeout = 30 * time.Second
+
+// maxSmallObject bounds what is read of a receipt or registry entry.
+const maxSmallObject = 64 << 10
+
+// S3Store is a store in an S3-compatible bucket, which several receivers
+// may share (see "Store in a bucket" in the package doc). Make one with
+// OpenS3.
+type S3Store struct {
+	// Timeout bounds each request to the bucket; OpenS3 sets
+	// DefaultStoreTimeout.
+	Timeout time.Duration
+
+	client   *minio.Client
+	url      string // s3://bucket/prefix, for messages
+	endpoint string
+	bucket   string
+	prefix   string // "" or ending in "/"
+	locks    keyLocks
+}
+
+// IsS3URL reports whether store names a bucket (s3://BUCKET/PREFIX)
+// rather than a folder.
+func IsS3URL(store string) bool { return strings.HasPrefix(store, "s3://") }
+
+// OpenS3 opens the store s3://BUCKET/PREFIX. getenv (nil: os.Getenv)
+// gives the standard variables: AWS_ACCESS_KEY_ID and
+// AWS_SECRET_ACCESS_KEY (required), AWS_SESSION_TOKEN, AWS_REGION, and
+// AWS_ENDPOINT_URL for a server other than Amazon S3 (e.g.
+// http://127.0.0.1:7070; its buckets are addressed by path). It checks
+// that the bucket exists.
+func OpenS3(rawURL string, getenv func(string) string) (*S3Store, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	bucket, prefix, err := parseS3URL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
+	if id == "" || secret == "" {
+		return nil, fmt.Errorf("store %s: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; set them to an access key of the bucket", rawURL)
+	}
+	endpoint, secure, lookup := "s3.amazonaws.com", true, minio.BucketLookupAuto
+	if region := getenv("AWS_REGION"); region != "" {
+		endpoint = "s3." + region + ".amazonaws.com"
+	}
+	if e := getenv("AWS_ENDPOINT_URL"); e != "" {
+		eu, err := url.Parse(e)
+		if err != nil || (eu.Scheme != "http" && eu.Scheme != "https") || eu.Host == "" || strings.Trim(eu.Path, "/") != "" {
+			return nil, fmt.Errorf("AWS_ENDPOINT_URL %q is not http(s)://HOST[:PORT]; set it to the S3 server's address, or unset it for Amazon S3", e)
+		}
+		endpoint, secure, lookup = eu.Host, eu.Scheme == "https", minio.BucketLookupPath
+	}
+	client, err := minio.New(endpoint, &minio.Options{
+		Creds:        credentials.NewStaticV4(id, secret, getenv("AWS_SESSION_TOKEN")),
+		Secure:       secure,
+		Region:       getenv("AWS_REGION"),
+		BucketLookup: lookup,
+		Transport:    s3Transport(secure),
+		MaxRetries:   3,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store %s: the endpoint %s is not usable; check AWS_ENDPOINT_URL and AWS_REGION", rawURL, endpoint)
+	}
+	s := &S3Store{Timeout: DefaultStoreTimeout, client: client, url: "s3://" + bucket + "/" + prefix,
+		endpoint: endpoint, bucket: bucket, prefix: prefix}
+	ctx, cancel := s.ctx()
+	defer cancel()
+	ok, err := client.BucketExists(ctx, s.bucket)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("store %s: %w", s.url, s.explain(err))
+	case !ok:
+		return nil, fmt.Errorf("store %s: bucket %s does not exist at %s; create it, or check the name and AWS_ENDPOINT_URL", s.url, s.bucket, endpoint)
+	}
+	return s, nil
+}
+
+// parseS3URL reads s3://BUCKET[/PREFIX]: prefix is "" or ends in "/",
+// and has no empty, hidden, . or .. parts.
+func parseS3URL(rawURL string) (bucket, prefix string, err error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme != "s3" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil || u.Opaque != "" {
+		return "", "", fmt.Errorf("store %q is not s3://BUCKET or s3://BUCKET/PREFIX", rawURL)
+	}
+	if s3utils.CheckValidBucketNameStrict(u.Host) != nil {
+		return "", "", fmt.Errorf("store %q: %q is not a valid bucket name (3 to 63 lowercase letters, digits, dots and hyphens)", rawURL, u.Host)
+	}
+	prefix = strings.Trim(u.Path, "/")
+	for _, seg := range strings.Split(prefix, "/") {
+		if prefix != "" && (seg == "" || strings.HasPrefix(seg, ".") || !utf8.ValidString(seg) || strings.ContainsFunc(seg, unicode.IsControl)) {
+			return "", "", fmt.Errorf("store %q: the prefix may not have empty or hidden (., ..) parts or control characters", rawURL)
+		}
+	}
+	if prefix != "" {
+		prefix += "/"
+	}
+	return u.Host, prefix, nil
+}
+
+// s3Transport is an HTTP transport with bounded dials and handshakes.
+func s3Transport(secure bool) http.RoundTripper {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	tr.TLSHandshakeTimeout = 10 * time.Second
+	tr.ResponseHeaderTimeout = DefaultStoreTimeout
+	tr.MaxIdleConnsPerHost = 64
+	tr.DisableCompression = true
+	if !secure {
+		tr.TLSClientConfig = nil
+	}
+	return tr
+}
+
+// String is the store's URL.
+func (s *S3Store) String() string { return s.url }
+
+func (s *S3Store) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), s.Timeout)
+}
+
+// key is the object key of name inside the store.
+func (s *S3Store) key(name string) string { return s.prefix + name }
+
+func (s *S3Store) base(device string, seq uint64) string {
+	return s.key(fmt.Sprintf("%s/%012d", device, seq))
+}
+
+// get reads object key, at most limit bytes; ok is false if there is none.
+func (s *S3Store) get(key string, limit int64) (b []byte, ok bool, err error) {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
+	if err == nil {
+		defer obj.Close()
+		b, err = io.ReadAll(io.LimitReader(obj, limit+1))
+	}
+	switch {
+	case isNotFound(err):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("read %s: %w", key, s.explain(err))
+	case int64(len(b)) > limit:
+		return nil, false, fmt.Errorf("object %s in %s has more than %d bytes; it is not Courtwatch's", key, s.url, limit)
+	}
+	return b, true, nil
+}
+
+// put writes object key from r (size bytes). With create, it writes only
+// if there is no such object (If-None-Match: *), and created is false if
+// there was one.
+func (s *S3Store) put(key string, r io.Reader, size int64, create bool) (created bool, err error) {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	opt := minio.PutObjectOptions{ContentType: "application/octet-stream", DisableMultipart: true, SendContentMd5: true}
+	if create {
+		opt.SetMatchETagExcept("*")
+	}
+	_, err = s.client.PutObject(ctx, s.bucket, key, r, size, opt)
+	var er minio.ErrorResponse
+	switch {
+	case create && errors.As(err, &er) && (er.StatusCode == http.StatusPreconditionFailed || er.Code == minio.PreconditionFailed):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("write %s: %w", key, s.explain(err))
+	}
+	return true, nil
+}
+
+func isNotFound(err error) bool {
+	var er minio.ErrorResponse
+	return errors.As(err, &er) && (er.StatusCode == http.StatusNotFound || er.Code == minio.NoSuchKey)
+}
+
+// explain turns a failed request into an error that names the problem in
+// our words; a failure that a later attempt may not meet wraps
+// errStoreUnavailable.
+func (s *S3Store) explain(err error) error {
+	var er minio.ErrorResponse
+	var nerr net.Error
+	switch {
+	case errors.As(err, &er) && er.StatusCode >= 500:
+		return fmt.Errorf("%w: the server at %s answered %d %s", errStoreUnavailable, s.endpoint, er.StatusCode, er.Code)
+	case errors.As(err, &er) && er.StatusCode == http.StatusTooManyRequests:
+		return fmt.Errorf("%w: the server at %s asks to slow down (429)", errStoreUnavailable, s.endpoint)
+	case errors.As(err, &er) && er.Code == minio.NoSuchBucket:
+		return fmt.Errorf("bucket %s does not exist at %s; create it, or check the store's name and AWS_ENDPOINT_URL", s.bucket, s.endpoint)
+	case errors.As(err, &er) && (er.StatusCode == http.StatusForbidden || er.StatusCode == http.StatusUnauthorized):
+		return fmt.Errorf("the server at %s refused the access key (%d %s); check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and the key's rights on bucket %s", s.endpoint, er.StatusCode, er.Code, s.bucket)
+	case errors.As(err, &er) && er.StatusCode != 0:
+		return fmt.Errorf("the server at %s answered %d %s", s.endpoint, er.StatusCode, er.Code)
+	case errors.As(err, &er) && er.Code != "":
+		return fmt.Errorf("the request to %s is not valid (%s); check the store's name", s.endpoint, er.Code)
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &nerr) && nerr.Timeout():
+		return fmt.Errorf("%w: the server at %s did not answer within %s", errStoreUnavailable, s.endpoint, s.Timeout)
+	default:
+		var op *net.OpError
+		if errors.As(err, &op) {
+			return fmt.Errorf("%w: cannot reach %s: %v", errStoreUnavailable, s.endpoint, op.Err)
+		}
+		return fmt.Errorf("%w: the exchange with %s failed (%T)", errStoreUnavailable, s.endpoint, errors.Unwrap(err))
+	}
+}
+
+// device reads the registry entry <prefix>devices/<id>.json.
+func (s *S3Store) device(id string) (hq.Device, error) {
+	var d hq.Device
+	if err := hq.CheckID(id); err != nil {
+		return d, fmt.Errorf("%w: %v", hq.ErrUnknownDevice, err)
+	}
+	key := s.key(hq.DevicesDir + "/" + id + ".json")
+	b, ok, err := s.get(key, maxSmallObject)
+	switch {
+	case err != nil:
+		return d, err
+	case !ok:
+		return d, fmt.Errorf("%w: %s", hq.ErrUnknownDevice, id)
+	}
+	if err := json.Unmarshal(b, &d); err != nil || d.ID != id {
+		return d, fmt.Errorf("the registry entry %s in %s is damaged; publish the device again with courtwatch-hq enroll --store", key, s.url)
+	}
+	if _, err := d.Key(); err != nil {
+		return d, fmt.Errorf("the registry entry %s in %s is damaged: %v", key, s.url, err)
+	}
+	return d, nil
+}
+
+// PublishDevice writes d into the bucket's registry, which the receivers
+// on this bucket read for every upload. An active device is added only if
+// the bucket has no entry for it, so a revocation published meanwhile
+// stands; an entry with another key is hq.ErrKeyMismatch. A revoked device
+// replaces the entry: revocation always wins.
+func (s *S3Store) PublishDevice(d hq.Device) error {
+	if err := hq.CheckID(d.ID); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	key := s.key(hq.DevicesDir + "/" + d.ID + ".json")
+	created, err := s.put(key, bytes.NewReader(b), int64(len(b)), d.Active())
+	if err != nil || created {
+		return err
+	}
+	old, err := s.device(d.ID)
+	switch {
+	case err != nil:
+		return err
+	case old.PublicKey != d.PublicKey:
+		return fmt.Errorf("%w: the bucket %s enrolls device %s with key %s, not %s", hq.ErrKeyMismatch, s.url, d.ID, old.PublicKey, d.PublicKey)
+	}
+	return nil
+}
+
+// temp spools an upload to a local temporary file: the bucket gets it
+// only once its signature verifies. It holds ciphertext only.
+func (s *S3Store) temp(string) (*os.File, error) {
+	return os.CreateTemp("", "courtwatch-hq"+tempPrefix+"*")
+}
+
+// stored returns the hash of the bundle stored for (device, seq), from its
+// receipt if it has one, else by reading the bundle.
+func (s *S3Store) stored(device string, seq uint64) (string, []byte, error) {
+	base := s.base(device, seq)
+	receipt, ok, err := s.get(base+".receipt.json", maxSmallObject)
+	if err != nil {
+		return "", nil, err
+	}
+	if ok {
+		hash, err := receiptHash(receipt)
+		if err != nil {
+			return "", nil, fmt.Errorf("the stored receipt %s.receipt.json in %s is damaged: %v", base, s.url, err)
+		}
+		return hash, receipt, nil
+	}
+	ctx, cancel := s.ctx()
+	defer cancel()
+	obj, err := s.client.GetObject(ctx, s.bucket, base+".cwb", minio.GetObjectOptions{})
+	h := sha256.New()
+	if err == nil {
+		defer obj.Close()
+		_, err = io.Copy(h, obj)
+	}
+	switch {
+	case isNotFound(err):
+		return "", nil, nil
+	case err != nil:
+		return "", nil, fmt.Errorf("read %s.cwb: %w", base, s.explain(err))
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil, nil
+}
+
+// receiptHash is the bundle hash that a stored receipt names.
+func receiptHash(b []byte) (string, error) {
+	var sr wire.SignedReceipt
+	var r wire.Receipt
+	if err := json.Unmarshal(b, &sr); err != nil {
+		return "", err
+	}
+	if err := json.Unmarshal([]byte(sr.Receipt), &r); err != nil || !isSHA256Hex(r.Hash) {
+		return "", errors.New("it names no bundle hash")
+	}
+	return r.Hash, nil
+}
+
+// commit stores the verified upload in tmp as bundle seq of device. The
+// .cwb object is written only if there is none (If-None-Match: *), so of
+// receivers that race for one seq, one wins and the others see its
+// bundle: the same bytes are a duplicate, others a conflict. Then the
+// .cwb.minisig, then the receipt, also only if there is none: a receiver
+// that loses that race answers with the stored one. A receiver stopped
+// after the .cwb leaves a bundle without a signature or receipt; the
+// device resends it, as it has no receipt, and that upload writes them.
+func (s *S3Store) commit(device string, seq uint64, tmp *os.File, sig []byte, hash string, sign func() (wire.SignedReceipt, error)) ([]byte, outcome, error) {
+	defer s.locks.lock(fmt.Sprint(device, "/", seq))()
+	base := s.base(device, seq)
+	var have string
+	var receipt []byte
+	if tmp == nil { // receive found a bundle stored: a resend
+		var err error
+		if have, receipt, err = s.stored(device, seq); err != nil {
+			return nil, 0, err
+		}
+	}
+	if have == "" && tmp == nil {
+		return nil, 0, fmt.Errorf("bundle %s.cwb was removed from %s during an upload of it", base, s.url)
+	}
+	out := duplicate
+	if have == "" {
+		fi, err := tmp.Stat()
+		if err != nil {
+			return nil, 0, err
+		}
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			return nil, 0, err
+		}
+		created, err := s.put(base+".cwb", tmp, fi.Size(), true)
+		if err != nil {
+			return nil, 0, err
+		}
+		if created {
+			out = stored
+		} else if have, receipt, err = s.stored(device, seq); err != nil { // another receiver won
+			return nil, 0, err
+		} else if have == "" {
+			return nil, 0, fmt.Errorf("%w: %s refused to create %s.cwb, which it says does not exist", errStoreUnavailable, s.url, base)
+		}
+	}
+	switch {
+	case have != "" && have != hash:
+		return nil, conflict, nil
+	case receipt != nil:
+		return receipt, duplicate, nil
+	}
+	// The bundle is stored: ours, or the same bytes from another upload.
+	if _, err := s.put(base+".cwb.minisig", bytes.NewReader(sig), int64(len(sig)), true); err != nil {
+		return nil, 0, err
+	}
+	sr, err := sign()
+	if err != nil {
+		return nil, 0, err
+	}
+	if receipt, err = json.Marshal(sr); err != nil {
+		return nil, 0, err
+	}
+	created, err := s.put(base+".receipt.json", bytes.NewReader(receipt), int64(len(receipt)), true)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !created { // another receiver answered the same bundle first
+		b, ok, err := s.get(base+".receipt.json", maxSmallObject)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !ok {
+			return nil, 0, fmt.Errorf("the receipt %s.receipt.json in %s vanished", base, s.url)
+		}
+		receipt = b
+	}
+	return receipt, out, nil
+}

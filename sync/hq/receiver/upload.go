@@ -1,0 +1,211 @@
+package receiver
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"courtwatch/sync/bundle"
+	"courtwatch/sync/hq"
+	"courtwatch/sync/wire"
+)
+
+// copyBufs are the buffers that stream upload bodies to disk.
+var copyBufs = sync.Pool{New: func() any { return new([64 << 10]byte) }}
+
+// upload answers POST /v1/bundles/{device}/{seq}; see "Receiver" in the
+// package doc for the checks, in order.
+func (rv *Receiver) upload(w http.ResponseWriter, r *http.Request, device string, seq uint64) {
+	start := time.Now()
+	status, size, result, err := rv.accept(w, r, device, seq)
+	attrs := []any{"device", device, "seq", seq, "bytes", size, "status", status, "outcome", result,
+		"ms", time.Since(start).Milliseconds()}
+	switch {
+	case errors.Is(err, errStoreUnavailable):
+		rv.log.Error("upload failed: store unavailable", append(attrs, "err", err)...)
+		rv.storeFailed(w, err)
+	case status >= 500 && status != http.StatusServiceUnavailable:
+		rv.log.Error("upload failed", append(attrs, "err", err)...)
+		rv.fail(w, status, "the receiver could not store the bundle; try again later")
+	case err != nil:
+		addr := clientAddr(r)
+		if ok, n := rv.logRate.allow(addr); ok {
+			attrs = append(attrs, "addr", addr, "reason", err)
+			if n > 0 {
+				attrs = append(attrs, "suppressed", n)
+			}
+			rv.log.Warn("upload refused", attrs...)
+		}
+		if status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", retryAfter)
+		}
+		rv.fail(w, status, err.Error())
+	default:
+		rv.log.Info("upload", attrs...)
+	}
+}
+
+// accept checks and stores an upload. It writes the response itself only
+// on success (200 with the receipt); otherwise it returns the status and
+// error to answer with. result says what happened, for the log.
+func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string, seq uint64) (status int, size int64, result string, err error) {
+	d, err := rv.store.device(device)
+	switch {
+	case errors.Is(err, hq.ErrUnknownDevice):
+		return http.StatusForbidden, 0, "unknown device", fmt.Errorf("device %s is not enrolled at this HQ; ask the HQ admin to enroll its device file", device)
+	case err != nil:
+		return storeStatus(err), 0, "registry error", err
+	case !d.Active():
+		return http.StatusForbidden, 0, "revoked device", fmt.Errorf("device %s was revoked on %s; HQ accepts nothing more from it", device, d.Revoked.Format(time.DateOnly))
+	}
+	pub, err := d.Key()
+	if err != nil {
+		return http.StatusInternalServerError, 0, "registry error", err
+	}
+	sigB64 := r.Header.Get(wire.SignatureHeader)
+	if sigB64 == "" {
+		return http.StatusBadRequest, 0, "no signature", fmt.Errorf("the %s header with the bundle's signature is missing", wire.SignatureHeader)
+	}
+	sig, err := base64.StdEncoding.DecodeString(sigB64)
+	if err != nil {
+		return http.StatusBadRequest, 0, "bad signature header", fmt.Errorf("the %s header is not base64", wire.SignatureHeader)
+	}
+	v, err := bundle.NewVerifier(sig, pub)
+	if err != nil {
+		return http.StatusForbidden, 0, "bad signature", err
+	}
+	t := v.Trusted()
+	if err := t.CheckDevice(device); err != nil {
+		return http.StatusForbidden, 0, "wrong signer", err
+	}
+	if t.Seq != seq {
+		return http.StatusBadRequest, 0, "wrong seq", fmt.Errorf("the URL names bundle %d but the signature is for bundle %d", seq, t.Seq)
+	}
+	if r.ContentLength > rv.cfg.MaxBody {
+		return http.StatusRequestEntityTooLarge, r.ContentLength, "too large", rv.tooLarge(r.ContentLength)
+	}
+	select {
+	case rv.uploads <- struct{}{}:
+		defer func() { <-rv.uploads }()
+	default:
+		return http.StatusServiceUnavailable, 0, "busy", fmt.Errorf("the receiver is busy with %d uploads; try again in %s seconds", rv.cfg.MaxUploads, retryAfter)
+	}
+	return rv.receive(w, r, device, seq, sig, v)
+}
+
+// receive streams the body to a temporary file, verifies it and commits
+// it. When the seq holds a bundle already, the body is only hashed: a
+// resend is checked without writing to disk, and a different bundle (the
+// authentic trusted comment names its hash) is refused before its body.
+func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device string, seq uint64, sig []byte, v *bundle.Verifier) (int, int64, string, error) {
+	have, _, err := rv.store.stored(device, seq)
+	if err != nil {
+		return storeStatus(err), 0, "store error", err
+	}
+	if have != "" && have != v.Trusted().Hash {
+		return http.StatusConflict, 0, conflict.String(), rv.conflict(device, seq)
+	}
+	var tmp *os.File
+	sink := io.Discard
+	if have == "" {
+		if tmp, err = rv.store.temp(device); err != nil {
+			return storeStatus(err), 0, "store error", err
+		}
+		defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+		defer tmp.Close()
+		sink = writerOnly{tmp}
+	}
+	body := http.MaxBytesReader(w, r.Body, rv.cfg.MaxBody)
+	buf := copyBufs.Get().(*[64 << 10]byte)
+	defer copyBufs.Put(buf)
+	size, err := io.CopyBuffer(sink, io.TeeReader(body, v), buf[:])
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		var pathErr *os.PathError
+		switch {
+		case errors.As(err, &tooBig):
+			return http.StatusRequestEntityTooLarge, size, "too large", rv.tooLarge(0)
+		case errors.As(err, &pathErr): // writing the file, not reading the body
+			return http.StatusInternalServerError, size, "store error", err
+		}
+		return http.StatusBadRequest, size, "cut off", fmt.Errorf("the upload was cut off after %d bytes: %v", size, err)
+	}
+	t, err := v.Verify()
+	if err != nil {
+		return http.StatusForbidden, size, "bad bundle", err
+	}
+	// The device may have been revoked while its body arrived. A receipt
+	// proves to the importer that the bundle came before the revocation
+	// (see import_revoked.go), so none is signed after it.
+	if have == "" {
+		if d, err := hq.LoadDevice(rv.cfg.HQDir, device); err != nil || !d.Active() {
+			return http.StatusForbidden, size, "revoked device", fmt.Errorf("device %s was revoked during the upload; HQ accepts nothing more from it", device)
+		}
+	}
+	hash := t.Hash
+	sign := func() (wire.SignedReceipt, error) {
+		now := rv.cfg.Now().UTC().Truncate(time.Second)
+		return wire.SignReceipt(wire.Receipt{Device: device, Seq: seq, Hash: hash, Received: now}, rv.receiptKey)
+	}
+	receipt, out, err := rv.store.commit(device, seq, tmp, sig, hash, sign)
+	switch {
+	case err != nil:
+		return storeStatus(err), size, "store error", err
+	case out == conflict:
+		return http.StatusConflict, size, out.String(), rv.conflict(device, seq)
+	}
+	writeJSON(w, http.StatusOK, receipt)
+	return http.StatusOK, size, out.String(), nil
+}
+
+func (rv *Receiver) conflict(device string, seq uint64) error {
+	return fmt.Errorf("HQ already holds another bundle %d of device %s; the device's history has forked (restored backup or copied vault?): report it to HQ", seq, device)
+}
+
+// tooLarge says a bundle of n bytes (0: unknown) is over the limit.
+func (rv *Receiver) tooLarge(n int64) error {
+	size := "the bundle is"
+	if n > 0 {
+		size = fmt.Sprintf("the bundle has %d bytes,", n)
+	}
+	return fmt.Errorf("%s more than this receiver takes (%d bytes, set with courtwatch-hq serve --max-body-mib)", size, rv.cfg.MaxBody)
+}
+
+// writerOnly hides os.File's ReadFrom, so that io.CopyBuffer uses its
+// buffer and reports read and write errors apart (os.PathError).
+type writerOnly struct{ io.Writer }
+
+// clientAddr is the IP address of r's client.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// storeStatus is the status that answers a failure of the store: 503 when
+// a later attempt may succeed, else 500.
+func storeStatus(err error) int {
+	if errors.Is(err, errStoreUnavailable) {
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// storeFailed answers a failure of the store, which the log names: 503
+// with Retry-After when the store is unavailable, else 500.
+func (rv *Receiver) storeFailed(w http.ResponseWriter, err error) {
+	if storeStatus(err) == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", retryAfter)
+		rv.fail(w, http.StatusServiceUnavailable, "the receiver's bundle store is unavailable; try again in "+retryAfter+" seconds")
+		return
+	}
+	rv.fail(w, http.StatusInternalServerError, "the receiver could not read its store")
+}
