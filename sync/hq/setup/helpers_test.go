@@ -49,7 +49,7 @@ func newDevice(t testing.TB) *testDevice {
 	if err := v.Put(&storage.Case{Title: "CNRP leaders", Number: "C-1/2024"}); err != nil {
 		t.Fatal(err)
 	}
-	d := &testDevice{id: v.Device().ID}
+	d := &testDevice{id: v.Device().ID.String()}
 	if d.signer, err = bundle.NewSigner(d.id, v.SigningKey()); err != nil {
 		t.Fatal(err)
 	}
