@@ -29,9 +29,9 @@ type command struct {
 }
 
 // commands lists every subcommand in the order "help" shows them. A new
-// command (report is next) is one more line here and its run function,
-// in a file of its own. Commands that open the HQ vault take its
-// passphrase with c.passphrase, as the monitor's do (see withVault).
+// command is one more line here and its run function, in a file of its
+// own. Commands that open the HQ vault take its passphrase with
+// c.passphrase, as the monitor's do (see withVault).
 var commands = []*command{
 	{name: "init", args: "[--name N] [--host H]...", summary: "create the HQ folder: keys, TLS certificate and HQ vault", run: runInit, help: helpInit},
 	{name: "profile", args: "--url U [--recipient age1…]... [--proxy P] [--no-pin] [--out FILE]", summary: "write the HQ profile that monitors install", run: runProfile, help: helpProfile},
