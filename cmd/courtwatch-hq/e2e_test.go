@@ -48,7 +48,7 @@ func TestE2E(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"capture": scriptcmd.Capture, "freeport": freeport, "waitserve": waitserve, "samelist": samelist,
+			"capture": scriptcmd.Capture, "waitserve": scriptcmd.WaitServe, "samelist": samelist,
 		},
 	})
 }
