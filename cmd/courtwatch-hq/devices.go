@@ -22,7 +22,7 @@ changes nothing.
 func runEnroll(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	store := storeFlag(fs)
-	name, err := c.parseOne(fs, cmd, args, "DEVICE-FILE")
+	name, err := cmd.ParseOne(c.stdout, fs, args, "DEVICE-FILE")
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func runEnroll(c *cli, cmd *command, args []string) error {
 func runDevices(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	asJSON := fs.Bool("json", false, "print JSON: a list of the registry's entries")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
 	dir, err := c.hqDir()
@@ -89,7 +89,7 @@ func runDevices(c *cli, cmd *command, args []string) error {
 func runRevoke(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	store := storeFlag(fs)
-	id, err := c.parseOne(fs, cmd, args, "ID")
+	id, err := cmd.ParseOne(c.stdout, fs, args, "ID")
 	if err != nil {
 		return err
 	}

@@ -24,11 +24,11 @@ JSON array of the records' fields plus "id", "version" (1 for the first),
 func runList(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	flags := records.AddListFlags(fs)
-	pos, err := c.parse(fs, cmd, args)
+	pos, err := cmd.Parse(c.stdout, fs, args)
 	if err != nil {
 		return err
 	}
-	l, list, err := records.NewLister(pos, flags, cmd.usageError, cmd.id)
+	l, list, err := records.NewLister(pos, flags, cmd.UsageError, cmd.ID)
 	if err != nil {
 		return err
 	}

@@ -20,11 +20,11 @@ func runSearch(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	jsonOut := fs.Bool("json", false, "print a JSON array")
 	limit := fs.Int("limit", 50, "show at most `N` hits")
-	pos, err := c.parse(fs, cmd, args)
+	pos, err := cmd.Parse(c.stdout, fs, args)
 	if err != nil {
 		return err
 	}
-	query, err := records.SearchQuery(pos, *limit, cmd.usageError)
+	query, err := records.SearchQuery(pos, *limit, cmd.UsageError)
 	if err != nil {
 		return err
 	}
@@ -42,11 +42,11 @@ func runSearch(c *cli, cmd *command, args []string) error {
 func runHistory(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	jsonOut := fs.Bool("json", false, "print a JSON array")
-	pos, err := c.parse(fs, cmd, args)
+	pos, err := cmd.Parse(c.stdout, fs, args)
 	if err != nil {
 		return err
 	}
-	id, err := records.HistoryID(pos, cmd.usageError, cmd.id)
+	id, err := records.HistoryID(pos, cmd.UsageError, cmd.ID)
 	if err != nil {
 		return err
 	}

@@ -52,17 +52,17 @@ func runServe(c *cli, cmd *command, args []string) error {
 	maxBody := fs.Int64("max-body-mib", hq.DefaultMaxBody>>20, "the largest upload, in `MiB`")
 	plain := fs.Bool("plain-http", false, "serve plain HTTP, on a loopback address only, for a proxy in front")
 	perAddr := fs.Int("max-conns-per-addr", hq.DefaultMaxConnsPerAddr, "the most open connections from one client `address`")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
 	if *addr == "" {
-		return cmd.usageError("--addr is required")
+		return cmd.UsageError("--addr is required")
 	}
 	if *perAddr <= 0 {
-		return cmd.usageError("--max-conns-per-addr must be at least 1")
+		return cmd.UsageError("--max-conns-per-addr must be at least 1")
 	}
 	if min := int64(wire.MaxUpload >> 20); *maxBody < min {
-		return cmd.usageError("--max-body-mib must be at least %d: devices seal bundles of up to %d MiB, and a receiver that refused them would leave them undelivered", min, min)
+		return cmd.UsageError("--max-body-mib must be at least %d: devices seal bundles of up to %d MiB, and a receiver that refused them would leave them undelivered", min, min)
 	}
 	dir, err := c.hqDir()
 	if err != nil {
@@ -72,8 +72,8 @@ func runServe(c *cli, cmd *command, args []string) error {
 		*store = filepath.Join(dir, "store")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "devices")); err != nil {
-		return &hintError{msg: "no device registry in " + dir, err: err,
-			hint: "give the HQ folder made by courtwatch-hq init (or a copy of its devices/, receipt.key and tls/)"}
+		return &hintError{Msg: "no device registry in " + dir, Err: err,
+			Advice: "give the HQ folder made by courtwatch-hq init (or a copy of its devices/, receipt.key and tls/)"}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -87,7 +87,7 @@ func runServe(c *cli, cmd *command, args []string) error {
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if errors.Is(err, syscall.EADDRINUSE) {
-		return &hintError{msg: "receiver: " + err.Error(), err: err, hint: "another program listens on " + *addr + "; choose another port"}
+		return &hintError{Msg: "receiver: " + err.Error(), Err: err, Advice: "another program listens on " + *addr + "; choose another port"}
 	}
 	if err != nil {
 		return fmt.Errorf("receiver: %w", err)
