@@ -26,16 +26,16 @@ func (c *cli) publish(store string, d hq.Device) error {
 		return nil
 	}
 	if !receiver.IsS3URL(store) {
-		return &usageError{msg: "--store " + store + " is not s3://BUCKET/PREFIX",
-			hint: "a receiver with a folder store reads devices/ of the HQ folder, so only a bucket needs --store"}
+		return &usageError{Msg: "--store " + store + " is not s3://BUCKET/PREFIX",
+			Advice: "a receiver with a folder store reads devices/ of the HQ folder, so only a bucket needs --store"}
 	}
 	s, err := receiver.OpenS3(store, c.getenv)
 	if err == nil {
 		err = s.PublishDevice(d)
 	}
 	if err != nil {
-		return &hintError{msg: "the HQ registry has the change, but the bucket's does not: " + err.Error(), err: err,
-			hint: "fix the cause and run the same command again with --store; it publishes the entry"}
+		return &hintError{Msg: "the HQ registry has the change, but the bucket's does not: " + err.Error(), Err: err,
+			Advice: "fix the cause and run the same command again with --store; it publishes the entry"}
 	}
 	return nil
 }

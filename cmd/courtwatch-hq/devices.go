@@ -20,25 +20,17 @@ changes nothing.
 `
 
 func runEnroll(c *cli, cmd *command, args []string) error {
-	fs := c.flagSet(cmd)
-	store := storeFlag(fs)
-	name, err := c.parseOne(fs, cmd, args, "DEVICE-FILE")
+	added := false
+	d, err := c.changeRegistry(cmd, args, "DEVICE-FILE", func(dir, name string) (hq.Device, error) {
+		b, err := c.input(name)
+		if err != nil {
+			return hq.Device{}, err
+		}
+		d, ok, err := hq.Enroll(dir, b)
+		added = ok
+		return d, err
+	})
 	if err != nil {
-		return err
-	}
-	dir, err := c.hqDir()
-	if err != nil {
-		return err
-	}
-	b, err := c.input(name)
-	if err != nil {
-		return err
-	}
-	d, added, err := hq.Enroll(dir, b)
-	if err != nil {
-		return err
-	}
-	if err := c.publish(*store, d); err != nil {
 		return err
 	}
 	state := "enrolled"
@@ -50,10 +42,32 @@ func runEnroll(c *cli, cmd *command, args []string) error {
 	return tw.Flush()
 }
 
+// changeRegistry parses the arguments of enroll or revoke (cmd): --store
+// and one argument, named what in errors. It changes the HQ folder's
+// device registry with change, then publishes the changed device to the
+// --store bucket, if given.
+func (c *cli) changeRegistry(cmd *command, args []string, what string, change func(dir, arg string) (hq.Device, error)) (hq.Device, error) {
+	fs := c.flagSet(cmd)
+	store := storeFlag(fs)
+	arg, err := cmd.ParseOne(c.stdout, fs, args, what)
+	if err != nil {
+		return hq.Device{}, err
+	}
+	dir, err := c.hqDir()
+	if err != nil {
+		return hq.Device{}, err
+	}
+	d, err := change(dir, arg)
+	if err != nil {
+		return hq.Device{}, err
+	}
+	return d, c.publish(*store, d)
+}
+
 func runDevices(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	asJSON := fs.Bool("json", false, "print JSON: a list of the registry's entries")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
 	dir, err := c.hqDir()
@@ -87,21 +101,8 @@ func runDevices(c *cli, cmd *command, args []string) error {
 }
 
 func runRevoke(c *cli, cmd *command, args []string) error {
-	fs := c.flagSet(cmd)
-	store := storeFlag(fs)
-	id, err := c.parseOne(fs, cmd, args, "ID")
+	d, err := c.changeRegistry(cmd, args, "ID", hq.Revoke)
 	if err != nil {
-		return err
-	}
-	dir, err := c.hqDir()
-	if err != nil {
-		return err
-	}
-	d, err := hq.Revoke(dir, id)
-	if err != nil {
-		return err
-	}
-	if err := c.publish(*store, d); err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(c.stdout, "device %s (%s) revoked on %s; the receiver refuses its uploads, and import takes only the bundles HQ receipted before then\n",

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -31,15 +30,8 @@ func TestE2E(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the monitor program")
 	}
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		t.Skip("no go command to build the monitor program with")
-	}
 	bin := t.TempDir()
-	build := exec.Command(goTool, "build", "-tags", "ci", "-o", filepath.Join(bin, "courtwatch"), "courtwatch/cmd/courtwatch")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the monitor program: %v\n%s", err, out)
-	}
+	buildProgram(t, bin, "courtwatch")
 	testscript.Run(t, testscript.Params{
 		Files: []string{"testdata/script/e2e.txtar", "testdata/script/readme.txtar"},
 		Setup: func(env *testscript.Env) error {
@@ -48,7 +40,7 @@ func TestE2E(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"capture": scriptcmd.Capture, "freeport": freeport, "waitserve": waitserve, "samelist": samelist,
+			"capture": scriptcmd.Capture, "waitserve": scriptcmd.WaitServe, "samelist": samelist,
 		},
 	})
 }

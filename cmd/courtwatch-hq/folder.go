@@ -36,7 +36,7 @@ func runInit(c *cli, cmd *command, args []string) error {
 	name := fs.String("name", "", "the HQ's `name`, shown to monitors")
 	var hosts stringList
 	fs.Var(&hosts, "host", "a DNS `name` or IP address of the receiver for its certificate; repeat for more")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
 	dir, err := c.hqDir()
@@ -72,11 +72,11 @@ func runProfile(c *cli, cmd *command, args []string) error {
 	proxy := fs.String("proxy", "", "the `proxy` monitors use, e.g. socks5://127.0.0.1:9050")
 	noPin := fs.Bool("no-pin", false, "do not pin the receiver's certificate (use with a CA-issued certificate)")
 	out := fs.String("out", "", "write the profile to this `file` instead of standard output")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
 	if *url == "" {
-		return cmd.usageError("--url is required")
+		return cmd.UsageError("--url is required")
 	}
 	dir, err := c.hqDir()
 	if err != nil {

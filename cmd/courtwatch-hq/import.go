@@ -49,7 +49,7 @@ func runImport(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	from := fs.String("from", "", "the `folder` or s3://BUCKET/PREFIX of bundles (default: store in the HQ folder)")
 	jsonOut := fs.Bool("json", false, "print the report as JSON")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
 	return c.withVault(func(dir string, v *storage.Vault) error {
@@ -57,8 +57,8 @@ func runImport(c *cli, cmd *command, args []string) error {
 			*from = filepath.Join(dir, "store")
 		}
 		if _, err := os.Stat(*from); err != nil && !receiver.IsS3URL(*from) {
-			return &hintError{msg: fmt.Sprintf("import: no bundles to read: %v", err), err: err,
-				hint: "give the folder of bundles with --from: the store that serve writes to, or a USB stick's folder"}
+			return &hintError{Msg: fmt.Sprintf("import: no bundles to read: %v", err), Err: err,
+				Advice: "give the folder of bundles with --from: the store that serve writes to, or a USB stick's folder"}
 		}
 		rep, err := importer.Import(dir, v, *from, importer.ImportOptions{Getenv: c.getenv})
 		if err != nil {
@@ -76,8 +76,8 @@ func runImport(c *cli, cmd *command, args []string) error {
 		for _, d := range rep.Devices {
 			n += len(d.Forks) + len(d.Rejected)
 		}
-		return &hintError{msg: fmt.Sprintf("import: %s not imported; the reasons are listed above", table.Plural(n, "bundle")),
-			hint: "see what is wrong with one with: courtwatch-hq verify FILE; copy a damaged bundle again from the device, and find out how a forked one came about before importing anything more from that device"}
+		return &hintError{Msg: fmt.Sprintf("import: %s not imported; the reasons are listed above", table.Plural(n, "bundle")),
+			Advice: "see what is wrong with one with: courtwatch-hq verify FILE; copy a damaged bundle again from the device, and find out how a forked one came about before importing anything more from that device"}
 	})
 }
 
@@ -145,7 +145,7 @@ func seqList(seqs []uint64) string {
 func runVerify(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	jsonOut := fs.Bool("json", false, "print the explanation as JSON")
-	path, err := c.parseOne(fs, cmd, args, "BUNDLE")
+	path, err := cmd.ParseOne(c.stdout, fs, args, "BUNDLE")
 	if err != nil {
 		return err
 	}
@@ -162,8 +162,8 @@ func runVerify(c *cli, cmd *command, args []string) error {
 		if err != nil || e.Err == nil {
 			return err
 		}
-		return &hintError{msg: fmt.Sprintf("verify: import would not import %s (%s)", path, e.Outcome), err: e.Err,
-			hint: "the failed check above says what is wrong and what to do"}
+		return &hintError{Msg: fmt.Sprintf("verify: import would not import %s (%s)", path, e.Outcome), Err: e.Err,
+			Advice: "the failed check above says what is wrong and what to do"}
 	})
 }
 

@@ -3,6 +3,8 @@ package main
 import (
 	"courtwatch/cmd/internal/records"
 	"courtwatch/storage"
+
+	"github.com/google/uuid"
 )
 
 const helpList = `Lists what the HQ vault holds from every device, as the monitor's
@@ -22,26 +24,23 @@ JSON array of the records' fields plus "id", "version" (1 for the first),
 `
 
 func runList(c *cli, cmd *command, args []string) error {
-	fs := c.flagSet(cmd)
-	flags := records.AddListFlags(fs)
-	pos, err := c.parse(fs, cmd, args)
-	if err != nil {
-		return err
+	return records.List(cmd, c.flagSet(cmd), args, c.recordSource())
+}
+
+// recordSource is where list, search and history read: the HQ vault,
+// naming the monitor of each device.
+func (c *cli) recordSource() records.Source {
+	return records.Source{
+		Printer:  records.Printer{Out: c.stdout, Err: c.stderr, Prog: "courtwatch-hq"},
+		NotFound: notFound,
+		Open: func(fn func(*storage.Vault, func(uuid.UUID) string) error) error {
+			return c.withVault(func(dir string, v *storage.Vault) error {
+				mons, err := loadMonitors(dir, v)
+				if err != nil {
+					return err
+				}
+				return fn(v, mons.name)
+			})
+		},
 	}
-	l, list, err := records.NewLister(pos, flags, cmd.usageError, cmd.id)
-	if err != nil {
-		return err
-	}
-	l.Out, l.NotFound = c.stdout, notFound
-	return c.withVault(func(dir string, v *storage.Vault) error {
-		mons, err := loadMonitors(dir, v)
-		if err != nil {
-			return err
-		}
-		l.Monitor = mons.name
-		return v.View(func(tx *storage.Tx) error {
-			l.Tx = tx
-			return list()
-		})
-	})
 }

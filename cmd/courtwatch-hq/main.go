@@ -1,13 +1,12 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
-	"strings"
 	_ "time/tzdata" // court time zones where the OS has no zone database (Windows)
+
+	"courtwatch/cmd/internal/cmdline"
 )
 
 // version is set at link time from FyneApp.toml by the Makefile
@@ -19,112 +18,22 @@ func main() {
 	os.Exit(report(os.Stderr, err))
 }
 
-// command is one subcommand.
-type command struct {
-	name    string // "enroll"
-	args    string // synopsis after the name
-	summary string // one line for the command list
-	help    string // more detail for "-h", may be empty
-	run     func(c *cli, cmd *command, args []string) error
-}
+// report prints err for the user and returns the exit status: 0 for nil,
+// 2 for a usage error, 1 otherwise.
+func report(w io.Writer, err error) int { return program.Report(w, err) }
 
-// commands lists every subcommand in the order "help" shows them. A new
-// command (report is next) is one more line here and its run function,
-// in a file of its own. Commands that open the HQ vault take its
-// passphrase with c.passphrase, as the monitor's do (see withVault).
-var commands = []*command{
-	{name: "init", args: "[--name N] [--host H]...", summary: "create the HQ folder: keys, TLS certificate and HQ vault", run: runInit, help: helpInit},
-	{name: "profile", args: "--url U [--recipient age1…]... [--proxy P] [--no-pin] [--out FILE]", summary: "write the HQ profile that monitors install", run: runProfile, help: helpProfile},
-	{name: "enroll", args: "[--store s3://BUCKET/PREFIX] DEVICE-FILE|-", summary: "enroll a monitor's device from its device file", run: runEnroll, help: helpEnroll + "\n" + helpBucket},
-	{name: "devices", args: "[--json]", summary: "list the enrolled devices", run: runDevices},
-	{name: "revoke", args: "[--store s3://BUCKET/PREFIX] ID", summary: "revoke a device: the receiver refuses its uploads from now on", run: runRevoke, help: helpBucket},
-	{name: "serve", args: "--addr HOST:PORT [--store DIR|s3://BUCKET/PREFIX] [--max-body-mib N] [--plain-http] [--max-conns-per-addr N]", summary: "run the receiver that stores uploaded bundles", run: runServe, help: helpServe},
-	{name: "import", args: "[--from DIR|s3://BUCKET/PREFIX] [--json]", summary: "import received bundles into the HQ vault", run: runImport, help: helpImport},
-	{name: "verify", args: "[--json] BUNDLE", summary: "explain what is right or wrong with one bundle", run: runVerify, help: helpVerify},
-	{name: "list", args: "cases|defendants|hearings|notes [--case ID] [--hearing ID] [--json]", summary: "list the records of every device", run: runList, help: helpList},
-	{name: "history", args: "[--json] ID", summary: "show every version of a record", run: runHistory, help: helpHistory},
-	{name: "report", args: "hearing|case|defendant ID --out FILE [--format html|pdf|csv] [--table T] | check FILE", summary: "write a report across every monitor, or check one against the HQ vault", run: runReport, help: helpReport + "\nreport check FILE: " + helpReportCheck},
-	{name: "search", args: "[--json] [--limit N] QUERY...", summary: "search the notes, names and cases of every device", run: runSearch, help: helpSearch},
-	{name: "version", summary: "print the version", run: runVersion},
-}
+// command is one subcommand, such as "enroll".
+type command = cmdline.Command[*cli]
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
-	args, err := c.globalFlags(args)
-	if err != nil {
-		return err
-	}
-	if len(args) == 0 {
-		return &usageError{msg: "no command given", hint: "see the commands with: courtwatch-hq help"}
-	}
-	if args[0] == "help" {
-		return c.help(args[1:])
-	}
-	cmd, err := lookup(args[0])
-	if err != nil {
-		return err
-	}
-	err = cmd.run(c, cmd, args[1:])
-	if errors.Is(err, flag.ErrHelp) {
-		return nil // usage was printed
-	}
-	return explain(err)
-}
-
-// lookup finds the command called name.
-func lookup(name string) (*command, error) {
-	i, _, err := program.Lookup(commandNames(), []string{name})
-	if err != nil {
-		return nil, err
-	}
-	return commands[i], nil
-}
-
-// commandNames returns the names of the commands, in order.
-func commandNames() []string {
-	names := make([]string, len(commands))
-	for i, cmd := range commands {
-		names[i] = cmd.name
-	}
-	return names
-}
-
-// help prints the list of commands, or one command's usage.
-func (c *cli) help(args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		return c.printHelp()
-	}
-	if len(args) > 1 {
-		return &usageError{msg: fmt.Sprintf("help takes one command, not %q", strings.Join(args, " "))}
-	}
-	cmd, err := lookup(args[0])
-	if err != nil {
-		return err
-	}
-	if err := cmd.run(c, cmd, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
-		return err
-	}
-	return nil
-}
-
-func (c *cli) printHelp() error {
-	var b strings.Builder
-	b.WriteString(`courtwatch-hq: the Courtwatch headquarters tool
+// program names this program in its help, usage texts and errors.
+var program = &cmdline.Program{
+	Name: "courtwatch-hq", Version: version,
+	Intro: `courtwatch-hq: the Courtwatch headquarters tool
 
 Usage:
   courtwatch-hq [--dir D] COMMAND [ARGS...]
-
-Commands:
-`)
-	for _, cmd := range commands {
-		fmt.Fprintf(&b, "  %-16s %s\n", cmd.name, cmd.summary)
-	}
-	fmt.Fprintf(&b, "  %-16s %s\n", "help [COMMAND]", "show this help, or a command's")
-	b.WriteString(`
-Run "courtwatch-hq COMMAND -h" for a command's arguments. Flags may come
-before or after the other arguments.
-
-Environment:
+`,
+	Outro: `Environment:
   COURTWATCH_HQ_DIR           the HQ folder, unless --dir is given
   COURTWATCH_PASSPHRASE_FILE  read the HQ vault's passphrase from the first line of this file
   COURTWATCH_PASSPHRASE       the passphrase itself (other programs may see it)
@@ -133,15 +42,39 @@ Environment:
                               check, and so fast to guess
 
 Without these the passphrase is asked for on the terminal.
-`)
-	_, err := io.WriteString(c.stdout, b.String())
-	return err
+`,
+	DirFlag: "dir", DirExample: "courtwatch-hq --dir /srv/courtwatch-hq devices",
+	IDsFrom: "the list and search commands",
 }
 
-func runVersion(c *cli, cmd *command, args []string) error {
-	if err := c.parseFlags(c.flagSet(cmd), cmd, args); err != nil {
+// commands lists every subcommand in the order "help" shows them. A new
+// command is one more line here and its run function, in a file of its
+// own. Commands that open the HQ vault take its passphrase with
+// c.passphrase, as the monitor's do (see withVault).
+var commands = cmdline.Commands(program,
+	&command{Name: "init", Args: "[--name N] [--host H]...", Summary: "create the HQ folder: keys, TLS certificate and HQ vault", Run: runInit, Help: helpInit},
+	&command{Name: "profile", Args: "--url U [--recipient age1…]... [--proxy P] [--no-pin] [--out FILE]", Summary: "write the HQ profile that monitors install", Run: runProfile, Help: helpProfile},
+	&command{Name: "enroll", Args: "[--store s3://BUCKET/PREFIX] DEVICE-FILE|-", Summary: "enroll a monitor's device from its device file", Run: runEnroll, Help: helpEnroll + "\n" + helpBucket},
+	&command{Name: "devices", Args: "[--json]", Summary: "list the enrolled devices", Run: runDevices},
+	&command{Name: "revoke", Args: "[--store s3://BUCKET/PREFIX] ID", Summary: "revoke a device: the receiver refuses its uploads from now on", Run: runRevoke, Help: helpBucket},
+	&command{Name: "serve", Args: "--addr HOST:PORT [--store DIR|s3://BUCKET/PREFIX] [--max-body-mib N] [--plain-http] [--max-conns-per-addr N]", Summary: "run the receiver that stores uploaded bundles", Run: runServe, Help: helpServe},
+	&command{Name: "import", Args: "[--from DIR|s3://BUCKET/PREFIX] [--json]", Summary: "import received bundles into the HQ vault", Run: runImport, Help: helpImport},
+	&command{Name: "verify", Args: "[--json] BUNDLE", Summary: "explain what is right or wrong with one bundle", Run: runVerify, Help: helpVerify},
+	&command{Name: "list", Args: "cases|defendants|hearings|notes [--case ID] [--hearing ID] [--json]", Summary: "list the records of every device", Run: runList, Help: helpList},
+	&command{Name: "history", Args: "[--json] ID", Summary: "show every version of a record", Run: runHistory, Help: helpHistory},
+	reportCheckCommand, reportCommand, // report.go; report check before report
+	&command{Name: "search", Args: "[--json] [--limit N] QUERY...", Summary: "search the notes, names and cases of every device", Run: runSearch, Help: helpSearch},
+	cmdline.VersionCommand(func(c *cli, cmd *command) (*flag.FlagSet, io.Writer) { return c.flagSet(cmd), c.stdout }),
+)
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	args, err := program.GlobalFlags(args, &c.dir)
+	if err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(c.stdout, "courtwatch-hq %s\n", version)
-	return err
+	if len(args) == 0 {
+		return &usageError{Msg: "no command given", Advice: "see the commands with: courtwatch-hq help"}
+	}
+	return explain(cmdline.Run(program, commands, c, c.stdout, args))
 }

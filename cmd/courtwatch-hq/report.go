@@ -1,13 +1,17 @@
 package main
 
 import (
-	"courtwatch/cmd/internal/table"
-	"errors"
-	"fmt"
-
 	"courtwatch/cmd/internal/records"
 	reports "courtwatch/report"
 	"courtwatch/storage"
+)
+
+// The report commands; main.go lists them.
+var (
+	reportCheckCommand = &command{Name: "report check", Args: "FILE", Summary: "check a report file against the HQ vault: every record it rests on, with its hash",
+		Run: runReportCheck, Help: helpReportCheck}
+	reportCommand = &command{Name: "report", Args: "hearing|case|defendant ID --out FILE [--format html|pdf|csv] [--table T]",
+		Summary: "write a report across every monitor", Run: runReport, Help: helpReport}
 )
 
 const helpReport = `Writes one report of the HQ vault to FILE, across every monitor whose
@@ -25,36 +29,16 @@ memory and written only to FILE (through a temporary file beside it).
 `
 
 func runReport(c *cli, cmd *command, args []string) error {
-	if len(args) > 0 && args[0] == "check" {
-		return runReportCheck(c, cmd, args[1:])
-	}
-	fs := c.flagSet(cmd)
-	flags := records.AddReportFlags(fs)
-	pos, err := c.parse(fs, cmd, args)
+	req, err := records.ParseReport(cmd, c.stdout, c.flagSet(cmd), args)
 	if err != nil {
 		return err
-	}
-	req, err := flags.Request(pos)
-	if err != nil {
-		return cmd.usageError("%v", err)
 	}
 	return c.withVault(func(dir string, v *storage.Vault) error {
 		mons, err := loadMonitors(dir, v)
 		if err != nil {
 			return err
 		}
-		data, err := reports.Render(v, req.Subject, req.ID, req.Format, req.Table, reports.Options{DeviceNames: mons})
-		if errors.Is(err, storage.ErrNotFound) {
-			return notFound(req.Kind, req.ID, err)
-		}
-		if err != nil {
-			return err
-		}
-		if err := reports.WriteFile(req.Out, data); err != nil {
-			return &hintError{msg: err.Error(), err: err, hint: "check that the folder exists and that you may write there"}
-		}
-		_, err = fmt.Fprintf(c.stdout, "wrote %s (%s, %d bytes)\n", req.Out, req.Format, len(data))
-		return err
+		return records.WriteReport(c.stdout, v, req, reports.Options{DeviceNames: mons}, notFound)
 	})
 }
 
@@ -67,32 +51,11 @@ Exits 1 when the report does not match, listing why.
 `
 
 func runReportCheck(c *cli, cmd *command, args []string) error {
-	pos, err := c.parse(c.flagSet(cmd), cmd, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return cmd.usageError("give one report file, .html or .pdf")
-	}
-	data, err := c.input(pos[0]) // before asking for the passphrase
+	name, data, err := records.ReadReport(cmd, c.stdout, c.flagSet(cmd), args, c.stdin) // before asking for the passphrase
 	if err != nil {
 		return err
 	}
 	return c.withVault(func(_ string, v *storage.Vault) error {
-		problems, err := records.CheckReport(c.stdout, v, data)
-		if errors.Is(err, reports.ErrNoManifest) {
-			return &hintError{msg: fmt.Sprintf("%s: %v", pos[0], err), err: err, hint: "check an HTML or PDF report that this version of Courtwatch made"}
-		}
-		if err != nil {
-			return err
-		}
-		if len(problems) > 0 {
-			for _, p := range problems {
-				fmt.Fprintf(c.stdout, "  %s\n", p)
-			}
-			return &hintError{msg: fmt.Sprintf("%s does not match the HQ vault: %s, listed above", pos[0], table.Plural(len(problems), "problem")),
-				hint: "see a record's versions with: courtwatch-hq history ID"}
-		}
-		return nil
+		return records.CheckReportFile(c.stdout, v, name, data, "the HQ vault", "courtwatch-hq history")
 	})
 }

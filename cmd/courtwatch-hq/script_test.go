@@ -2,13 +2,10 @@ package main
 
 import (
 	"bytes"
-	"crypto/tls"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -28,10 +25,11 @@ import (
 
 // TestMain lets the scripts run the real command: testscript.Main puts a
 // "courtwatch-hq" on the scripts' PATH that re-executes this test binary,
-// which then calls main, so "exec courtwatch-hq ..." goes through run() and
-// report() in a separate process with its own exit status.
+// which then runs as main does, so "exec courtwatch-hq ..." goes through
+// run() and report() in a separate process with its own exit status. (It
+// also copies its standard output for waitserve: see scriptcmd.Main.)
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"courtwatch-hq": main})
+	testscript.Main(m, map[string]func(){"courtwatch-hq": scriptcmd.Main(run, report)})
 }
 
 // TestScript runs testdata/script/*.txtar. Besides testscript's own
@@ -41,8 +39,10 @@ func TestMain(m *testing.M) {
 //	                             (see cmd/courtwatch's TestScript)
 //	mkdevice VAULT DEVICE-FILE   make a monitor's vault with one case and
 //	                             write its device file; sets $DEVICE
-//	freeport NAME                set $NAME to a free TCP port on 127.0.0.1
-//	waitserve URL                wait until the receiver at URL answers
+//	waitserve NAME               wait until the receiver just started in
+//	                             the background (serve --addr 127.0.0.1:0)
+//	                             answers, and set $NAME to its URL
+//	                             (see scriptcmd.WaitServe)
 //	versitygw BUCKET             start versitygw (see sync/hq/s3gw) with an
 //	                             empty BUCKET and set the AWS_* variables;
 //	                             [versitygw] says whether it can run
@@ -57,7 +57,7 @@ func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"capture": scriptcmd.Capture, "mkdevice": mkdevice, "freeport": freeport, "waitserve": waitserve, "upload": upload,
+			"capture": scriptcmd.Capture, "mkdevice": mkdevice, "waitserve": scriptcmd.WaitServe, "upload": upload,
 			"versitygw": versitygw,
 		},
 		// [versitygw] is false only where a test may skip: no binary and
@@ -93,46 +93,6 @@ func mkdevice(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), b, 0o644))
 	ts.Setenv("DEVICE", d.ID.String())
-}
-
-func freeport(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: freeport NAME")
-	}
-	// A random port below Linux's ephemeral range (32768 and up), not
-	// port 0: the kernel hands a just-closed ephemeral port to the next
-	// caller, so a script running in parallel (or an httptest server) could
-	// take it before this script's serve binds it, and waitserve would then
-	// reach the other receiver.
-	for range 100 {
-		port := 20000 + rand.IntN(10000)
-		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
-		if err != nil {
-			continue
-		}
-		ln.Close()
-		ts.Setenv(args[0], strconv.Itoa(port))
-		return
-	}
-	ts.Fatalf("freeport: no free port found between 20000 and 29999")
-}
-
-func waitserve(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: waitserve URL")
-	}
-	// Only whether it answers: the scripts' monitors check the pin.
-	c := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
-	defer c.CloseIdleConnections()
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if resp, err := c.Get(args[0] + wire.HealthPath); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-	}
-	ts.Fatalf("no receiver answers at %s", args[0])
 }
 
 func upload(ts *testscript.TestScript, neg bool, args []string) {

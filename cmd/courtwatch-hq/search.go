@@ -1,9 +1,6 @@
 package main
 
-import (
-	"courtwatch/cmd/internal/records"
-	"courtwatch/storage"
-)
+import "courtwatch/cmd/internal/records"
 
 const helpSearch = `Finds notes, persons (names and aliases), cases, events and attachments
 from every device containing every word of QUERY, newest first. Latin
@@ -17,50 +14,9 @@ device arrives as a new version, and the old ones stay.
 `
 
 func runSearch(c *cli, cmd *command, args []string) error {
-	fs := c.flagSet(cmd)
-	jsonOut := fs.Bool("json", false, "print a JSON array")
-	limit := fs.Int("limit", 50, "show at most `N` hits")
-	pos, err := c.parse(fs, cmd, args)
-	if err != nil {
-		return err
-	}
-	query, err := records.SearchQuery(pos, *limit, cmd.usageError)
-	if err != nil {
-		return err
-	}
-	return c.withVault(func(dir string, v *storage.Vault) error {
-		mons, err := loadMonitors(dir, v)
-		if err != nil {
-			return err
-		}
-		p := &records.Printer{Out: c.stdout, Err: c.stderr, Prog: "courtwatch-hq", JSON: *jsonOut}
-		p.Monitor = mons.name
-		return p.Search(v, query, *limit)
-	})
+	return records.Search(cmd, c.flagSet(cmd), args, c.recordSource())
 }
 
 func runHistory(c *cli, cmd *command, args []string) error {
-	fs := c.flagSet(cmd)
-	jsonOut := fs.Bool("json", false, "print a JSON array")
-	pos, err := c.parse(fs, cmd, args)
-	if err != nil {
-		return err
-	}
-	id, err := records.HistoryID(pos, cmd.usageError, cmd.id)
-	if err != nil {
-		return err
-	}
-	return c.withVault(func(dir string, v *storage.Vault) error {
-		mons, err := loadMonitors(dir, v)
-		if err != nil {
-			return err
-		}
-		p := &records.Printer{Out: c.stdout, Err: c.stderr, Prog: "courtwatch-hq", JSON: *jsonOut}
-		p.Monitor = mons.name
-		vers, err := v.History(id)
-		if err != nil {
-			return notFound("record", id, err)
-		}
-		return p.History(id, vers)
-	})
+	return records.History(cmd, c.flagSet(cmd), args, c.recordSource())
 }

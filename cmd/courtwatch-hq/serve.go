@@ -3,10 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 
 	"courtwatch/sync/hq/receiver"
@@ -36,26 +40,29 @@ AWS_ENDPOINT_URL. Such receivers read the device registry from the bucket
 too: publish enrollments and revocations there with "enroll --store" and
 "revoke --store". While the bucket fails, uploads get 503 and devices
 retry later.
+
+Once it accepts connections it prints "listening on URL", with the port
+the system chose for --addr HOST:0.
 `
 
 func runServe(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
-	addr := fs.String("addr", "", "listen on this `host:port`, e.g. 127.0.0.1:8080 or :8443")
+	addr := fs.String("addr", "", "listen on this `host:port`, e.g. 127.0.0.1:8080 or :8443 (port 0: any free port)")
 	store := fs.String("store", "", "the `folder` or s3://BUCKET/PREFIX for received bundles (default: store in the HQ folder)")
 	maxBody := fs.Int64("max-body-mib", receiver.DefaultMaxBody>>20, "the largest upload, in `MiB`")
 	plain := fs.Bool("plain-http", false, "serve plain HTTP, on a loopback address only, for a proxy in front")
 	perAddr := fs.Int("max-conns-per-addr", receiver.DefaultMaxConnsPerAddr, "the most open connections from one client `address`")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
 	if *addr == "" {
-		return cmd.usageError("--addr is required")
+		return cmd.UsageError("--addr is required")
 	}
 	if *perAddr <= 0 {
-		return cmd.usageError("--max-conns-per-addr must be at least 1")
+		return cmd.UsageError("--max-conns-per-addr must be at least 1")
 	}
 	if min := int64(wire.MaxUpload >> 20); *maxBody < min {
-		return cmd.usageError("--max-body-mib must be at least %d: devices seal bundles of up to %d MiB, and a receiver that refused them would leave them undelivered", min, min)
+		return cmd.UsageError("--max-body-mib must be at least %d: devices seal bundles of up to %d MiB, and a receiver that refused them would leave them undelivered", min, min)
 	}
 	dir, err := c.hqDir()
 	if err != nil {
@@ -65,8 +72,8 @@ func runServe(c *cli, cmd *command, args []string) error {
 		*store = filepath.Join(dir, "store")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "devices")); err != nil {
-		return &hintError{msg: "no device registry in " + dir, err: err,
-			hint: "give the HQ folder made by courtwatch-hq init (or a copy of its devices/, receipt.key and tls/)"}
+		return &hintError{Msg: "no device registry in " + dir, Err: err,
+			Advice: "give the HQ folder made by courtwatch-hq init (or a copy of its devices/, receipt.key and tls/)"}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -74,9 +81,35 @@ func runServe(c *cli, cmd *command, args []string) error {
 		HQDir: dir, Store: *store, MaxBody: *maxBody << 20, PlainHTTP: *plain, MaxConnsPerAddr: *perAddr,
 		Log: slog.New(slog.NewTextHandler(c.stderr, nil)), Getenv: c.getenv,
 	}
-	err = receiver.Serve(ctx, *addr, cfg)
-	if errors.Is(err, syscall.EADDRINUSE) {
-		return &hintError{msg: err.Error(), err: err, hint: "another program listens on " + *addr + "; choose another port"}
+	rv, err := receiver.New(cfg)
+	if err != nil {
+		return err
 	}
-	return err
+	ln, err := net.Listen("tcp", *addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return &hintError{Msg: "receiver: " + err.Error(), Err: err, Advice: "another program listens on " + *addr + "; choose another port"}
+	}
+	if err != nil {
+		return fmt.Errorf("receiver: %w", err)
+	}
+	scheme := "https"
+	if *plain {
+		scheme = "http"
+	}
+	return rv.Serve(ctx, &announcer{Listener: ln, w: c.stdout, url: scheme + "://" + ln.Addr().String()})
+}
+
+// announcer prints "listening on URL" when the receiver first accepts
+// connections, once its checks have passed: with --addr HOST:0 the URL
+// says which port the system chose, for whoever started the receiver.
+type announcer struct {
+	net.Listener
+	w    io.Writer
+	url  string
+	once sync.Once
+}
+
+func (a *announcer) Accept() (net.Conn, error) {
+	a.once.Do(func() { fmt.Fprintf(a.w, "listening on %s\n", a.url) })
+	return a.Listener.Accept()
 }

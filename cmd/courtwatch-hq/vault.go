@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"courtwatch/cmd/internal/cmdline"
 	"courtwatch/storage"
 	"courtwatch/sync/hq"
 
@@ -40,25 +41,11 @@ func (c *cli) withVault(fn func(dir string, v *storage.Vault) error) (err error)
 
 // vaultError explains an error of opening the HQ vault.
 func vaultError(dir string, err error) error {
-	hint := ""
-	switch {
-	case errors.Is(err, storage.ErrWrongPassphrase):
-		hint = "type the HQ vault's passphrase again, or check " + passphraseFileVar + " and " + passphraseVar
-	case errors.Is(err, storage.ErrVaultInUse):
-		hint = "another courtwatch-hq command is using the HQ vault; wait until it ends"
-	case errors.Is(err, storage.ErrNoVault):
-		hint = "the HQ folder has no vault; was it made by courtwatch-hq init?"
-	case errors.Is(err, storage.ErrTampered):
-		hint = "the HQ vault is damaged or was tampered with: do not change it, keep a copy of the folder and restore from a backup"
-	default:
-		return fmt.Errorf("open the HQ vault %s: %w", dir, err)
-	}
-	return &hintError{msg: fmt.Sprintf("open the HQ vault %s: %v", dir, err), err: err, hint: hint}
-}
-
-// id parses a record id given as what.
-func (cmd *command) id(what, s string) (uuid.UUID, error) {
-	return program.ID(cmd.name, what, s, "the list and search commands")
+	return cmdline.Explain(fmt.Errorf("open the HQ vault %s: %w", dir, err),
+		cmdline.Hint{Err: storage.ErrWrongPassphrase, Advice: "type the HQ vault's passphrase again, or check " + passphraseFileVar + " and " + passphraseVar},
+		cmdline.Hint{Err: storage.ErrVaultInUse, Advice: "another courtwatch-hq command is using the HQ vault; wait until it ends"},
+		cmdline.Hint{Err: storage.ErrNoVault, Advice: "the HQ folder has no vault; was it made by courtwatch-hq init?"},
+		cmdline.Hint{Err: storage.ErrTampered, Advice: "the HQ vault is damaged or was tampered with: do not change it, keep a copy of the folder and restore from a backup"})
 }
 
 // notFound explains a record that the HQ vault does not hold.
@@ -74,7 +61,7 @@ func notFound(kind string, id uuid.UUID, err error) error {
 	if hint == "" {
 		hint = "look for it with: courtwatch-hq search WORDS; or import the monitors' latest bundles first"
 	}
-	return &hintError{msg: fmt.Sprintf("no %s with id %s", kind, id), err: err, hint: hint}
+	return &hintError{Msg: fmt.Sprintf("no %s with id %s", kind, id), Err: err, Advice: hint}
 }
 
 // monitors names the devices that wrote records: their monitor in the

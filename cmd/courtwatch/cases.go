@@ -18,23 +18,23 @@ func runCaseAdd(c *cli, cmd *command, args []string) error {
 	fs.Var(&prosecutors, "prosecutor", "a `prosecutor` (repeat for each)")
 	fs.Var(&charges, "charge", "an `article` of the Criminal Code with an optional label, e.g. \"453 Plotting\" (repeat for each)")
 	tz := fs.String("tz", "", "the court's time `zone`, an IANA name such as Asia/Phnom_Penh: times typed for the case are read in it and reports show them in it")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
 	if strings.TrimSpace(*title) == "" && strings.TrimSpace(*number) == "" {
-		return cmd.usageError("--title (or --number) is required")
+		return cmd.UsageError("--title (or --number) is required")
 	}
 	if *tz == "" {
-		return cmd.usageError("--tz is required: the court's time zone, e.g. --tz Asia/Phnom_Penh (a laptop often keeps the zone of home)")
+		return cmd.UsageError("--tz is required: the court's time zone, e.g. --tz Asia/Phnom_Penh (a laptop often keeps the zone of home)")
 	}
 	k := &storage.Case{Title: *title, Number: *number, Court: *court, Judges: judges, Prosecutors: prosecutors, TimeZone: *tz}
 	if _, err := k.Location(); err != nil {
-		return cmd.usageError("--tz: %v", err)
+		return cmd.UsageError("--tz: %v", err)
 	}
 	for _, s := range charges {
 		ch, err := parseCharge(s)
 		if err != nil {
-			return cmd.usageError("%v", err)
+			return cmd.UsageError("%v", err)
 		}
 		k.Charges = append(k.Charges, ch)
 	}
@@ -63,18 +63,18 @@ func runHearingAdd(c *cli, cmd *command, args []string) error {
 	date := fs.String("date", "", "the `date`, YYYY-MM-DD")
 	clock := fs.String("time", "", "the scheduled `time`, 24-hour HH:MM in the court's time zone (default 00:00)")
 	room := fs.String("courtroom", "", "the `courtroom`")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
-	caseID, err := cmd.id("--case", *caseFlag)
+	caseID, err := cmd.ID("--case", *caseFlag)
 	if err != nil {
 		return err
 	}
 	if *date == "" {
-		return cmd.usageError("--date is required")
+		return cmd.UsageError("--date is required")
 	}
 	if _, err := scheduled(*date, *clock, time.UTC); err != nil { // before asking for the passphrase
-		return cmd.usageError("%v", err)
+		return cmd.UsageError("%v", err)
 	}
 	return c.withVault(func(v *storage.Vault) error {
 		k, err := storage.Load[storage.Case](v, caseID)
@@ -84,7 +84,7 @@ func runHearingAdd(c *cli, cmd *command, args []string) error {
 		loc := c.caseZone(k, time.Local, "this machine's zone")
 		when, err := scheduled(*date, *clock, loc)
 		if err != nil {
-			return cmd.usageError("%v", err)
+			return cmd.UsageError("%v", err)
 		}
 		h := &storage.Hearing{CaseID: caseID, Scheduled: when, Courtroom: *room}
 		if err := v.Put(h); err != nil {
@@ -130,19 +130,19 @@ func scheduled(date, clock string, loc *time.Location) (time.Time, error) {
 func runCaseTZ(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	caseFlag := fs.String("case", "", "the case's `id`")
-	pos, err := c.parse(fs, cmd, args)
+	pos, err := cmd.Parse(c.stdout, fs, args)
 	if err != nil {
 		return err
 	}
-	caseID, err := cmd.id("--case", *caseFlag)
+	caseID, err := cmd.ID("--case", *caseFlag)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return cmd.usageError("give the court's time zone, an IANA name such as Asia/Phnom_Penh")
+		return cmd.UsageError("give the court's time zone, an IANA name such as Asia/Phnom_Penh")
 	}
 	if _, err := (&storage.Case{TimeZone: pos[0]}).Location(); err != nil {
-		return cmd.usageError("%v", err)
+		return cmd.UsageError("%v", err)
 	}
 	return c.withVault(func(v *storage.Vault) error {
 		k, err := storage.Load[storage.Case](v, caseID)

@@ -49,13 +49,13 @@ var syncRetryDelay = time.Second
 func runExport(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	to := fs.String("to", "", "also write the bundles HQ has not confirmed into this `folder`")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
 	if *to != "" {
 		if st, err := os.Stat(*to); err != nil || !st.IsDir() {
-			return &hintError{msg: fmt.Sprintf("%s is not a folder", *to), err: err,
-				hint: "plug in the USB stick and give the folder where it is mounted"}
+			return &hintError{Msg: fmt.Sprintf("%s is not a folder", *to), Err: err,
+				Advice: "plug in the USB stick and give the folder where it is mounted"}
 		}
 	}
 	return c.withVault(func(v *storage.Vault) error {
@@ -73,8 +73,8 @@ func runExport(c *cli, cmd *command, args []string) error {
 			}
 		}
 		if err != nil {
-			return &hintError{msg: err.Error(), err: err,
-				hint: "check that the folder is writable and has room, then run export --to again"}
+			return &hintError{Msg: err.Error(), Err: err,
+				Advice: "check that the folder is writable and has room, then run export --to again"}
 		}
 		if len(res.Delivered) == 0 {
 			_, err = fmt.Fprintln(c.stdout, "HQ has confirmed every bundle; nothing to write")
@@ -99,7 +99,7 @@ func (c *cli) seal(v *storage.Vault) error {
 }
 
 func runSync(c *cli, cmd *command, args []string) error {
-	if err := c.parseFlags(c.flagSet(cmd), cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, c.flagSet(cmd), args); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -167,20 +167,20 @@ func (c *cli) syncSummary(v *storage.Vault, res *outbox.Result) error {
 		details = append(details, fmt.Sprintf("bundle %d (%s): %s", e.Seq, e.State, why))
 	}
 	if len(pending) == 0 {
-		return &hintError{msg: fmt.Sprintf("HQ holds different bundles under the numbers of %s", table.Plural(len(res.Forked), "bundle")),
-			hint: "this is a fork of the device's history (a restored backup or a copied vault): keep this vault as it is and tell HQ"}
+		return &hintError{Msg: fmt.Sprintf("HQ holds different bundles under the numbers of %s", table.Plural(len(res.Forked), "bundle")),
+			Advice: "this is a fork of the device's history (a restored backup or a copied vault): keep this vault as it is and tell HQ"}
 	}
 	return &hintError{
-		msg:     fmt.Sprintf("%s still pending", table.Plural(len(pending), "bundle")),
-		details: details,
-		hint:    "they stay in the outbox and go with the next sync; check the network and the HQ profile (courtwatch hq list), or carry them on a USB stick with: courtwatch export --to DIR",
+		Msg:    fmt.Sprintf("%s still pending", table.Plural(len(pending), "bundle")),
+		Lines:  details,
+		Advice: "they stay in the outbox and go with the next sync; check the network and the HQ profile (courtwatch hq list), or carry them on a USB stick with: courtwatch export --to DIR",
 	}
 }
 
 func runOutbox(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	jsonOut := fs.Bool("json", false, "print a JSON array")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
 	return c.withVault(func(v *storage.Vault) error {

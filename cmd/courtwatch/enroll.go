@@ -33,7 +33,7 @@ Use - to read standard input.
 func runDeviceExport(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	out := fs.String("out", "", "write the device file to `FILE` instead of standard output")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
 	return c.withVault(func(v *storage.Vault) error {
@@ -46,7 +46,7 @@ func runDeviceExport(c *cli, cmd *command, args []string) error {
 			return err
 		}
 		if err := os.WriteFile(*out, b, 0o644); err != nil {
-			return &hintError{msg: "write the device file: " + err.Error(), err: err, hint: "check the folder, or leave out --out to print it"}
+			return &hintError{Msg: "write the device file: " + err.Error(), Err: err, Advice: "check the folder, or leave out --out to print it"}
 		}
 		_, err = fmt.Fprintf(c.stdout, "device file written to %s\n", *out)
 		return err
@@ -58,12 +58,12 @@ func runHQAdd(c *cli, cmd *command, args []string) error {
 	name := fs.String("name", "", "install it under this `name` (default: the name in the file)")
 	def := fs.Bool("default", false, "seal new bundles to this profile")
 	replace := fs.Bool("replace", false, "replace an installed profile of that name for another HQ, or with other keys")
-	pos, err := c.parse(fs, cmd, args)
+	pos, err := cmd.Parse(c.stdout, fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return cmd.usageError("give one HQ profile file, or - for standard input")
+		return cmd.UsageError("give one HQ profile file, or - for standard input")
 	}
 	in, err := c.input(pos[0])
 	if err != nil {
@@ -76,7 +76,7 @@ func runHQAdd(c *cli, cmd *command, args []string) error {
 	}
 	p, err := wire.ParseProfile(b)
 	if err != nil {
-		return &hintError{msg: err.Error(), err: err, hint: "install the profile file exactly as HQ sent it, or ask HQ for a new one"}
+		return &hintError{Msg: err.Error(), Err: err, Advice: "install the profile file exactly as HQ sent it, or ask HQ for a new one"}
 	}
 	if *name != "" {
 		p.Name = *name
@@ -92,13 +92,13 @@ func runHQAdd(c *cli, cmd *command, args []string) error {
 				changes[i] = escape.String(ch)
 			}
 			if otherHQ && !*replace {
-				return &hintError{msg: fmt.Sprintf("HQ profile %q is installed with other keys: this profile is for another HQ, or HQ changed its keys; nothing was changed", p.Name),
-					details: changes,
-					hint:    "check with HQ, by a channel you trust, that the new keys are theirs; then install it with --replace (bundles sealed before keep their keys), or under another name with --name"}
+				return &hintError{Msg: fmt.Sprintf("HQ profile %q is installed with other keys: this profile is for another HQ, or HQ changed its keys; nothing was changed", p.Name),
+					Lines:  changes,
+					Advice: "check with HQ, by a channel you trust, that the new keys are theirs; then install it with --replace (bundles sealed before keep their keys), or under another name with --name"}
 			}
 		}
 		if err := outbox.AddProfile(v, p, "", *def); err != nil {
-			return &hintError{msg: err.Error(), err: err, hint: "choose another name with --name, or ask HQ for a new profile"}
+			return &hintError{Msg: err.Error(), Err: err, Advice: "choose another name with --name, or ask HQ for a new profile"}
 		}
 		d, err := outbox.DefaultProfile(v)
 		if err != nil {
@@ -123,7 +123,7 @@ func runHQAdd(c *cli, cmd *command, args []string) error {
 func runHQList(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	jsonOut := fs.Bool("json", false, "print a JSON array")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
 	return c.withVault(func(v *storage.Vault) error {
@@ -138,7 +138,7 @@ func runHQList(c *cli, cmd *command, args []string) error {
 			return table.PrintJSON(c.stdout, ps)
 		}
 		if len(ps) == 0 {
-			return &hintError{msg: "no HQ profile installed", err: outbox.ErrNoProfile, hint: noProfileHint}
+			return &hintError{Msg: "no HQ profile installed", Err: outbox.ErrNoProfile, Advice: noProfileHint}
 		}
 		t := table.New(c.stdout, "NAME", "DEFAULT", "URL", "PIN", "PROXY", "RECIPIENTS")
 		for _, p := range ps {
@@ -162,10 +162,10 @@ const noProfileHint = "install the profile file HQ gave you with: courtwatch hq 
 func deliveryError(err error) error {
 	switch {
 	case errors.Is(err, outbox.ErrNoProfile):
-		return &hintError{msg: err.Error(), err: err, hint: noProfileHint}
+		return &hintError{Msg: err.Error(), Err: err, Advice: noProfileHint}
 	case errors.Is(err, outbox.ErrCorrupt):
-		return &hintError{msg: err.Error(), err: err,
-			hint: "the vault may have been damaged: do not change it, keep a copy of the folder and ask for help"}
+		return &hintError{Msg: err.Error(), Err: err,
+			Advice: "the vault may have been damaged: do not change it, keep a copy of the folder and ask for help"}
 	}
 	return err
 }

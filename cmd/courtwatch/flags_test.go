@@ -21,10 +21,10 @@ func TestReport(t *testing.T) {
 	}{
 		{nil, "", 0},
 		{errors.New("plain"), "courtwatch: plain\n", 1},
-		{&hintError{msg: "bad file", details: []string{"line 1: x", "line 2: y"}, hint: "fix it"},
+		{&hintError{Msg: "bad file", Lines: []string{"line 1: x", "line 2: y"}, Advice: "fix it"},
 			"courtwatch: bad file\n  line 1: x\n  line 2: y\ncourtwatch: hint: fix it\n", 1},
-		{fmt.Errorf("wrapped: %w", &hintError{msg: "inner", hint: "do this"}), "courtwatch: wrapped: inner\ncourtwatch: hint: do this\n", 1},
-		{&usageError{msg: "list: say what", hint: "see: courtwatch list -h"}, "courtwatch: list: say what\ncourtwatch: hint: see: courtwatch list -h\n", 2},
+		{fmt.Errorf("wrapped: %w", &hintError{Msg: "inner", Advice: "do this"}), "courtwatch: wrapped: inner\ncourtwatch: hint: do this\n", 1},
+		{&usageError{Msg: "list: say what", Advice: "see: courtwatch list -h"}, "courtwatch: list: say what\ncourtwatch: hint: see: courtwatch list -h\n", 2},
 	}
 	for _, tt := range tests {
 		var b bytes.Buffer
@@ -52,12 +52,12 @@ func TestParseInterspersed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		c := &cli{stdout: io.Discard, getenv: func(string) string { return "" }}
-		cmd := &command{name: "test"}
+		cmd := &command{Name: "test"}
 		fs := c.flagSet(cmd)
 		jsonOut := fs.Bool("json", false, "")
 		var tags stringList
 		fs.Var(&tags, "tag", "")
-		pos, err := c.parse(fs, cmd, tt.args)
+		pos, err := cmd.Parse(c.stdout, fs, tt.args)
 		if err != nil {
 			t.Errorf("%q: %v", tt.args, err)
 			continue
@@ -117,12 +117,12 @@ func TestHelpForEveryCommand(t *testing.T) {
 	for _, cmd := range commands {
 		var out bytes.Buffer
 		c := &cli{stdout: &out, stderr: io.Discard, getenv: func(string) string { return "" }}
-		err := cmd.run(c, cmd, []string{"-h"})
+		err := cmd.Run(c, cmd, []string{"-h"})
 		if !errors.Is(err, flag.ErrHelp) {
-			t.Errorf("%s -h: got %v, want flag.ErrHelp", cmd.name, err)
+			t.Errorf("%s -h: got %v, want flag.ErrHelp", cmd.Name, err)
 		}
-		if !strings.HasPrefix(out.String(), "usage: courtwatch "+cmd.name) {
-			t.Errorf("%s -h printed %q", cmd.name, out.String())
+		if !strings.HasPrefix(out.String(), "usage: courtwatch "+cmd.Name) {
+			t.Errorf("%s -h printed %q", cmd.Name, out.String())
 		}
 	}
 }

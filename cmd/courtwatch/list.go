@@ -3,6 +3,8 @@ package main
 import (
 	"courtwatch/cmd/internal/records"
 	"courtwatch/storage"
+
+	"github.com/google/uuid"
 )
 
 const helpList = `  cases                    every case
@@ -16,21 +18,17 @@ With --json the output is a JSON array of the records' fields plus "id",
 `
 
 func runList(c *cli, cmd *command, args []string) error {
-	fs := c.flagSet(cmd)
-	flags := records.AddListFlags(fs)
-	pos, err := c.parse(fs, cmd, args)
-	if err != nil {
-		return err
+	return records.List(cmd, c.flagSet(cmd), args, c.recordSource())
+}
+
+// recordSource is where list, search and history read: this vault.
+func (c *cli) recordSource() records.Source {
+	return records.Source{
+		Printer:  records.Printer{Out: c.stdout, Err: c.stderr, Prog: "courtwatch"},
+		NotFound: notFound,
+		HashHint: "the hash may be of a record on another device: check the report at HQ with courtwatch-hq",
+		Open: func(fn func(*storage.Vault, func(uuid.UUID) string) error) error {
+			return c.withVault(func(v *storage.Vault) error { return fn(v, nil) })
+		},
 	}
-	l, list, err := records.NewLister(pos, flags, cmd.usageError, cmd.id)
-	if err != nil {
-		return err
-	}
-	l.Out, l.NotFound = c.stdout, notFound
-	return c.withVault(func(v *storage.Vault) error {
-		return v.View(func(tx *storage.Tx) error {
-			l.Tx = tx
-			return list()
-		})
-	})
 }

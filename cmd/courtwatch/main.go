@@ -5,15 +5,13 @@
 package main
 
 import (
-	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
-	"strings"
 	_ "time/tzdata" // court time zones where the OS has no zone database (Windows)
 
 	_ "courtwatch/cmd/courtwatch/internal/localefix" // before Fyne's init; see there
+	"courtwatch/cmd/internal/cmdline"
 )
 
 // version is set at link time from FyneApp.toml by the Makefile
@@ -25,124 +23,23 @@ func main() {
 	os.Exit(report(os.Stderr, err))
 }
 
+// report prints err for the user and returns the exit status: 0 for nil,
+// 2 for a usage error, 1 otherwise.
+func report(w io.Writer, err error) int { return program.Report(w, err) }
+
 // command is one subcommand, such as "note add".
-type command struct {
-	name    string // "note add"
-	args    string // synopsis after the name
-	summary string // one line for the command list
-	help    string // more detail for "-h", may be empty
-	run     func(c *cli, cmd *command, args []string) error
-}
+type command = cmdline.Command[*cli]
 
-// commands lists every subcommand in the order "help" shows them.
-var commands = []*command{
-	{name: "init", args: "[--name MONITOR]", summary: "create a new vault", run: runInit, help: helpInit},
-	{name: "passwd", summary: "change the vault's passphrase", run: runPasswd, help: helpPasswd},
-	{name: "device export", args: "[--out FILE]", summary: "write the device file that HQ enrolls this device with", run: runDeviceExport, help: helpDeviceExport},
-	{name: "device", summary: "show this device's id, name and public key", run: runDevice},
-	{name: "verify", summary: "check this device's hash chain", run: runVerify},
-	{name: "case add", args: "--title T --tz ZONE [--number N] [--court C] [--judge J]... [--prosecutor P]... [--charge \"453 Plotting\"]...", summary: "add a case; prints its id", run: runCaseAdd},
-	{name: "case tz", args: "--case ID ZONE", summary: "set the court's time zone of a case, e.g. Asia/Phnom_Penh", run: runCaseTZ, help: helpCaseTZ},
-	{name: "roster import", args: "--case ID [--link LINE=PERSON]... [--new LINE]... FILE.csv|-", summary: "import a case's defendants from a CSV roster", run: runRosterImport, help: helpRoster},
-	{name: "hearing add", args: "--case ID --date YYYY-MM-DD [--time HH:MM] [--courtroom R]", summary: "add a hearing; prints its id", run: runHearingAdd},
-	{name: "note add", args: "--hearing ID [--tag T]... [--reported] TEXT...", summary: "add a note timed now; prints its id", run: runNoteAdd},
-	{name: "note import", args: "--hearing ID FILE|-", summary: "import a typed or transcribed note file, all or nothing", run: runNoteImport, help: helpNoteImport},
-	{name: "note edit", args: "ID TEXT...", summary: "change a note's text (the old text stays in its history)", run: runNoteEdit},
-	{name: "list", args: "cases|defendants|hearings|notes [--case ID] [--hearing ID] [--json]", summary: "list records", run: runList, help: helpList},
-	{name: "search", args: "[--json] QUERY...", summary: "search notes, names and cases", run: runSearch, help: helpSearch},
-	{name: "history", args: "[--json] ID | --hash SHA256", summary: "show every version of a record (--hash: the record with that version hash)", run: runHistory},
-	{name: "hq add", args: "[--name N] [--default] [--replace] PROFILE-FILE|-", summary: "install the HQ profile that HQ gave you", run: runHQAdd, help: helpHQAdd},
-	{name: "case purge", args: "--case ID on|off", summary: "delete a case's observations from this laptop once HQ confirms them", run: runCasePurge, help: helpCasePurge},
-	{name: "hq list", args: "[--json]", summary: "list the installed HQ profiles", run: runHQList},
-	{name: "export", args: "[--to DIR]", summary: "seal what is new into a bundle for HQ (--to DIR: also onto a USB stick)", run: runExport, help: helpExport},
-	{name: "sync", summary: "seal what is new and send every unconfirmed bundle to HQ now", run: runSync, help: helpSync},
-	{name: "outbox", args: "[--json]", summary: "list the bundles and whether HQ confirmed them", run: runOutbox, help: helpOutbox},
-	reportCheckCommand, reportCommand, demoCommand, // report.go; report check before report
-	wipeCommand, duressSetCommand, duressOffCommand, lockoutCommand, // wipe.go
-	{name: "version", summary: "print the version", run: runVersion},
-}
-
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
-	args, err := c.globalFlags(args)
-	if err != nil {
-		return err
-	}
-	if len(args) == 0 {
-		dir, err := c.vaultDir()
-		if err != nil {
-			return err
-		}
-		return runGUI(dir, c.vault != "" || c.getenv("COURTWATCH_VAULT") != "")
-	}
-	if args[0] == "help" {
-		return c.help(args[1:])
-	}
-	cmd, rest, err := lookup(args)
-	if err != nil {
-		return err
-	}
-	err = cmd.run(c, cmd, rest)
-	if errors.Is(err, flag.ErrHelp) {
-		return nil // usage was printed
-	}
-	return explain(err)
-}
-
-// lookup finds the command named by the first one or two words of args.
-func lookup(args []string) (*command, []string, error) {
-	i, rest, err := program.Lookup(commandNames(), args)
-	if err != nil {
-		return nil, nil, err
-	}
-	return commands[i], rest, nil
-}
-
-// commandNames returns the names of the commands, in order.
-func commandNames() []string {
-	names := make([]string, len(commands))
-	for i, cmd := range commands {
-		names[i] = cmd.name
-	}
-	return names
-}
-
-// help prints the list of commands, or one command's usage.
-func (c *cli) help(args []string) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		return c.printHelp()
-	}
-	cmd, rest, err := lookup(args)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return &usageError{msg: fmt.Sprintf("help takes one command, not %q", strings.Join(args, " "))}
-	}
-	if err := cmd.run(c, cmd, []string{"-h"}); !errors.Is(err, flag.ErrHelp) {
-		return err
-	}
-	return nil
-}
-
-func (c *cli) printHelp() error {
-	var b strings.Builder
-	b.WriteString(`courtwatch keeps a trial monitor's observations in an encrypted vault.
+// program names this program in its help, usage texts and errors.
+var program = &cmdline.Program{
+	Name: "courtwatch", Version: version,
+	Intro: `courtwatch keeps a trial monitor's observations in an encrypted vault.
 
 Usage:
   courtwatch [--vault DIR]                     open the Courtwatch window
   courtwatch [--vault DIR] COMMAND [ARGS...]   work on the vault without a window
-
-Commands:
-`)
-	for _, cmd := range commands {
-		fmt.Fprintf(&b, "  %-16s %s\n", cmd.name, cmd.summary)
-	}
-	fmt.Fprintf(&b, "  %-16s %s\n", "help [COMMAND]", "show this help, or a command's")
-	b.WriteString(`
-Run "courtwatch COMMAND -h" for a command's arguments. Ids are the full ids
-that the add and list commands print. Flags may come before or after the
-other arguments; put -- before text that starts with a dash.
+`,
+	Outro: `Ids are the full ids that the add and list commands print.
 
 Environment:
   COURTWATCH_VAULT                the vault folder, unless --vault is given
@@ -157,15 +54,51 @@ Environment:
                                   check, and so fast to guess
 
 Without these the passphrase is asked for on the terminal.
-`)
-	_, err := io.WriteString(c.stdout, b.String())
-	return err
+`,
+	DirFlag: "vault", DirExample: "courtwatch --vault ~/courtwatch-vault list cases",
+	IDsFrom: "the add and list commands",
 }
 
-func runVersion(c *cli, cmd *command, args []string) error {
-	if err := c.parseFlags(c.flagSet(cmd), cmd, args); err != nil {
+// commands lists every subcommand in the order "help" shows them.
+var commands = cmdline.Commands(program,
+	&command{Name: "init", Args: "[--name MONITOR]", Summary: "create a new vault", Run: runInit, Help: helpInit},
+	&command{Name: "passwd", Summary: "change the vault's passphrase", Run: runPasswd, Help: helpPasswd},
+	&command{Name: "device export", Args: "[--out FILE]", Summary: "write the device file that HQ enrolls this device with", Run: runDeviceExport, Help: helpDeviceExport},
+	&command{Name: "device", Summary: "show this device's id, name and public key", Run: runDevice},
+	&command{Name: "verify", Summary: "check this device's hash chain", Run: runVerify},
+	&command{Name: "case add", Args: "--title T --tz ZONE [--number N] [--court C] [--judge J]... [--prosecutor P]... [--charge \"453 Plotting\"]...", Summary: "add a case; prints its id", Run: runCaseAdd},
+	&command{Name: "case tz", Args: "--case ID ZONE", Summary: "set the court's time zone of a case, e.g. Asia/Phnom_Penh", Run: runCaseTZ, Help: helpCaseTZ},
+	&command{Name: "roster import", Args: "--case ID [--link LINE=PERSON]... [--new LINE]... FILE.csv|-", Summary: "import a case's defendants from a CSV roster", Run: runRosterImport, Help: helpRoster},
+	&command{Name: "hearing add", Args: "--case ID --date YYYY-MM-DD [--time HH:MM] [--courtroom R]", Summary: "add a hearing; prints its id", Run: runHearingAdd},
+	&command{Name: "note add", Args: "--hearing ID [--tag T]... [--reported] TEXT...", Summary: "add a note timed now; prints its id", Run: runNoteAdd},
+	&command{Name: "note import", Args: "--hearing ID FILE|-", Summary: "import a typed or transcribed note file, all or nothing", Run: runNoteImport, Help: helpNoteImport},
+	&command{Name: "note edit", Args: "ID TEXT...", Summary: "change a note's text (the old text stays in its history)", Run: runNoteEdit},
+	&command{Name: "list", Args: "cases|defendants|hearings|notes [--case ID] [--hearing ID] [--json]", Summary: "list records", Run: runList, Help: helpList},
+	&command{Name: "search", Args: "[--json] [--limit N] QUERY...", Summary: "search notes, names and cases", Run: runSearch, Help: helpSearch},
+	&command{Name: "history", Args: "[--json] ID | --hash SHA256", Summary: "show every version of a record (--hash: the record with that version hash)", Run: runHistory},
+	&command{Name: "hq add", Args: "[--name N] [--default] [--replace] PROFILE-FILE|-", Summary: "install the HQ profile that HQ gave you", Run: runHQAdd, Help: helpHQAdd},
+	&command{Name: "case purge", Args: "--case ID on|off", Summary: "delete a case's observations from this laptop once HQ confirms them", Run: runCasePurge, Help: helpCasePurge},
+	&command{Name: "hq list", Args: "[--json]", Summary: "list the installed HQ profiles", Run: runHQList},
+	&command{Name: "export", Args: "[--to DIR]", Summary: "seal what is new into a bundle for HQ (--to DIR: also onto a USB stick)", Run: runExport, Help: helpExport},
+	&command{Name: "sync", Summary: "seal what is new and send every unconfirmed bundle to HQ now", Run: runSync, Help: helpSync},
+	&command{Name: "outbox", Args: "[--json]", Summary: "list the bundles and whether HQ confirmed them", Run: runOutbox, Help: helpOutbox},
+	reportCheckCommand, reportCommand, demoCommand, // report.go; report check before report
+	wipeCommand, duressSetCommand, duressOffCommand, lockoutCommand, // wipe.go
+	cmdline.VersionCommand(func(c *cli, cmd *command) (*flag.FlagSet, io.Writer) { return c.flagSet(cmd), c.stdout }),
+)
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	args, err := c.globalFlags(args)
+	if err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(c.stdout, "courtwatch %s\n", version)
-	return err
+	if len(args) == 0 {
+		dir, err := c.vaultDir()
+		if err != nil {
+			return err
+		}
+		return runGUI(dir, c.vault != "" || c.getenv("COURTWATCH_VAULT") != "")
+	}
+	return explain(cmdline.Run(program, commands, c, c.stdout, args))
 }

@@ -34,17 +34,17 @@ func runNoteAdd(c *cli, cmd *command, args []string) error {
 	var tags stringList
 	fs.Var(&tags, "tag", "a `tag`, e.g. access or torture (repeat for each)")
 	reported := fs.Bool("reported", false, "the monitor was told this rather than saw it")
-	pos, err := c.parse(fs, cmd, args)
+	pos, err := cmd.Parse(c.stdout, fs, args)
 	if err != nil {
 		return err
 	}
-	hearingID, err := cmd.id("--hearing", *hearingFlag)
+	hearingID, err := cmd.ID("--hearing", *hearingFlag)
 	if err != nil {
 		return err
 	}
 	text := strings.TrimSpace(strings.Join(pos, " "))
 	if text == "" {
-		return cmd.usageError("the note's TEXT is missing")
+		return cmd.UsageError("the note's TEXT is missing")
 	}
 	n := &storage.Note{HearingID: hearingID, Time: time.Now().Round(0), Text: text, Source: storage.SourceSeen}
 	if *reported {
@@ -52,7 +52,7 @@ func runNoteAdd(c *cli, cmd *command, args []string) error {
 	}
 	for _, t := range tags {
 		if t = strings.TrimSpace(t); t == "" {
-			return cmd.usageError("--tag is empty")
+			return cmd.UsageError("--tag is empty")
 		}
 		n.Tags = append(n.Tags, t)
 	}
@@ -71,14 +71,14 @@ func runNoteAdd(c *cli, cmd *command, args []string) error {
 func runNoteImport(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	hearingFlag := fs.String("hearing", "", "the hearing's `id`")
-	pos, err := c.parse(fs, cmd, args)
+	pos, err := cmd.Parse(c.stdout, fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return cmd.usageError("give one transcript file, or - for standard input")
+		return cmd.UsageError("give one transcript file, or - for standard input")
 	}
-	hearingID, err := cmd.id("--hearing", *hearingFlag)
+	hearingID, err := cmd.ID("--hearing", *hearingFlag)
 	if err != nil {
 		return err
 	}
@@ -132,20 +132,20 @@ func importNotes(v *storage.Vault, hearingID uuid.UUID, lines []transcript.Line)
 }
 
 func runNoteEdit(c *cli, cmd *command, args []string) error {
-	pos, err := c.parse(c.flagSet(cmd), cmd, args)
+	pos, err := cmd.Parse(c.stdout, c.flagSet(cmd), args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
-		return cmd.usageError("give the note's ID and its new TEXT")
+		return cmd.UsageError("give the note's ID and its new TEXT")
 	}
-	id, err := cmd.id("ID", pos[0])
+	id, err := cmd.ID("ID", pos[0])
 	if err != nil {
 		return err
 	}
 	text := strings.TrimSpace(strings.Join(pos[1:], " "))
 	if text == "" {
-		return cmd.usageError("the note's new TEXT is missing")
+		return cmd.UsageError("the note's new TEXT is missing")
 	}
 	return c.withVault(func(v *storage.Vault) error {
 		n := &storage.Note{}

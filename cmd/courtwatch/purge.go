@@ -16,16 +16,16 @@ so the device's chain of custody still verifies. Off by default.`
 func runCasePurge(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	caseFlag := fs.String("case", "", "the case's `id`")
-	rest, err := c.parse(fs, cmd, args)
+	rest, err := cmd.Parse(c.stdout, fs, args)
 	if err != nil {
 		return err
 	}
-	caseID, err := cmd.id("--case", *caseFlag)
+	caseID, err := cmd.ID("--case", *caseFlag)
 	if err != nil {
 		return err
 	}
 	if len(rest) != 1 || (rest[0] != "on" && rest[0] != "off") {
-		return cmd.usageError("say on or off")
+		return cmd.UsageError("say on or off")
 	}
 	on := rest[0] == "on"
 	return c.withVault(func(v *storage.Vault) error {

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io"
 
 	"courtwatch/cmd/internal/records"
 	"courtwatch/demo"
@@ -13,12 +11,12 @@ import (
 
 // The report and demo commands; main.go lists them.
 var (
-	reportCheckCommand = &command{name: "report check", args: "FILE", summary: "check a report file against this vault: every record it rests on, with its hash",
-		run: runReportCheck, help: helpReportCheck}
-	reportCommand = &command{name: "report", args: "hearing|case|defendant ID --out FILE [--format html|pdf|csv] [--table T]",
-		summary: "write a hearing, case or defendant report", run: runReport, help: helpReport}
-	demoCommand = &command{name: "demo", args: "[--force] [--seed N]",
-		summary: "fill the vault with a demo mass trial (150 persons, 6 cases)", run: runDemo, help: helpDemo}
+	reportCheckCommand = &command{Name: "report check", Args: "FILE", Summary: "check a report file against this vault: every record it rests on, with its hash",
+		Run: runReportCheck, Help: helpReportCheck}
+	reportCommand = &command{Name: "report", Args: "hearing|case|defendant ID --out FILE [--format html|pdf|csv] [--table T]",
+		Summary: "write a hearing, case or defendant report", Run: runReport, Help: helpReport}
+	demoCommand = &command{Name: "demo", Args: "[--force] [--seed N]",
+		Summary: "fill the vault with a demo mass trial (150 persons, 6 cases)", Run: runDemo, Help: helpDemo}
 )
 
 const helpReport = `Writes one report to FILE, and nothing anywhere else: the report is made
@@ -49,29 +47,12 @@ It refuses a vault that already holds cases or persons, unless --force.
 `
 
 func runReport(c *cli, cmd *command, args []string) error {
-	fs := c.flagSet(cmd)
-	flags := records.AddReportFlags(fs)
-	pos, err := c.parse(fs, cmd, args)
+	req, err := records.ParseReport(cmd, c.stdout, c.flagSet(cmd), args)
 	if err != nil {
 		return err
-	}
-	req, err := flags.Request(pos)
-	if err != nil {
-		return cmd.usageError("%v", err)
 	}
 	return c.withVault(func(v *storage.Vault) error {
-		data, err := reports.Render(v, req.Subject, req.ID, req.Format, req.Table, reports.Options{})
-		if errors.Is(err, storage.ErrNotFound) {
-			return notFound(req.Kind, req.ID, err)
-		}
-		if err != nil {
-			return err
-		}
-		if err := reports.WriteFile(req.Out, data); err != nil {
-			return &hintError{msg: err.Error(), err: err, hint: "check that the folder exists and that you may write there"}
-		}
-		_, err = fmt.Fprintf(c.stdout, "wrote %s (%s, %d bytes)\n", req.Out, req.Format, len(data))
-		return err
+		return records.WriteReport(c.stdout, v, req, reports.Options{}, notFound)
 	})
 }
 
@@ -87,35 +68,12 @@ match, listing why.
 `
 
 func runReportCheck(c *cli, cmd *command, args []string) error {
-	pos, err := c.parse(c.flagSet(cmd), cmd, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return cmd.usageError("give one report file, .html or .pdf")
-	}
-	in, err := c.input(pos[0]) // before asking for the passphrase
-	if err != nil {
-		return err
-	}
-	data, err := io.ReadAll(io.LimitReader(in, records.MaxReportFile))
-	in.Close()
+	name, data, err := records.ReadReport(cmd, c.stdout, c.flagSet(cmd), args, c.stdin) // before asking for the passphrase
 	if err != nil {
 		return err
 	}
 	return c.withVault(func(v *storage.Vault) error {
-		problems, err := records.CheckReport(c.stdout, v, data)
-		if errors.Is(err, reports.ErrNoManifest) {
-			return &hintError{msg: fmt.Sprintf("%s: %v", pos[0], err), err: err, hint: "check an HTML or PDF report that this version of Courtwatch made"}
-		}
-		if err != nil {
-			return err
-		}
-		if len(problems) > 0 {
-			return &hintError{msg: fmt.Sprintf("%s does not match this vault", pos[0]), details: problems,
-				hint: "a changed record is shown with its history by: courtwatch history ID; make the report again to show the vault as it is now"}
-		}
-		return nil
+		return records.CheckReportFile(c.stdout, v, name, data, "this vault", "courtwatch history")
 	})
 }
 
@@ -123,7 +81,7 @@ func runDemo(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	force := fs.Bool("force", false, "add the demo data even though the vault already holds cases or persons")
 	seed := fs.Int64("seed", 1, "the `seed` the data is made from")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
 	return c.withVault(func(v *storage.Vault) error {
@@ -141,8 +99,8 @@ func runDemo(c *cli, cmd *command, args []string) error {
 			return err
 		}
 		if (cases > 0 || persons > 0) && !*force {
-			return &hintError{msg: fmt.Sprintf("the vault already holds %d cases and %d persons", cases, persons),
-				hint: "the demo is for an empty vault: make one with courtwatch --vault NEW-FOLDER init, or add the demo beside your data with --force"}
+			return &hintError{Msg: fmt.Sprintf("the vault already holds %d cases and %d persons", cases, persons),
+				Advice: "the demo is for an empty vault: make one with courtwatch --vault NEW-FOLDER init, or add the demo beside your data with --force"}
 		}
 		s, err := demo.Build(v, *seed)
 		if err != nil {

@@ -28,14 +28,14 @@ func runRosterImport(c *cli, cmd *command, args []string) error {
 	var links, news stringList
 	fs.Var(&links, "link", "`LINE=PERSON_ID`: link the roster row on that line to that person (repeat for each)")
 	fs.Var(&news, "new", "`LINE`: make the roster row on that line a new person even if its name matches (repeat for each)")
-	pos, err := c.parse(fs, cmd, args)
+	pos, err := cmd.Parse(c.stdout, fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return cmd.usageError("give one roster file, or - for standard input")
+		return cmd.UsageError("give one roster file, or - for standard input")
 	}
-	caseID, err := cmd.id("--case", *caseFlag)
+	caseID, err := cmd.ID("--case", *caseFlag)
 	if err != nil {
 		return err
 	}
@@ -80,14 +80,14 @@ func resolution(cmd *command, links, news []string) (roster.Resolution, error) {
 		n, err := strconv.Atoi(line)
 		id, ierr := uuid.Parse(person)
 		if !ok || err != nil || ierr != nil {
-			return nil, cmd.usageError("--link %q: write LINE=PERSON_ID, e.g. --link 4=0192f3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b", s)
+			return nil, cmd.UsageError("--link %q: write LINE=PERSON_ID, e.g. --link 4=0192f3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b", s)
 		}
 		res[n] = id
 	}
 	for _, s := range news {
 		n, err := strconv.Atoi(s)
 		if err != nil {
-			return nil, cmd.usageError("--new %q: give the line number of the roster row", s)
+			return nil, cmd.UsageError("--new %q: give the line number of the roster row", s)
 		}
 		res[n] = uuid.Nil
 	}
@@ -127,9 +127,9 @@ func ambiguityError(v *storage.Vault, amb []roster.Ambiguity, err error) error {
 		}
 	}
 	return &hintError{
-		msg:     fmt.Sprintf("%s %s %s; nothing was imported", table.Plural(len(amb), "roster row"), verb, what),
-		details: details,
-		hint:    "import again choosing for each row: --link LINE=PERSON_ID, or --new LINE for a new person",
-		err:     err,
+		Msg:    fmt.Sprintf("%s %s %s; nothing was imported", table.Plural(len(amb), "roster row"), verb, what),
+		Lines:  details,
+		Advice: "import again choosing for each row: --link LINE=PERSON_ID, or --new LINE for a new person",
+		Err:    err,
 	}
 }

@@ -1,10 +1,6 @@
 package main
 
-import (
-	"courtwatch/cmd/internal/records"
-	"courtwatch/storage"
-	"errors"
-)
+import "courtwatch/cmd/internal/records"
 
 const helpSearch = `Finds notes, persons (names and aliases), cases, events and attachments
 containing every word of QUERY, newest first. Latin words match the start of
@@ -13,54 +9,9 @@ anywhere in Khmer text.
 `
 
 func runSearch(c *cli, cmd *command, args []string) error {
-	fs := c.flagSet(cmd)
-	jsonOut := fs.Bool("json", false, "print a JSON array")
-	limit := fs.Int("limit", 50, "show at most `N` hits")
-	pos, err := c.parse(fs, cmd, args)
-	if err != nil {
-		return err
-	}
-	query, err := records.SearchQuery(pos, *limit, cmd.usageError)
-	if err != nil {
-		return err
-	}
-	return c.withVault(func(v *storage.Vault) error {
-		p := &records.Printer{Out: c.stdout, Err: c.stderr, Prog: "courtwatch", JSON: *jsonOut}
-		return p.Search(v, query, *limit)
-	})
+	return records.Search(cmd, c.flagSet(cmd), args, c.recordSource())
 }
 
 func runHistory(c *cli, cmd *command, args []string) error {
-	fs := c.flagSet(cmd)
-	jsonOut := fs.Bool("json", false, "print a JSON array")
-	hash := fs.String("hash", "", "find the record with a version of this sha256 `hash` (as a report lists it; at least its first 12 hex digits)")
-	pos, err := c.parse(fs, cmd, args)
-	if err != nil {
-		return err
-	}
-	if *hash != "" {
-		if len(pos) > 0 {
-			return cmd.usageError("give an ID or --hash, not both")
-		}
-		return c.withVault(func(v *storage.Vault) error {
-			p := &records.Printer{Out: c.stdout, Err: c.stderr, Prog: "courtwatch", JSON: *jsonOut}
-			err := p.FindHash(v, *hash)
-			if errors.Is(err, storage.ErrNotFound) {
-				return &hintError{msg: err.Error(), err: err, hint: "the hash may be of a record on another device: check the report at HQ with courtwatch-hq"}
-			}
-			return err
-		})
-	}
-	id, err := records.HistoryID(pos, cmd.usageError, cmd.id)
-	if err != nil {
-		return err
-	}
-	return c.withVault(func(v *storage.Vault) error {
-		p := &records.Printer{Out: c.stdout, Err: c.stderr, Prog: "courtwatch", JSON: *jsonOut}
-		vers, err := v.History(id)
-		if err != nil {
-			return notFound("record", id, err)
-		}
-		return p.History(id, vers)
-	})
+	return records.History(cmd, c.flagSet(cmd), args, c.recordSource())
 }

@@ -68,11 +68,11 @@ func (c *cli) withVault(fn func(v *storage.Vault) error) (err error) {
 func runInit(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	name := fs.String("name", "", "the monitor's `name` for this device, shown at headquarters")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
 	if err := wire.CheckName(*name); err != nil {
-		return cmd.usageError("--name: the monitor's %v", err) // HQ would refuse the device file
+		return cmd.UsageError("--name: the monitor's %v", err) // HQ would refuse the device file
 	}
 	dir, err := c.vaultDir()
 	if err != nil {
@@ -104,7 +104,7 @@ func runInit(c *cli, cmd *command, args []string) error {
 }
 
 func runPasswd(c *cli, cmd *command, args []string) error {
-	if err := c.parseFlags(c.flagSet(cmd), cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, c.flagSet(cmd), args); err != nil {
 		return err
 	}
 	dir, err := c.vaultDir()
@@ -129,7 +129,7 @@ func runPasswd(c *cli, cmd *command, args []string) error {
 }
 
 func runDevice(c *cli, cmd *command, args []string) error {
-	if err := c.parseFlags(c.flagSet(cmd), cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, c.flagSet(cmd), args); err != nil {
 		return err
 	}
 	return c.withVault(func(v *storage.Vault) error {
@@ -141,15 +141,15 @@ func runDevice(c *cli, cmd *command, args []string) error {
 }
 
 func runVerify(c *cli, cmd *command, args []string) error {
-	if err := c.parseFlags(c.flagSet(cmd), cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, c.flagSet(cmd), args); err != nil {
 		return err
 	}
 	return c.withVault(func(v *storage.Vault) error {
 		n, err := v.VerifyChain(v.Device().ID)
 		var brk *storage.ChainBreak
 		if errors.As(err, &brk) {
-			return &hintError{msg: fmt.Sprintf("chain broken after %d good versions: %v", n, brk), err: err,
-				hint: "the vault may have been damaged or tampered with: do not change it, keep a copy of the folder and ask for help"}
+			return &hintError{Msg: fmt.Sprintf("chain broken after %d good versions: %v", n, brk), Err: err,
+				Advice: "the vault may have been damaged or tampered with: do not change it, keep a copy of the folder and ask for help"}
 		}
 		if err != nil {
 			return err
@@ -159,8 +159,8 @@ func runVerify(c *cli, cmd *command, args []string) error {
 			for _, l := range lost {
 				details = append(details, l.String())
 			}
-			return &hintError{msg: fmt.Sprintf("the chain holds %d good versions, but the vault has lost records", n), details: details,
-				hint: "the vault's storage was damaged: keep a copy of the folder; what HQ has received is safe there, and 'courtwatch outbox' shows what was delivered", err: storage.ErrTampered}
+			return &hintError{Msg: fmt.Sprintf("the chain holds %d good versions, but the vault has lost records", n), Lines: details,
+				Advice: "the vault's storage was damaged: keep a copy of the folder; what HQ has received is safe there, and 'courtwatch outbox' shows what was delivered", Err: storage.ErrTampered}
 		}
 		fmt.Fprintf(c.stdout, "chain ok: %d versions\n", n)
 		if _, head := v.Head(); head != "" {

@@ -20,10 +20,10 @@ var duressPassphrase = passphrase.Vars{File: "COURTWATCH_DURESS_PASSPHRASE_FILE"
 
 // The commands for when the laptop may be taken.
 var (
-	wipeCommand      = &command{name: "wipe", args: "[--yes] [--sync-first SECONDS]", summary: "erase the vault for ever (crypto-erase)", run: runWipe, help: helpWipe}
-	duressSetCommand = &command{name: "duress set", summary: "set a duress passphrase: it erases the vault and opens a harmless decoy", run: runDuressSet, help: helpDuress}
-	duressOffCommand = &command{name: "duress off", summary: "remove the duress passphrase", run: runDuressOff}
-	lockoutCommand   = &command{name: "lockout", args: "[N]", summary: "erase the vault after N wrong passphrases in a row (0: off); without N, show it", run: runLockout, help: helpLockout}
+	wipeCommand      = &command{Name: "wipe", Args: "[--yes] [--sync-first SECONDS]", Summary: "erase the vault for ever (crypto-erase)", Run: runWipe, Help: helpWipe}
+	duressSetCommand = &command{Name: "duress set", Summary: "set a duress passphrase: it erases the vault and opens a harmless decoy", Run: runDuressSet, Help: helpDuress}
+	duressOffCommand = &command{Name: "duress off", Summary: "remove the duress passphrase", Run: runDuressOff}
+	lockoutCommand   = &command{Name: "lockout", Args: "[N]", Summary: "erase the vault after N wrong passphrases in a row (0: off); without N, show it", Run: runLockout, Help: helpLockout}
 )
 
 const helpWipe = `Erases the vault: first the key (key.wrapped and vault.json are
@@ -67,7 +67,7 @@ func runWipe(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
 	yes := fs.Bool("yes", false, "do not ask to confirm")
 	syncFirst := fs.Int("sync-first", 0, "try to deliver to HQ for this many `seconds` first")
-	if err := c.parseFlags(fs, cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, fs, args); err != nil {
 		return err
 	}
 	dir, v, err := c.openVault()
@@ -139,9 +139,9 @@ func (c *cli) confirmWipe(yes bool, question string) error {
 		return nil
 	}
 	if err != nil && line == "" {
-		return &hintError{msg: "nothing was erased: no answer to the question", hint: "type wipe to confirm, or give --yes"}
+		return &hintError{Msg: "nothing was erased: no answer to the question", Advice: "type wipe to confirm, or give --yes"}
 	}
-	return &hintError{msg: "nothing was erased", hint: "type wipe (the word) to confirm, or give --yes"}
+	return &hintError{Msg: "nothing was erased", Advice: "type wipe (the word) to confirm, or give --yes"}
 }
 
 func plural(n int, what string) string {
@@ -152,7 +152,7 @@ func plural(n int, what string) string {
 }
 
 func runDuressSet(c *cli, cmd *command, args []string) error {
-	if err := c.parseFlags(c.flagSet(cmd), cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, c.flagSet(cmd), args); err != nil {
 		return err
 	}
 	return c.withVault(func(v *storage.Vault) error {
@@ -170,7 +170,7 @@ func runDuressSet(c *cli, cmd *command, args []string) error {
 }
 
 func runDuressOff(c *cli, cmd *command, args []string) error {
-	if err := c.parseFlags(c.flagSet(cmd), cmd, args); err != nil {
+	if err := cmd.ParseFlags(c.stdout, c.flagSet(cmd), args); err != nil {
 		return err
 	}
 	return c.withVault(func(v *storage.Vault) error {
@@ -184,12 +184,12 @@ func runDuressOff(c *cli, cmd *command, args []string) error {
 
 func runLockout(c *cli, cmd *command, args []string) error {
 	fs := c.flagSet(cmd)
-	pos, err := c.parse(fs, cmd, args)
+	pos, err := cmd.Parse(c.stdout, fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > 1 {
-		return cmd.usageError("lockout takes one number, not %q", strings.Join(pos, " "))
+		return cmd.UsageError("lockout takes one number, not %q", strings.Join(pos, " "))
 	}
 	dir, err := c.vaultDir()
 	if err != nil {
@@ -206,7 +206,7 @@ func runLockout(c *cli, cmd *command, args []string) error {
 	}
 	n, err := strconv.Atoi(pos[0])
 	if err != nil || n < 0 {
-		return cmd.usageError("lockout needs a whole number of attempts, such as 10, or 0 for off, not %q", pos[0])
+		return cmd.UsageError("lockout needs a whole number of attempts, such as 10, or 0 for off, not %q", pos[0])
 	}
 	return c.withVault(func(v *storage.Vault) error {
 		if err := v.SetLockout(n); err != nil {

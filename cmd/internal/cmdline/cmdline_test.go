@@ -10,12 +10,6 @@ import (
 	"testing"
 )
 
-type usage struct{ msg, hint string }
-
-func (u *usage) Error() string { return u.msg }
-func (u *usage) Hint() string  { return u.hint }
-func (u *usage) UsageError()   {}
-
 func TestReport(t *testing.T) {
 	tests := []struct {
 		err      error
@@ -25,7 +19,7 @@ func TestReport(t *testing.T) {
 		{nil, "", 0},
 		{errors.New("plain"), "p: plain\n", 1},
 		{fmt.Errorf("wrapped: %w", &HintError{Msg: "inner", Lines: []string{"a"}, Advice: "do this"}), "p: wrapped: inner\n  a\np: hint: do this\n", 1},
-		{&usage{"bad", "see: p help"}, "p: bad\np: hint: see: p help\n", 2},
+		{&UsageError{Msg: "bad", Advice: "see: p help"}, "p: bad\np: hint: see: p help\n", 2},
 	}
 	for _, tt := range tests {
 		var b strings.Builder
@@ -36,7 +30,7 @@ func TestReport(t *testing.T) {
 }
 
 func TestParseAndLookup(t *testing.T) {
-	p := &Program{Name: "p", Usage: func(msg, hint string) error { return &usage{msg, hint} }}
+	p := &Program{Name: "p"}
 	fs := flag.NewFlagSet("x", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	j := fs.Bool("json", false, "")
@@ -51,7 +45,7 @@ func TestParseAndLookup(t *testing.T) {
 	if _, _, err := p.Lookup(names, []string{"note"}); err == nil || err.Error() != "note needs a command: note add, note edit" {
 		t.Errorf("Lookup note: %v", err)
 	}
-	if Explained(errors.New("x")) || !Explained(p.UsageError("init", "bad")) {
+	if Explained(errors.New("x")) || !Explained(p.CommandUsage("init", "bad")) {
 		t.Error("Explained")
 	}
 }

@@ -1,6 +1,8 @@
 // Package cmdline holds what the courtwatch and courtwatch-hq commands share
-// about being command-line programs: errors that carry a hint for the user,
-// usage errors, and how both are reported with an exit status.
+// about being command-line programs, so that both behave the same: the
+// commands and their dispatch, "help", "version", global and command flags
+// (program.go, command.go), errors that carry a hint for the user, usage
+// errors, and how both are reported with an exit status (errors.go).
 package cmdline
 
 import (
@@ -17,13 +19,6 @@ type Hinted interface {
 	error
 	Hint() string
 	Details() []string
-}
-
-// Usage is a command called the wrong way; Report returns exit status 2.
-type Usage interface {
-	error
-	Hint() string
-	UsageError()
 }
 
 // HintError is an error with what to do next. Report prints it as
@@ -43,12 +38,42 @@ func (e *HintError) Unwrap() error     { return e.Err }
 func (e *HintError) Hint() string      { return e.Advice }
 func (e *HintError) Details() []string { return e.Lines }
 
+// UsageError is a command called the wrong way; Report returns exit
+// status 2 for it.
+type UsageError struct {
+	Msg    string
+	Advice string // e.g. "see: courtwatch list -h"
+}
+
+func (e *UsageError) Error() string { return e.Msg }
+func (e *UsageError) Hint() string  { return e.Advice }
+
 // Explained reports whether err already says what to do next, or is a
 // usage error.
 func Explained(err error) bool {
 	var h Hinted
-	var u Usage
+	var u *UsageError
 	return errors.As(err, &h) || errors.As(err, &u)
+}
+
+// A Hint is the advice for the errors that match Err (errors.Is).
+type Hint struct {
+	Err    error
+	Advice string
+}
+
+// Explain adds the advice of the first of hints that err matches, unless
+// err already says what to do next; other errors it returns as they are.
+func Explain(err error, hints ...Hint) error {
+	if err == nil || Explained(err) {
+		return err
+	}
+	for _, h := range hints {
+		if errors.Is(err, h.Err) {
+			return &HintError{Msg: err.Error(), Advice: h.Advice, Err: err}
+		}
+	}
+	return err
 }
 
 // Report prints err for the user, each line starting with prog, and returns
@@ -61,7 +86,7 @@ func Report(w io.Writer, prog string, err error) int {
 	// answer): each line is escaped, so it stays one line.
 	fmt.Fprintf(w, "%s: %s\n", prog, escape.String(err.Error()))
 	var h Hinted
-	var u Usage
+	var u *UsageError
 	switch {
 	case errors.As(err, &h):
 		for _, d := range h.Details() {
@@ -71,8 +96,8 @@ func Report(w io.Writer, prog string, err error) int {
 			fmt.Fprintf(w, "%s: hint: %s\n", prog, escape.String(hint))
 		}
 	case errors.As(err, &u):
-		if hint := u.Hint(); hint != "" {
-			fmt.Fprintf(w, "%s: hint: %s\n", prog, escape.String(hint))
+		if u.Advice != "" {
+			fmt.Fprintf(w, "%s: hint: %s\n", prog, escape.String(u.Advice))
 		}
 		return 2
 	}

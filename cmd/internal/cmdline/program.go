@@ -6,28 +6,42 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/google/uuid"
 )
 
-// Program describes one command-line program, for the messages it prints.
+// Program describes one command-line program: its name and version, its
+// help text, and its global folder flag (such as --vault).
 type Program struct {
-	Name string // "courtwatch"
-	// Usage makes the program's error for a command called the wrong way.
-	Usage func(msg, hint string) error
+	Name    string // "courtwatch"
+	Version string // printed by "version" and --version
+	// Intro is the help's text before the list of commands: what the
+	// program is and its usage lines. Outro follows the list: the
+	// environment it reads.
+	Intro, Outro string
+	// DirFlag is the global flag that names the program's folder, such as
+	// "vault"; DirExample shows how to give it.
+	DirFlag, DirExample string
+	// IDsFrom names the commands that print record ids, for the hint of
+	// a bad id.
+	IDsFrom string
 }
 
-// UsageError is the error for command cmd called the wrong way, with a
+// Report prints err for the user, each line starting with the program's
+// name, and returns the exit status: 0 for nil, 2 for a usage error, 1
+// otherwise.
+func (p *Program) Report(w io.Writer, err error) int { return Report(w, p.Name, err) }
+
+func (p *Program) usage(msg, hint string) error { return &UsageError{Msg: msg, Advice: hint} }
+
+// CommandUsage is the error for command cmd called the wrong way, with a
 // hint to see its usage.
-func (p *Program) UsageError(cmd, format string, a ...any) error {
-	return p.Usage(cmd+": "+fmt.Sprintf(format, a...), "see: "+p.Name+" "+cmd+" -h")
+func (p *Program) CommandUsage(cmd, format string, a ...any) error {
+	return p.usage(cmd+": "+fmt.Sprintf(format, a...), "see: "+p.Name+" "+cmd+" -h")
 }
 
 // GlobalFlags reads the flags before the command name and returns the
 // rest of args: -h and --help make it return the help command, --version
-// (if version is set) the version command, and the flag dirFlag (such as
-// "vault") stores its folder in *dir; example shows how to give it.
-func (p *Program) GlobalFlags(args []string, dirFlag string, dir *string, example string, version bool) ([]string, error) {
+// the version command, and the flag p.DirFlag stores its folder in *dir.
+func (p *Program) GlobalFlags(args []string, dir *string) ([]string, error) {
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
 		arg := args[0]
 		name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
@@ -36,16 +50,16 @@ func (p *Program) GlobalFlags(args []string, dirFlag string, dir *string, exampl
 			return args[1:], nil
 		case name == "h" || name == "help":
 			return []string{"help"}, nil
-		case version && name == "version":
+		case name == "version":
 			return []string{"version"}, nil
-		case name == dirFlag && hasValue:
+		case name == p.DirFlag && hasValue:
 			*dir, args = value, args[1:]
-		case name == dirFlag && len(args) > 1:
+		case name == p.DirFlag && len(args) > 1:
 			*dir, args = args[1], args[2:]
-		case name == dirFlag:
-			return nil, p.Usage("--"+dirFlag+" needs a folder", "e.g. "+example)
+		case name == p.DirFlag:
+			return nil, p.usage("--"+p.DirFlag+" needs a folder", "e.g. "+p.DirExample)
 		default:
-			return nil, p.Usage(fmt.Sprintf("unknown flag %s before the command", arg), "see: "+p.Name+" help")
+			return nil, p.usage(fmt.Sprintf("unknown flag %s before the command", arg), "see: "+p.Name+" help")
 		}
 	}
 	return args, nil
@@ -68,9 +82,69 @@ func (p *Program) Lookup(names, args []string) (int, []string, error) {
 		}
 	}
 	if group != nil {
-		return 0, nil, p.Usage(fmt.Sprintf("%s needs a command: %s", args[0], strings.Join(group, ", ")), "see: "+p.Name+" help")
+		return 0, nil, p.usage(fmt.Sprintf("%s needs a command: %s", args[0], strings.Join(group, ", ")), "see: "+p.Name+" help")
 	}
-	return 0, nil, p.Usage(fmt.Sprintf("unknown command %q", args[0]), "see the commands with: "+p.Name+" help")
+	return 0, nil, p.usage(fmt.Sprintf("unknown command %q", args[0]), "see the commands with: "+p.Name+" help")
+}
+
+// Run runs the command that args name (the arguments after the global
+// flags, at least one) among cmds with c: "help [COMMAND]" prints the
+// help, or a command's usage, to stdout. A command's -h prints its usage
+// and is no error.
+func Run[C any](p *Program, cmds []*Command[C], c C, stdout io.Writer, args []string) error {
+	help := args[0] == "help"
+	if help {
+		if len(args) == 1 || args[1] == "-h" || args[1] == "--help" {
+			return printHelp(p, stdout, cmds)
+		}
+		args = args[1:]
+	}
+	cmd, rest, err := lookup(p, cmds, args)
+	if err != nil {
+		return err
+	}
+	if help {
+		if len(rest) > 0 {
+			return p.usage(fmt.Sprintf("help takes one command, not %q", strings.Join(args, " ")), "see: "+p.Name+" help")
+		}
+		rest = []string{"-h"}
+	}
+	err = cmd.Run(c, cmd, rest)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil // usage was printed
+	}
+	return err
+}
+
+func lookup[C any](p *Program, cmds []*Command[C], args []string) (*Command[C], []string, error) {
+	names := make([]string, len(cmds))
+	for i, cmd := range cmds {
+		names[i] = cmd.Name
+	}
+	i, rest, err := p.Lookup(names, args)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cmds[i], rest, nil
+}
+
+func printHelp[C any](p *Program, w io.Writer, cmds []*Command[C]) error {
+	var b strings.Builder
+	b.WriteString(p.Intro)
+	b.WriteString("\nCommands:\n")
+	for _, cmd := range cmds {
+		fmt.Fprintf(&b, "  %-16s %s\n", cmd.Name, cmd.Summary)
+	}
+	fmt.Fprintf(&b, "  %-16s %s\n", "help [COMMAND]", "show this help, or a command's")
+	fmt.Fprintf(&b, `
+Run "%s COMMAND -h" for a command's arguments. Flags may come before or
+after the other arguments; put -- before text that starts with a dash.
+`, p.Name)
+	if p.Outro != "" {
+		b.WriteString("\n" + p.Outro)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // Parse parses args with fs, allowing flags between the other arguments,
@@ -93,44 +167,6 @@ func Parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// ParseCommand is Parse for command cmd: for -h it prints the usage with
-// usage and returns flag.ErrHelp; other errors become usage errors.
-func (p *Program) ParseCommand(fs *flag.FlagSet, cmd string, args []string, usage func()) ([]string, error) {
-	pos, err := Parse(fs, args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		usage()
-		return nil, flag.ErrHelp
-	case err != nil:
-		return nil, p.UsageError(cmd, "%v", err)
-	}
-	return pos, nil
-}
-
-// PrintUsage prints the usage of command name: its synopsis args, its
-// summary, its help (if any) and the flags of fs.
-func (p *Program) PrintUsage(w io.Writer, fs *flag.FlagSet, name, args, summary, help string) {
-	fmt.Fprintf(w, "usage: %s %s %s\n\n%s.\n", p.Name, name, args, upperFirst(summary))
-	if help != "" {
-		fmt.Fprintf(w, "\n%s", help)
-	}
-	fmt.Fprintf(w, "\nFlags:\n")
-	fs.VisitAll(func(f *flag.Flag) {
-		name, usage := flag.UnquoteUsage(f)
-		if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); isBool {
-			name = ""
-		}
-		fmt.Fprintf(w, "  %s\n        %s\n", strings.TrimSpace("--"+f.Name+" "+name), usage)
-	})
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
 // StringList is a flag that may be given several times.
 type StringList []string
 
@@ -140,18 +176,4 @@ func (l *StringList) String() string { return strings.Join(*l, ", ") }
 func (l *StringList) Set(s string) error {
 	*l = append(*l, s)
 	return nil
-}
-
-// ID reads a record id given for command cmd's flag or argument what.
-// printedBy names the commands that print ids, for the hint.
-func (p *Program) ID(cmd, what, s, printedBy string) (uuid.UUID, error) {
-	if s == "" {
-		return uuid.Nil, p.UsageError(cmd, "%s is required", what)
-	}
-	id, err := uuid.Parse(s)
-	if err != nil {
-		return uuid.Nil, &HintError{Msg: fmt.Sprintf("%s: %q is not an id", what, s), Err: err,
-			Advice: "ids are printed by " + printedBy + " and look like 0192f3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b"}
-	}
-	return id, nil
 }

@@ -1,9 +1,11 @@
 package records
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
+	"courtwatch/cmd/internal/cmdline"
 	"courtwatch/cmd/internal/table"
 	"courtwatch/report"
 	"courtwatch/storage"
@@ -29,6 +31,25 @@ func CheckReport(out io.Writer, v *storage.Vault, data []byte) ([]string, error)
 	}
 	fmt.Fprintf(out, "%d of %s match this vault\n", res.Checked, table.Plural(len(m.Sources), "listed record"))
 	return res.Problems, nil
+}
+
+// CheckReportFile is "report check" of the report file name, read into
+// data, against v, which the messages call vault ("this vault", "the HQ
+// vault"); history is the command that shows a record's versions. It
+// prints what it checked and returns an error listing every problem.
+func CheckReportFile(out io.Writer, v *storage.Vault, name string, data []byte, vault, history string) error {
+	problems, err := CheckReport(out, v, data)
+	if errors.Is(err, report.ErrNoManifest) {
+		return &cmdline.HintError{Msg: fmt.Sprintf("%s: %v", name, err), Err: err, Advice: "check an HTML or PDF report that this version of Courtwatch made"}
+	}
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return &cmdline.HintError{Msg: fmt.Sprintf("%s does not match %s", name, vault), Lines: problems,
+			Advice: "a changed record is shown with its history by: " + history + " ID; make the report again to show the vault as it is now"}
+	}
+	return nil
 }
 
 // FindHash prints the record version with a sha256 hash (or a prefix of at

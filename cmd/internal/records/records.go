@@ -1,6 +1,9 @@
-// Package records renders the stored records of a vault for the courtwatch
-// commands: lists, search hits and version histories, with an optional
-// column naming the device that wrote each record.
+// Package records holds the commands that read a vault's records, the
+// same in courtwatch and courtwatch-hq: list, search and history
+// (commands.go), report and report check (report.go, check.go). They
+// print lists, search hits and version histories, with an optional column
+// naming the device that wrote each record (HQ's vault holds every
+// device's records).
 package records
 
 import (
