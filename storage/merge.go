@@ -20,13 +20,21 @@ var ErrConflict = errors.New("version conflicts with a different version already
 // The record's current state is the version with the highest clock, so
 // versions may arrive in any order.
 func (tx *Tx) Merge(raw []byte) (added bool, err error) {
-	if !tx.write {
-		return false, errors.New("merge: read-only transaction")
-	}
 	ver, err := ParseVersion(raw)
 	if err != nil {
 		return false, fmt.Errorf("merge: version does not decode: %w", err)
 	}
+	return tx.MergeVersion(ver)
+}
+
+// MergeVersion is Merge of a version that ParseVersion decoded, unchanged
+// since: an importer that decodes every version of a bundle before it
+// merges any need not decode them again.
+func (tx *Tx) MergeVersion(ver *Version) (added bool, err error) {
+	if !tx.write {
+		return false, errors.New("merge: read-only transaction")
+	}
+	raw := ver.Raw
 	if ver.ID == uuid.Nil || ver.Device == uuid.Nil || ver.Seq == 0 || ver.Version == 0 {
 		return false, fmt.Errorf("merge: version lacks its id, device, seq or version number")
 	}

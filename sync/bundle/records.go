@@ -32,12 +32,15 @@ type chainCheck struct {
 }
 
 func (c *chainCheck) add(raw []byte) error {
-	var h recordHead
 	if len(raw) == 0 || raw[0] != '{' {
 		return fmt.Errorf("%w: record %d is not a JSON object", ErrMalformed, c.n+1)
 	}
-	if err := json.Unmarshal(raw, &h); err != nil {
-		return fmt.Errorf("%w: record %d: %v", ErrMalformed, c.n+1, err)
+	h, ok := scanHead(raw)
+	if !ok {
+		h = recordHead{}
+		if err := json.Unmarshal(raw, &h); err != nil {
+			return fmt.Errorf("%w: record %d: %v", ErrMalformed, c.n+1, err)
+		}
 	}
 	if h.Device != c.device {
 		return fmt.Errorf("%w: record %d was written by device %q, but the bundle is from device %s", ErrTampered, c.n+1, h.Device, c.device)

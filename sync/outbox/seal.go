@@ -1,6 +1,7 @@
 package outbox
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -125,12 +126,21 @@ func collect(v *storage.Vault, cur cursor) (*sealInput, error) {
 	size := 0
 	var shas []string
 	var added []*storage.Version
-	err := v.ChainSince(cur.Chain, func(ver *storage.Version) error {
+	// The versions are read as bytes: only an attachment's are decoded,
+	// for the content it adds. The bundle's chain check reads the rest.
+	err := v.ChainRawSince(cur.Chain, func(c storage.ChainRaw) error {
 		var a struct {
 			SHA256 string `json:"sha256"`
 			Size   int    `json:"size"`
 		}
-		attachment := ver.Type == storage.KindAttachment && !ver.Deleted
+		var ver *storage.Version
+		if mayBeAttachment(c.Raw) {
+			var err error
+			if ver, err = storage.ParseVersion(c.Raw); err != nil {
+				return fmt.Errorf("version %d of this device does not decode: %v", c.Seq, err)
+			}
+		}
+		attachment := ver != nil && ver.Type == storage.KindAttachment && !ver.Deleted
 		if attachment {
 			if err := json.Unmarshal(ver.Data, &a); err != nil {
 				return fmt.Errorf("attachment %s does not decode: %v", ver.ID, err)
@@ -139,12 +149,12 @@ func collect(v *storage.Vault, cur cursor) (*sealInput, error) {
 		// The attachment's content counts before it goes in, so that a
 		// bundle stays below maxBundleInput plus at most one attachment
 		// when it is alone (and so below wire.MaxUpload).
-		if len(in.Records) > 0 && (size+len(ver.Raw)+a.Size > maxBundleInput || len(shas) >= maxBundleAttachments) {
+		if len(in.Records) > 0 && (size+len(c.Raw)+a.Size > maxBundleInput || len(shas) >= maxBundleAttachments) {
 			return errFull
 		}
-		in.Records = append(in.Records, ver.Raw)
-		in.chainLast = ver.Seq
-		size += len(ver.Raw) + 1
+		in.Records = append(in.Records, c.Raw)
+		in.chainLast = c.Seq
+		size += len(c.Raw) + 1
 		if attachment {
 			shas = append(shas, a.SHA256)
 			added = append(added, ver)
@@ -176,6 +186,14 @@ func collect(v *storage.Vault, cur cursor) (*sealInput, error) {
 		in.Attachments[sha] = b
 	}
 	return in, nil
+}
+
+// mayBeAttachment reports whether raw may be a version of an attachment
+// record: the vault writes its versions with json.Marshal, which spells
+// the type "attachment" as it is, so a version without these bytes is
+// none.
+func mayBeAttachment(raw []byte) bool {
+	return bytes.Contains(raw, []byte(`"`+storage.KindAttachment+`"`))
 }
 
 // sentBefore reports whether an earlier version of ver's attachment record

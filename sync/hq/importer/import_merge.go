@@ -27,15 +27,19 @@ func (e *vaultError) Unwrap() error { return e.err }
 // stored then: their versions are authentic, and stored versions are only
 // ever added to.
 func (im *importer) merge(c *bundle.Contents, st *deviceState) (added int, err error) {
-	for _, raw := range c.Records { // all or nothing, as far as checking first allows
-		if _, err := storage.ParseVersion(raw); err != nil {
+	// All or nothing, as far as checking first allows: every record is
+	// decoded before any is merged, once.
+	recs := make([]*storage.Version, len(c.Records))
+	size := 0
+	for i, raw := range c.Records {
+		if recs[i], err = storage.ParseVersion(raw); err != nil {
 			return 0, fmt.Errorf("%w: a record of bundle %d does not decode: %v", bundle.ErrMalformed, c.Manifest.Seq, err)
 		}
+		size += len(raw)
 	}
-	recs := c.Records
 	batch := im.batch
 	if batch <= 0 {
-		batch = len(recs)
+		batch = firstBatch(len(recs), size)
 	}
 	for i := 0; i < len(recs); {
 		end := min(i+batch, len(recs))
@@ -43,8 +47,8 @@ func (im *importer) merge(c *bundle.Contents, st *deviceState) (added int, err e
 		n, done := 0, 0
 		err := im.v.Update(func(tx *storage.Tx) error {
 			n, done = 0, 0
-			for _, raw := range recs[i:end] {
-				ok, err := tx.Merge(raw)
+			for _, ver := range recs[i:end] {
+				ok, err := tx.MergeVersion(ver)
 				if err != nil {
 					return err
 				}
@@ -85,4 +89,25 @@ func (im *importer) merge(c *bundle.Contents, st *deviceState) (added int, err e
 		i = end
 	}
 	return added, nil
+}
+
+// txnBytes is about what one vault transaction takes (Badger takes at most
+// 15 % of its 8 MB memtable in one), and versionOverhead about what a
+// merged version writes besides its bytes: the AEAD's nonce and tag, its
+// feed, chain and pending keys, and its index entries.
+const (
+	txnBytes        = 900 << 10
+	versionOverhead = 400
+)
+
+// firstBatch is how many of n records, of size bytes in all, to merge in
+// the first transaction of an import: all of them if they fit, else as many
+// as are likely to fit, so that the first transaction of a large bundle is
+// not built in vain (a transaction the vault finds too large is tried
+// again with half as many records).
+func firstBatch(n, size int) int {
+	if n == 0 || size+n*versionOverhead <= txnBytes {
+		return max(n, 1)
+	}
+	return max(1, txnBytes/(size/n+versionOverhead))
 }
