@@ -1,6 +1,6 @@
 //go:build unix
 
-package hq
+package importer
 
 import "syscall"
 

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package hq
+package importer
 
 // cpuTime is not measured here: cpu-ns/op reads 0.
 func cpuTime() int64 { return 0 }
