@@ -2,8 +2,10 @@ package hq
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -388,4 +390,83 @@ func FuzzParseS3URL(f *testing.F) {
 			}
 		}
 	})
+}
+
+// pausedBody sends half of data, calls pause, then sends the rest.
+type pausedBody struct {
+	data  []byte
+	off   int
+	pause func()
+}
+
+func (b *pausedBody) Read(p []byte) (int, error) {
+	if b.off >= len(b.data) {
+		return 0, io.EOF
+	}
+	half := len(b.data) / 2
+	if b.off == half && b.pause != nil {
+		b.pause()
+		b.pause = nil
+	}
+	end := len(b.data)
+	if b.off < half {
+		end = half
+	}
+	n := copy(p, b.data[b.off:end])
+	b.off += n
+	return n, nil
+}
+
+// postSlow uploads data, calling pause in the middle of the body.
+func postSlow(t *testing.T, base, device string, seq uint64, data, sig []byte, pause func()) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, fmt.Sprintf("%s%s%s/%d", base, wire.BundlesPath, device, seq), &pausedBody{data: data, pause: pause})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = int64(len(data))
+	req.Header.Set(wire.SignatureHeader, base64.StdEncoding.EncodeToString(sig))
+	return do(t, nil, req)
+}
+
+// The revocation re-check after a long upload reads the bucket's registry:
+// a receiver whose HQ folder never enrolled the device (another HQ
+// machine) accepts it, and a revocation published in the bucket during
+// the upload is refused without a receipt.
+func TestS3RevokedDuringUpload(t *testing.T) {
+	f := newS3Fixture(t)
+	other := filepath.Join(t.TempDir(), "hq")
+	if err := os.CopyFS(other, os.DirFS(f.dir)); err != nil {
+		t.Fatal(err)
+	}
+	d := newDevice(t)
+	f.enroll(t, d.file())
+	srv, _, _ := newServer(t, Config{HQDir: other, Store: f.url, Getenv: f.getenv})
+	p := mustProfile(t, f.dir, srv.URL)
+	wait := func() { time.Sleep(recheckAfter + 100*time.Millisecond) }
+
+	data, sig := d.seal(t, p, 1)
+	status, body := postSlow(t, srv.URL, d.id, 1, data, sig, wait)
+	if status != http.StatusOK {
+		t.Fatalf("slow upload to a receiver of another HQ folder: %d %s", status, body)
+	}
+	checkReceipt(t, p, body, d.id, 1, data)
+
+	data, sig = d.seal(t, p, 2)
+	status, body = postSlow(t, srv.URL, d.id, 2, data, sig, func() {
+		r, err := Revoke(f.dir, d.id)
+		if err != nil {
+			t.Error(err)
+		}
+		if err := f.store.PublishDevice(r); err != nil {
+			t.Error(err)
+		}
+		wait()
+	})
+	if status != http.StatusForbidden || !strings.Contains(string(body), "revoked during the upload") {
+		t.Fatalf("revoked during the upload: %d %s", status, body)
+	}
+	if _, ok, err := f.store.get(f.store.base(d.id, 2)+".receipt.json", maxSmallObject); ok || err != nil {
+		t.Fatalf("a receipt was stored for an upload that ended after the revocation (%v)", err)
+	}
 }
