@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -468,5 +471,77 @@ func TestS3RevokedDuringUpload(t *testing.T) {
 	}
 	if _, ok, err := f.store.get(f.store.base(d.id, 2)+".receipt.json", maxSmallObject); ok || err != nil {
 		t.Fatalf("a receipt was stored for an upload that ended after the revocation (%v)", err)
+	}
+}
+
+// requestLog is an HTTP proxy in front of the gateway that records each
+// request as "METHOD key". It keeps the client's Host header, which the
+// request's signature covers.
+type requestLog struct {
+	mu   sync.Mutex
+	reqs []string
+}
+
+func (l *requestLog) start(t *testing.T, target string) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(u)
+		r.Out.Host = r.In.Host
+		l.mu.Lock()
+		l.reqs = append(l.reqs, r.In.Method+" "+r.In.URL.Path)
+		l.mu.Unlock()
+	}}
+	s := httptest.NewServer(rp)
+	t.Cleanup(s.Close)
+	return s.URL
+}
+
+func (l *requestLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	r := l.reqs
+	l.reqs = nil
+	return r
+}
+
+// A new upload costs four requests to the bucket: the registry entry and
+// the three conditional writes; no lookup of the seq before (the write of
+// the .cwb tells a new seq from a taken one). A resend and a conflicting
+// upload are still answered right.
+func TestS3RequestsPerUpload(t *testing.T) {
+	f := newS3Fixture(t)
+	log := new(requestLog)
+	srv, _ := f.receiver(t, log.start(t, f.gw.URL), 0)
+	d := newDevice(t)
+	d.enroll(t, f.dir)
+	f.enroll(t, d.file())
+	p := mustProfile(t, f.dir, srv)
+	data, sig := d.seal(t, p, 1)
+	log.take()
+	status, body := post(t, nil, srv, d.id, 1, data, sig)
+	if status != http.StatusOK {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	base := "/" + f.bucket + "/store/" + d.id + "/000000000001"
+	want := []string{
+		"GET /" + f.bucket + "/store/devices/" + d.id + ".json",
+		"PUT " + base + ".cwb", "PUT " + base + ".cwb.minisig", "PUT " + base + ".receipt.json",
+	}
+	if got := log.take(); !slices.Equal(got, want) {
+		t.Errorf("requests for a new upload:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if status, again := post(t, nil, srv, d.id, 1, data, sig); status != http.StatusOK || !bytes.Equal(again, body) {
+		t.Fatalf("resend: %d %s, want the stored receipt", status, again)
+	}
+	other, osig := d.seal(t, p, 1)
+	if status, body := post(t, nil, srv, d.id, 1, other, osig); status != http.StatusConflict {
+		t.Fatalf("another bundle 1: %d %s", status, body)
+	}
+	if got := f.object(t, d.id+"/000000000001.cwb"); !bytes.Equal(got, data) {
+		t.Fatal("the stored bundle changed")
 	}
 }
