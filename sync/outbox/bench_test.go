@@ -64,8 +64,64 @@ func syncOne(b *testing.B, f *fixture, i int) Entry {
 
 // BenchmarkOneNoteSyncBytes counts the bytes on the wire, TLS included,
 // for a sync of one new note to a pinned HTTPS receiver over a new
-// connection.
+// connection, as `courtwatch sync` makes it: a new deliverer, resuming the
+// TLS session that the sync before stored in the vault.
 func BenchmarkOneNoteSyncBytes(b *testing.B) {
+	benchSyncBytes(b, func(b *testing.B, f *fixture, i int) Entry { return syncOne(b, f, i) })
+}
+
+// BenchmarkOneNoteSyncWire splits BenchmarkOneNoteSyncBytes by how the
+// sync reaches the receiver:
+//
+//	conn=new/session=none    full handshake: the first sync with a profile
+//	                         (and every sync before TLS sessions were kept)
+//	conn=new/session=stored  a new connection resuming the stored session
+//	                         (`courtwatch sync`, the uploader after the
+//	                         receiver closed the idle connection)
+//	conn=open                the connection of the sync before, still open
+//	                         (the uploader in the app)
+func BenchmarkOneNoteSyncWire(b *testing.B) {
+	b.Run("conn=new/session=none", func(b *testing.B) {
+		benchSyncBytes(b, func(b *testing.B, f *fixture, i int) Entry {
+			b.StopTimer()
+			if err := f.v.Update(func(tx *storage.Tx) error { return forgetSessions(tx, "hq") }); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			return syncOne(b, f, i)
+		})
+	})
+	b.Run("conn=new/session=stored", func(b *testing.B) {
+		benchSyncBytes(b, func(b *testing.B, f *fixture, i int) Entry { return syncOne(b, f, i) })
+	})
+	b.Run("conn=open", func(b *testing.B) {
+		var d *deliverer
+		benchSyncBytes(b, func(b *testing.B, f *fixture, i int) Entry {
+			if d == nil {
+				d = newDeliverer(f.v, HTTPSFunc(fast))
+				b.Cleanup(d.close)
+			}
+			b.StopTimer()
+			if err := f.v.Put(noteAt(f.hearing, i)); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if _, err := SealAll(f.v); err != nil {
+				b.Fatal(err)
+			}
+			res, err := d.pass(context.Background(), hooks{})
+			if err != nil || len(res.Verified) != 1 {
+				b.Fatalf("pass = %v, %+v", err, res)
+			}
+			return res.Verified[0]
+		})
+	})
+}
+
+// benchSyncBytes runs sync (one note, delivered) against a pinned HTTPS
+// receiver whose listener counts the bytes, after a first sync of the
+// case and hearing.
+func benchSyncBytes(b *testing.B, sync func(b *testing.B, f *fixture, i int) Entry) {
 	f, r, _ := newDelivery(b)
 	var n atomic.Int64
 	s := httptest.NewUnstartedServer(r)
@@ -77,13 +133,13 @@ func BenchmarkOneNoteSyncBytes(b *testing.B) {
 	if err := AddProfile(f.v, p, "", true); err != nil {
 		b.Fatal(err)
 	}
-	syncOne(b, f, 0) // the case and hearing
+	sync(b, f, 0) // the case and hearing
 	n.Store(0)
 	var size int64
 	i := 0
 	for b.Loop() {
 		i++
-		size += syncOne(b, f, i).Size
+		size += sync(b, f, i).Size
 	}
 	b.ReportMetric(float64(n.Load())/float64(i), "wire-bytes/op")
 	b.ReportMetric(float64(size)/float64(i), "bundle-bytes/op")

@@ -54,6 +54,7 @@ type deliverer struct {
 type cached struct {
 	p wire.Profile
 	t Transport
+	s *sessionCache // the TLS sessions of an HTTPS transport, else nil
 }
 
 func newDeliverer(v *storage.Vault, tf TransportFunc) *deliverer {
@@ -77,7 +78,12 @@ func (d *deliverer) transport(name string) (Transport, wire.Profile, error) {
 	if c, ok := d.transports[name]; ok {
 		closeIdle(c.t)
 	}
-	d.transports[name] = cached{p, t}
+	var s *sessionCache
+	if h, ok := t.(*HTTPS); ok {
+		s = loadSessions(d.v, p)
+		h.resumeWith(s)
+	}
+	d.transports[name] = cached{p, t, s}
 	return t, p, nil
 }
 
@@ -194,6 +200,12 @@ func (d *deliverer) attempt(ctx context.Context, t Transport, p wire.Profile, se
 			cur.NextAttempt = h.retryAt().UTC().Truncate(time.Second)
 		}
 		out = cur
+		if c := d.transports[p.Name]; c.s != nil && c.t == t {
+			// The receiver may have sent a new session ticket.
+			if err := c.s.save(tx, p.Name); err != nil {
+				return err
+			}
+		}
 		return saveEntry(tx, cur, from)
 	})
 	if uerr != nil {

@@ -34,6 +34,8 @@
 //
 //	hq/default                     name of the default HQ profile
 //	hq/profile/<name>              a wire.Profile, JSON
+//	hq/tls-session/<name>          the TLS sessions to resume with that
+//	                               profile's receiver (sessions.go)
 //	cursor/outbox                  the sealed cursor: device chain position
 //	                               covered by the last bundle, the last
 //	                               bundle's seq and hash; the seq up to
@@ -54,5 +56,8 @@
 // API in sync/wire, with optional TLS pinning and an HTTP or SOCKS5 proxy)
 // or Folder. The Uploader delivers the queue in sequence order in the
 // background, with exponential backoff and jitter while HQ is unreachable;
-// Deliver does one pass for the command line.
+// Deliver does one pass for the command line. A pass sends all its bundles
+// over one connection, which the Uploader keeps open between passes while
+// the receiver does; a new connection resumes the TLS session of the last
+// one, also in a new process, so that it carries no certificate.
 package outbox

@@ -106,6 +106,7 @@ func NewHTTPS(p wire.Profile, opt HTTPSOptions) (*HTTPS, error) {
 		ResponseHeaderTimeout: opt.ResponseHeaderTimeout,
 		IdleConnTimeout:       90 * time.Second,
 		MaxIdleConnsPerHost:   2,
+		DisableCompression:    true, // answers are short: no Accept-Encoding on the wire
 		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
 	}
 	if p.TLSPin != "" {
@@ -168,6 +169,13 @@ func pinCheck(want []byte, host string) func(tls.ConnectionState) error {
 	}
 }
 
+// resumeWith makes the transport resume TLS sessions from c and keep new
+// ones there (see sessions.go). It must be called before the first
+// Deliver.
+func (h *HTTPS) resumeWith(c tls.ClientSessionCache) {
+	h.tr.TLSClientConfig.ClientSessionCache = c
+}
+
 // String is the receiver's URL, and the proxy if any.
 func (h *HTTPS) String() string { return h.base + h.via }
 
@@ -222,6 +230,7 @@ const maxAnswer = 64 << 10
 
 // do sends req and reads a receipt, or the receiver's error as *HTTPError.
 func (h *HTTPS) do(req *http.Request) (*wire.SignedReceipt, error) {
+	req.Header.Set("User-Agent", "") // none: it would only name Go's HTTP client
 	resp, err := h.client.Do(req)
 	if err != nil {
 		var ue *url.Error

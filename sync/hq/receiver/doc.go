@@ -36,11 +36,14 @@
 //     never held in memory), has the sha256 that the trusted comment names
 //     and the signature verifies over it (else 403).
 //
-// These are the checks of bundle.Verify, made over a stream. When the seq
-// holds a bundle already, the body is hashed but not written: a resend of
-// the stored bundle is checked and answered with the stored receipt, and
-// a bundle whose authentic trusted comment names another hash gets 409
-// before its body is read.
+// These are the checks of bundle.Verify, made over a stream. With the
+// folder store, when the seq holds a bundle already, the body is hashed
+// but not written: a resend of the stored bundle is checked and answered
+// with the stored receipt, and a bundle whose authentic trusted comment
+// names another hash gets 409 before its body is read. (The S3 store finds
+// these out when it writes; see below.) If the body took a second or more
+// to arrive, the store's registry is read again before the receipt is
+// signed, and a device revoked meanwhile gets 403 and no receipt.
 //
 // # Store
 //
@@ -73,7 +76,10 @@
 // exists):
 //
 //  1. the upload is spooled to a local temporary file (ciphertext) and
-//     verified as above;
+//     verified as above, without looking in the bucket first: step 2
+//     tells a new seq from a taken one, so a new upload costs four
+//     requests (the registry entry and three writes), and a resend or a
+//     conflicting bundle is found out there, after its body;
 //  2. the .cwb object is created only if absent: of two receivers racing
 //     for one seq, one creates it; the other reads it back and answers
 //     409 for other bytes, or goes on as a duplicate for the same bytes;

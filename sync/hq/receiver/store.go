@@ -39,6 +39,10 @@ type bundleStore interface {
 	// stored returns the hash of the bundle stored for (device, seq), ""
 	// if none, and its receipt if it has one.
 	stored(device string, seq uint64) (hash string, receipt []byte, err error)
+	// held is what the receiver learns of (device, seq) before an
+	// upload's body: the hash of the bundle stored there, or "" if there
+	// is none or the store does not look (commit finds out).
+	held(device string, seq uint64) (hash string, err error)
 	// commit stores the verified upload in tmp as bundle seq of device
 	// unless the seq holds a bundle already; see folderStore.commit.
 	commit(device string, seq uint64, tmp *os.File, sig []byte, hash string, sign func() (wire.SignedReceipt, error)) ([]byte, outcome, error)
@@ -186,6 +190,13 @@ func (s *folderStore) stored(device string, seq uint64) (hash string, receipt []
 		return "", nil, err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil, nil
+}
+
+// held is stored's hash: on a local disk the lookup costs little, and it
+// spares a resend or a conflicting upload a temporary file.
+func (s *folderStore) held(device string, seq uint64) (string, error) {
+	hash, _, err := s.stored(device, seq)
+	return hash, err
 }
 
 // removeStaleTemps removes the temporary files of uploads that a crash

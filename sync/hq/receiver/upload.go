@@ -16,6 +16,10 @@ import (
 	"courtwatch/sync/wire"
 )
 
+// recheckAfter is the age after which the registry entry that allowed an
+// upload is read again before its receipt is signed.
+const recheckAfter = time.Second
+
 // copyBufs are the buffers that stream upload bodies to disk.
 var copyBufs = sync.Pool{New: func() any { return new([64 << 10]byte) }}
 
@@ -55,6 +59,7 @@ func (rv *Receiver) upload(w http.ResponseWriter, r *http.Request, device string
 // on success (200 with the receipt); otherwise it returns the status and
 // error to answer with. result says what happened, for the log.
 func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string, seq uint64) (status int, size int64, result string, err error) {
+	checked := time.Now()
 	d, err := rv.store.device(device)
 	switch {
 	case errors.Is(err, hq.ErrUnknownDevice):
@@ -96,15 +101,16 @@ func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string
 	default:
 		return http.StatusServiceUnavailable, 0, "busy", fmt.Errorf("the receiver is busy with %d uploads; try again in %s seconds", rv.cfg.MaxUploads, retryAfter)
 	}
-	return rv.receive(w, r, device, seq, sig, v)
+	return rv.receive(w, r, device, seq, sig, v, checked)
 }
 
 // receive streams the body to a temporary file, verifies it and commits
-// it. When the seq holds a bundle already, the body is only hashed: a
-// resend is checked without writing to disk, and a different bundle (the
-// authentic trusted comment names its hash) is refused before its body.
-func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device string, seq uint64, sig []byte, v *bundle.Verifier) (int, int64, string, error) {
-	have, _, err := rv.store.stored(device, seq)
+// it. When the store tells that the seq holds a bundle already (the folder
+// store does; see held), the body is only hashed: a resend is checked
+// without writing to disk, and a different bundle (the authentic trusted
+// comment names its hash) is refused before its body.
+func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device string, seq uint64, sig []byte, v *bundle.Verifier, checked time.Time) (int, int64, string, error) {
+	have, err := rv.store.held(device, seq)
 	if err != nil {
 		return storeStatus(err), 0, "store error", err
 	}
@@ -142,9 +148,15 @@ func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device strin
 	}
 	// The device may have been revoked while its body arrived. A receipt
 	// proves to the importer that the bundle came before the revocation
-	// (see import_revoked.go), so none is signed after it.
-	if have == "" {
-		if d, err := hq.LoadDevice(rv.cfg.HQDir, device); err != nil || !d.Active() {
+	// (see import_revoked.go), so none is signed after it. The registry is
+	// the store's (the bucket's for an S3 store, which other HQ machines
+	// may have revoked the device in), read again unless accept read it
+	// less than recheckAfter ago: a short upload costs no second request.
+	if have == "" && time.Since(checked) >= recheckAfter {
+		if d, err := rv.store.device(device); err != nil || !d.Active() {
+			if err != nil && !errors.Is(err, hq.ErrUnknownDevice) {
+				return storeStatus(err), size, "registry error", err
+			}
 			return http.StatusForbidden, size, "revoked device", fmt.Errorf("device %s was revoked during the upload; HQ accepts nothing more from it", device)
 		}
 	}
