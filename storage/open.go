@@ -1,34 +1,60 @@
 package storage
 
 import (
+	"crypto/cipher"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 )
 
 // openBadger opens the vault's Badger database, read-only when the disk is
 // too full for Badger to flush what it replays (diskspace.go). Badger
 // panics on some damaged files; that becomes an ErrTampered error naming
 // the file.
-func openBadger(dir string, key []byte) (db *badger.DB, readOnly bool, err error) {
+//
+// Every block of every table is checked before anything is read: the
+// tables checked in earlier sessions by their hashes, the others block by
+// block (tablecheck.go). Then Badger only checks blocks as it reads them.
+// If any table fails, Badger checks every table itself as it opens, and
+// reports the damage.
+func openBadger(dir string, key []byte, aead cipher.AEAD) (db *badger.DB, readOnly bool, err error) {
 	dbPath := filepath.Join(dir, dbDir)
 	if err := checkTables(dbPath); err != nil {
 		return nil, false, err
 	}
 	readOnly, _ = openReadOnly(dbPath)
+	opt := badgerOptions(dir, key).WithReadOnly(readOnly)
+	old := readLedger(dir, aead)
+	ledger, checked := checkTablesFast(dbPath, opt, old)
+	if checked {
+		opt = opt.WithChecksumVerificationMode(options.OnBlockRead)
+	}
 	err = badgerCall(dbPath, func() error {
 		var err error
-		db, err = badger.Open(badgerOptions(dir, key).WithReadOnly(readOnly))
+		db, err = badger.Open(opt)
 		return err
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("open vault database: %w", classify(err))
+	}
+	if readOnly {
+		return db, readOnly, nil
+	}
+	if !checked {
+		// Badger has just checked every table: note them, so that the next
+		// open need not.
+		ledger, checked = hashLiveTables(dbPath, opt)
+	}
+	if checked && !maps.Equal(ledger, old) {
+		_ = writeLedger(dir, aead, ledger) // a failure only makes the next open slower
 	}
 	return db, readOnly, nil
 }

@@ -190,7 +190,8 @@ func badgerOptions(dir string, key []byte) badger.Options {
 		// Whole-table checksums at open: with per-block checks Badger's
 		// iterators stop silently at a damaged block (records would vanish
 		// from lists without an error), and with both it can crash on one
-		// (tamper_test.go). This costs about 1 s of open time per 100k notes.
+		// (tamper_test.go). openBadger switches to per-block checks when it
+		// has checked every table itself (tablecheck.go).
 		WithChecksumVerificationMode(options.OnTableRead).
 		WithVerifyValueChecksum(true).
 		// Badger's log lines are its own internal text; every failure that
@@ -216,7 +217,7 @@ func openUnlocked(dir string, dataKey []byte, lockf *os.File) (*Vault, error) {
 		lockf.Close()
 		return nil, err
 	}
-	db, readOnly, err := openBadger(dir, dbKey)
+	db, readOnly, err := openBadger(dir, dbKey, aead)
 	if err != nil {
 		lockf.Close()
 		return nil, err
