@@ -12,7 +12,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"courtwatch/storage/safefile"
@@ -129,41 +131,74 @@ func checkTablesFast(dbPath string, opt badger.Options, old tableLedger) (tableL
 			idx.Close()
 		}
 	}()
-	out := tableLedger{}
 	ids := make([]uint64, 0, len(m.Tables))
 	for id := range m.Tables {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	for _, id := range ids {
-		tm := m.Tables[id]
-		path := table.NewFilename(id, dbPath)
-		name := filepath.Base(path)
-		sum, err := hashFile(path)
+	sums := make([]string, len(ids))
+	if !forEach(len(ids), func(i int) bool {
+		sum, err := hashFile(table.NewFilename(ids[i], dbPath))
+		sums[i] = sum
+		return err == nil
+	}) {
+		return nil, false
+	}
+	var recheck []int
+	for i, id := range ids {
+		if old[filepath.Base(table.NewFilename(id, dbPath))] != sums[i] {
+			recheck = append(recheck, i)
+		}
+	}
+	if len(recheck) > 0 {
+		kr, err = badger.OpenKeyRegistry(badger.KeyRegistryOptions{Dir: dbPath, ReadOnly: true,
+			EncryptionKey: opt.EncryptionKey, EncryptionKeyRotationDuration: opt.EncryptionKeyRotationDuration})
 		if err != nil {
+			kr = nil
 			return nil, false
 		}
-		if old[name] != sum {
-			if kr == nil {
-				kr, err = badger.OpenKeyRegistry(badger.KeyRegistryOptions{Dir: dbPath, ReadOnly: true,
-					EncryptionKey: opt.EncryptionKey, EncryptionKeyRotationDuration: opt.EncryptionKeyRotationDuration})
-				if err != nil {
-					kr = nil
-					return nil, false
-				}
-				idx, err = ristretto.NewCache(&ristretto.Config[uint64, *fb.TableIndex]{NumCounters: 1 << 12, MaxCost: 16 << 20, BufferItems: 64})
-				if err != nil {
-					idx = nil
-					return nil, false
-				}
-			}
-			if err := checkTableBlocks(path, tm, kr, idx, opt); err != nil {
-				return nil, false
-			}
+		idx, err = ristretto.NewCache(&ristretto.Config[uint64, *fb.TableIndex]{NumCounters: 1 << 12, MaxCost: 16 << 20, BufferItems: 64})
+		if err != nil {
+			idx = nil
+			return nil, false
 		}
-		out[name] = sum
+		if !forEach(len(recheck), func(j int) bool {
+			id := ids[recheck[j]]
+			return checkTableBlocks(table.NewFilename(id, dbPath), m.Tables[id], kr, idx, opt) == nil
+		}) {
+			return nil, false
+		}
+	}
+	out := make(tableLedger, len(ids))
+	for i, id := range ids {
+		out[filepath.Base(table.NewFilename(id, dbPath))] = sums[i]
 	}
 	return out, true
+}
+
+// forEach runs fn(0) … fn(n-1) on as many goroutines as there are CPUs and
+// reports whether every call returned true.
+func forEach(n int, fn func(i int) bool) bool {
+	var (
+		next   atomic.Int64
+		failed atomic.Bool
+		wg     sync.WaitGroup
+	)
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || failed.Load() {
+					return
+				}
+				if !fn(i) {
+					failed.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return !failed.Load()
 }
 
 // checkTableBlocks reads, decrypts, decompresses and checksums every block
