@@ -21,7 +21,7 @@ import (
 // the file.
 //
 // Every block of every table is checked before anything is read: the
-// tables checked in earlier sessions by their hashes, the others block by
+// tables checked in earlier sessions by their checksums, the others block by
 // block (tablecheck.go). Then Badger only checks blocks as it reads them.
 // If any table fails, Badger checks every table itself as it opens, and
 // reports the damage.
@@ -33,7 +33,11 @@ func openBadger(dir string, key []byte, aead cipher.AEAD) (db *badger.DB, readOn
 	readOnly, _ = openReadOnly(dbPath)
 	opt := badgerOptions(dir, key).WithReadOnly(readOnly)
 	old := readLedger(dir, aead)
-	ledger, checked := checkTablesFast(dbPath, opt, old)
+	ts, err := newTableSummer(key)
+	if err != nil {
+		return nil, false, err
+	}
+	ledger, checked := checkTablesFast(dbPath, opt, ts, old)
 	if checked {
 		opt = opt.WithChecksumVerificationMode(options.OnBlockRead)
 	}
@@ -51,7 +55,7 @@ func openBadger(dir string, key []byte, aead cipher.AEAD) (db *badger.DB, readOn
 	if !checked {
 		// Badger has just checked every table: note them, so that the next
 		// open need not.
-		ledger, checked = hashLiveTables(dbPath, opt)
+		ledger, checked = sumLiveTables(dbPath, opt, ts)
 	}
 	if checked && !maps.Equal(ledger, old) {
 		_ = writeLedger(dir, aead, ledger) // a failure only makes the next open slower
