@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -163,7 +164,7 @@ func (ts tableSummer) sum(path, prev string) (string, error) {
 // a key it cannot read, a damaged table) returns false: the caller then
 // opens Badger with whole-table checks, which reports the damage in its
 // usual words.
-func checkTablesFast(dbPath string, opt badger.Options, ts tableSummer, old tableLedger) (tableLedger, bool) {
+func checkTablesFast(dbPath string, opt badger.Options, ts tableSummer, old tableLedger, onlyNew bool) (tableLedger, bool) {
 	m, err := readManifest(dbPath, opt)
 	if err != nil {
 		return nil, false
@@ -188,6 +189,10 @@ func checkTablesFast(dbPath string, opt badger.Options, ts tableSummer, old tabl
 	sums := make([]string, len(ids))
 	if !forEach(len(ids), func(i int) bool {
 		path := table.NewFilename(ids[i], dbPath)
+		if prev := old[filepath.Base(path)]; onlyNew && prev != "" {
+			sums[i] = prev // checked at open: its entry stands
+			return true
+		}
 		sum, err := ts.sum(path, old[filepath.Base(path)])
 		sums[i] = sum
 		return err == nil
@@ -317,4 +322,28 @@ func sumLiveTables(dbPath string, opt badger.Options, ts tableSummer) (tableLedg
 		out[filepath.Base(path)] = sum
 	}
 	return out, true
+}
+
+// tableCheck is what an open vault needs to add the tables its session
+// wrote to the ledger when it closes, so that the next open need not check
+// them block by block.
+type tableCheck struct {
+	dir    string
+	key    []byte // Badger's key; wiped by afterClose
+	ts     tableSummer
+	aead   cipher.AEAD
+	ledger tableLedger // as written at open
+}
+
+// afterClose checks the tables that are not in the ledger yet (flushes and
+// compactions of this session) and records them; the ones checked at open
+// keep their entries. It runs after Badger has closed. A failure only means
+// that the next open checks those tables.
+func (tc *tableCheck) afterClose() {
+	defer wipe(tc.key)
+	dbPath := filepath.Join(tc.dir, dbDir)
+	ledger, ok := checkTablesFast(dbPath, badgerOptions(tc.dir, tc.key), tc.ts, tc.ledger, true)
+	if ok && !maps.Equal(ledger, tc.ledger) {
+		_ = writeLedger(tc.dir, tc.aead, ledger)
+	}
 }
