@@ -226,8 +226,8 @@ func TestDiskHoldsNoPlaintext(t *testing.T) {
 	if keys := diskMapKeys(kdf); !slices.Equal(keys, []string{"algorithm", "memory_kib", "threads", "time"}) {
 		t.Errorf("vault.json kdf has fields %v, want algorithm, memory_kib, threads, time", keys)
 	}
-	// The folder holds vault.json, key.wrapped, lockout, chain.head and db/,
-	// and nothing that a crash left behind (writeFileAtomic's temporary files).
+	// The folder holds vault.json, key.wrapped, lockout, chain.head, the
+	// sealed ledger of checked tables and db/, and nothing that a crash left behind (writeFileAtomic's temporary files).
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -236,8 +236,8 @@ func TestDiskHoldsNoPlaintext(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if !slices.Equal(names, []string{headFileName, dbDir, wrappedFile, lockoutFile, headerFile}) {
-		t.Errorf("vault folder holds %v, want chain.head, db, key.wrapped, lockout and vault.json", names)
+	if !slices.Equal(names, []string{headFileName, dbDir, wrappedFile, lockoutFile, checkedFile, headerFile}) {
+		t.Errorf("vault folder holds %v, want chain.head, db, key.wrapped, lockout, tables.checked and vault.json", names)
 	}
 	wb, err := os.ReadFile(filepath.Join(dir, wrappedFile))
 	if err != nil || len(wb) != keyFileSize || !bytes.HasPrefix(wb, []byte(keyMagic)) {

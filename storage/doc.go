@@ -46,7 +46,11 @@
 // value with XChaCha20-Poly1305, using the Badger key as associated data.
 // Badger's AES-CTR has no integrity; the seal means a flipped bit, or a
 // value moved to another key, is reported as ErrTampered on read instead of
-// being returned. Badger's block and value checksums are verified too.
+// being returned. Badger's block and value checksums are verified too, and
+// every block of every table is checked before the vault reads it: a table
+// once at the first open that sees it, and at later opens only a keyed
+// checksum of its file, kept in the sealed ledger tables.checked
+// (tablecheck.go), so that open time does not grow with the vault.
 //
 // One process per vault: Open takes an flock on the vault folder itself
 // (which does not change the folder, and stays valid while files in it are
@@ -114,11 +118,14 @@
 // See package courtwatch/storage/fulltext for terms: Latin words are
 // folded (case, diacritics) and matched by prefix; Khmer, written without
 // spaces, is indexed as character trigrams and matched as a substring.
-// Every candidate is re-checked against the record's text.
+// Every candidate is re-checked against the record's text. Search starts
+// from the query's rarest lookup (the posting scans run side by side until
+// one ends), probes its ids newest first in the other lookups' terms, and
+// stops at the limit (searchplan.go).
 //
 // Postings are written in the background. Each open vault has one indexer
 // goroutine; Update hands it the refs it committed, and it indexes whatever
-// has gathered (a burst of saves, within about 10 ms) in one transaction
+// has gathered (the saves of the last quarter second, or 2,000 refs) in one transaction
 // that writes the s/ and t/ keys and deletes the p/ markers, so that a save
 // does not pay for them. Search, and Compact, first wait until everything
 // queued before the call is indexed (and tell the indexer not to wait for

@@ -8,15 +8,25 @@ import (
 )
 
 // indexSettle is how long the indexer lets saves gather before indexing
-// them, when no search is waiting.
-const indexSettle = 10 * time.Millisecond
+// them, when no search is waiting and fewer than indexQueueMax are queued.
+// Each indexer commit is an fsync of its own, and a save that arrives
+// meanwhile waits behind it: gathering a quarter of a second of saves keeps
+// that to a few fsyncs a second however fast notes are saved, so a durable
+// save costs about one fsync, like a raw Badger write. The postings are
+// derived data: a crash before they are written leaves the p/ markers, which
+// the next Open indexes, and a search does not wait out the settle time.
+const indexSettle = 250 * time.Millisecond
+
+// indexQueueMax is the queue length at which the indexer stops waiting for
+// more saves to gather, so that a long burst is indexed in bounded batches.
+const indexQueueMax = 2000
 
 // indexer brings the search postings up to date after Update has committed
 // the versions, in the background: one goroutine per open vault, owned by
-// the Vault, fed with the refs of each committed batch. Whatever is queued
-// when it wakes is indexed in one Badger transaction (or a few, if too big),
-// so that its commit can share Badger's fsync with the next save instead of
-// adding one to every save.
+// the Vault, fed with the refs of each committed batch. It lets saves
+// gather for indexSettle, then indexes whatever is queued in one Badger
+// transaction (or a few, if too big), so that a run of saves costs one
+// indexer fsync between them instead of one each.
 //
 // It is the only writer of s/ and t/ keys while the vault is open (Open
 // indexes leftovers before starting it), and it does not take wmu or life:
@@ -109,10 +119,17 @@ func (ix *indexer) add(refs []ref) {
 	ix.mu.Lock()
 	ix.queue = append(ix.queue, refs...)
 	ix.queued += uint64(len(refs))
+	full := len(ix.queue) >= indexQueueMax
 	ix.mu.Unlock()
 	select {
 	case ix.wake <- struct{}{}:
 	default: // already awake or about to be
+	}
+	if full {
+		select {
+		case ix.urgent <- struct{}{}:
+		default:
+		}
 	}
 }
 

@@ -1,36 +1,71 @@
 package storage
 
 import (
+	"bytes"
+	"crypto/cipher"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 )
 
 // openBadger opens the vault's Badger database, read-only when the disk is
 // too full for Badger to flush what it replays (diskspace.go). Badger
 // panics on some damaged files; that becomes an ErrTampered error naming
 // the file.
-func openBadger(dir string, key []byte) (db *badger.DB, readOnly bool, err error) {
+//
+// Every block of every table is checked before anything is read: the
+// tables checked in earlier sessions by their checksums, the others block by
+// block (tablecheck.go). Then Badger only checks blocks as it reads them.
+// If any table fails, Badger checks every table itself as it opens, and
+// reports the damage. The tables a session writes are checked when the
+// vault closes (tableCheck).
+func openBadger(dir string, key []byte, aead cipher.AEAD) (db *badger.DB, readOnly bool, tc *tableCheck, err error) {
 	dbPath := filepath.Join(dir, dbDir)
 	if err := checkTables(dbPath); err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	readOnly, _ = openReadOnly(dbPath)
+	opt := badgerOptions(dir, key).WithReadOnly(readOnly)
+	old := readLedger(dir, aead)
+	ts, err := newTableSummer(key)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	ledger, checked := checkTablesFast(dbPath, opt, ts, old, false)
+	if checked {
+		opt = opt.WithChecksumVerificationMode(options.OnBlockRead)
+	}
 	err = badgerCall(dbPath, func() error {
 		var err error
-		db, err = badger.Open(badgerOptions(dir, key).WithReadOnly(readOnly))
+		db, err = badger.Open(opt)
 		return err
 	})
 	if err != nil {
-		return nil, false, fmt.Errorf("open vault database: %w", classify(err))
+		return nil, false, nil, fmt.Errorf("open vault database: %w", classify(err))
 	}
-	return db, readOnly, nil
+	if readOnly {
+		return db, readOnly, nil, nil
+	}
+	if !checked {
+		// Badger has just checked every table: note them, so that the next
+		// open need not.
+		ledger, checked = sumLiveTables(dbPath, opt, ts)
+	}
+	if !checked {
+		return db, readOnly, nil, nil
+	}
+	if !maps.Equal(ledger, old) {
+		_ = writeLedger(dir, aead, ledger) // a failure only makes the next open slower
+	}
+	return db, readOnly, &tableCheck{dir: dir, key: bytes.Clone(key), ts: ts, aead: aead, ledger: ledger}, nil
 }
 
 // afterOpen brings a freshly opened vault to a consistent state: it

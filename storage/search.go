@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -261,47 +260,28 @@ func (v *Vault) Search(query string, limit int) ([]Hit, error) {
 	}
 	var hits []Hit
 	err := v.View(func(tx *Tx) error {
-		var cand map[uuid.UUID]bool
-		for _, l := range q.Lookups() {
-			ids, err := tx.postings(l, cand)
-			if err != nil {
-				return err
-			}
-			cand = ids
-			if len(cand) == 0 {
-				return nil
-			}
-		}
-		ids := make([]uuid.UUID, 0, len(cand))
-		for id := range cand {
-			ids = append(ids, id)
-		}
-		slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(b[:], a[:]) })
-		for _, id := range ids {
+		return tx.candidates(q.Lookups(), func(id uuid.UUID) (bool, error) {
 			ver, err := tx.Current(id)
 			if errors.Is(err, ErrNotFound) {
-				continue
+				return false, nil
 			}
 			if err != nil {
-				return err
+				return false, err
 			}
 			r, err := newRecord(ver.Type)
 			if err != nil {
-				return err
+				return false, err
 			}
 			if err := decodeInto(ver, r); err != nil {
-				return err
+				return false, err
 			}
 			s, ok := r.(searchable)
 			if !ok || !q.Match(s.searchText()) {
-				continue // stale or forged posting: the record is the truth
+				return false, nil // stale or forged posting: the record is the truth
 			}
 			hits = append(hits, Hit{ID: id, Kind: ver.Type, Snippet: q.Snippet(s.searchText()), Record: r})
-			if len(hits) == limit {
-				return nil
-			}
-		}
-		return nil
+			return len(hits) == limit, nil
+		})
 	})
 	return hits, err
 }
@@ -309,20 +289,13 @@ func (v *Vault) Search(query string, limit int) ([]Hit, error) {
 // postings returns the ids posted under l, restricted to within when it is
 // not nil.
 func (tx *Tx) postings(l fulltext.Lookup, within map[uuid.UUID]bool) (map[uuid.UUID]bool, error) {
-	prefix := cat(prefixSearch, []byte(l.Term))
-	if !l.Prefix {
-		prefix = append(prefix, 0)
-	}
+	prefix := lookupPrefix(l)
 	it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	out := map[uuid.UUID]bool{}
 	for it.Rewind(); it.Valid(); it.Next() {
-		k := it.Item().Key()
-		if len(k) < len(prefix)+16 {
-			continue
-		}
-		id, _ := uuid.FromBytes(k[len(k)-16:])
-		if within == nil || within[id] {
+		id, ok := postingID(it.Item().Key(), prefix)
+		if ok && (within == nil || within[id]) {
 			out[id] = true
 		}
 	}

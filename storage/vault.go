@@ -41,11 +41,12 @@ type Vault struct {
 	slot   int      // the key file slot that holds the data key
 	ix     *indexer // search postings, in the background; started by Open, stopped by Close
 
-	space      spaceCache // the last look at the database folder (diskspace.go)
-	readOnly   bool       // opened read-only: the disk was too full (diskspace.go)
-	unfinished error      // a committed large import could not be applied yet (staging.go)
-	notes      []string   // what Open found and did, for the user (Notices)
-	sealedHead *headFile  // this device's chain head, kept outside Badger (chainhead.go)
+	space      spaceCache  // the last look at the database folder (diskspace.go)
+	readOnly   bool        // opened read-only: the disk was too full (diskspace.go)
+	unfinished error       // a committed large import could not be applied yet (staging.go)
+	notes      []string    // what Open found and did, for the user (Notices)
+	sealedHead *headFile   // this device's chain head, kept outside Badger (chainhead.go)
+	tables     *tableCheck // records the session's new tables at Close (tablecheck.go); nil if read-only
 
 	testHookIndexCommit func() // tests: called by the indexer just before it commits
 }
@@ -191,7 +192,8 @@ func badgerOptions(dir string, key []byte) badger.Options {
 		// Whole-table checksums at open: with per-block checks Badger's
 		// iterators stop silently at a damaged block (records would vanish
 		// from lists without an error), and with both it can crash on one
-		// (tamper_test.go). This costs about 1 s of open time per 100k notes.
+		// (tamper_test.go). openBadger switches to per-block checks when it
+		// has checked every table itself (tablecheck.go).
 		WithChecksumVerificationMode(options.OnTableRead).
 		WithVerifyValueChecksum(true).
 		// Badger's log lines are its own internal text; every failure that
@@ -217,12 +219,12 @@ func openUnlocked(dir string, dataKey []byte, lockf *os.File) (*Vault, error) {
 		lockf.Close()
 		return nil, err
 	}
-	db, readOnly, err := openBadger(dir, dbKey)
+	db, readOnly, tables, err := openBadger(dir, dbKey, aead)
 	if err != nil {
 		lockf.Close()
 		return nil, err
 	}
-	v := &Vault{dir: dir, db: db, aead: aead, lockf: lockf, readOnly: readOnly}
+	v := &Vault{dir: dir, db: db, aead: aead, lockf: lockf, readOnly: readOnly, tables: tables}
 	if err := v.afterOpen(); err != nil {
 		v.Close()
 		return nil, err
@@ -281,6 +283,13 @@ func (v *Vault) Close() error {
 	v.life.Lock() // waits for operations in flight, such as a save during auto-lock
 	defer v.life.Unlock()
 	err := v.db.Close()
+	if v.tables != nil {
+		if err == nil {
+			v.tables.afterClose()
+		} else {
+			wipe(v.tables.key)
+		}
+	}
 	if v.sealedHead != nil {
 		v.sealedHead.close() // a failure only leaves the newest records unchecked at the next Open
 	}
