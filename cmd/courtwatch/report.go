@@ -84,6 +84,11 @@ vault now rests on exactly those records: nothing added, nothing left out.
 A record removed from this device after delivery to HQ passes when its
 hash is still in this device's chain. Exits 1 when the report does not
 match, listing why.
+
+A CSV export (--table notes, attendance or checklist) is checked by the
+records its rows cite (record_id, version, hash): each must be in this
+vault with that hash and unchanged. A CSV names no subject, so what it
+leaves out is not checked. The matrix cites no records and is refused.
 `
 
 func runReportCheck(c *cli, cmd *command, args []string) error {
@@ -92,7 +97,7 @@ func runReportCheck(c *cli, cmd *command, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return cmd.usageError("give one report file, .html or .pdf")
+		return cmd.usageError("give one report file, .html, .pdf or .csv")
 	}
 	in, err := c.input(pos[0]) // before asking for the passphrase
 	if err != nil {
@@ -105,8 +110,8 @@ func runReportCheck(c *cli, cmd *command, args []string) error {
 	}
 	return c.withVault(func(v *storage.Vault) error {
 		problems, err := records.CheckReport(c.stdout, v, data)
-		if errors.Is(err, reports.ErrNoManifest) {
-			return &hintError{msg: fmt.Sprintf("%s: %v", pos[0], err), err: err, hint: "check an HTML or PDF report that this version of Courtwatch made"}
+		if errors.Is(err, reports.ErrNoManifest) || errors.Is(err, reports.ErrCSVNoRecords) {
+			return &hintError{msg: fmt.Sprintf("%s: %v", pos[0], err), err: err, hint: "check an HTML or PDF report, or a notes, attendance or checklist CSV, that this version of Courtwatch made"}
 		}
 		if err != nil {
 			return err
