@@ -44,7 +44,7 @@ func (d *Doc) Manifest() *Manifest {
 
 // ErrNoManifest means a file that is not a Courtwatch HTML or PDF report,
 // or one made before reports carried their list of records.
-var ErrNoManifest = errors.New("the file holds no list of the records it rests on: it is not a Courtwatch HTML or PDF report, or was made by an older Courtwatch")
+var ErrNoManifest = errors.New("the file holds no list of the records it rests on: it is not a Courtwatch HTML or PDF report or CSV export, or was made by an older Courtwatch")
 
 // maxManifest bounds the list read from a file: a report of a million
 // records lists about 200 MB; a hostile file may claim any size.
@@ -134,7 +134,10 @@ func pdfManifest(file []byte) ([]byte, error) {
 
 // CheckResult is what Check found.
 type CheckResult struct {
+	// Manifest is the file's list of records. For a CSV export it is made
+	// from the rows: Format "csv", no subject, the records the rows cite.
 	Manifest *Manifest
+	CSV      CSVTable // the table, when the file is a CSV export
 	Checked  int      // records of the list found in the vault with the listed hash
 	Problems []string // each a sentence; none means the report matches the vault
 }
@@ -149,48 +152,29 @@ func (c *CheckResult) OK() bool { return len(c.Problems) == 0 }
 // shows is missing from its list and nothing has been added since. A record
 // removed from this device after delivery to HQ passes when its hash is
 // still in the device chain.
+//
+// A CSV export (notes, attendance, checklist) is checked by the records its
+// rows cite: each must be in the vault in that version with that hash, and
+// unchanged since. A CSV names no subject, so what it leaves out is not
+// checked. The matrix cites no records (ErrCSVNoRecords).
 func Check(v *storage.Vault, file []byte) (*CheckResult, error) {
+	if t, ss, err := readCSVSources(file); !errors.Is(err, errNotCSV) {
+		if err != nil {
+			return nil, err
+		}
+		return checkCSV(v, t, ss)
+	}
 	m, err := ReadManifest(file)
 	if err != nil {
 		return nil, err
 	}
 	res := &CheckResult{Manifest: m}
-	listed := map[uuid.UUID]Source{}
-	var purged []Source
-	err = v.View(func(tx *storage.Tx) error {
-		for _, s := range m.Sources {
-			listed[s.ID] = s
-			hist, err := tx.History(s.ID)
-			if errors.Is(err, storage.ErrNotFound) {
-				purged = append(purged, s)
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if p := checkVersion(s, hist); p != "" {
-				res.Problems = append(res.Problems, p)
-			} else {
-				res.Checked++
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := checkSources(v, m.Sources, res); err != nil {
 		return nil, err
 	}
-	if len(purged) > 0 {
-		found, err := chainHashes(v, purged)
-		if err != nil {
-			return nil, err
-		}
-		for _, s := range purged {
-			if found[s.Hash] {
-				res.Checked++
-				continue
-			}
-			res.Problems = append(res.Problems, fmt.Sprintf("%s %s (version %d, sha256 %s) is not in this vault, nor its hash in this device's chain", s.Kind, s.ID, s.Version, s.Hash))
-		}
+	listed := map[uuid.UUID]Source{}
+	for _, s := range m.Sources {
+		listed[s.ID] = s
 	}
 	now, err := Build(v, m.Subject, m.ID, Options{})
 	if err != nil {
@@ -209,6 +193,48 @@ func Check(v *storage.Vault, file []byte) (*CheckResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// checkSources checks each source against the vault: the record is there
+// in that version with that hash and unchanged since, or was removed from
+// this device after delivery and its hash is still in the device chain.
+// It counts what matches in res.Checked and says what does not in
+// res.Problems.
+func checkSources(v *storage.Vault, ss []Source, res *CheckResult) error {
+	var purged []Source
+	err := v.View(func(tx *storage.Tx) error {
+		for _, s := range ss {
+			hist, err := tx.History(s.ID)
+			if errors.Is(err, storage.ErrNotFound) {
+				purged = append(purged, s)
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if p := checkVersion(s, hist); p != "" {
+				res.Problems = append(res.Problems, p)
+			} else {
+				res.Checked++
+			}
+		}
+		return nil
+	})
+	if err != nil || len(purged) == 0 {
+		return err
+	}
+	found, err := chainHashes(v, purged)
+	if err != nil {
+		return err
+	}
+	for _, s := range purged {
+		if found[s.Hash] {
+			res.Checked++
+			continue
+		}
+		res.Problems = append(res.Problems, fmt.Sprintf("%s %s (version %d, sha256 %s) is not in this vault, nor its hash in this device's chain", s.Kind, s.ID, s.Version, s.Hash))
+	}
+	return nil
 }
 
 // checkVersion compares a listed source with the record's versions.

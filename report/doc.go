@@ -64,7 +64,11 @@
 // courtwatch-sources.json. Check compares a report file with a vault:
 // every listed record must be there with the listed hash and unchanged,
 // and the report made from the vault now must rest on exactly the listed
-// records ("courtwatch report check FILE"). When a report holds
+// records ("courtwatch report check FILE"). A CSV export carries no such
+// list: Check reads the records its rows cite (record_id, version, hash of
+// the notes, attendance and checklist tables) and checks each the same
+// way; what a CSV leaves out is not checked, and the matrix, which cites
+// no records, is refused (ErrCSVNoRecords). When a report holds
 // observations of more than one device (an HQ vault), each log entry names
 // the device that observed it.
 //

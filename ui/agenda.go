@@ -26,6 +26,17 @@ type agendaScreen struct {
 type agendaRow struct {
 	hearing *storage.Hearing
 	title   string
+	zone    courtZone // the court's: the time is shown, and today judged, in it
+}
+
+// past and today report whether the hearing was on a day before now's,
+// or on now's day, both in the court's zone.
+func (r agendaRow) past(now time.Time) bool {
+	return r.hearing.Scheduled.Before(r.zone.startOfDay(now))
+}
+
+func (r agendaRow) today(now time.Time) bool {
+	return !r.past(now) && r.hearing.Scheduled.Before(r.zone.startOfDay(now).AddDate(0, 0, 1))
 }
 
 func newAgendaScreen(v *storage.Vault, now time.Time, open func(uuid.UUID)) (*agendaScreen, error) {
@@ -42,17 +53,16 @@ func newAgendaScreen(v *storage.Vault, now time.Time, open func(uuid.UUID)) (*ag
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			r := s.rows[i]
-			when := formatDayTime(r.hearing.Scheduled)
-			text := when + "   " + r.title
-			today := startOfDay(s.now)
+			sched := r.hearing.Scheduled
+			text := formatDayTime(sched, r.zone.loc) + "   " + r.title + "   (" + r.zone.short(sched) + ")"
 			l := o.(*widget.Label)
-			switch sched := r.hearing.Scheduled; {
-			case sched.Before(today):
+			switch {
+			case r.past(s.now):
 				text = lang.L("Past") + ": " + text
-			case sched.Before(today.AddDate(0, 0, 1)):
+			case r.today(s.now):
 				text = lang.L("Today") + ": " + text
 			}
-			if bold := !r.hearing.Scheduled.Before(today); l.TextStyle.Bold != bold {
+			if bold := !r.past(s.now); l.TextStyle.Bold != bold {
 				l.TextStyle.Bold = bold // today's and upcoming hearings stand out
 			}
 			l.SetText(text)
@@ -76,15 +86,21 @@ func (s *agendaScreen) load(now time.Time) error {
 			return err
 		}
 		titles := make(map[uuid.UUID]string, len(cases))
+		zones := make(map[uuid.UUID]courtZone, len(cases))
 		for _, c := range cases {
 			titles[c.ID] = strings.TrimSpace(c.Number + "  " + c.Title)
+			zones[c.ID] = zoneOf(c)
 		}
 		hs, err := tx.Hearings()
 		if err != nil {
 			return err
 		}
 		for _, h := range hs {
-			rows = append(rows, agendaRow{hearing: h, title: titles[h.CaseID]})
+			z, ok := zones[h.CaseID]
+			if !ok {
+				z = zoneOf(nil)
+			}
+			rows = append(rows, agendaRow{hearing: h, title: titles[h.CaseID], zone: z})
 		}
 		return nil
 	})
@@ -108,18 +124,12 @@ func (u *appUI) refreshAgenda() {
 	u.agenda.list.Refresh()
 }
 
-func startOfDay(t time.Time) time.Time {
-	y, m, d := t.Local().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.Local)
-}
-
 // sortAgenda puts hearings from today on first (soonest first) and past
-// hearings after them (latest first).
+// hearings after them (latest first); each is judged in its court's zone.
 func sortAgenda(rows []agendaRow, now time.Time) {
-	today := startOfDay(now)
 	slices.SortStableFunc(rows, func(a, b agendaRow) int {
 		ta, tb := a.hearing.Scheduled, b.hearing.Scheduled
-		pa, pb := ta.Before(today), tb.Before(today)
+		pa, pb := a.past(now), b.past(now)
 		switch {
 		case pa != pb:
 			if pa {

@@ -58,11 +58,13 @@ func Run(vaultDir string, chosen bool) error {
 // appUI holds the window and switches it between the unlock screen, the
 // tabs (cases, agenda) and a hearing screen.
 type appUI struct {
-	win   fyne.Window
-	dir   string
-	kdf   storage.KDFParams // for a new vault; zero means storage.DefaultKDF
-	now   func() time.Time
-	spawn func(func()) // passed to the unlock screen; tests run work inline
+	win fyne.Window
+	dir string
+	kdf storage.KDFParams // for a new vault; zero means storage.DefaultKDF
+	now func() time.Time
+	// bridge carries background work to the widgets and the vault-changed
+	// notice to the screens; tests set its post and spawn.
+	bridge
 
 	idle       time.Duration // lock after this long without input; 0 never
 	lastActive time.Time
@@ -82,15 +84,13 @@ type appUI struct {
 	// syncSlot holds the sync bar in the status bar, so that a new bar can
 	// take its place (restartSync).
 	syncSlot *fyne.Container
-	// post hands background events to the UI goroutine (fyne.Do when nil);
-	// syncOpt tunes the uploader. Tests set both.
-	post    func(func())
+	// syncOpt tunes the uploader; tests set it.
 	syncOpt outbox.Options
 }
 
 func newAppUI(w fyne.Window, dir string, kdf storage.KDFParams) *appUI {
 	installDialogKeys(w) // Escape and Enter in every dialog
-	return &appUI{win: w, dir: dir, kdf: kdf, now: time.Now, spawn: func(f func()) { go f() }, idle: defaultIdleLock}
+	return &appUI{win: w, dir: dir, kdf: kdf, now: time.Now, bridge: newBridge(), idle: defaultIdleLock}
 }
 
 // Shortcuts. Menu shortcuts fire even while the note field has the focus.
@@ -116,7 +116,7 @@ var (
 func (u *appUI) showUnlock() {
 	clearOverlays(u.win.Canvas())
 	u.unlock = newUnlockScreen(u.dir, u.kdf, u.opened, u.chooseDir)
-	u.unlock.spawn = u.spawn
+	u.unlock.br = &u.bridge
 	u.unlock.tries = &u.tries
 	u.win.SetMainMenu(nil)
 	u.win.SetContent(u.unlock.content)
@@ -158,7 +158,7 @@ func (u *appUI) opened(v *storage.Vault) {
 	u.vault = v
 	u.unlock = nil
 	rememberDir(u.dir)
-	u.sync = newSyncBar(v, u.win, u.spawn, u.post, outbox.HTTPSFunc(outbox.HTTPSOptions{}), u.syncOpt)
+	u.sync = newSyncBar(v, u.win, &u.bridge, outbox.HTTPSFunc(outbox.HTTPSOptions{}), u.syncOpt)
 	u.sync.setup, u.sync.purged = u.showDelivery, u.afterPurge
 	u.touch()
 	// Argon2id has just allocated and dropped 64 MiB: hand it back to the
@@ -184,6 +184,8 @@ func (u *appUI) showMain() {
 		u.fail(lang.L("The vault could not be read"), err)
 		return
 	}
+	u.onVaultChange("agenda", u.refreshAgenda)
+	u.forget("hearing")
 	u.tabs = container.NewAppTabs(
 		container.NewTabItem(lang.L("Cases"), u.cases.content),
 		container.NewTabItem(lang.L("Defendants"), u.roster.content),
@@ -231,6 +233,8 @@ func (u *appUI) openHearing(id uuid.UUID) {
 	}
 	h.now = u.now
 	h.activity = u.touch
+	h.changed = u.vaultChanged
+	u.onVaultChange("hearing", h.refresh)
 	u.hearing = h
 	u.touch()
 	u.setContent(container.NewBorder(nil, u.statusBar(), nil, nil, h.content))
@@ -316,6 +320,7 @@ func (u *appUI) lock() {
 	}
 	err := u.close()
 	u.tabs, u.cases, u.agenda, u.roster, u.hearing, u.status = nil, nil, nil, nil, nil, nil
+	u.forgetAll()
 	u.showUnlock()
 	if err != nil {
 		u.fail(lang.L("The vault did not close cleanly"), err)
@@ -342,16 +347,6 @@ func (u *appUI) close() error {
 func (u *appUI) statusBar() fyne.CanvasObject {
 	u.syncSlot = container.NewStack(u.sync.content)
 	return container.NewBorder(nil, nil, nil, u.syncSlot, u.status)
-}
-
-// do runs f on the UI goroutine: through post when tests set it, else
-// with fyne.Do.
-func (u *appUI) do(f func()) {
-	if u.post != nil {
-		u.post(f)
-		return
-	}
-	fyne.Do(f)
 }
 
 // fail shows err in a dialog, saying what failed and what to do.

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"fyne.io/fyne/v2"
@@ -93,6 +94,7 @@ func newCasesScreen(u *appUI) (*casesScreen, error) {
 	split := container.NewHSplit(left, container.NewStack(container.NewVBox(s.empty), s.page))
 	split.Offset = 0.27
 	s.content = split
+	u.onVaultChange("cases", s.refresh)
 	return s, nil
 }
 
@@ -166,7 +168,7 @@ func (s *casesScreen) buildHearingList() *widget.List {
 			text, imp := s.hearingWhen(h)
 			when.Importance = imp
 			when.SetText(text)
-			what.SetText(hearingWhat(h))
+			what.SetText(hearingWhat(h, zoneOf(s.cur)))
 			row.Objects[1].(*fyne.Container).Objects[0].(*widget.Button).OnTapped = func() { s.openHearingForm(h) }
 		},
 	)
@@ -258,7 +260,7 @@ func (s *casesScreen) show(c *storage.Case) {
 		slices.SortStableFunc(hs, func(a, b *storage.Hearing) int { return a.Scheduled.Compare(b.Scheduled) })
 		s.hearings, s.defs = hs, defs
 		s.title.SetText(c.Title)
-		s.detail.SetText(caseDetail(c))
+		s.detail.SetText(caseDetail(c, s.u.now()))
 	}
 	s.hearHead.SetText(lang.L("Hearings ({{.N}})", map[string]any{"N": len(s.hearings)}))
 	s.defCount.SetText(lang.L("Defendants ({{.N}})", map[string]any{"N": len(s.defs)}))
@@ -270,10 +272,12 @@ func (s *casesScreen) show(c *storage.Case) {
 	s.defTable.Refresh()
 }
 
-// caseDetail is court, number, judges, prosecutors and charges, a line each.
-func caseDetail(c *storage.Case) string {
+// caseDetail is court, number, time zone (as at now), judges, prosecutors
+// and charges, a line each. The hearings beside it are shown in that zone.
+func caseDetail(c *storage.Case, now time.Time) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s\n%s: %s", lang.L("Court"), c.Court, lang.L("Number"), c.Number)
+	fmt.Fprintf(&b, "\n%s: %s", lang.L("Time zone"), zoneOf(c).label(now))
 	if len(c.Judges) > 0 {
 		fmt.Fprintf(&b, "\n%s: %s", lang.L("Judges"), strings.Join(c.Judges, ", "))
 	}
@@ -326,8 +330,9 @@ func defendantStatus(d *storage.CaseDefendant) string {
 // hearingWhen is the first line of a hearing's row: past, today or
 // upcoming, then the date and time.
 func (s *casesScreen) hearingWhen(h *storage.Hearing) (string, widget.Importance) {
-	when := formatDayTime(h.Scheduled)
-	today := startOfDay(s.u.now())
+	z := zoneOf(s.cur)
+	when := formatDayTime(h.Scheduled, z.loc)
+	today := z.startOfDay(s.u.now())
 	switch {
 	case h.Scheduled.Before(today):
 		return lang.L("Past") + " · " + when, widget.LowImportance
@@ -338,8 +343,8 @@ func (s *casesScreen) hearingWhen(h *storage.Hearing) (string, widget.Importance
 }
 
 // hearingWhat is the second line of a hearing's row: courtroom, access and
-// when it started and ended.
-func hearingWhat(h *storage.Hearing) string {
+// when it started and ended, in the court's zone z.
+func hearingWhat(h *storage.Hearing, z courtZone) string {
 	var parts []string
 	if room := h.Courtroom; room != "" && !strings.ContainsFunc(room, unicode.IsLetter) {
 		parts = append(parts, lang.L("Courtroom {{.Room}}", map[string]any{"Room": room}))
@@ -353,10 +358,10 @@ func hearingWhat(h *storage.Hearing) string {
 	case h.Started.IsZero():
 		parts = append(parts, lang.L("Not started"))
 	case h.Ended.IsZero():
-		parts = append(parts, lang.L("Started {{.Time}}", map[string]any{"Time": h.Started.Local().Format("15:04")}))
+		parts = append(parts, lang.L("Started {{.Time}}", map[string]any{"Time": z.in(h.Started).Format("15:04")}))
 	default:
 		parts = append(parts, lang.L("Started {{.Start}}, ended {{.End}}", map[string]any{
-			"Start": h.Started.Local().Format("15:04"), "End": h.Ended.Local().Format("15:04")}))
+			"Start": z.in(h.Started).Format("15:04"), "End": z.in(h.Ended).Format("15:04")}))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -376,20 +381,28 @@ func (s *casesScreen) showCase(id uuid.UUID) {
 	}
 }
 
-// reload re-reads the cases after a save and shows case id (or the case
-// shown before) afresh; the agenda is refreshed too, if it can be.
+// reload tells every screen that the vault changed after a save here
+// (this one re-reads itself like the others), then shows case id.
 func (s *casesScreen) reload(id uuid.UUID) {
+	s.u.vaultChanged()
+	if s.cur == nil || s.cur.ID != id {
+		s.showCase(id)
+	}
+}
+
+// refresh re-reads the cases and shows the case shown before afresh: the
+// cases tab's answer to the vault-changed notice.
+func (s *casesScreen) refresh() {
 	if err := s.loadCases(); err != nil {
 		s.u.fail(lang.L("The cases could not be read"), err)
 		return
 	}
+	cur := s.cur
 	s.selected = -1
 	s.list.UnselectAll()
 	s.list.Refresh()
-	s.showCase(id)
-	s.u.refreshAgenda()
-	if s.u.roster != nil {
-		s.u.roster.reload() // a person may have been added with a defendant
+	if cur != nil {
+		s.showCase(cur.ID)
 	}
 }
 

@@ -20,9 +20,13 @@ var (
 
 func khmerUI() bool { return currentLanguage() == langKhmer }
 
-// formatDate is a day, as "4 Mar 2026" or "៤ មីនា ២០២៦", in local time.
-func formatDate(t time.Time) string {
-	t = t.Local()
+// The helpers take the zone to show t in: a case's court zone
+// (zoneOf(c).loc) for court times, time.Local for this computer's own
+// events such as deliveries.
+
+// formatDate is a day, as "4 Mar 2026" or "៤ មីនា ២០២៦".
+func formatDate(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
 	if khmerUI() {
 		return khmerDigits.Replace(fmt.Sprintf("%d %s %d", t.Day(), khmerMonths[t.Month()-1], t.Year()))
 	}
@@ -31,27 +35,27 @@ func formatDate(t time.Time) string {
 
 // formatDay is a day with its weekday, as "Wed 4 Mar 2026" or
 // "ថ្ងៃពុធ ៤ មីនា ២០២៦".
-func formatDay(t time.Time) string {
-	t = t.Local()
+func formatDay(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
 	if khmerUI() {
-		return "ថ្ងៃ" + khmerWeekdays[t.Weekday()] + " " + formatDate(t)
+		return "ថ្ងៃ" + khmerWeekdays[t.Weekday()] + " " + formatDate(t, loc)
 	}
 	return t.Format("Mon 2 Jan 2006")
 }
 
 // formatDayTime is formatDay with the clock time, as "Wed 4 Mar 2026 08:30".
-func formatDayTime(t time.Time) string {
-	return formatDay(t) + " " + t.Local().Format("15:04")
+func formatDayTime(t time.Time, loc *time.Location) string {
+	return formatDay(t, loc) + " " + t.In(loc).Format("15:04")
 }
 
 // formatDateTime is formatDate with the clock time to the second.
-func formatDateTime(t time.Time) string {
-	return formatDate(t) + " " + t.Local().Format("15:04:05")
+func formatDateTime(t time.Time, loc *time.Location) string {
+	return formatDate(t, loc) + " " + t.In(loc).Format("15:04:05")
 }
 
 // formatDayMonth is a day of this year, as "3 Mar" or "៣ មីនា".
-func formatDayMonth(t time.Time) string {
-	t = t.Local()
+func formatDayMonth(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
 	if khmerUI() {
 		return khmerDigits.Replace(fmt.Sprintf("%d %s", t.Day(), khmerMonths[t.Month()-1]))
 	}

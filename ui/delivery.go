@@ -279,7 +279,7 @@ func (d *deliveryScreen) saveDeviceFile(w fyne.URIWriteCloser) {
 func (u *appUI) restartSync() {
 	old := u.sync
 	old.stop()
-	u.sync = newSyncBar(u.vault, u.win, u.spawn, u.post, outbox.HTTPSFunc(outbox.HTTPSOptions{}), u.syncOpt)
+	u.sync = newSyncBar(u.vault, u.win, &u.bridge, outbox.HTTPSFunc(outbox.HTTPSOptions{}), u.syncOpt)
 	u.sync.setup, u.sync.purged = u.showDelivery, u.afterPurge
 	u.sync.watch = old.watch
 	if u.syncSlot != nil {

@@ -45,7 +45,13 @@
 // the outbox with Sync now and Export to USB… (outbox.go). Without an HQ
 // profile, the status bar's button and Ctrl+Shift+Y open it. Sealing,
 // uploading, exporting and purging run off the UI goroutine as the sync
-// bar's jobs, and reach the widgets through its post (fyne.Do).
+// bar's jobs, and reach the widgets through the app's bridge (bridge.go):
+// the one way background work (the sync bar, unlocking, the idle watcher,
+// search, export) gets to the UI goroutine. The bridge also carries the
+// one "the vault changed" notice: the cases, defendants and agenda tabs,
+// an open hearing and the search results subscribe to it and re-read
+// themselves; a screen that stores a record calls vaultChanged rather
+// than reloading the others.
 //
 // Locking (Ctrl+L, or after the idle time: idle.go) keeps a half-typed
 // note as a sealed auxiliary value in the vault, closes every dialog,

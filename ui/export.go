@@ -273,7 +273,11 @@ func exportBaseName(v *storage.Vault, s report.Subject, id uuid.UUID) (string, e
 		if err != nil {
 			return "", err
 		}
-		return "hearing-" + h.Scheduled.Local().Format("2006-01-02"), nil
+		c, err := storage.Load[storage.Case](v, h.CaseID)
+		if err != nil {
+			return "", err
+		}
+		return "hearing-" + zoneOf(c).in(h.Scheduled).Format("2006-01-02"), nil
 	case report.SubjectCase:
 		c, err := storage.Load[storage.Case](v, id)
 		if err != nil {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -54,9 +53,11 @@ type hearingScreen struct {
 	win      fyne.Window
 	hearing  *storage.Hearing
 	cas      *storage.Case
+	zone     courtZone // the court's, in which times are shown
 	events   []eventButton
 	now      func() time.Time
 	activity func() // called on every key and action, to postpone the idle lock
+	changed  func() // tells the other screens the vault changed (the app's bridge)
 
 	lines   []logLine
 	header  *widget.Label
@@ -96,7 +97,7 @@ func newHearingScreen(v *storage.Vault, win fyne.Window, hearingID uuid.UUID, ba
 	if err != nil { // the default buttons still work; say why they are back
 		fyne.LogError("the event buttons from the settings could not be read, so the default ones are shown", err)
 	}
-	s := &hearingScreen{vault: v, win: win, hearing: h, cas: c, events: events, now: time.Now, activity: func() {}}
+	s := &hearingScreen{vault: v, win: win, hearing: h, cas: c, zone: zoneOf(c), events: events, now: time.Now, activity: func() {}, changed: func() {}}
 	if err := s.loadLog(); err != nil {
 		return nil, err
 	}
@@ -150,6 +151,7 @@ func (s *hearingScreen) build(back func()) {
 	s.header = widget.NewLabelWithStyle(s.headerText(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.header.Truncation = fyne.TextTruncateEllipsis // one line: the log needs the height
 	s.started = widget.NewLabel(s.startedText())
+	s.started.Truncation = fyne.TextTruncateEllipsis // the zone's name last
 	s.start = widget.NewButton("", nil)
 	s.updateStart()
 	backBtn := widget.NewButtonWithIcon(lang.L("Back"), theme.NavigateBackIcon(), back)
@@ -244,26 +246,45 @@ func (s *hearingScreen) showTab(n int) {
 	}
 }
 
+// refresh re-reads the hearing and its case and shows them afresh: the
+// hearing screen's answer to the vault-changed notice. The log's entries
+// are the screen's own; their times are shown again, in the case's zone.
+func (s *hearingScreen) refresh() {
+	h, err := storage.Load[storage.Hearing](s.vault, s.hearing.ID)
+	if err != nil {
+		return // purged or deleted: the app rebuilds the screens (afterPurge)
+	}
+	c, err := storage.Load[storage.Case](s.vault, h.CaseID)
+	if err != nil {
+		return
+	}
+	s.hearing, s.cas, s.zone = h, c, zoneOf(c)
+	s.header.SetText(s.headerText())
+	s.updateStart()
+	s.log.Refresh()
+}
+
 func (s *hearingScreen) headerText() string {
 	h, c := s.hearing, s.cas
 	return lang.L("{{.Title}} ({{.Number}}), {{.Court}}, {{.Date}}", map[string]any{
 		"Title": c.Title, "Number": c.Number, "Court": c.Court,
-		"Date": formatDay(h.Scheduled),
+		"Date": formatDay(h.Scheduled, s.zone.loc),
 	})
 }
 
 func (s *hearingScreen) startedText() string {
-	h := s.hearing
-	scheduled := h.Scheduled.Local().Format("15:04")
+	h, z := s.hearing, s.zone
+	scheduled := z.in(h.Scheduled).Format("15:04")
+	zone := " · " + z.label(h.Scheduled)
 	switch {
 	case h.Started.IsZero():
-		return lang.L("Scheduled {{.Scheduled}}, not started", map[string]any{"Scheduled": scheduled})
+		return lang.L("Scheduled {{.Scheduled}}, not started", map[string]any{"Scheduled": scheduled}) + zone
 	case h.Ended.IsZero():
 		return lang.L("Scheduled {{.Scheduled}}, started {{.Started}}", map[string]any{
-			"Scheduled": scheduled, "Started": h.Started.Local().Format("15:04:05")})
+			"Scheduled": scheduled, "Started": z.in(h.Started).Format("15:04:05")}) + zone
 	}
 	return lang.L("Scheduled {{.Scheduled}}, started {{.Started}}, ended {{.Ended}}", map[string]any{
-		"Scheduled": scheduled, "Started": h.Started.Local().Format("15:04:05"), "Ended": h.Ended.Local().Format("15:04:05")})
+		"Scheduled": scheduled, "Started": z.in(h.Started).Format("15:04:05"), "Ended": z.in(h.Ended).Format("15:04:05")}) + zone
 }
 
 // updateStart makes the header button fit the hearing: "Start hearing"
@@ -317,6 +338,7 @@ func (s *hearingScreen) endHearing() {
 		return
 	}
 	s.updateStart()
+	s.changed()
 }
 
 // timeText is the clock time of a log line and, once the hearing has
@@ -324,7 +346,7 @@ func (s *hearingScreen) endHearing() {
 // count whole seconds, so that the elapsed time is the difference of the
 // clock times shown.
 func (s *hearingScreen) timeText(t time.Time) string {
-	clock := t.Local().Format("15:04:05")
+	clock := s.zone.in(t).Format("15:04:05")
 	d := t.Truncate(time.Second).Sub(s.hearing.Started.Truncate(time.Second))
 	if s.hearing.Started.IsZero() || d < 0 || d >= 24*time.Hour {
 		return clock
@@ -342,9 +364,9 @@ func (s *hearingScreen) whenMark(t time.Time) string {
 		day = h.Started
 	}
 	var marks []string
-	if y, m, d := t.Local().Date(); !day.IsZero() {
-		if y2, m2, d2 := day.Local().Date(); y != y2 || m != m2 || d != d2 {
-			marks = append(marks, formatDate(t))
+	if y, m, d := s.zone.in(t).Date(); !day.IsZero() {
+		if y2, m2, d2 := s.zone.in(day).Date(); y != y2 || m != m2 || d != d2 {
+			marks = append(marks, formatDate(t, s.zone.loc))
 		}
 	}
 	if !h.Ended.IsZero() && t.After(h.Ended) {
@@ -369,6 +391,7 @@ func (s *hearingScreen) startHearing() {
 	}
 	s.updateStart()
 	s.log.Refresh()
+	s.changed()
 }
 
 // saveNote stores text as a note. The field is cleared only once the note
@@ -391,77 +414,6 @@ func (s *hearingScreen) saveNote(text string) {
 	s.note.SetText("")
 	s.kept = ""
 	s.append(logLine{Time: n.Time, Text: n.Text, id: n.ID, note: n})
-}
-
-// draftKey names the sealed auxiliary value that keeps a half-typed note
-// of a hearing across lock and unlock.
-func draftKey(hearingID uuid.UUID) string { return "ui/draft/" + hearingID.String() }
-
-// saveDraft keeps the note field's text, encrypted in the vault, so that
-// locking or leaving the screen loses nothing; an empty field drops it.
-// An edit in progress in the note editor and an unsaved attachment caption
-// are kept too.
-func (s *hearingScreen) saveDraft() error {
-	var captionErr error
-	if s.captionChanged() {
-		a := s.attachments
-		captionErr = a.setCaption(a.caption.Text)
-	}
-	text := s.note.Text
-	err := s.vault.Update(func(tx *storage.Tx) error {
-		if err := s.keepEdit(tx); err != nil {
-			return err
-		}
-		if strings.TrimSpace(text) == "" {
-			return tx.DeleteAux(draftKey(s.hearing.ID))
-		}
-		return tx.SetAux(draftKey(s.hearing.ID), []byte(text))
-	})
-	if err == nil {
-		s.kept = text
-	}
-	return errors.Join(captionErr, err)
-}
-
-// captionChanged reports whether the attachments tab holds a caption that
-// is not stored yet.
-func (s *hearingScreen) captionChanged() bool {
-	a := s.attachments
-	return a != nil && a.selected >= 0 && a.caption.Text != a.items[a.selected].Caption
-}
-
-// keepDraft does what saveDraft does, but only if something changed since
-// it was last kept: the idle watcher calls it every ten seconds, so that a
-// crash or a pulled plug loses at most that much typing, and close calls
-// it after lock has already kept everything.
-func (s *hearingScreen) keepDraft() error {
-	edit := ""
-	if e := s.pendingEdit(); e != nil {
-		edit = e.Text
-	}
-	if s.note.Text == s.kept && edit == s.keptEdit && !s.captionChanged() {
-		return nil
-	}
-	return s.saveDraft()
-}
-
-// restoreDraft puts a kept half-typed note back into the field.
-func (s *hearingScreen) restoreDraft() error {
-	return s.vault.View(func(tx *storage.Tx) error {
-		if err := s.loadEdit(tx); err != nil {
-			return err
-		}
-		b, err := tx.Aux(draftKey(s.hearing.ID))
-		switch {
-		case errors.Is(err, storage.ErrNotFound):
-			return nil
-		case err != nil:
-			return err
-		}
-		s.note.SetText(string(b))
-		s.kept = string(b)
-		return nil
-	})
 }
 
 // recordEvent records an event of type typ now. An event about a person

@@ -32,6 +32,7 @@ func accessLabel(access string) string {
 type hearingForm struct {
 	*formDialog
 	hearing *storage.Hearing // nil when adding
+	zone    courtZone        // the court's: the date and time are read in it
 
 	date, clock, courtroom         *keyEntry
 	access                         *widget.Select
@@ -46,13 +47,14 @@ func (s *casesScreen) openHearingForm(h *storage.Hearing) {
 	if s.cur == nil {
 		return
 	}
-	f := &hearingForm{hearing: h, date: newKeyEntry(), clock: newKeyEntry(), courtroom: newKeyEntry()}
+	z := zoneOf(s.cur)
+	f := &hearingForm{hearing: h, zone: z, date: newKeyEntry(), clock: newKeyEntry(), courtroom: newKeyEntry()}
 	src := &storage.Hearing{Judges: s.cur.Judges, Prosecutors: s.cur.Prosecutors}
-	f.date.SetText(s.u.now().Local().Format("2006-01-02"))
+	f.date.SetText(z.in(s.u.now()).Format("2006-01-02"))
 	if h != nil {
 		src = h
-		f.date.SetText(h.Scheduled.Local().Format("2006-01-02"))
-		f.clock.SetText(h.Scheduled.Local().Format("15:04"))
+		f.date.SetText(z.in(h.Scheduled).Format("2006-01-02"))
+		f.clock.SetText(z.in(h.Scheduled).Format("15:04"))
 	}
 	f.date.SetPlaceHolder("YYYY-MM-DD")
 	f.clock.SetPlaceHolder("HH:MM")
@@ -76,7 +78,8 @@ func (s *casesScreen) openHearingForm(h *storage.Hearing) {
 	perLine := lang.L("One per line; Shift+Enter saves")
 	form := widget.NewForm(
 		hinted(lang.L("Date"), f.date, lang.L("YYYY-MM-DD, e.g. 2026-03-04")),
-		hinted(lang.L("Time"), f.clock, lang.L("HH:MM, 24-hour clock, e.g. 08:30")),
+		hinted(lang.L("Time"), f.clock, lang.L("HH:MM, 24-hour clock, e.g. 08:30, in {{.Zone}}",
+			map[string]any{"Zone": z.label(s.u.now())})),
 		widget.NewFormItem(lang.L("Courtroom"), f.courtroom),
 		widget.NewFormItem(lang.L("Access"), f.access),
 		hinted(lang.L("Judges"), f.judges, perLine),
@@ -93,10 +96,10 @@ func (s *casesScreen) openHearingForm(h *storage.Hearing) {
 	f.show(s.u.win, f.date)
 }
 
-// scheduled reads the date and time fields as a local time.
+// scheduled reads the date and time fields as a time in the court's zone.
 func (f *hearingForm) scheduled() (time.Time, formErrors) {
 	var problems formErrors
-	day, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(f.date.Text), time.Local)
+	day, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(f.date.Text), f.zone.loc)
 	if err != nil {
 		problems = append(problems, lang.L("Date: write it as YYYY-MM-DD, e.g. 2026-03-04."))
 	}
@@ -108,7 +111,7 @@ func (f *hearingForm) scheduled() (time.Time, formErrors) {
 		return time.Time{}, problems
 	}
 	y, m, d := day.Date()
-	return time.Date(y, m, d, clock.Hour(), clock.Minute(), 0, 0, time.Local), nil
+	return time.Date(y, m, d, clock.Hour(), clock.Minute(), 0, 0, f.zone.loc), nil
 }
 
 // saveHearing checks the form and stores the hearing. Editing keeps what

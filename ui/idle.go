@@ -66,7 +66,7 @@ func (u *appUI) watchIdle(ctx context.Context, every time.Duration) (wait func()
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				fyne.Do(u.checkIdle)
+				u.do(u.checkIdle)
 			}
 		}
 	}()

@@ -43,7 +43,7 @@ func (s *hearingScreen) noteHistory(n *storage.Note) ([]noteVersion, error) {
 			}
 			text = old.Text
 		}
-		out = append(out, noteVersion{Number: v.Version, Saved: formatDateTime(v.Saved()), Text: text})
+		out = append(out, noteVersion{Number: v.Version, Saved: formatDateTime(v.Saved(), s.zone.loc), Text: text})
 	}
 	slices.Reverse(out)
 	return out, nil

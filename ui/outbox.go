@@ -103,7 +103,7 @@ func (o *outboxView) reload() {
 	b := d.u.sync
 	b.job(func() {
 		es, err := outbox.Entries(d.v)
-		b.post(func() {
+		b.br.do(func() {
 			if !d.alive() {
 				return
 			}
@@ -281,7 +281,7 @@ func (o *outboxView) exportTo(dir string) {
 	o.feedback.SetText(lang.L("Sealing and writing to {{.Dir}}…", map[string]any{"Dir": dir}))
 	b.job(func() {
 		res, err := exportToFolder(d.v, dir)
-		b.post(func() {
+		b.br.do(func() {
 			if !d.alive() {
 				return
 			}
@@ -368,13 +368,13 @@ var _ deliveryWatch = (*outboxView)(nil)
 
 // job runs f off the UI goroutine as a job of the bar, which stop waits
 // for; false once the bar is stopped. f hands its results to the UI with
-// b.post. On the UI goroutine only.
+// b.br.do. On the UI goroutine only.
 func (b *syncBar) job(f func()) bool {
 	if b.stopped.Load() {
 		return false
 	}
 	b.work.Add(1)
-	b.spawn(func() {
+	b.br.spawn(func() {
 		defer b.work.Done()
 		f()
 	})
@@ -418,7 +418,7 @@ func (b *syncBar) afterReceipt(s outbox.Status) {
 		if n == 0 && err == nil {
 			return
 		}
-		b.post(func() {
+		b.br.do(func() {
 			switch {
 			case b.stopped.Load():
 			case err != nil:

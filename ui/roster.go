@@ -64,6 +64,7 @@ func newRosterScreen(u *appUI) (*rosterScreen, error) {
 	r.build()
 	r.applyFilter("")
 	r.addShortcuts()
+	u.onVaultChange("roster", r.reload)
 	return r, nil
 }
 

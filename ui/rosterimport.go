@@ -200,10 +200,7 @@ func (r *rosterScreen) runImport(rows []roster.Row, c *storage.Case, res roster.
 	case err != nil:
 		r.importError(lang.L("The roster was not imported; nothing was stored"), err)
 	default:
-		r.reload()
-		if r.u.cases != nil {
-			r.u.cases.reload(c.ID) // the case page lists the new defendants
-		}
+		r.u.vaultChanged() // the case page lists the new defendants
 		r.showReport(rows, c, rep, before)
 	}
 }
@@ -363,7 +360,7 @@ func (r *rosterScreen) openEditor(p *storage.Person) {
 			return fmt.Errorf("%s: %w", lang.L("The person was not saved; fix the form and save again"), err)
 		}
 		r.editor = nil
-		r.reload()
+		r.u.vaultChanged() // the roster and the case pages show the name
 		r.showPerson(q.ID)
 		return nil
 	}, func() { r.editor = nil })

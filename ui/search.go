@@ -92,6 +92,9 @@ func (u *appUI) openSearch() *searchView {
 	content := container.NewBorder(container.NewVBox(s.query, s.status), nil, nil, nil, s.list)
 	s.dlg = dialog.NewCustom(lang.L("Search"), lang.L("Close")+"  (Esc)", content, u.win)
 	s.dlg.Resize(fyne.NewSize(900, 540))
+	// While open, the results follow the vault: a change runs the query again.
+	u.onVaultChange("search", func() { s.find(s.query.Text) })
+	s.dlg.SetOnClosed(func() { u.forget("search") })
 	s.dlg.Show()
 	u.win.Canvas().Focus(s.query)
 	return s
@@ -100,19 +103,20 @@ func (u *appUI) openSearch() *searchView {
 // search looks for q in the background and shows the hits when they come.
 func (s *searchView) search(q string) {
 	s.u.touch()
+	s.find(q)
+}
+
+// find runs query q in the background; show puts its results on screen.
+func (s *searchView) find(q string) {
 	s.seq++
 	seq := s.seq
 	if strings.TrimSpace(q) == "" {
 		s.show(seq, nil, nil)
 		return
 	}
-	post := s.u.post
-	if post == nil {
-		post = fyne.Do
-	}
 	s.u.spawn(func() {
 		results, err := findResults(s.vault, q)
-		post(func() { s.show(seq, results, err) })
+		s.u.do(func() { s.show(seq, results, err) })
 	})
 }
 
@@ -232,7 +236,7 @@ func (p *placer) hearingPlace(id uuid.UUID) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return caseTitle(c) + ", " + formatDay(h.Scheduled), nil
+	return caseTitle(c) + ", " + formatDay(h.Scheduled, zoneOf(c).loc), nil
 }
 
 func (p *placer) casePlace(id uuid.UUID) (string, error) {

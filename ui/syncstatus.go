@@ -25,11 +25,10 @@ import (
 // with a Sync now button. appUI starts it when the vault opens and stops it
 // before the vault closes.
 type syncBar struct {
-	v     *storage.Vault
-	win   fyne.Window
-	now   func() time.Time
-	spawn func(func()) // runs Sync now off the UI goroutine; tests run it inline
-	post  func(func()) // fyne.Do; see show
+	v   *storage.Vault
+	win fyne.Window
+	now func() time.Time
+	br  *bridge // runs Sync now off the UI goroutine and brings events back
 
 	up      *outbox.Uploader // nil without an HQ profile
 	cancel  context.CancelFunc
@@ -76,13 +75,10 @@ func (b *syncBar) relabel() {
 var syncNowShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyY, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
 
 // newSyncBar builds the widgets and starts delivering to the default HQ
-// profile with tf, if there is one. post is how background events reach
-// the widgets (fyne.Do when nil).
-func newSyncBar(v *storage.Vault, win fyne.Window, spawn, post func(func()), tf outbox.TransportFunc, opt outbox.Options) *syncBar {
-	if post == nil {
-		post = fyne.Do
-	}
-	b := &syncBar{v: v, win: win, now: time.Now, spawn: spawn, post: post}
+// profile with tf, if there is one. Background events reach the widgets
+// through br.
+func newSyncBar(v *storage.Vault, win fyne.Window, br *bridge, tf outbox.TransportFunc, opt outbox.Options) *syncBar {
+	b := &syncBar{v: v, win: win, now: time.Now, br: br}
 	b.text = widget.NewLabel("")
 	b.setText(func() string { return lang.L("Checking the outbox…") })
 	b.progress = widget.NewProgressBar()
@@ -113,7 +109,7 @@ func newSyncBar(v *storage.Vault, win fyne.Window, spawn, post func(func()), tf 
 	go func() {
 		defer close(b.done)
 		if err := b.up.Run(ctx); err != nil && !errors.Is(err, storage.ErrLocked) {
-			b.post(func() {
+			b.br.do(func() {
 				if !b.stopped.Load() {
 					b.setText(func() string {
 						return lang.L("Delivery stopped: {{.Err}}. Lock and unlock the vault to try again.", map[string]any{"Err": err.Error()})
@@ -126,9 +122,9 @@ func newSyncBar(v *storage.Vault, win fyne.Window, spawn, post func(func()), tf 
 }
 
 // show is the one way the uploader's status reaches the widgets: it hands
-// the status to the UI goroutine with fyne.Do.
+// the status to the UI goroutine through the app's bridge.
 func (b *syncBar) show(s outbox.Status) {
-	b.post(func() {
+	b.br.do(func() {
 		if !b.stopped.Load() {
 			b.render(s)
 		}
@@ -175,7 +171,7 @@ func syncText(s outbox.Status, now time.Time) string {
 	at := s.LastDelivered.Local()
 	when := at.Format("15:04")
 	if y, m, d := at.Date(); y != now.Year() || m != now.Month() || d != now.Day() {
-		when = formatDayMonth(at) + " " + when
+		when = formatDayMonth(at, time.Local) + " " + when
 	}
 	return lang.L("All delivered · last at {{.Time}}", map[string]any{"Time": when})
 }
@@ -199,11 +195,11 @@ func (b *syncBar) doSyncNow() {
 		return
 	}
 	b.work.Add(1)
-	b.spawn(func() {
+	b.br.spawn(func() {
 		defer b.work.Done()
 		sealed, err := outbox.SealAll(b.v)
 		if err != nil {
-			b.post(func() {
+			b.br.do(func() {
 				if !b.stopped.Load() {
 					if b.watch != nil {
 						b.watch.syncFeedback(lang.L("The new records could not be sealed for HQ"))
@@ -215,7 +211,7 @@ func (b *syncBar) doSyncNow() {
 			return
 		}
 		pending, _ := outbox.Pending(b.v)
-		b.post(func() {
+		b.br.do(func() {
 			if !b.stopped.Load() {
 				b.synced(sealed, len(pending))
 			}

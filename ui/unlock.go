@@ -33,9 +33,9 @@ type unlockScreen struct {
 	// onChangeDir, if set, lets the user pick another vault folder.
 	onChangeDir func()
 
-	// spawn runs slow work (key derivation) off the UI goroutine; its
-	// result comes back through fyne.Do. Tests run it inline.
-	spawn func(func())
+	// br runs slow work (key derivation) off the UI goroutine and brings
+	// its result back; tests run it inline.
+	br *bridge
 	// delay is how long to refuse a new try after the nth wrong passphrase.
 	delay func(failures int) time.Duration
 
@@ -58,7 +58,7 @@ func newUnlockScreen(dir string, kdf storage.KDFParams, onOpen func(*storage.Vau
 		creating:    !storage.Exists(dir),
 		onOpen:      onOpen,
 		onChangeDir: onChangeDir,
-		spawn:       func(f func()) { go f() },
+		br:          &bridge{spawn: func(f func()) { go f() }},
 		delay:       failureDelay,
 		tries:       &tries{},
 		now:         time.Now,
@@ -150,17 +150,16 @@ func (s *unlockScreen) doSubmit() {
 	s.submit.Disable()
 	s.message.SetText("")
 	creating, dir, kdf := s.creating, s.dir, s.kdf
-	s.spawn(func() {
-		var v *storage.Vault
-		var err error
+	var v *storage.Vault
+	var err error
+	s.br.background(func() {
 		if creating {
 			v, err = storage.Create(dir, pass, storage.CreateOptions{KDF: kdf})
 		} else {
 			v, err = storage.Open(dir, pass)
 		}
 		clear(pass)
-		fyne.Do(func() { s.finish(v, err) })
-	})
+	}, func() { s.finish(v, err) })
 }
 
 func (s *unlockScreen) finish(v *storage.Vault, err error) {
@@ -204,7 +203,7 @@ func (s *unlockScreen) finish(v *storage.Vault, err error) {
 	s.message.SetText(lang.L("Wrong passphrase. You can try again in {{.Seconds}} s.",
 		map[string]any{"Seconds": int(d.Seconds())}) + left)
 	time.AfterFunc(d, func() {
-		fyne.Do(func() {
+		s.br.do(func() {
 			s.submit.Enable()
 			s.message.SetText(lang.L("Wrong passphrase. Check the keyboard layout and Caps Lock, then try again.") + left)
 		})

@@ -48,6 +48,11 @@ hash and unchanged since, and the same report made from the HQ vault now
 must rest on exactly those records. A monitor's report of records that
 other monitors also observed rests on more records at HQ, and says so.
 Exits 1 when the report does not match, listing why.
+
+A CSV export (--table notes, attendance or checklist) is checked by the
+records its rows cite (record_id, version, hash): each must be in this
+vault with that hash and unchanged. A CSV names no subject, so what it
+leaves out is not checked. The matrix cites no records and is refused.
 `
 
 func runReportCheck(c *cli, cmd *command, args []string) error {

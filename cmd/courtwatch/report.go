@@ -65,6 +65,11 @@ vault now rests on exactly those records: nothing added, nothing left out.
 A record removed from this device after delivery to HQ passes when its
 hash is still in this device's chain. Exits 1 when the report does not
 match, listing why.
+
+A CSV export (--table notes, attendance or checklist) is checked by the
+records its rows cite (record_id, version, hash): each must be in this
+vault with that hash and unchanged. A CSV names no subject, so what it
+leaves out is not checked. The matrix cites no records and is refused.
 `
 
 func runReportCheck(c *cli, cmd *command, args []string) error {

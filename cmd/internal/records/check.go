@@ -23,6 +23,15 @@ func CheckReport(out io.Writer, v *storage.Vault, data []byte) ([]string, error)
 		return nil, err
 	}
 	m := res.Manifest
+	if res.CSV != "" {
+		fmt.Fprintf(out, "%s CSV, cites %s (a CSV names no subject: what it leaves out is not checked)\n", res.CSV, table.Plural(len(m.Sources), "record"))
+		if res.OK() {
+			_, err := fmt.Fprintf(out, "ok: every record it cites is in this vault with the cited hash and unchanged\n")
+			return nil, err
+		}
+		fmt.Fprintf(out, "%d of %s match this vault\n", res.Checked, table.Plural(len(m.Sources), "cited record"))
+		return res.Problems, nil
+	}
 	fmt.Fprintf(out, "%s report of %s %s, generated %s, rests on %s\n", m.Subject, m.Subject, m.ID,
 		m.Generated.UTC().Format("2006-01-02 15:04:05 UTC"), table.Plural(len(m.Sources), "record"))
 	if res.OK() {
@@ -39,8 +48,8 @@ func CheckReport(out io.Writer, v *storage.Vault, data []byte) ([]string, error)
 // prints what it checked and returns an error listing every problem.
 func CheckReportFile(out io.Writer, v *storage.Vault, name string, data []byte, vault, history string) error {
 	problems, err := CheckReport(out, v, data)
-	if errors.Is(err, report.ErrNoManifest) {
-		return &cmdline.HintError{Msg: fmt.Sprintf("%s: %v", name, err), Err: err, Advice: "check an HTML or PDF report that this version of Courtwatch made"}
+	if errors.Is(err, report.ErrNoManifest) || errors.Is(err, report.ErrCSVNoRecords) {
+		return &cmdline.HintError{Msg: fmt.Sprintf("%s: %v", name, err), Err: err, Advice: "check an HTML or PDF report, or a notes, attendance or checklist CSV, that this version of Courtwatch made"}
 	}
 	if err != nil {
 		return err

@@ -79,7 +79,7 @@ func ReadReport[C any](cmd *cmdline.Command[C], w io.Writer, fs *flag.FlagSet, a
 		return "", nil, err
 	}
 	if len(pos) != 1 {
-		return "", nil, cmd.UsageError("give one report file, .html or .pdf")
+		return "", nil, cmd.UsageError("give one report file, .html, .pdf or .csv")
 	}
 	name, in := pos[0], stdin
 	if name != "-" {
