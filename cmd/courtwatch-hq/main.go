@@ -43,7 +43,7 @@ var commands = []*command{
 	{name: "verify", args: "[--json] BUNDLE", summary: "explain what is right or wrong with one bundle", run: runVerify, help: helpVerify},
 	{name: "list", args: "cases|defendants|hearings|notes [--case ID] [--hearing ID] [--json]", summary: "list the records of every device", run: runList, help: helpList},
 	{name: "history", args: "[--json] ID", summary: "show every version of a record", run: runHistory, help: helpHistory},
-	{name: "report", args: "hearing|case|defendant ID --out FILE [--format html|pdf|csv] [--table T] | check FILE", summary: "write a report across every monitor, or check one against the HQ vault", run: runReport, help: helpReport + "\nreport check FILE: " + helpReportCheck},
+	{name: "report", args: "hearing|case|defendant ID --out FILE [--format html|pdf|csv] [--table T] [--lang en|km] | check FILE", summary: "write a report across every monitor, or check one against the HQ vault", run: runReport, help: helpReport + "\nreport check FILE: " + helpReportCheck},
 	{name: "search", args: "[--json] [--limit N] QUERY...", summary: "search the notes, names and cases of every device", run: runSearch, help: helpSearch},
 	{name: "version", summary: "print the version", run: runVersion},
 }

@@ -20,7 +20,8 @@ them. The same reports as the monitor's "courtwatch report":
   defendant ID   one person across every case they are accused in
 
 Formats: html, pdf or csv (--table notes, attendance, checklist or matrix);
-without --format it comes from FILE's extension. The report is made in
+without --format it comes from FILE's extension. --lang km writes html
+and pdf in Khmer (English by default); csv is always English. The report is made in
 memory and written only to FILE (through a temporary file beside it).
 `
 
@@ -43,7 +44,7 @@ func runReport(c *cli, cmd *command, args []string) error {
 		if err != nil {
 			return err
 		}
-		data, err := reports.Render(v, req.Subject, req.ID, req.Format, req.Table, reports.Options{DeviceNames: mons})
+		data, err := reports.Render(v, req.Subject, req.ID, req.Format, req.Table, reports.Options{DeviceNames: mons, Lang: req.Lang})
 		if errors.Is(err, storage.ErrNotFound) {
 			return notFound(req.Kind, req.ID, err)
 		}

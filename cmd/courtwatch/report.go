@@ -15,7 +15,7 @@ import (
 var (
 	reportCheckCommand = &command{name: "report check", args: "FILE", summary: "check a report file against this vault: every record it rests on, with its hash",
 		run: runReportCheck, help: helpReportCheck}
-	reportCommand = &command{name: "report", args: "hearing|case|defendant ID --out FILE [--format html|pdf|csv] [--table T]",
+	reportCommand = &command{name: "report", args: "hearing|case|defendant ID --out FILE [--format html|pdf|csv] [--table T] [--lang en|km]",
 		summary: "write a hearing, case or defendant report", run: runReport, help: helpReport}
 	demoCommand = &command{name: "demo", args: "[--force] [--seed N]",
 		summary: "fill the vault with a demo mass trial (150 persons, 6 cases)", run: runDemo, help: helpDemo}
@@ -35,7 +35,8 @@ the vault.
 Formats: html (one self-contained file, printable), pdf (A4), or csv: one
 table, chosen with --table: notes, attendance, checklist or matrix (the
 cross-case matrix of defendants and cases). Without --format the format
-comes from FILE's extension.
+comes from FILE's extension. --lang km writes an html or pdf report in
+Khmer (English by default); csv is always English.
 `
 
 const helpDemo = `Adds a made-up mass trial for trying Courtwatch out and for sample
@@ -60,7 +61,7 @@ func runReport(c *cli, cmd *command, args []string) error {
 		return cmd.usageError("%v", err)
 	}
 	return c.withVault(func(v *storage.Vault) error {
-		data, err := reports.Render(v, req.Subject, req.ID, req.Format, req.Table, reports.Options{})
+		data, err := reports.Render(v, req.Subject, req.ID, req.Format, req.Table, reports.Options{Lang: req.Lang})
 		if errors.Is(err, storage.ErrNotFound) {
 			return notFound(req.Kind, req.ID, err)
 		}
