@@ -16,7 +16,7 @@ var khmer = map[string]string{
 	" Presence of counsel not recorded.": " មិនបានកត់ត្រាវត្តមានមេធាវីទេ។",
 	" The attendance of %d was delivered to HQ and removed from this device.": " វត្តមានរបស់ %d នាក់ ត្រូវបានផ្ញើទៅការិយាល័យកណ្តាល ហើយលុបចេញពីឧបករណ៍នេះ។",
 	"%d defendants: %s":        "ជនជាប់ចោទ %d នាក់៖ %s",
-	"%d of %d": "%d/%d",
+	"%d of %d":                 "%d/%d",
 	"%d, from %s to %s":        "%d ចាប់ពី %s ដល់ %s",
 	"%s and %s logged":         "បានកត់ %s និង %s",
 	"%s and %s on this device": "%s និង %s នៅលើឧបករណ៍នេះ",

@@ -49,8 +49,8 @@ type Footer struct {
 	Latest    string   // hash of the newest record the report rests on
 	LatestID  uuid.UUID
 	Saved     time.Time
-	Records   int // records the report rests on
-	Purged    int // of those, removed from this device after delivery to HQ
+	Records   int    // records the report rests on
+	Purged    int    // of those, removed from this device after delivery to HQ
 	Lang      string // the report's language: "en" (or empty) or "km"
 }
 

@@ -64,9 +64,9 @@ type exportPreview struct {
 	format   *widget.Select
 	language *widget.Select // of HTML and PDF reports
 	table    *widget.Select
-	saveBtn *widget.Button
-	docList *docList
-	content fyne.CanvasObject
+	saveBtn  *widget.Button
+	docList  *docList
+	content  fyne.CanvasObject
 }
 
 // exportReport previews the report about id and saves it where the user
