@@ -61,10 +61,10 @@ type exportPreview struct {
 	doc     *report.Doc
 	base    string // default file name without extension, e.g. hearing-2026-03-04
 
-	format   *widget.Select
-	language *widget.Select // of HTML and PDF reports
-	table    *widget.Select
-	saveBtn  *widget.Button
+	format   *keySelect
+	language *keySelect // of HTML and PDF reports
+	table    *keySelect
+	saveBtn  *keyButton
 	docList  *docList
 	content  fyne.CanvasObject
 }
@@ -101,13 +101,13 @@ func (p *exportPreview) build(size fyne.Size) {
 	for _, f := range exportFormats {
 		labels = append(labels, f.label)
 	}
-	p.format = widget.NewSelect(labels, func(string) { p.formatChanged() })
+	p.format = newKeySelect(labels, func(string) { p.formatChanged() })
 	var langs []string
 	for _, l := range exportLangs {
 		langs = append(langs, l.label)
 	}
-	p.language = widget.NewSelect(langs, func(string) { p.languageChanged() })
-	p.table = widget.NewSelect(exportTableLabels(), nil)
+	p.language = newKeySelect(langs, func(string) { p.languageChanged() })
+	p.table = newKeySelect(exportTableLabels(), nil)
 	p.table.SetSelectedIndex(0)
 	for i, l := range exportLangs {
 		if l.code == p.opt.Lang {
@@ -115,7 +115,7 @@ func (p *exportPreview) build(size fyne.Size) {
 		}
 	}
 	p.format.SetSelectedIndex(0)
-	p.saveBtn = widget.NewButtonWithIcon(lang.L("Save…")+"  (Ctrl+S)", theme.DocumentSaveIcon(), p.saveDialog)
+	p.saveBtn = newKeyButton(lang.L("Save…")+"  (Ctrl+S)", theme.DocumentSaveIcon(), p.saveDialog)
 	p.saveBtn.Importance = widget.HighImportance
 
 	note := widget.NewLabel(previewNote())
@@ -208,7 +208,7 @@ func (p *exportPreview) fileName(c exportChoice) string {
 func (p *exportPreview) show() {
 	c := p.u.win.Canvas()
 	d := dialog.NewCustomWithoutButtons(lang.L("Export report"), p.content, p.u.win)
-	closeBtn := widget.NewButtonWithIcon(lang.L("Close"), theme.CancelIcon(), d.Hide)
+	closeBtn := newKeyButton(lang.L("Close"), theme.CancelIcon(), d.Hide)
 	d.SetButtons([]fyne.CanvasObject{closeBtn, p.saveBtn})
 	c.AddShortcut(exportSaveShortcut, func(fyne.Shortcut) {
 		if p.u.vault != p.vault { // locked since: the preview is gone
