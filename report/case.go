@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,36 +23,36 @@ func (r *rep) caseReport(id uuid.UUID) error {
 	r.cite(storage.KindCase, &c.Meta)
 	r.multi = r.devicesOf(c.Hearings...) > 1
 	d := r.b.doc
-	d.Kind, d.Title, d.Subtitle = "Case report", caseName(c.Case), c.Court
+	d.Kind, d.Title, d.Subtitle = r.T("Case report"), caseName(c.Case), c.Court
 
 	notes := 0
 	for _, hd := range c.Hearings {
 		notes += len(hd.Notes)
 	}
-	observations := fmt.Sprintf("%s and %s logged", plural(notes, "note", "notes"), plural(r.eventCount(c), "event", "events"))
+	observations := r.T("%s and %s logged", r.N(notes, "note", "notes"), r.N(r.eventCount(c), "event", "events"))
 	if r.anyPurged(c) {
-		observations = fmt.Sprintf("%s and %s on this device", plural(notes, "note", "notes"), plural(r.eventCount(c), "event", "events"))
+		observations = r.T("%s and %s on this device", r.N(notes, "note", "notes"), r.N(r.eventCount(c), "event", "events"))
 		if notes+r.eventCount(c) == 0 {
-			observations = "none left on this device"
+			observations = r.T("none left on this device")
 		}
 		observations += ". " + r.purgedSummary(c.Hearings...)
 	}
 	r.b.fields(
-		Field{"Court", c.Court},
-		Field{"Case number", c.Number},
-		Field{"Title", c.Title},
-		Field{"Time zone", caseZone(c)},
-		Field{"Charges", strings.ReplaceAll(charges(c.Charges), "\n", "; ")},
-		Field{"Judges", strings.Join(c.Judges, "; ")},
-		Field{"Prosecutors", strings.Join(c.Prosecutors, "; ")},
-		Field{"Defendants", r.defendantSummary(c)},
-		Field{"Hearings", hearingSpan(c)},
-		Field{"Observations", observations},
+		Field{r.T("Court"), c.Court},
+		Field{r.T("Case number"), c.Number},
+		Field{r.T("Title"), c.Title},
+		Field{r.T("Time zone"), r.caseZone(c)},
+		Field{r.T("Charges"), strings.ReplaceAll(r.charges(c.Charges), "\n", "; ")},
+		Field{r.T("Judges"), strings.Join(c.Judges, "; ")},
+		Field{r.T("Prosecutors"), strings.Join(c.Prosecutors, "; ")},
+		Field{r.T("Defendants"), r.defendantSummary(c)},
+		Field{r.T("Hearings"), r.hearingSpan(c)},
+		Field{r.T("Observations"), observations},
 	)
 
 	r.b.heading(2, "Fair-trial scorecard")
-	r.b.muted(concernNote)
-	r.b.muted(scorecardNote)
+	r.b.muted(r.T(concernNote))
+	r.b.muted(r.T(scorecardNote))
 	sc := r.scorecard(c.Hearings)
 	if len(sc.chart.Rows) > 0 {
 		r.b.doc.Blocks = append(r.b.doc.Blocks, Block{Chart: sc.chart})
@@ -62,13 +61,13 @@ func (r *rep) caseReport(id uuid.UUID) error {
 	purgedAnswers := r.purgedAnswers(c)
 	if len(sc.unanswered) > 0 {
 		if purgedAnswers > 0 {
-			r.b.muted("No checklist answers left on this device for: " + strings.Join(sc.unanswered, ", ") + ".")
+			r.b.muted(r.T("No checklist answers left on this device for: %s.", strings.Join(sc.unanswered, ", ")))
 		} else {
-			r.b.muted("No checklist answers recorded for: " + strings.Join(sc.unanswered, ", ") + ".")
+			r.b.muted(r.T("No checklist answers recorded for: %s.", strings.Join(sc.unanswered, ", ")))
 		}
 	}
 	if n := purgedAnswers; n > 0 {
-		r.b.para(fmt.Sprintf("%s of this case were delivered to HQ and removed from this device; the scorecard counts only the answers still here. HQ's report has the full scorecard.", plural(n, "checklist answer", "checklist answers")))
+		r.b.para(r.T("%s of this case were delivered to HQ and removed from this device; the scorecard counts only the answers still here. HQ's report has the full scorecard.", r.N(n, "checklist answer", "checklist answers")))
 	}
 
 	r.b.heading(2, "Procedural timeline")
@@ -78,15 +77,15 @@ func (r *rep) caseReport(id uuid.UUID) error {
 	r.b.table(r.defendantsTable(c))
 
 	r.b.heading(2, "Cross-case matrix")
-	r.b.muted("Every case in which a defendant of this case is accused, with the articles charged in each.")
+	r.b.muted(r.T("Every case in which a defendant of this case is accused, with the articles charged in each."))
 	r.b.table(r.matrixTable(c.Defendants))
 
 	r.b.heading(2, "Attendance by hearing")
-	r.b.muted(matrixLegend)
+	r.b.muted(r.T(matrixLegend))
 	r.b.table(r.attendanceMatrix(c))
 
 	for _, hd := range c.Hearings {
-		r.b.heading(2, "Hearing of %s", day(hd.Zone.in(hd.Scheduled)))
+		r.b.heading(2, "Hearing of %s", r.t.day(hd.Zone.in(hd.Scheduled)))
 		r.hearingHeader(c, hd, false)
 		r.purgedBlock(hd)
 		r.b.para(r.attendanceSummary(hd))
@@ -133,17 +132,17 @@ func (r *rep) purgedAnswers(c *caseData) int {
 }
 
 // caseZone names the zone a case's times are shown in.
-func caseZone(c *caseData) string {
+func (r *rep) caseZone(c *caseData) string {
 	if c.TimeZone != "" {
 		if len(c.Hearings) > 0 {
-			return c.Hearings[0].Zone.note(c.Hearings[0].Scheduled)
+			return c.Hearings[0].Zone.note(r.t, c.Hearings[0].Scheduled)
 		}
 		return c.TimeZone
 	}
 	if len(c.Hearings) == 0 {
 		return ""
 	}
-	return "the case names no time zone: each hearing's times are shown in the offset it was scheduled with (" + c.Hearings[0].Zone.label(c.Hearings[0].Scheduled) + " for the first)"
+	return r.T("the case names no time zone: each hearing's times are shown in the offset it was scheduled with (%s for the first)", c.Hearings[0].Zone.label(c.Hearings[0].Scheduled))
 }
 
 func (r *rep) eventCount(c *caseData) int {
@@ -168,33 +167,33 @@ func (r *rep) defendantSummary(c *caseData) string {
 	var parts []string
 	for _, s := range storage.Statuses {
 		if n[s] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n[s], statusLabels[s]))
+			parts = append(parts, r.t.count(n[s], r.t.label(statusLabels, s)))
 		}
 	}
 	if n[""] > 0 {
-		parts = append(parts, fmt.Sprintf("status not recorded for %d", n[""]))
+		parts = append(parts, r.T("status not recorded for %d", n[""]))
 	}
-	s := plural(len(c.Defendants), "defendant", "defendants")
+	s := r.N(len(c.Defendants), "defendant", "defendants")
 	if len(parts) > 0 {
 		s += ": " + strings.Join(parts, ", ")
 	}
 	if multi > 0 {
-		s += fmt.Sprintf("; %d also accused in other cases", multi)
+		s += r.T("; %d also accused in other cases", multi)
 	}
 	return s
 }
 
-func hearingSpan(c *caseData) string {
+func (r *rep) hearingSpan(c *caseData) string {
 	switch len(c.Hearings) {
 	case 0:
-		return "none recorded"
+		return r.T("none recorded")
 	case 1:
-		return "1, on " + hearingDay(c.Hearings[0])
+		return r.T("1, on %s", r.hearingDay(c.Hearings[0]))
 	}
-	return fmt.Sprintf("%d, from %s to %s", len(c.Hearings), hearingDay(c.Hearings[0]), hearingDay(c.Hearings[len(c.Hearings)-1]))
+	return r.T("%d, from %s to %s", len(c.Hearings), r.hearingDay(c.Hearings[0]), r.hearingDay(c.Hearings[len(c.Hearings)-1]))
 }
 
-func hearingDay(hd *hearingData) string { return day(hd.Zone.in(hd.Scheduled)) }
+func (r *rep) hearingDay(hd *hearingData) string { return r.t.day(hd.Zone.in(hd.Scheduled)) }
 
 // proceduralEvents are the events a case's timeline shows besides its
 // hearings.
@@ -209,12 +208,12 @@ func (r *rep) timeline(c *caseData) {
 		hc, _ := r.concernSections(hd)
 		detail := r.attendanceSummary(hd)
 		if hd.Access != "" {
-			detail = "Access " + hd.Access + ". " + detail
+			detail = r.T("Access %s.", hd.Access) + " " + detail
 		}
 		if len(hc) > 0 {
-			detail += fmt.Sprintf(" Concerns in %s.", plural(len(hc), "checklist section", "checklist sections"))
+			detail += r.T(" Concerns in %s.", r.N(len(hc), "checklist section", "checklist sections"))
 		}
-		title := "Hearing, " + strings.TrimPrefix(hd.Courtroom+", ", ", ") + times(hd)
+		title := r.T("Hearing, %s", strings.TrimPrefix(hd.Courtroom+", ", ", ")+r.times(hd))
 		tl = append(tl, Event{When: hd.Zone.in(hd.Scheduled), Title: title, Detail: detail})
 		for _, e := range hd.Events {
 			if proceduralEvents[e.Type] {
@@ -223,26 +222,26 @@ func (r *rep) timeline(c *caseData) {
 					mark = MarkConcern
 				}
 				r.cite(storage.KindEvent, &e.Meta)
-				tl = append(tl, Event{When: hd.Zone.in(e.Time), Title: eventTitle(e), Detail: e.Comment, Mark: mark})
+				tl = append(tl, Event{When: hd.Zone.in(e.Time), Title: r.t.event(e.Type), Detail: e.Comment, Mark: mark})
 			}
 		}
 	}
 	if len(tl) == 0 {
-		r.b.para("No hearings recorded.")
+		r.b.para(r.T("No hearings recorded."))
 		return
 	}
 	r.b.doc.Blocks = append(r.b.doc.Blocks, Block{Timeline: tl})
 }
 
 func (r *rep) defendantsTable(c *caseData) *Table {
-	t := &Table{Columns: []string{"#", "Name", "Khmer name", "Charges", "Status", "Counsel", "Other cases"},
+	t := &Table{Columns: r.t.cols("#", "Name", "Khmer name", "Charges", "Status", "Counsel", "Other cases"),
 		Widths: []float64{0.45, 2, 1.7, 2.4, 2, 1.6, 1.3}}
 	for i, d := range c.Defendants {
 		p := r.persons[d.PersonID]
 		r.cite(storage.KindPerson, &p.Meta)
 		r.cite(storage.KindCaseDefendant, &d.Meta)
 		r.citeLinks(d.PersonID)
-		status := Cell{Text: label(statusLabels, d.Status)}
+		status := Cell{Text: r.t.label(statusLabels, d.Status)}
 		if d.StatusReason != "" {
 			status.Text += ": " + d.StatusReason
 		}
@@ -256,7 +255,7 @@ func (r *rep) defendantsTable(c *caseData) *Table {
 			}
 		}
 		t.Rows = append(t.Rows, []Cell{{Text: strconv.Itoa(i + 1)}, {Text: p.Name}, {Text: p.NameLocal},
-			{Text: charges(d.Charges)}, status, {Text: d.Counsel}, {Text: strings.Join(others, "\n")}})
+			{Text: r.charges(d.Charges)}, status, {Text: d.Counsel}, {Text: strings.Join(others, "\n")}})
 	}
 	return t
 }
@@ -286,7 +285,7 @@ func (r *rep) matrixCases(ds []*storage.CaseDefendant) []*storage.Case {
 // one column per case, the articles charged in each cell.
 func (r *rep) matrixTable(ds []*storage.CaseDefendant) *Table {
 	cases := r.matrixCases(ds)
-	t := &Table{Columns: []string{"Defendant", "Cases"}, Widths: []float64{2.6, 0.6}}
+	t := &Table{Columns: r.t.cols("Defendant", "Cases"), Widths: []float64{2.6, 0.6}}
 	for _, k := range cases {
 		t.Columns = append(t.Columns, caseShort(k))
 		t.Widths = append(t.Widths, 1)
@@ -318,7 +317,7 @@ func (r *rep) matrixTable(ds []*storage.CaseDefendant) *Table {
 var presenceCodes = map[string]string{storage.PresencePresent: "P", storage.PresenceAbsent: "A", storage.PresenceInAbsentia: "IA"}
 
 func (r *rep) attendanceMatrix(c *caseData) *Table {
-	t := &Table{Columns: []string{"Defendant"}, Widths: []float64{3}}
+	t := &Table{Columns: r.t.cols("Defendant"), Widths: []float64{3}}
 	for _, hd := range c.Hearings {
 		t.Columns = append(t.Columns, isoDay(hd.Zone.in(hd.Scheduled)))
 		t.Widths = append(t.Widths, 1)
@@ -340,7 +339,7 @@ func (r *rep) attendanceMatrix(c *caseData) *Table {
 			switch a := hd.Attendance[d.PersonID]; {
 			case a != nil:
 				r.cite(storage.KindAttendance, &a.Meta)
-				cell = Cell{Text: presenceCodes[a.Presence]}
+				cell = Cell{Text: r.T(presenceCodes[a.Presence])}
 				if a.Presence != storage.PresencePresent {
 					cell.Mark = MarkConcern
 				}

@@ -1,6 +1,9 @@
 package report
 
-import "fmt"
+import (
+	"fmt"
+	"unicode/utf8"
+)
 
 // chartGeom is a Chart laid out as rectangles and text in abstract units
 // (SVG pixels or PDF points), y growing downwards. The HTML and the PDF
@@ -46,9 +49,9 @@ func layoutChart(ch *Chart, width float64) *chartGeom {
 	x := x0
 	for i, s := range ch.Series {
 		c := seriesColors[i%len(seriesColors)]
-		text := s + " with a concern"
+		text := ch.t.T("%s with a concern", s)
 		g.Legend = append(g.Legend, chartText{X: x, Y: 2, TextX: x + 17, TextY: 12.5, Color: c, Text: text})
-		x += 17 + float64(len(text))*6.2 + 24
+		x += 17 + float64(utf8.RuneCountInString(text))*6.2 + 24
 	}
 	g.AxisY, g.Top = 36, 42
 	y := g.Top + 6
@@ -64,7 +67,7 @@ func layoutChart(ch *Chart, width float64) *chartGeom {
 			}
 			by := y + float64(i)*(g.barHeight+g.barGap)
 			text := scoreText(ch, row, i, v)
-			title := fmt.Sprintf("%s: %d of %d %s with a concern", row.Label, v, total, ch.Series[i])
+			title := ch.t.T("%s: %d of %d %s with a concern", row.Label, v, total, ch.Series[i])
 			if total == 0 {
 				title = row.Label + ", " + ch.Series[i] + ": " + text
 			}

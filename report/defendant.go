@@ -38,41 +38,44 @@ func (r *rep) defendantReport(id uuid.UUID) error {
 	}
 	r.multi = r.devicesOf(hds...) > 1
 	doc := r.b.doc
-	doc.Kind, doc.Title, doc.Subtitle = "Defendant report", p.DisplayName(), "Accused in "+plural(len(links), "case", "cases")
+	doc.Kind, doc.Title, doc.Subtitle = r.T("Defendant report"), p.DisplayName(), r.T("Accused in %s", r.N(len(links), "case", "cases"))
 
 	r.b.fields(
-		Field{"Name", p.Name},
-		Field{"Khmer name", p.NameLocal},
-		Field{"Also known as", strings.Join(p.Aliases, "; ")},
-		Field{"Affiliation", p.Affiliation},
-		Field{"Cases", fmt.Sprint(len(links))},
-		Field{"Attendance", r.attendanceRecord(id, cases)},
+		Field{r.T("Name"), p.Name},
+		Field{r.T("Khmer name"), p.NameLocal},
+		Field{r.T("Also known as"), strings.Join(p.Aliases, "; ")},
+		Field{r.T("Affiliation"), p.Affiliation},
+		Field{r.T("Cases"), fmt.Sprint(len(links))},
+		Field{r.T("Attendance"), r.attendanceRecord(id, cases)},
 	)
 
 	r.b.heading(2, "Cases and charges")
-	t := &Table{Columns: []string{"Case", "Court", "Charges", "Status", "Counsel"}, Widths: []float64{3, 1.8, 2.4, 2, 1.6}}
+	t := &Table{Columns: r.t.cols("Case", "Court", "Charges", "Status", "Counsel"), Widths: []float64{3, 1.8, 2.4, 2, 1.6}}
 	for i, c := range cases {
 		d := links[i]
-		status := Cell{Text: label(statusLabels, d.Status)}
+		status := Cell{Text: r.t.label(statusLabels, d.Status)}
 		if d.StatusReason != "" {
 			status.Text += ": " + d.StatusReason
 		}
 		if d.Status == storage.StatusInAbsentia || d.Status == storage.StatusDetained {
 			status.Mark = MarkConcern
 		}
-		t.Rows = append(t.Rows, []Cell{{Text: caseName(c.Case)}, {Text: c.Court}, {Text: charges(d.Charges)}, status, {Text: d.Counsel}})
+		t.Rows = append(t.Rows, []Cell{{Text: caseName(c.Case)}, {Text: c.Court}, {Text: r.charges(d.Charges)}, status, {Text: d.Counsel}})
 	}
 	r.b.table(t)
 
 	r.b.heading(2, "Hearings")
-	r.b.muted("Presence and counsel at every hearing of every case, as recorded, with the checklist questions that raised a concern for this defendant. Dates are in each court's time zone.")
+	r.b.muted(r.T("Presence and counsel at every hearing of every case, as recorded, with the checklist questions that raised a concern for this defendant. Dates are in each court's time zone."))
 	r.b.table(r.personHearings(id, cases))
 	if s := r.purgedSummaryOf(func(p *storage.PurgedRecord) bool { return p.Person == id }, hds...); s != "" {
-		r.b.para("About this defendant: " + strings.ToLower(s[:1]) + s[1:])
+		if !r.t.km {
+			s = strings.ToLower(s[:1]) + s[1:]
+		}
+		r.b.para(r.T("About this defendant: %s", s))
 	}
 
 	r.b.heading(2, "Fair-trial checklist findings")
-	r.b.muted(concernNote)
+	r.b.muted(r.T(concernNote))
 	r.b.table(r.personFindings(id, cases))
 
 	for _, c := range cases {
@@ -80,7 +83,7 @@ func (r *rep) defendantReport(id uuid.UUID) error {
 			if !mentions(hd, id) {
 				continue
 			}
-			r.b.heading(3, "Log of %s, %s", caseShort(c.Case), hearingDay(hd))
+			r.b.heading(3, "Log of %s, %s", caseShort(c.Case), r.hearingDay(hd))
 			r.logBlock(hd, id)
 		}
 	}
@@ -107,51 +110,51 @@ func (r *rep) attendanceRecord(id uuid.UUID, cases []*caseData) string {
 		}
 	}
 	recorded := n[storage.PresencePresent] + n[storage.PresenceAbsent] + n[storage.PresenceInAbsentia]
-	s := plural(total, "hearing", "hearings")
+	s := r.N(total, "hearing", "hearings")
 	if listed < total {
-		s += fmt.Sprintf(", listed for %d", listed)
+		s += r.T(", listed for %d", listed)
 	}
 	if recorded == 0 {
-		s += "; no attendance recorded"
+		s += r.T("; no attendance recorded")
 	} else {
-		s += fmt.Sprintf("; recorded at %d: present at %d, absent from %d, tried in absentia at %d",
+		s += r.T("; recorded at %d: present at %d, absent from %d, tried in absentia at %d",
 			recorded, n[storage.PresencePresent], n[storage.PresenceAbsent], n[storage.PresenceInAbsentia])
 	}
 	if removed > 0 {
-		s += fmt.Sprintf("; at %d delivered to HQ and removed from this device (see HQ's report)", removed)
+		s += r.T("; at %d delivered to HQ and removed from this device (see HQ's report)", removed)
 	}
 	if k := listed - recorded - removed; k > 0 && recorded > 0 {
-		s += fmt.Sprintf("; not recorded at %d", k)
+		s += r.T("; not recorded at %d", k)
 	}
 	return s
 }
 
 func (r *rep) personHearings(id uuid.UUID, cases []*caseData) *Table {
-	t := &Table{Columns: []string{"Date", "Case", "Status", "Presence", "Reason", "Counsel", "Concerns"},
+	t := &Table{Columns: r.t.cols("Date", "Case", "Status", "Presence", "Reason", "Counsel", "Concerns"),
 		Widths: []float64{1.4, 1.3, 1.1, 1.1, 2.2, 1, 1.8}}
 	for _, c := range cases {
 		d := c.ByPerson[id]
 		for _, hd := range c.Hearings {
 			r.cite(storage.KindHearing, &hd.Meta)
 			a := hd.Attendance[id]
-			presence := Cell{Text: "not recorded", Mark: MarkMuted}
+			presence := Cell{Text: r.T("not recorded"), Mark: MarkMuted}
 			reason, counsel := "", ""
 			switch {
 			case !slices.Contains(hd.Listed, id):
-				presence.Text = "not listed"
+				presence.Text = r.T("not listed")
 			case a != nil:
 				r.cite(storage.KindAttendance, &a.Meta)
-				presence = Cell{Text: label(presenceLabels, a.Presence)}
+				presence = Cell{Text: r.t.label(presenceLabels, a.Presence)}
 				if a.Presence != storage.PresencePresent {
 					presence.Mark = MarkConcern
 				}
 				reason = a.Reason
-				counsel = map[string]string{storage.CounselWasPresent: "present", storage.CounselWasAbsent: "absent"}[a.CounselState()]
+				counsel = map[string]string{storage.CounselWasPresent: r.T("present"), storage.CounselWasAbsent: r.T("absent")}[a.CounselState()]
 				if counsel == "" {
-					counsel = "not recorded"
+					counsel = r.T("not recorded")
 				}
 			case purgedPersons(hd)[id]:
-				presence.Text = "delivered to HQ, removed here"
+				presence.Text = r.T("delivered to HQ, removed here")
 			}
 			var qs []string
 			for _, ans := range hd.Answers {
@@ -163,7 +166,7 @@ func (r *rep) personHearings(id uuid.UUID, cases []*caseData) *Table {
 			if len(qs) > 0 {
 				concerns.Mark = MarkConcern
 			}
-			t.Rows = append(t.Rows, []Cell{{Text: hearingDay(hd)}, {Text: caseShort(c.Case)}, {Text: label(statusLabels, d.Status)},
+			t.Rows = append(t.Rows, []Cell{{Text: r.hearingDay(hd)}, {Text: caseShort(c.Case)}, {Text: r.t.label(statusLabels, d.Status)},
 				presence, {Text: reason}, {Text: counsel}, concerns})
 		}
 	}
@@ -173,7 +176,7 @@ func (r *rep) personHearings(id uuid.UUID, cases []*caseData) *Table {
 // personFindings lists every per-defendant answer about the person,
 // concerns first.
 func (r *rep) personFindings(id uuid.UUID, cases []*caseData) *Table {
-	t := &Table{Columns: []string{"Date", "Case", "Question", "Answer", "Comment"}, Widths: []float64{1.4, 1.3, 3.2, 0.9, 3}}
+	t := &Table{Columns: r.t.cols("Date", "Case", "Question", "Answer", "Comment"), Widths: []float64{1.4, 1.3, 3.2, 0.9, 3}}
 	var rest [][]Cell
 	for _, c := range cases {
 		for _, hd := range c.Hearings {
@@ -183,8 +186,8 @@ func (r *rep) personFindings(id uuid.UUID, cases []*caseData) *Table {
 				}
 				r.cite(storage.KindChecklistAnswer, &a.Meta)
 				q := r.question(a)
-				ans := Cell{Text: label(answerLabels, a.Answer)}
-				row := []Cell{{Text: hearingDay(hd)}, {Text: caseShort(c.Case)}, {Text: q.ID + " " + q.Text}, ans, {Text: a.Comment}}
+				ans := Cell{Text: r.t.label(answerLabels, a.Answer)}
+				row := []Cell{{Text: r.hearingDay(hd)}, {Text: caseShort(c.Case)}, {Text: q.ID + " " + q.Text}, ans, {Text: a.Comment}}
 				if q.IsConcern(a.Answer) {
 					row[3].Mark = MarkConcern
 					t.Rows = append(t.Rows, row)

@@ -72,6 +72,18 @@
 // observations of more than one device (an HQ vault), each log entry names
 // the device that observed it.
 //
+// # Languages
+//
+// HTML and PDF reports are written in English or Khmer (Options.Lang "en"
+// or "km"): every heading, label, legend, sentence and footer line the
+// report writes itself, the fair-trial checklist's sections and questions
+// (assets/checklists/fair-trial-v1.km.json) and the names of the shipped
+// events. Dates follow the language as the app's screens do (Khmer
+// weekday and month names, Khmer digits); clock times, counts, ids and
+// hashes keep Latin digits. What monitors recorded is shown as written.
+// The Khmer table is lang_km.go, keyed by the English; a test fails for
+// any report text without a Khmer translation. CSV exports stay English.
+//
 // HTML is one self-contained file: the fonts (Noto Sans, Noto Sans Khmer)
 // are embedded as base64 @font-face rules, the chart is inline SVG, and a
 // print style sheet lays it out on A4. Every value is escaped by

@@ -18,11 +18,7 @@ var otherSection = &Section{ID: "OTHER", Title: "Other questions"}
 // of unknown checklists or ids are kept, in otherSection, so that no
 // answer is dropped from a report.
 func (r *rep) question(a *storage.ChecklistAnswer) *Question {
-	cl, ok := r.checklists[a.ChecklistVersion]
-	if !ok {
-		cl, _ = LoadChecklist(a.ChecklistVersion)
-		r.checklists[a.ChecklistVersion] = cl
-	}
+	cl := r.checklist(a.ChecklistVersion)
 	if cl != nil {
 		if q := cl.Question(a.Question); q != nil {
 			return q
@@ -36,19 +32,36 @@ func (r *rep) question(a *storage.ChecklistAnswer) *Question {
 	if a.PersonID != uuid.Nil {
 		scope = ScopeDefendant
 	}
-	q := &Question{ID: a.Question, Scope: scope, Concern: storage.AnswerNo, Section: otherSection,
-		Text: fmt.Sprintf("(not in the fair-trial checklist version %q that this Courtwatch knows)", a.ChecklistVersion)}
+	q := &Question{ID: a.Question, Scope: scope, Concern: storage.AnswerNo, Section: r.other,
+		Text: r.T("(not in the fair-trial checklist version %q that this Courtwatch knows)", a.ChecklistVersion)}
 	r.unknown[key] = q
 	return q
+}
+
+// checklist returns a shipped checklist version in the report's language
+// (English where its translation lacks a text), or nil for a version this
+// Courtwatch does not ship.
+func (r *rep) checklist(version string) *Checklist {
+	cl, ok := r.checklists[version]
+	if !ok {
+		cl, _ = LoadChecklist(version)
+		if cl != nil && r.t.km {
+			if k, err := cl.Translated(LangKhmer); err == nil {
+				cl = k
+			}
+		}
+		r.checklists[version] = cl
+	}
+	return cl
 }
 
 // sections returns the sections in checklist order, then otherSection.
 func (r *rep) sections() []*Section {
 	var out []*Section
-	if cl, _ := LoadChecklist("1"); cl != nil {
+	if cl := r.checklist("1"); cl != nil {
 		out = append(out, cl.Sections...)
 	}
-	return append(out, otherSection)
+	return append(out, r.other)
 }
 
 // finding is a group of identical answers to one question at one hearing:
@@ -104,13 +117,13 @@ func b2i(b bool) int {
 
 // findingsTable is the table of one section's findings at a hearing.
 func (r *rep) findingsTable(fs []*finding) *Table {
-	t := &Table{Columns: []string{"Question", "Answer", "Who", "Comment"}, Widths: []float64{3.2, 1, 2.6, 3.2}}
+	t := &Table{Columns: r.t.cols("Question", "Answer", "Who", "Comment"), Widths: []float64{3.2, 1, 2.6, 3.2}}
 	for _, f := range fs {
 		mark := ""
 		if f.concern() {
 			mark = MarkConcern
 		}
-		who := "the hearing"
+		who := r.T("the hearing")
 		if f.persons != nil {
 			// Concerns name every defendant; other answers name a few.
 			limit := 12
@@ -121,7 +134,7 @@ func (r *rep) findingsTable(fs []*finding) *Table {
 		}
 		t.Rows = append(t.Rows, []Cell{
 			{Text: f.q.ID + " " + f.q.Text},
-			{Text: label(answerLabels, f.answer), Mark: mark},
+			{Text: r.t.label(answerLabels, f.answer), Mark: mark},
 			{Text: who},
 			{Text: f.comment},
 		})
@@ -134,14 +147,14 @@ func (r *rep) names(ids []uuid.UUID, max int) string {
 	var out []string
 	for i, id := range ids {
 		if i == max {
-			out = append(out, fmt.Sprintf("and %d more", len(ids)-max))
+			out = append(out, r.T("and %d more", len(ids)-max))
 			break
 		}
 		out = append(out, r.name(id))
 	}
 	s := strings.Join(out, ", ")
 	if len(ids) > 1 {
-		s = fmt.Sprintf("%d defendants: %s", len(ids), s)
+		s = r.T("%d defendants: %s", len(ids), s)
 	}
 	return s
 }
@@ -201,8 +214,8 @@ type scorecard struct {
 // than "0 of N defendants". Sections with no answers at all are left out
 // of the chart and listed in unanswered.
 func (r *rep) scorecard(hs []*hearingData) scorecard {
-	ch := &Chart{Title: "Fair-trial scorecard: hearings and defendants with a concern, by checklist section, out of those answered",
-		Series: []string{"hearings", "defendants"}}
+	ch := &Chart{Title: r.T("Fair-trial scorecard: hearings and defendants with a concern, by checklist section, out of those answered"),
+		Series: r.t.cols("hearings", "defendants"), t: r.t}
 	any := map[string]bool{}
 	perDefendant := map[string]bool{} // sections with a per-defendant question
 	hAsked, hConcern := map[string]int{}, map[string]int{}
@@ -253,7 +266,7 @@ func (r *rep) scorecard(hs []*hearingData) scorecard {
 			}
 		}
 		if !any[s.ID] {
-			if s != otherSection {
+			if s != r.other {
 				unanswered = append(unanswered, s.Title)
 			}
 			continue
@@ -261,13 +274,13 @@ func (r *rep) scorecard(hs []*hearingData) scorecard {
 		row := ChartRow{Label: s.Title, Values: []int{hConcern[s.ID], len(pConcern[s.ID])},
 			Totals: []int{hAsked[s.ID], len(pAsked[s.ID])}, Notes: []string{"", ""}}
 		if hAsked[s.ID] == 0 {
-			row.Notes[0] = "only not observed or not applicable"
+			row.Notes[0] = r.T("only not observed or not applicable")
 		}
 		switch {
 		case !perDefendant[s.ID]:
-			row.Notes[1] = "no per-defendant questions"
+			row.Notes[1] = r.T("no per-defendant questions")
 		case len(pAsked[s.ID]) == 0:
-			row.Notes[1] = "no per-defendant answers"
+			row.Notes[1] = r.T("no per-defendant answers")
 		}
 		ch.Rows = append(ch.Rows, row)
 	}
@@ -277,7 +290,7 @@ func (r *rep) scorecard(hs []*hearingData) scorecard {
 // scoreTable is the scorecard as a table, for readers who cannot see the
 // chart and for copying.
 func scoreTable(ch *Chart) *Table {
-	t := &Table{Columns: []string{"Section", "Hearings with a concern", "Defendants with a concern"}, Widths: []float64{3, 2, 2}}
+	t := &Table{Columns: ch.t.cols("Section", "Hearings with a concern", "Defendants with a concern"), Widths: []float64{3, 2, 2}}
 	for _, row := range ch.Rows {
 		cells := []Cell{{Text: row.Label}}
 		for i, n := range row.Values {
@@ -301,5 +314,5 @@ func scoreText(ch *Chart, row ChartRow, i, n int) string {
 	if i < len(row.Notes) && row.Notes[i] != "" {
 		return row.Notes[i]
 	}
-	return fmt.Sprintf("%d of %d", n, ch.Total(row, i))
+	return ch.t.T("%d of %d", n, ch.Total(row, i))
 }

@@ -29,7 +29,7 @@ func (r *rep) hearingReport(id uuid.UUID) error {
 	r.cite(storage.KindCase, &c.Meta)
 	r.multi = r.devicesOf(hd) > 1
 	d := r.b.doc
-	d.Kind, d.Title, d.Subtitle = "Hearing report", caseName(c.Case), day(hd.Zone.in(h.Scheduled))+", "+c.Court
+	d.Kind, d.Title, d.Subtitle = r.T("Hearing report"), caseName(c.Case), r.t.day(hd.Zone.in(h.Scheduled))+", "+c.Court
 
 	r.hearingHeader(c, hd, true)
 	r.purgedBlock(hd)
@@ -39,7 +39,7 @@ func (r *rep) hearingReport(id uuid.UUID) error {
 	r.b.heading(2, "Log")
 	r.logBlock(hd, uuid.Nil)
 	r.b.heading(2, "Fair-trial checklist findings")
-	r.b.muted(concernNote)
+	r.b.muted(r.T(concernNote))
 	fs := r.findings(hd.Answers)
 	for _, s := range r.sections() {
 		if len(fs[s.ID]) > 0 {
@@ -49,9 +49,9 @@ func (r *rep) hearingReport(id uuid.UUID) error {
 	}
 	if len(fs) == 0 {
 		if n := purgedOf(hd, storage.KindChecklistAnswer); n > 0 {
-			r.b.para(fmt.Sprintf("The %s recorded at this hearing were delivered to HQ and removed from this device: see HQ's report.", plural(n, "checklist answer", "checklist answers")))
+			r.b.para(r.T("The %s recorded at this hearing were delivered to HQ and removed from this device: see HQ's report.", r.N(n, "checklist answer", "checklist answers")))
 		} else {
-			r.b.para("No checklist answers were recorded at this hearing.")
+			r.b.para(r.T("No checklist answers were recorded at this hearing."))
 		}
 	}
 	r.b.heading(2, "Attachments")
@@ -86,18 +86,18 @@ func (r *rep) hearingHeader(c *caseData, hd *hearingData, withCase bool) {
 	r.cite(storage.KindHearing, &hd.Meta)
 	var f []Field
 	if withCase {
-		f = append(f, Field{"Case", caseName(c.Case)}, Field{"Court", c.Court})
+		f = append(f, Field{r.T("Case"), caseName(c.Case)}, Field{r.T("Court"), c.Court})
 	}
 	f = append(f,
-		Field{"Date", day(hd.Zone.in(hd.Scheduled))},
-		Field{"Times", times(hd)},
-		Field{"Time zone", hd.Zone.note(hd.Scheduled)},
-		Field{"Courtroom", hd.Courtroom},
-		Field{"Judges", strings.Join(hd.Judges, "; ")},
-		Field{"Prosecutors", strings.Join(hd.Prosecutors, "; ")},
-		Field{"Defence counsel", r.counselLine(c, hd)},
-		Field{"Observers", strings.Join(hd.Observers, "; ")},
-		Field{"Public access", r.publicAccess(hd)},
+		Field{r.T("Date"), r.t.day(hd.Zone.in(hd.Scheduled))},
+		Field{r.T("Times"), r.times(hd)},
+		Field{r.T("Time zone"), hd.Zone.note(r.t, hd.Scheduled)},
+		Field{r.T("Courtroom"), hd.Courtroom},
+		Field{r.T("Judges"), strings.Join(hd.Judges, "; ")},
+		Field{r.T("Prosecutors"), strings.Join(hd.Prosecutors, "; ")},
+		Field{r.T("Defence counsel"), r.counselLine(c, hd)},
+		Field{r.T("Observers"), strings.Join(hd.Observers, "; ")},
+		Field{r.T("Public access"), r.publicAccess(hd)},
 	)
 	r.b.fields(f...)
 }
@@ -138,16 +138,16 @@ func (r *rep) counselLine(c *caseData, hd *hearingData) string {
 	for name, t := range counsel {
 		var parts []string
 		if t.present > 0 {
-			parts = append(parts, "present for "+plural(t.present, "defendant", "defendants"))
+			parts = append(parts, r.T("present for %s", r.N(t.present, "defendant", "defendants")))
 		}
 		if t.absent > 0 {
-			parts = append(parts, "absent for "+plural(t.absent, "defendant", "defendants"))
+			parts = append(parts, r.T("absent for %s", r.N(t.absent, "defendant", "defendants")))
 		}
 		if t.unknown > 0 {
 			if len(parts) == 0 {
-				parts = append(parts, "counsel of "+plural(t.unknown, "defendant", "defendants")+", presence not recorded")
+				parts = append(parts, r.T("counsel of %s, presence not recorded", r.N(t.unknown, "defendant", "defendants")))
 			} else {
-				parts = append(parts, "not recorded for "+strconv.Itoa(t.unknown))
+				parts = append(parts, r.T("not recorded for %d", t.unknown))
 			}
 		}
 		cs = append(cs, name+" ("+strings.Join(parts, ", ")+")")
@@ -156,17 +156,17 @@ func (r *rep) counselLine(c *caseData, hd *hearingData) string {
 	return strings.Join(cs, "; ")
 }
 
-func times(hd *hearingData) string {
+func (r *rep) times(hd *hearingData) string {
 	h, z := hd.Hearing, hd.Zone
-	s := "scheduled " + clock(z.in(h.Scheduled))
+	s := r.T("scheduled %s", clock(z.in(h.Scheduled)))
 	if !h.Started.IsZero() {
-		s += ", started " + clock(z.in(h.Started))
+		s += r.T(", started %s", clock(z.in(h.Started)))
 		if late := h.Started.Sub(h.Scheduled); late >= 10*time.Minute {
-			s += fmt.Sprintf(" (%d minutes late)", int(late.Minutes()))
+			s += r.T(" (%d minutes late)", int(late.Minutes()))
 		}
 	}
 	if !h.Ended.IsZero() {
-		s += ", ended " + clock(z.in(h.Ended))
+		s += r.T(", ended %s", clock(z.in(h.Ended)))
 	}
 	return s + " (" + z.label(h.Scheduled) + ")"
 }
@@ -177,18 +177,13 @@ func (r *rep) publicAccess(hd *hearingData) string {
 	for _, e := range hd.Events {
 		if accessEvents[e.Type] {
 			r.cite(storage.KindEvent, &e.Meta)
-			out = append(out, clock(hd.Zone.in(e.Time))+" "+eventTitle(e)+commentSuffix(e.Comment))
+			out = append(out, clock(hd.Zone.in(e.Time))+" "+r.t.event(e.Type)+commentSuffix(e.Comment))
 		}
 	}
 	return strings.TrimPrefix(strings.Join(out, "; "), "; ")
 }
 
 var accessEvents = map[string]bool{"public_denied_entry": true, "observer_denied_entry": true, "device_confiscated": true, "observer_admitted": true}
-
-func eventTitle(e *storage.Event) string {
-	s := strings.ReplaceAll(e.Type, "_", " ")
-	return strings.ToUpper(s[:1]) + s[1:]
-}
 
 func commentSuffix(c string) string {
 	if c == "" {
@@ -214,44 +209,44 @@ func (r *rep) attendanceSummary(hd *hearingData) string {
 		n[a.Presence]++
 		counsel[a.CounselState()]++
 	}
-	listed := plural(len(hd.Listed), "defendant", "defendants") + " listed"
+	listed := r.T("%s listed", r.N(len(hd.Listed), "defendant", "defendants"))
 	if recorded == 0 {
 		switch {
 		case len(removed) > 0:
-			return fmt.Sprintf("%s. The attendance of %d was delivered to HQ and removed from this device: see HQ's report.", listed, len(removed))
+			return r.T("%s. The attendance of %d was delivered to HQ and removed from this device: see HQ's report.", listed, len(removed))
 		case len(hd.Listed) == 0:
-			return "No defendants listed, and no attendance recorded."
+			return r.T("No defendants listed, and no attendance recorded.")
 		}
-		return listed + "; no attendance was recorded at this hearing."
+		return r.T("%s; no attendance was recorded at this hearing.", listed)
 	}
-	s := fmt.Sprintf("%s; attendance recorded for %d: %d present, %d absent, %d tried in absentia.",
+	s := r.T("%s; attendance recorded for %d: %d present, %d absent, %d tried in absentia.",
 		listed, recorded, n[storage.PresencePresent], n[storage.PresenceAbsent], n[storage.PresenceInAbsentia])
 	var cs []string
 	if k := counsel[storage.CounselWasPresent]; k > 0 {
-		cs = append(cs, fmt.Sprintf("present for %d", k))
+		cs = append(cs, r.T("present for %d", k))
 	}
 	if k := counsel[storage.CounselWasAbsent]; k > 0 {
-		cs = append(cs, fmt.Sprintf("absent for %d", k))
+		cs = append(cs, r.T("absent for %d", k))
 	}
 	if len(cs) == 0 {
-		s += " Presence of counsel not recorded."
+		s += r.T(" Presence of counsel not recorded.")
 	} else {
 		if k := counsel[storage.CounselNotRecorded]; k > 0 {
-			cs = append(cs, fmt.Sprintf("not recorded for %d", k))
+			cs = append(cs, r.T("not recorded for %d", k))
 		}
-		s += " Counsel " + strings.Join(cs, ", ") + "."
+		s += r.T(" Counsel %s.", strings.Join(cs, ", "))
 	}
 	if len(removed) > 0 {
-		s += fmt.Sprintf(" The attendance of %d was delivered to HQ and removed from this device.", len(removed))
+		s += r.T(" The attendance of %d was delivered to HQ and removed from this device.", len(removed))
 	}
 	if k := len(hd.Listed) - recorded - len(removed); k > 0 {
-		s += fmt.Sprintf(" No attendance recorded for %d.", k)
+		s += r.T(" No attendance recorded for %d.", k)
 	}
 	return s
 }
 
 func (r *rep) attendanceTable(c *caseData, hd *hearingData) *Table {
-	t := &Table{Columns: []string{"#", "Name", "Khmer name", "Status in case", "Presence", "Reason", "Counsel"},
+	t := &Table{Columns: r.t.cols("#", "Name", "Khmer name", "Status in case", "Presence", "Reason", "Counsel"),
 		Widths: []float64{0.45, 2.2, 1.8, 1.5, 1.1, 2.2, 1.8}}
 	removed := purgedPersons(hd)
 	for i, pid := range hd.Listed {
@@ -260,15 +255,15 @@ func (r *rep) attendanceTable(c *caseData, hd *hearingData) *Table {
 		status := ""
 		if d != nil {
 			r.cite(storage.KindCaseDefendant, &d.Meta)
-			status = label(statusLabels, d.Status)
+			status = r.t.label(statusLabels, d.Status)
 		}
-		presence, reason, counsel := Cell{Text: "not recorded", Mark: MarkMuted}, "", ""
+		presence, reason, counsel := Cell{Text: r.T("not recorded"), Mark: MarkMuted}, "", ""
 		if removed[pid] {
-			presence.Text = "delivered to HQ, removed here"
+			presence.Text = r.T("delivered to HQ, removed here")
 		}
 		if a != nil {
 			r.cite(storage.KindAttendance, &a.Meta)
-			presence = Cell{Text: label(presenceLabels, a.Presence)}
+			presence = Cell{Text: r.t.label(presenceLabels, a.Presence)}
 			if a.Presence != storage.PresencePresent {
 				presence.Mark = MarkConcern
 			}
@@ -279,9 +274,9 @@ func (r *rep) attendanceTable(c *caseData, hd *hearingData) *Table {
 			if a != nil {
 				switch a.CounselState() {
 				case storage.CounselWasAbsent:
-					counsel += " (absent)"
+					counsel += r.T(" (absent)")
 				case storage.CounselWasPresent:
-					counsel += " (present)"
+					counsel += r.T(" (present)")
 				}
 			}
 		}
@@ -315,10 +310,10 @@ func (r *rep) logBlock(hd *hearingData, person uuid.UUID) {
 			det = append(det, strings.Join(n.Tags, ", "))
 		}
 		if len(n.Defendants) > 0 && person == uuid.Nil {
-			det = append(det, "about "+r.names(n.Defendants, 5))
+			det = append(det, r.T("about %s", r.names(n.Defendants, 5)))
 		}
 		if n.Source == storage.SourceReported {
-			det = append(det, "reported, not seen")
+			det = append(det, r.T("reported, not seen"))
 		}
 		es = append(es, logEntry{when: n.Time, text: n.Text, details: strings.Join(det, "; "), device: n.Device, meta: &n.Meta, kind: storage.KindNote})
 	}
@@ -326,30 +321,30 @@ func (r *rep) logBlock(hd *hearingData, person uuid.UUID) {
 		if person != uuid.Nil && e.PersonID != person {
 			continue
 		}
-		text := eventTitle(e)
+		text := r.t.event(e.Type)
 		if e.PersonID != uuid.Nil {
 			text += ": " + r.name(e.PersonID)
 		}
-		es = append(es, logEntry{when: e.Time, text: text + commentSuffix(e.Comment), details: "event", mark: MarkStrong, device: e.Device, meta: &e.Meta, kind: storage.KindEvent})
+		es = append(es, logEntry{when: e.Time, text: text + commentSuffix(e.Comment), details: r.T("event"), mark: MarkStrong, device: e.Device, meta: &e.Meta, kind: storage.KindEvent})
 	}
 	slices.SortStableFunc(es, func(a, b logEntry) int { return cmp.Compare(a.when.UnixNano(), b.when.UnixNano()) })
 	if len(es) == 0 {
 		if n := purgedOf(hd, storage.KindNote) + purgedOf(hd, storage.KindEvent); n > 0 && person == uuid.Nil {
-			r.b.para(fmt.Sprintf("The %s logged were delivered to HQ and removed from this device: see HQ's report.", plural(n, "entry", "entries")))
+			r.b.para(r.T("The %s logged were delivered to HQ and removed from this device: see HQ's report.", r.N(n, "entry", "entries")))
 			return
 		}
-		r.b.para("Nothing was logged.")
+		r.b.para(r.T("Nothing was logged."))
 		return
 	}
-	t := &Table{Columns: []string{"Time", "Entry", "Details"}, Widths: []float64{0.7, 5, 2.2}}
+	t := &Table{Columns: r.t.cols("Time", "Entry", "Details"), Widths: []float64{0.7, 5, 2.2}}
 	if r.multi {
-		t.Columns = append(t.Columns, "Observed by")
+		t.Columns = append(t.Columns, r.T("Observed by"))
 		t.Widths = append(t.Widths, 1.6)
 	}
 	for _, e := range es {
 		r.cite(e.kind, e.meta)
 		if e.meta.Version > 1 {
-			edit := fmt.Sprintf("edited %s, version %d: earlier text under \"Earlier versions\"", stamp(hd.Zone.in(e.meta.Saved())), e.meta.Version)
+			edit := r.T("edited %s, version %d: earlier text under \"Earlier versions\"", r.t.stamp(hd.Zone.in(e.meta.Saved())), e.meta.Version)
 			e.details = strings.TrimPrefix(e.details+"; "+edit, "; ")
 			r.edited = append(r.edited, editedEntry{hd: hd, kind: e.kind, meta: e.meta, when: e.when})
 		}
@@ -376,10 +371,10 @@ func (r *rep) deviceShort(d uuid.UUID) string {
 
 func (r *rep) attachments(as []*storage.Attachment) {
 	if len(as) == 0 {
-		r.b.para("None.")
+		r.b.para(r.T("None."))
 		return
 	}
-	t := &Table{Columns: []string{"Name", "Type", "Bytes", "SHA-256", "Caption"}, Widths: []float64{2, 1, 0.8, 4.2, 2}}
+	t := &Table{Columns: r.t.cols("Name", "Type", "Bytes", "SHA-256", "Caption"), Widths: []float64{2, 1, 0.8, 4.2, 2}}
 	for _, a := range as {
 		r.cite(storage.KindAttachment, &a.Meta)
 		t.Rows = append(t.Rows, []Cell{{Text: a.Name}, {Text: a.MediaType}, {Text: strconv.FormatInt(a.Size, 10)}, {Text: a.SHA256, Mark: MarkMuted}, {Text: a.Caption}})

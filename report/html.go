@@ -10,6 +10,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"time"
 
 	"courtwatch/assets/fonts"
 )
@@ -48,6 +49,9 @@ type htmlView struct {
 	*Doc
 	Fonts template.CSS
 }
+
+// When is a timeline's date in the report's language.
+func (v htmlView) When(t time.Time) string { return newTr(v.Lang).dayTime(t) }
 
 var (
 	styleElement = regexp.MustCompile(`(?s)<style>.*?</style>`)

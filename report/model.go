@@ -28,7 +28,13 @@ type Doc struct {
 	Sources   []Source
 	Subject   Subject
 	SubjectID uuid.UUID
+	// Lang is the language the report is written in: "en" (or empty) or
+	// "km".
+	Lang string
 }
+
+// Language is the report's language code, "en" or "km".
+func (d *Doc) Language() string { return newTr(d.Lang).lang() }
 
 // AllBlocks returns the report's blocks followed by its appendix.
 func (d *Doc) AllBlocks() []Block {
@@ -43,8 +49,9 @@ type Footer struct {
 	Latest    string   // hash of the newest record the report rests on
 	LatestID  uuid.UUID
 	Saved     time.Time
-	Records   int // records the report rests on
-	Purged    int // of those, removed from this device after delivery to HQ
+	Records   int    // records the report rests on
+	Purged    int    // of those, removed from this device after delivery to HQ
+	Lang      string // the report's language: "en" (or empty) or "km"
 }
 
 // utc prints a time of the footer: always in UTC, so that a report made on
@@ -53,26 +60,27 @@ func utc(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05") + " 
 
 // Lines returns the footer as short lines of text.
 func (f Footer) Lines() []string {
+	t := newTr(f.Lang)
 	devices := "device"
 	if len(f.Devices) > 1 {
 		devices = "devices"
 	}
 	out := []string{
-		fmt.Sprintf("Generated %s by Courtwatch on device %s.", utc(f.Generated), f.Generator),
-		fmt.Sprintf("Rests on %s written by %s %s, listed with their hashes under \"Records this report rests on\".",
-			plural(f.Records, "record", "records"), devices, strings.Join(f.Devices, ", ")),
+		t.T("Generated %s by Courtwatch on device %s.", utc(f.Generated), f.Generator),
+		t.T("Rests on %s written by %s %s, listed with their hashes under \"Records this report rests on\".",
+			t.N(f.Records, "record", "records"), t.s(devices), strings.Join(f.Devices, ", ")),
 	}
 	if f.Purged > 0 {
-		out = append(out, fmt.Sprintf("%s of them were delivered to HQ and removed from this device; only their hashes remain here.", plural(f.Purged, "record", "records")))
+		out = append(out, t.T("%s of them were delivered to HQ and removed from this device; only their hashes remain here.", t.N(f.Purged, "record", "records")))
 	}
 	if f.Latest != "" {
 		who := ""
 		if f.LatestID != uuid.Nil {
-			who = " (record " + f.LatestID.String() + ")"
+			who = t.T(" (record %s)", f.LatestID.String())
 		}
-		out = append(out, fmt.Sprintf("Newest record shown%s: sha256 %s, saved %s.", who, f.Latest, utc(f.Saved)))
+		out = append(out, t.T("Newest record shown%s: sha256 %s, saved %s.", who, f.Latest, utc(f.Saved)))
 	}
-	out = append(out, "Check this file against a vault with: courtwatch report check FILE (at HQ: courtwatch-hq report check FILE).")
+	out = append(out, t.T("Check this file against a vault with: courtwatch report check FILE (at HQ: courtwatch-hq report check FILE)."))
 	return out
 }
 
@@ -145,6 +153,7 @@ type Chart struct {
 	Series []string // e.g. "hearings", "defendants"
 	Totals []int    // per series
 	Rows   []ChartRow
+	t      tr // the report's language
 }
 
 // ChartRow is one labelled group of bars.
@@ -179,10 +188,14 @@ type Event struct {
 }
 
 // builder accumulates a Doc's blocks.
-type builder struct{ doc *Doc }
+type builder struct {
+	doc *Doc
+	t   tr
+}
 
+// heading adds a heading: format, translated, with a.
 func (b *builder) heading(level int, format string, a ...any) {
-	b.doc.Blocks = append(b.doc.Blocks, Block{Heading: &Heading{Level: level, Text: fmt.Sprintf(format, a...)}})
+	b.doc.Blocks = append(b.doc.Blocks, Block{Heading: &Heading{Level: level, Text: b.t.T(format, a...)}})
 }
 
 func (b *builder) para(text string) {
@@ -294,13 +307,18 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
-func charges(cs []storage.Charge) string {
+func charges(cs []storage.Charge) string { return tr{}.charges(cs) }
+
+// charges lists charges one a line, as "art. 453 Plotting".
+func (t tr) charges(cs []storage.Charge) string {
 	var out []string
 	for _, c := range cs {
-		out = append(out, "art. "+c.String())
+		out = append(out, t.T("art. %s", c.String()))
 	}
 	return strings.Join(out, "\n")
 }
+
+func (r *rep) charges(cs []storage.Charge) string { return r.t.charges(cs) }
 
 func articles(cs []storage.Charge) string {
 	var out []string

@@ -203,7 +203,7 @@ func (l *pdfLayout) fields(fs []Field) {
 }
 
 func (l *pdfLayout) provenance() {
-	l.heading(&Heading{Level: 3, Text: "Provenance"}, 40)
+	l.heading(&Heading{Level: 3, Text: newTr(l.doc.Lang).T("Provenance")}, 40)
 	for _, s := range l.doc.Footer.Lines() {
 		l.paragraph(s, pdf.Style{Size: 7.5}, muted, 1)
 	}
@@ -218,8 +218,9 @@ func (l *pdfLayout) pageFooters() {
 	if len(hash) > 16 {
 		hash = hash[:16] + "…"
 	}
+	t := newTr(l.doc.Lang)
 	for i, p := range pages {
-		left := fmt.Sprintf("Courtwatch %s · generated %s · latest record %s", strings.ToLower(l.doc.Kind),
+		left := t.T("Courtwatch %s · generated %s · latest record %s", strings.ToLower(l.doc.Kind),
 			f.Generated.Format("2006-01-02 15:04 MST"), hash)
 		st := pdf.Style{Size: 7}
 		y := pageH - marginBelow + 22
@@ -228,7 +229,7 @@ func (l *pdfLayout) pageFooters() {
 			p.Text(ln, marginX, y, muted)
 			break
 		}
-		right := l.d.Lines(fmt.Sprintf("page %d of %d", i+1, len(pages)), st, 0)[0]
+		right := l.d.Lines(t.T("page %d of %d", i+1, len(pages)), st, 0)[0]
 		p.Text(right, marginX+contentW-right.Width, y, muted)
 	}
 }

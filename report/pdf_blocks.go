@@ -150,7 +150,7 @@ func (l *pdfLayout) timeline(es []Event) {
 	x := marginX + indent
 	w := contentW - indent
 	for _, e := range es {
-		date := e.When.Format("Mon 2 Jan 2006, 15:04")
+		date := newTr(l.doc.Lang).dayTime(e.When)
 		h := l.lines(date, pdf.Style{Size: 7.5}, 0, 0, w, muted, false) +
 			l.lines(e.Title, pdf.Style{Size: bodySize, Bold: true}, 0, 0, w, ink, false)
 		if e.Detail != "" {

@@ -92,7 +92,7 @@ func (r *rep) purgedSummaryOf(keep func(*storage.PurgedRecord) bool, hds ...*hea
 	var parts []string
 	for _, k := range purgedKinds {
 		if count[k.kind] > 0 {
-			parts = append(parts, plural(count[k.kind], k.one, k.many))
+			parts = append(parts, r.N(count[k.kind], k.one, k.many))
 			delete(count, k.kind)
 		}
 	}
@@ -102,11 +102,11 @@ func (r *rep) purgedSummaryOf(keep func(*storage.PurgedRecord) bool, hds ...*hea
 	}
 	slices.Sort(other)
 	parts = append(parts, other...)
-	s := "Delivered to HQ and removed from this device: " + strings.Join(parts, ", ")
+	s := r.T("Delivered to HQ and removed from this device: %s", strings.Join(parts, ", "))
 	if day := first.UTC().Format("2006-01-02"); day == last.UTC().Format("2006-01-02") {
-		s += ", removed on " + day + " (UTC)"
+		s += r.T(", removed on %s (UTC)", day)
 	} else {
-		s += ", removed between " + day + " and " + last.UTC().Format("2006-01-02") + " (UTC)"
+		s += r.T(", removed between %s and %s (UTC)", day, last.UTC().Format("2006-01-02"))
 	}
 	if len(bundles) > 0 {
 		seqs := make([]uint64, 0, len(bundles))
@@ -117,18 +117,22 @@ func (r *rep) purgedSummaryOf(keep func(*storage.PurgedRecord) bool, hds ...*hea
 		var bs []string
 		for _, seq := range seqs {
 			e := bundles[seq]
-			b := fmt.Sprintf("bundle %d (sha256 %s…", seq, short(e.Hash))
+			b := r.T("bundle %d (sha256 %s…", seq, short(e.Hash))
 			if !e.Received.IsZero() {
-				b += ", receipt from HQ of " + utc(e.Received)
+				b += r.T(", receipt from HQ of %s", utc(e.Received))
 			}
 			bs = append(bs, b+")")
 		}
-		s += "; they reached HQ in " + strings.Join(bs, ", ")
+		s += r.T("; they reached HQ in %s", strings.Join(bs, ", "))
 	}
 	if unknown > 0 {
-		s += fmt.Sprintf("; %s not found in this device's outbox", plural(unknown, "version was", "versions were"))
+		if r.t.km {
+			s += r.T("; %d versions not found in this device's outbox", unknown)
+		} else {
+			s += fmt.Sprintf("; %s not found in this device's outbox", plural(unknown, "version was", "versions were"))
+		}
 	}
-	return s + ". Their content is in HQ's reports; only their hashes remain here, in this device's chain of custody and under \"Records this report rests on\"."
+	return s + r.T(". Their content is in HQ's reports; only their hashes remain here, in this device's chain of custody and under \"Records this report rests on\".")
 }
 
 // purgedBlock writes the purged summary of one hearing, if any.

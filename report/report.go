@@ -31,6 +31,9 @@ type Options struct {
 	// DeviceNames names the devices whose records a report includes, e.g.
 	// the monitors enrolled at HQ. The vault's own device is always named.
 	DeviceNames map[uuid.UUID]string
+	// Lang is the language HTML and PDF reports are written in: "en" (or
+	// empty) or "km". CSV exports are always in English.
+	Lang string
 }
 
 func (o Options) now() time.Time {
@@ -48,25 +51,38 @@ type rep struct {
 	*loader
 	v          *storage.Vault
 	opt        Options
+	t          tr
 	b          builder
 	checklists map[string]*Checklist
 	unknown    map[string]*Question
 	multi      bool // the report holds observations of more than one device
 	edited     []editedEntry
 	bundles    []outbox.Entry // this device's outbox: which bundle carried which versions
+	other      *Section       // otherSection in the report's language
 }
+
+// T translates a report's own text; see tr.
+func (r *rep) T(format string, a ...any) string { return r.t.T(format, a...) }
+
+// N is a count of things in the report's language; see tr.N.
+func (r *rep) N(n int, one, many string) string { return r.t.N(n, one, many) }
 
 // Build reads what the report about id needs from the vault, in one
 // consistent snapshot, and lays it out as a Doc.
 func Build(v *storage.Vault, s Subject, id uuid.UUID, opt Options) (*Doc, error) {
 	var doc *Doc
+	if err := CheckLang(opt.Lang); err != nil {
+		return nil, err
+	}
+	t := newTr(opt.Lang)
 	bundles, err := loadBundles(v)
 	if err != nil {
 		return nil, err
 	}
 	err = v.View(func(tx *storage.Tx) error {
-		r := &rep{loader: newLoader(tx), v: v, opt: opt, b: builder{doc: &Doc{Subject: s, SubjectID: id}},
-			checklists: map[string]*Checklist{}, unknown: map[string]*Question{}, bundles: bundles}
+		r := &rep{loader: newLoader(tx), v: v, opt: opt, t: t, b: builder{doc: &Doc{Subject: s, SubjectID: id, Lang: t.lang()}, t: t},
+			checklists: map[string]*Checklist{}, unknown: map[string]*Question{}, bundles: bundles,
+			other: &Section{ID: otherSection.ID, Title: t.s(otherSection.Title)}}
 		var err error
 		switch s {
 		case SubjectHearing:
@@ -90,6 +106,7 @@ func Build(v *storage.Vault, s Subject, id uuid.UUID, opt Options) (*Doc, error)
 		r.sourcesAppendix(doc.Sources)
 		doc.Blocks, doc.Appendix = doc.Blocks[:body:body], doc.Blocks[body:]
 		doc.Footer = r.footer(v, opt)
+		doc.Footer.Lang = doc.Lang
 		return nil
 	})
 	return doc, err

@@ -20,6 +20,7 @@ type Request struct {
 	Format  string // html, pdf or csv
 	Table   string // with csv
 	Out     string
+	Lang    string // of an html or pdf report: "en" or "km"
 }
 
 // ParseRequest checks a report request. Without a format, it comes from

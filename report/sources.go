@@ -27,8 +27,8 @@ func (r *rep) earlierVersions() error {
 		return nil
 	}
 	r.b.heading(2, "Earlier versions")
-	r.b.muted("Entries of this report that were edited after they were first written, with every earlier text. The report shows the newest version; a record's versions are chained by hash, so none can be changed unnoticed.")
-	t := &Table{Columns: []string{"Entry", "Version", "Saved", "Text", "SHA-256"}, Widths: []float64{1.8, 0.7, 1.5, 4, 2.2}}
+	r.b.muted(r.T("Entries of this report that were edited after they were first written, with every earlier text. The report shows the newest version; a record's versions are chained by hash, so none can be changed unnoticed."))
+	t := &Table{Columns: r.t.cols("Entry", "Version", "Saved", "Text", "SHA-256"), Widths: []float64{1.8, 0.7, 1.5, 4, 2.2}}
 	seen := map[uuid.UUID]bool{}
 	for _, e := range r.edited {
 		if seen[e.meta.ID] {
@@ -39,12 +39,12 @@ func (r *rep) earlierVersions() error {
 		if err != nil {
 			return err
 		}
-		entry := fmt.Sprintf("%s of %s, %s", e.kind, day(e.hd.Zone.in(e.hd.Scheduled)), e.hd.Zone.in(e.when).Format("15:04"))
+		entry := r.T("%s of %s, %s", r.T(e.kind), r.t.day(e.hd.Zone.in(e.hd.Scheduled)), e.hd.Zone.in(e.when).Format("15:04"))
 		for _, ver := range hist {
 			if ver.Version >= e.meta.Version {
 				break
 			}
-			text := "(deleted)"
+			text := r.T("(deleted)")
 			if !ver.Deleted {
 				var f struct {
 					Text    string `json:"text"`
@@ -56,7 +56,7 @@ func (r *rep) earlierVersions() error {
 				text = f.Text + f.Comment
 			}
 			t.Rows = append(t.Rows, []Cell{{Text: entry}, {Text: strconv.FormatUint(ver.Version, 10)},
-				{Text: stamp(e.hd.Zone.in(storage.HLCTime(ver.HLC)))}, {Text: text}, {Text: ver.Hash, Mark: MarkMuted}})
+				{Text: r.t.stamp(e.hd.Zone.in(storage.HLCTime(ver.HLC)))}, {Text: text}, {Text: ver.Hash, Mark: MarkMuted}})
 		}
 	}
 	r.b.table(t)
@@ -68,12 +68,12 @@ func (r *rep) earlierVersions() error {
 // with access to the vault.
 func (r *rep) sourcesAppendix(ss []Source) {
 	r.b.heading(2, "Records this report rests on")
-	r.b.muted(fmt.Sprintf("The %s this report shows or counts, each with the version shown and its sha256 hash. \"courtwatch report check FILE\" checks them against a vault; \"courtwatch history --hash HASH\" finds one.", plural(len(ss), "record", "records")))
-	t := &Table{Columns: []string{"Kind", "Record id", "Version", "SHA-256"}, Widths: []float64{1.45, 3.1, 0.75, 5.6}, Small: true}
+	r.b.muted(r.T("The %s this report shows or counts, each with the version shown and its sha256 hash. \"courtwatch report check FILE\" checks them against a vault; \"courtwatch history --hash HASH\" finds one.", r.N(len(ss), "record", "records")))
+	t := &Table{Columns: r.t.cols("Kind", "Record id", "Version", "SHA-256"), Widths: []float64{1.45, 3.1, 0.75, 5.6}, Small: true}
 	for _, s := range ss {
 		v := strconv.FormatUint(s.Version, 10)
 		if s.Purged {
-			v += " (removed here)"
+			v += r.T(" (removed here)")
 		}
 		t.Rows = append(t.Rows, []Cell{{Text: s.Kind}, {Text: s.ID.String()}, {Text: v}, {Text: s.Hash, Mark: MarkMuted}})
 	}

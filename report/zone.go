@@ -38,11 +38,11 @@ func (z courtZone) label(t time.Time) string {
 }
 
 // note explains the zone in a report's header.
-func (z courtZone) note(t time.Time) string {
+func (z courtZone) note(tr tr, t time.Time) string {
 	if z.name != "" {
-		return z.label(t) + "; every time in this report is in it"
+		return tr.T("%s; every time in this report is in it", z.label(t))
 	}
-	return z.label(t) + ", the offset the hearing was scheduled with: the case names no time zone"
+	return tr.T("%s, the offset the hearing was scheduled with: the case names no time zone", z.label(t))
 }
 
 func utcOffset(sec int) string {

@@ -233,7 +233,7 @@ type defendantForm struct {
 	name, nameLocal *keyEntry
 
 	charges, counsel, reason *keyEntry
-	status                   *widget.Select
+	status                   *keySelect
 }
 
 // openDefendantForm opens the form to add a defendant (row nil) or to edit row.
@@ -254,7 +254,7 @@ func (s *casesScreen) openDefendantForm(row *defendantRow) {
 	for _, st := range storage.Statuses {
 		labels = append(labels, statusLabel(st))
 	}
-	f.status = widget.NewSelect(labels, nil)
+	f.status = newKeySelect(labels, nil)
 	f.status.PlaceHolder = lang.L("Choose a status")
 	if i := slices.Index(storage.Statuses, d.Status); i >= 0 {
 		f.status.SetSelectedIndex(i)

@@ -32,7 +32,7 @@ type checklistForm struct {
 	choices                     []*answerButton // one per answerValues, the chosen one highlighted
 	answer                      string          // the chosen answer, or ""
 	comment                     *noteEntry
-	replace                     *widget.Check
+	replace                     *keyCheck
 	save                        *widget.Button
 	question                    *container.Scroll // title, text and scope
 	box                         *fyne.Container
@@ -60,7 +60,7 @@ func (p *checklistPanel) buildForm() fyne.CanvasObject {
 	f.comment.onKey = func() { p.s.activity() }
 	f.comment.OnChanged = func(string) { p.formChanged() }
 	f.comment.setHint(lang.L("Comment: what was seen or heard. Required for No, Unclear and concerns. Enter saves, Shift+Enter starts a new line"))
-	f.replace = widget.NewCheck(lang.L("Also replace the overrides"), func(bool) { p.s.activity() })
+	f.replace = newKeyCheck(lang.L("Also replace the overrides"), func(bool) { p.s.activity() })
 	f.comment.SetMinRowsVisible(2)
 	f.message = widget.NewLabel("")
 	f.message.Wrapping = fyne.TextWrapWord

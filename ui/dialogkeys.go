@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -22,6 +23,15 @@ import (
 func installDialogKeys(w fyne.Window) {
 	c := w.Canvas()
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { dialogKey(c, ev.Name) })
+	if dc, ok := c.(desktop.Canvas); ok {
+		down := dc.OnKeyDown()
+		dc.SetOnKeyDown(func(ev *fyne.KeyEvent) {
+			dialogKeyDown(c, ev)
+			if down != nil {
+				down(ev)
+			}
+		})
+	}
 }
 
 // dialogKey runs what key means for the dialog on top of c, and reports
@@ -59,6 +69,8 @@ func collectButtons(o fyne.CanvasObject, out *[]*widget.Button) {
 	switch o := o.(type) {
 	case *widget.Button:
 		*out = append(*out, o)
+	case *keyButton:
+		*out = append(*out, &o.Button)
 	case *fyne.Container:
 		for _, c := range o.Objects {
 			collectButtons(c, out)
@@ -124,6 +136,12 @@ func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
 	e.Entry.TypedKey(k)
 }
 
+// KeyDown arms the dialog before Tab moves the focus on.
+func (e *keyEntry) KeyDown(k *fyne.KeyEvent) {
+	dialogKeyDown(canvasOf(e), k)
+	e.Entry.KeyDown(k)
+}
+
 // canvasOf is the canvas o is shown on, or nil.
 func canvasOf(o fyne.CanvasObject) fyne.Canvas {
 	if a := fyne.CurrentApp(); a != nil {
@@ -140,4 +158,146 @@ func newKeyMultiLineEntry() *keyEntry {
 	e.Wrapping = fyne.TextWrapWord
 	e.ExtendBaseWidget(e)
 	return e
+}
+
+// Buttons, check boxes and selects take the keyboard focus (Tab, or a
+// click on a check box or select), and then Fyne gives every key to them,
+// not to the canvas: Escape would do nothing. Our dialogs therefore use
+// keyButton, keyCheck and keySelect, which pass Escape (and, but for a
+// button, Enter) on to dialogKey. Fyne makes the buttons of its own
+// dialogs; armDialogKeys swaps those for keyButtons, the same in look and
+// action, when Tab is about to focus one.
+
+// keyButton is a button for dialogs: focused, Escape cancels the dialog
+// and Enter (like Space) presses the button.
+type keyButton struct {
+	widget.Button
+}
+
+func newKeyButton(text string, icon fyne.Resource, tapped func()) *keyButton {
+	b := &keyButton{}
+	b.Text, b.Icon, b.OnTapped = text, icon, tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyEscape:
+		if dialogKey(canvasOf(b), ev.Name) {
+			return
+		}
+	case fyne.KeyReturn, fyne.KeyEnter:
+		ev = &fyne.KeyEvent{Name: fyne.KeySpace, Physical: ev.Physical}
+	}
+	b.Button.TypedKey(ev)
+}
+
+// KeyDown arms the dialog before Tab moves the focus on.
+func (b *keyButton) KeyDown(ev *fyne.KeyEvent) { dialogKeyDown(canvasOf(b), ev) }
+
+// KeyUp does nothing.
+func (b *keyButton) KeyUp(*fyne.KeyEvent) {}
+
+// keyCheck is a check box for dialogs: focused, Escape cancels the dialog
+// and Enter confirms it.
+type keyCheck struct {
+	widget.Check
+}
+
+func newKeyCheck(label string, changed func(bool)) *keyCheck {
+	c := &keyCheck{}
+	c.Text, c.OnChanged = label, changed
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *keyCheck) TypedKey(ev *fyne.KeyEvent) {
+	if !dialogKey(canvasOf(c), ev.Name) {
+		c.Check.TypedKey(ev)
+	}
+}
+
+// KeyDown arms the dialog before Tab moves the focus on.
+func (c *keyCheck) KeyDown(ev *fyne.KeyEvent) { dialogKeyDown(canvasOf(c), ev) }
+
+// KeyUp does nothing.
+func (c *keyCheck) KeyUp(*fyne.KeyEvent) {}
+
+// keySelect is a select for dialogs: focused, Escape cancels the dialog
+// and Enter confirms it; Space and the arrow keys choose, as in any
+// select.
+type keySelect struct {
+	widget.Select
+}
+
+func newKeySelect(options []string, changed func(string)) *keySelect {
+	s := &keySelect{}
+	s.Options, s.OnChanged, s.PlaceHolder = options, changed, "(Select one)"
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+func (s *keySelect) TypedKey(ev *fyne.KeyEvent) {
+	if !dialogKey(canvasOf(s), ev.Name) {
+		s.Select.TypedKey(ev)
+	}
+}
+
+// KeyDown arms the dialog before Tab moves the focus on.
+func (s *keySelect) KeyDown(ev *fyne.KeyEvent) { dialogKeyDown(canvasOf(s), ev) }
+
+// KeyUp does nothing.
+func (s *keySelect) KeyUp(*fyne.KeyEvent) {}
+
+// dialogKeyDown arms the dialog on top of c when Tab is about to move the
+// focus in it. The window's canvas calls it for keys pressed while nothing
+// has the focus, and our dialog widgets for keys pressed while they have
+// it.
+func dialogKeyDown(c fyne.Canvas, ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyTab && c != nil {
+		armDialogKeys(c.Overlays().Top())
+	}
+}
+
+// armDialogKeys swaps the plain buttons in o's tree, which Fyne's dialogs
+// make, for keyButtons with the same text, icon, importance, state and
+// action.
+func armDialogKeys(o fyne.CanvasObject) {
+	if o == nil {
+		return
+	}
+	switch o := o.(type) {
+	case *fyne.Container:
+		changed := false
+		for i, c := range o.Objects {
+			if b, ok := c.(*widget.Button); ok {
+				o.Objects[i] = keyButtonOf(b)
+				changed = true
+				continue
+			}
+			armDialogKeys(c)
+		}
+		if changed {
+			o.Refresh()
+		}
+	case *widget.PopUp:
+		armDialogKeys(o.Content)
+	case *container.Scroll:
+		armDialogKeys(o.Content)
+	}
+}
+
+func keyButtonOf(b *widget.Button) *keyButton {
+	k := newKeyButton(b.Text, b.Icon, b.OnTapped)
+	k.Importance, k.Alignment, k.IconPlacement = b.Importance, b.Alignment, b.IconPlacement
+	if b.Disabled() {
+		k.Disable()
+	}
+	if !b.Visible() {
+		k.Hide()
+	}
+	k.Resize(b.Size())
+	k.Move(b.Position())
+	return k
 }

@@ -29,6 +29,20 @@ var exportFormats = []struct{ label, format string }{
 	{"PDF", "pdf"}, {"HTML", "html"}, {"CSV", "csv"},
 }
 
+// exportLangs are the languages a report can be written in, as offered;
+// CSV tables are always in English.
+var exportLangs = []struct{ label, code string }{
+	{"English", report.LangEnglish}, {"ខ្មែរ (Khmer)", report.LangKhmer},
+}
+
+// reportLang is the report language that goes with the interface's.
+func reportLang() string {
+	if currentLanguage() == langKhmer {
+		return report.LangKhmer
+	}
+	return report.LangEnglish
+}
+
 // exportTables are the CSV tables, in the order of exportTableLabels.
 var exportTables = []report.CSVTable{report.CSVNotes, report.CSVAttendance, report.CSVChecklist, report.CSVMatrix}
 
@@ -47,11 +61,12 @@ type exportPreview struct {
 	doc     *report.Doc
 	base    string // default file name without extension, e.g. hearing-2026-03-04
 
-	format  *widget.Select
-	table   *widget.Select
-	saveBtn *widget.Button
-	docList *docList
-	content fyne.CanvasObject
+	format   *keySelect
+	language *keySelect // of HTML and PDF reports
+	table    *keySelect
+	saveBtn  *keyButton
+	docList  *docList
+	content  fyne.CanvasObject
 }
 
 // exportReport previews the report about id and saves it where the user
@@ -69,7 +84,7 @@ func (u *appUI) exportReport(s report.Subject, id uuid.UUID) {
 // newExportPreview builds the report about id and lays it out for the
 // window's size.
 func newExportPreview(u *appUI, s report.Subject, id uuid.UUID) (*exportPreview, error) {
-	p := &exportPreview{u: u, vault: u.vault, subject: s, id: id, opt: report.Options{Now: u.now()}}
+	p := &exportPreview{u: u, vault: u.vault, subject: s, id: id, opt: report.Options{Now: u.now(), Lang: reportLang()}}
 	var err error
 	if p.doc, err = report.Build(p.vault, s, id, p.opt); err != nil {
 		return nil, err
@@ -86,11 +101,21 @@ func (p *exportPreview) build(size fyne.Size) {
 	for _, f := range exportFormats {
 		labels = append(labels, f.label)
 	}
-	p.format = widget.NewSelect(labels, func(string) { p.formatChanged() })
-	p.table = widget.NewSelect(exportTableLabels(), nil)
+	p.format = newKeySelect(labels, func(string) { p.formatChanged() })
+	var langs []string
+	for _, l := range exportLangs {
+		langs = append(langs, l.label)
+	}
+	p.language = newKeySelect(langs, func(string) { p.languageChanged() })
+	p.table = newKeySelect(exportTableLabels(), nil)
 	p.table.SetSelectedIndex(0)
+	for i, l := range exportLangs {
+		if l.code == p.opt.Lang {
+			p.language.SetSelectedIndex(i)
+		}
+	}
 	p.format.SetSelectedIndex(0)
-	p.saveBtn = widget.NewButtonWithIcon(lang.L("Save…")+"  (Ctrl+S)", theme.DocumentSaveIcon(), p.saveDialog)
+	p.saveBtn = newKeyButton(lang.L("Save…")+"  (Ctrl+S)", theme.DocumentSaveIcon(), p.saveDialog)
 	p.saveBtn.Importance = widget.HighImportance
 
 	note := widget.NewLabel(previewNote())
@@ -98,6 +123,7 @@ func (p *exportPreview) build(size fyne.Size) {
 	h := p.format.MinSize().Height
 	choice := container.NewHBox(
 		widget.NewLabel(lang.L("Format")), container.NewGridWrap(fyne.NewSize(110, h), p.format),
+		widget.NewLabel(lang.L("Language")), container.NewGridWrap(fyne.NewSize(170, h), p.language),
 		widget.NewLabel(lang.L("CSV table")), container.NewGridWrap(fyne.NewSize(230, h), p.table))
 	top := container.NewBorder(nil, nil, container.NewCenter(choice), nil, note)
 	p.docList = newDocList(docRows(p.doc), previewWidth(size))
@@ -110,15 +136,42 @@ func previewWidth(win fyne.Size) float32 {
 	return max(400, win.Width-100)
 }
 
-// formatChanged offers the CSV table only for CSV.
+// formatChanged offers the CSV table only for CSV, and the language only
+// for HTML and PDF.
 func (p *exportPreview) formatChanged() {
 	if p.table == nil {
 		return
 	}
 	if p.choice().format == "csv" {
 		p.table.Enable()
+		p.language.Disable()
 	} else {
 		p.table.Disable()
+		p.language.Enable()
+	}
+}
+
+// languageChanged makes the report again in the chosen language and shows
+// it.
+func (p *exportPreview) languageChanged() {
+	i := p.language.SelectedIndex()
+	if i < 0 || exportLangs[i].code == p.opt.Lang {
+		return
+	}
+	p.u.touch()
+	opt := p.opt
+	opt.Lang = exportLangs[i].code
+	if p.u.vault != p.vault {
+		return // locked since: the preview is gone
+	}
+	doc, err := report.Build(p.vault, p.subject, p.id, opt)
+	if err != nil {
+		p.u.fail(lang.L("The report could not be made"), err)
+		return
+	}
+	p.opt, p.doc = opt, doc
+	if p.docList != nil {
+		p.docList.setRows(docRows(doc), previewWidth(p.u.win.Canvas().Size()))
 	}
 }
 
@@ -145,6 +198,9 @@ func (p *exportPreview) fileName(c exportChoice) string {
 	if c.table != "" {
 		return p.base + "-" + c.table + "." + c.format
 	}
+	if p.opt.Lang == report.LangKhmer {
+		return p.base + "-km." + c.format
+	}
 	return p.base + "." + c.format
 }
 
@@ -152,7 +208,7 @@ func (p *exportPreview) fileName(c exportChoice) string {
 func (p *exportPreview) show() {
 	c := p.u.win.Canvas()
 	d := dialog.NewCustomWithoutButtons(lang.L("Export report"), p.content, p.u.win)
-	closeBtn := widget.NewButtonWithIcon(lang.L("Close"), theme.CancelIcon(), d.Hide)
+	closeBtn := newKeyButton(lang.L("Close"), theme.CancelIcon(), d.Hide)
 	d.SetButtons([]fyne.CanvasObject{closeBtn, p.saveBtn})
 	c.AddShortcut(exportSaveShortcut, func(fyne.Shortcut) {
 		if p.u.vault != p.vault { // locked since: the preview is gone

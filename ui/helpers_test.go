@@ -89,6 +89,9 @@ func findButton(t *testing.T, o fyne.CanvasObject, prefix string) *widget.Button
 		if b, ok := obj.(*widget.Button); ok && strings.HasPrefix(b.Text, prefix) {
 			return b
 		}
+		if b, ok := obj.(*keyButton); ok && strings.HasPrefix(b.Text, prefix) {
+			return &b.Button
+		}
 	}
 	t.Fatalf("no button %q", prefix)
 	return nil

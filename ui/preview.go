@@ -212,6 +212,14 @@ func newDocList(rows []docRow, width float32) *docList {
 	return l
 }
 
+// setRows shows other rows, from the top.
+func (l *docList) setRows(rows []docRow, width float32) {
+	l.rows, l.width, l.cells = rows, 0, map[int][]fyne.CanvasObject{}
+	l.estimate(width)
+	l.list.Refresh()
+	l.list.ScrollToTop()
+}
+
 // update puts row id into o, building and measuring it the first time.
 func (l *docList) update(id widget.ListItemID, o fyne.CanvasObject) {
 	w := l.list.Size().Width - theme.Padding()

@@ -382,8 +382,8 @@ func TestRosterImportAmbiguous(t *testing.T) {
 	}
 	var sel *widget.Select
 	for _, obj := range test.LaidOutObjects(settle) {
-		if s, ok := obj.(*widget.Select); ok {
-			sel = s
+		if s, ok := obj.(*keySelect); ok {
+			sel = &s.Select
 		}
 	}
 	test.Tap(findButton(t, settle, "Import 2 rows")) // nothing chosen yet

@@ -76,7 +76,7 @@ func (r *rosterScreen) chooseCase(data []byte) {
 	for i, c := range cases {
 		names[i] = strings.TrimSpace(c.Number + "  " + c.Title)
 	}
-	sel := widget.NewSelect(uniqueOptions(names), nil)
+	sel := newKeySelect(uniqueOptions(names), nil)
 	sel.PlaceHolder = lang.L("(choose a case)")
 	if len(cases) == 1 {
 		sel.SetSelectedIndex(0)
@@ -221,7 +221,7 @@ func (r *rosterScreen) settleAmbiguous(rows []roster.Row, c *storage.Case, res r
 				options = append(options, strings.TrimSpace(p.DisplayName()+"  "+p.Affiliation))
 			}
 			options = append(options, lang.L("A new person"))
-			sel := widget.NewSelect(uniqueOptions(options), nil)
+			sel := newKeySelect(uniqueOptions(options), nil)
 			sel.PlaceHolder = lang.L("(choose)")
 			what := wrapLabel(lang.L("“{{.Name}}” matches {{.N}} persons already in the vault; which is it?", map[string]any{"Name": a.Name, "N": len(a.Candidates)}))
 			items = append(items, widget.NewFormItem(lang.L("Line {{.Line}}", map[string]any{"Line": a.Line}), container.NewVBox(what, sel)))

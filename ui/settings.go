@@ -156,13 +156,13 @@ func eventType(label string) string {
 // Save; a failed save keeps the dialog and what was typed in it.
 type settingsForm struct {
 	u        *appUI
-	idle     *widget.Select
-	language *widget.Select
-	theme    *widget.Select
-	events   *tabEntry      // nil while the vault is locked
-	lockout  *widget.Select // nil while the vault is locked
-	lockouts []int          // the lockout select's choices, in attempts (0: off)
-	neutral  *widget.Check
+	idle     *keySelect
+	language *keySelect
+	theme    *keySelect
+	events   *tabEntry  // nil while the vault is locked
+	lockout  *keySelect // nil while the vault is locked
+	lockouts []int      // the lockout select's choices, in attempts (0: off)
+	neutral  *keyCheck
 	dlg      *dialog.CustomDialog
 }
 
@@ -189,12 +189,12 @@ func (u *appUI) openSettings() *settingsForm {
 	for i, m := range idleChoices {
 		idleOpts[i] = lang.L("{{.N}} min", map[string]any{"N": m})
 	}
-	f.idle = widget.NewSelect(idleOpts, nil)
+	f.idle = newKeySelect(idleOpts, nil)
 	f.idle.SetSelectedIndex(max(0, slices.Index(idleChoices, int(u.idle/time.Minute))))
 
 	// Language names are written in their own language.
-	f.language = widget.NewSelect([]string{lang.L("As the system"), "English", "ខ្មែរ (Khmer)"}, nil)
-	f.theme = widget.NewSelect([]string{lang.L("As the system"), lang.L("Light"), lang.L("Dark")}, nil)
+	f.language = newKeySelect([]string{lang.L("As the system"), "English", "ខ្មែរ (Khmer)"}, nil)
+	f.theme = newKeySelect([]string{lang.L("As the system"), lang.L("Light"), lang.L("Dark")}, nil)
 	f.language.SetSelectedIndex(0)
 	f.theme.SetSelectedIndex(0)
 	if p != nil {
@@ -316,13 +316,13 @@ func (f *settingsForm) addSafety(form *widget.Form) {
 				opts[i] = lang.L("After {{.N}} wrong passphrases", map[string]any{"N": n})
 			}
 		}
-		f.lockout = widget.NewSelect(opts, nil)
+		f.lockout = newKeySelect(opts, nil)
 		f.lockout.SetSelectedIndex(slices.Index(f.lockouts, cur))
 		item := widget.NewFormItem(lang.L("Erase the vault"), f.lockout)
 		item.HintText = lang.L("in a row; the right passphrase resets the count")
 		form.AppendItem(item)
 	}
-	f.neutral = widget.NewCheck(lang.L("Neutral appearance"), nil)
+	f.neutral = newKeyCheck(lang.L("Neutral appearance"), nil)
 	f.neutral.SetChecked(neutral())
 	item := widget.NewFormItem("", f.neutral)
 	item.HintText = lang.L("the window is called Notes, for a screen seen over the shoulder")

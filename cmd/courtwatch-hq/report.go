@@ -10,7 +10,7 @@ import (
 var (
 	reportCheckCommand = &command{Name: "report check", Args: "FILE", Summary: "check a report file against the HQ vault: every record it rests on, with its hash",
 		Run: runReportCheck, Help: helpReportCheck}
-	reportCommand = &command{Name: "report", Args: "hearing|case|defendant ID --out FILE [--format html|pdf|csv] [--table T]",
+	reportCommand = &command{Name: "report", Args: "hearing|case|defendant ID --out FILE [--format html|pdf|csv] [--table T] [--lang en|km]",
 		Summary: "write a report across every monitor", Run: runReport, Help: helpReport}
 )
 
@@ -38,7 +38,7 @@ func runReport(c *cli, cmd *command, args []string) error {
 		if err != nil {
 			return err
 		}
-		return records.WriteReport(c.stdout, v, req, reports.Options{DeviceNames: mons}, notFound)
+		return records.WriteReport(c.stdout, v, req, reports.Options{DeviceNames: mons, Lang: req.Lang}, notFound)
 	})
 }
 

@@ -13,7 +13,7 @@ import (
 var (
 	reportCheckCommand = &command{Name: "report check", Args: "FILE", Summary: "check a report file against this vault: every record it rests on, with its hash",
 		Run: runReportCheck, Help: helpReportCheck}
-	reportCommand = &command{Name: "report", Args: "hearing|case|defendant ID --out FILE [--format html|pdf|csv] [--table T]",
+	reportCommand = &command{Name: "report", Args: "hearing|case|defendant ID --out FILE [--format html|pdf|csv] [--table T] [--lang en|km]",
 		Summary: "write a hearing, case or defendant report", Run: runReport, Help: helpReport}
 	demoCommand = &command{Name: "demo", Args: "[--force] [--seed N]",
 		Summary: "fill the vault with a demo mass trial (150 persons, 6 cases)", Run: runDemo, Help: helpDemo}
@@ -52,7 +52,7 @@ func runReport(c *cli, cmd *command, args []string) error {
 		return err
 	}
 	return c.withVault(func(v *storage.Vault) error {
-		return records.WriteReport(c.stdout, v, req, reports.Options{}, notFound)
+		return records.WriteReport(c.stdout, v, req, reports.Options{Lang: req.Lang}, notFound)
 	})
 }
 
