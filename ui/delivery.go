@@ -3,7 +3,9 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -35,11 +37,12 @@ type deliveryScreen struct {
 	install    *widget.Button
 	deviceKey  *widget.Label
 	saveDevice *widget.Button
-	purges     map[uuid.UUID]*widget.Check
+	purges     map[uuid.UUID]*keyCheck
 	out        *outboxView
 
 	tabs *container.AppTabs
 	dlg  *dialog.CustomDialog
+	pop  fyne.CanvasObject // the overlay dlg is shown in
 }
 
 // Tabs of the Delivery screen.
@@ -61,10 +64,22 @@ func (u *appUI) showDelivery() {
 	u.openDelivery(tab)
 }
 
-// openDelivery shows the Delivery screen on tab and returns it.
+// openDeliveries holds the Delivery screen each window shows, so that
+// Ctrl+Shift+D while it is open does not open a second one over it.
+var openDeliveries sync.Map // *appUI → *deliveryScreen
+
+// openDelivery shows the Delivery screen on tab and returns it. While it
+// is already open, it stays as it is (on the tab the monitor chose) and is
+// returned.
 func (u *appUI) openDelivery(tab int) *deliveryScreen {
 	u.touch()
-	d := &deliveryScreen{u: u, v: u.vault, purges: map[uuid.UUID]*widget.Check{}}
+	if d, ok := openDeliveries.Load(u); ok {
+		if d := d.(*deliveryScreen); d.alive() && slices.Contains(u.win.Canvas().Overlays().List(), fyne.CanvasObject(d.popUp())) {
+			return d
+		}
+		openDeliveries.Delete(u)
+	}
+	d := &deliveryScreen{u: u, v: u.vault, purges: map[uuid.UUID]*keyCheck{}}
 	d.install = widget.NewButtonWithIcon(lang.L("Install HQ profile…"), theme.FolderOpenIcon(), d.pickProfile)
 	d.saveDevice = widget.NewButtonWithIcon(lang.L("Save device file…"), theme.DocumentSaveIcon(), d.pickDeviceFile)
 	d.hq = container.NewVBox()
@@ -80,6 +95,7 @@ func (u *appUI) openDelivery(tab int) *deliveryScreen {
 	d.dlg = dialog.NewCustomWithoutButtons(lang.L("Delivery to HQ"), d.tabs, u.win)
 	d.dlg.SetButtons([]fyne.CanvasObject{closeBtn})
 	d.dlg.SetOnClosed(func() {
+		openDeliveries.CompareAndDelete(u, d)
 		if u.sync != nil && u.sync.watch == d.out {
 			u.sync.watch = nil
 		}
@@ -90,9 +106,14 @@ func (u *appUI) openDelivery(tab int) *deliveryScreen {
 	size := u.win.Canvas().Size()
 	d.dlg.Resize(fyne.NewSize(size.Width-40, size.Height-40))
 	d.dlg.Show()
+	d.pop = u.win.Canvas().Overlays().Top()
+	openDeliveries.Store(u, d)
 	d.out.reload()
 	return d
 }
+
+// popUp is the overlay the screen is shown in.
+func (d *deliveryScreen) popUp() fyne.CanvasObject { return d.pop }
 
 // alive reports whether the vault the screen shows is still open.
 func (d *deliveryScreen) alive() bool { return d.u.vault == d.v && d.v != nil }
@@ -180,7 +201,7 @@ func (d *deliveryScreen) purgeSection() fyne.CanvasObject {
 		on, err := outbox.PurgeAfterReceipt(d.v, c.ID)
 		// The case's name wraps beside the box: a long title must not
 		// widen the screen.
-		check := widget.NewCheck("", nil)
+		check := newKeyCheck("", nil)
 		check.SetChecked(on)
 		if err != nil {
 			check.Disable()
@@ -205,7 +226,7 @@ func caseLabel(c *storage.Case) string {
 
 // setPurge asks before turning the purge on for a case, then stores the
 // setting; turning it off needs no question.
-func (d *deliveryScreen) setPurge(c *storage.Case, check *widget.Check, on bool) {
+func (d *deliveryScreen) setPurge(c *storage.Case, check *keyCheck, on bool) {
 	d.u.touch()
 	store := func() {
 		if !d.alive() {

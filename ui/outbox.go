@@ -255,6 +255,10 @@ func (o *outboxView) doSyncNow() {
 // pickFolder asks for the USB stick's folder and exports to it.
 func (o *outboxView) pickFolder() {
 	o.d.u.touch()
+	if _, err := outbox.DefaultProfile(o.d.v); errors.Is(err, outbox.ErrNoProfile) {
+		o.needProfile()
+		return
+	}
 	fd := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err != nil {
 			o.d.u.fail(lang.L("The folder could not be opened"), err)
@@ -267,6 +271,24 @@ func (o *outboxView) pickFolder() {
 	fd.Resize(o.d.u.win.Canvas().Size())
 	fd.Show()
 }
+
+// needProfile says, before any folder is chosen, that Export to USB needs
+// HQ's profile, and offers to install it.
+func (o *outboxView) needProfile() {
+	d := o.d
+	msg := wrapped(lang.L(noProfileForUSB))
+	cd := dialog.NewCustomConfirm(lang.L("Export to USB"), lang.L("Install HQ profile…"), lang.L("Cancel"), msg, func(ok bool) {
+		if ok && d.alive() {
+			d.tabs.SelectIndex(deliverySetupTab)
+			d.pickProfile()
+		}
+	}, d.u.win)
+	cd.Resize(fyne.NewSize(min(d.u.win.Canvas().Size().Width-80, 620), 0))
+	cd.Show()
+}
+
+// noProfileForUSB is what Export to USB says without HQ's profile.
+const noProfileForUSB = "Export to USB needs HQ's profile first. Bundles are encrypted to HQ's key, which comes in the profile file HQ gives you: without it, nothing can be written for HQ. Install the profile on the tab “HQ and this device”, check its keys with HQ by phone, then export again."
 
 // exportTo seals what is new and writes every bundle HQ has not
 // confirmed into dir, in the background (what `courtwatch export --to DIR`
