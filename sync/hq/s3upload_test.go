@@ -1,0 +1,172 @@
+package hq
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"courtwatch/sync/wire"
+)
+
+// pausedBody sends half of data, calls pause, then sends the rest.
+type pausedBody struct {
+	data  []byte
+	off   int
+	pause func()
+}
+
+func (b *pausedBody) Read(p []byte) (int, error) {
+	if b.off >= len(b.data) {
+		return 0, io.EOF
+	}
+	half := len(b.data) / 2
+	if b.off == half && b.pause != nil {
+		b.pause()
+		b.pause = nil
+	}
+	end := len(b.data)
+	if b.off < half {
+		end = half
+	}
+	n := copy(p, b.data[b.off:end])
+	b.off += n
+	return n, nil
+}
+
+// postSlow uploads data, calling pause in the middle of the body.
+func postSlow(t *testing.T, base, device string, seq uint64, data, sig []byte, pause func()) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, fmt.Sprintf("%s%s%s/%d", base, wire.BundlesPath, device, seq), &pausedBody{data: data, pause: pause})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = int64(len(data))
+	req.Header.Set(wire.SignatureHeader, base64.StdEncoding.EncodeToString(sig))
+	return do(t, nil, req)
+}
+
+// The revocation re-check after a long upload reads the bucket's registry:
+// a receiver whose HQ folder never enrolled the device (another HQ
+// machine) accepts it, and a revocation published in the bucket during
+// the upload is refused without a receipt.
+func TestS3RevokedDuringUpload(t *testing.T) {
+	f := newS3Fixture(t)
+	other := filepath.Join(t.TempDir(), "hq")
+	if err := os.CopyFS(other, os.DirFS(f.dir)); err != nil {
+		t.Fatal(err)
+	}
+	d := newDevice(t)
+	f.enroll(t, d.file())
+	srv, _, _ := newServer(t, Config{HQDir: other, Store: f.url, Getenv: f.getenv})
+	p := mustProfile(t, f.dir, srv.URL)
+	wait := func() { time.Sleep(recheckAfter + 100*time.Millisecond) }
+
+	data, sig := d.seal(t, p, 1)
+	status, body := postSlow(t, srv.URL, d.id, 1, data, sig, wait)
+	if status != http.StatusOK {
+		t.Fatalf("slow upload to a receiver of another HQ folder: %d %s", status, body)
+	}
+	checkReceipt(t, p, body, d.id, 1, data)
+
+	data, sig = d.seal(t, p, 2)
+	status, body = postSlow(t, srv.URL, d.id, 2, data, sig, func() {
+		r, err := Revoke(f.dir, d.id)
+		if err != nil {
+			t.Error(err)
+		}
+		if err := f.store.PublishDevice(r); err != nil {
+			t.Error(err)
+		}
+		wait()
+	})
+	if status != http.StatusForbidden || !strings.Contains(string(body), "revoked during the upload") {
+		t.Fatalf("revoked during the upload: %d %s", status, body)
+	}
+	if _, ok, err := f.store.get(f.store.base(d.id, 2)+".receipt.json", maxSmallObject); ok || err != nil {
+		t.Fatalf("a receipt was stored for an upload that ended after the revocation (%v)", err)
+	}
+}
+
+// requestLog is an HTTP proxy in front of the gateway that records each
+// request as "METHOD key". It keeps the client's Host header, which the
+// request's signature covers.
+type requestLog struct {
+	mu   sync.Mutex
+	reqs []string
+}
+
+func (l *requestLog) start(t *testing.T, target string) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) {
+		r.SetURL(u)
+		r.Out.Host = r.In.Host
+		l.mu.Lock()
+		l.reqs = append(l.reqs, r.In.Method+" "+r.In.URL.Path)
+		l.mu.Unlock()
+	}}
+	s := httptest.NewServer(rp)
+	t.Cleanup(s.Close)
+	return s.URL
+}
+
+func (l *requestLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	r := l.reqs
+	l.reqs = nil
+	return r
+}
+
+// A new upload costs four requests to the bucket: the registry entry and
+// the three conditional writes; no lookup of the seq before (the write of
+// the .cwb tells a new seq from a taken one). A resend and a conflicting
+// upload are still answered right.
+func TestS3RequestsPerUpload(t *testing.T) {
+	f := newS3Fixture(t)
+	log := new(requestLog)
+	srv, _ := f.receiver(t, log.start(t, f.gw.URL), 0)
+	d := newDevice(t)
+	d.enroll(t, f.dir)
+	f.enroll(t, d.file())
+	p := mustProfile(t, f.dir, srv)
+	data, sig := d.seal(t, p, 1)
+	log.take()
+	status, body := post(t, nil, srv, d.id, 1, data, sig)
+	if status != http.StatusOK {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	base := "/" + f.bucket + "/store/" + d.id + "/000000000001"
+	want := []string{
+		"GET /" + f.bucket + "/store/devices/" + d.id + ".json",
+		"PUT " + base + ".cwb", "PUT " + base + ".cwb.minisig", "PUT " + base + ".receipt.json",
+	}
+	if got := log.take(); !slices.Equal(got, want) {
+		t.Errorf("requests for a new upload:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if status, again := post(t, nil, srv, d.id, 1, data, sig); status != http.StatusOK || !bytes.Equal(again, body) {
+		t.Fatalf("resend: %d %s, want the stored receipt", status, again)
+	}
+	other, osig := d.seal(t, p, 1)
+	if status, body := post(t, nil, srv, d.id, 1, other, osig); status != http.StatusConflict {
+		t.Fatalf("another bundle 1: %d %s", status, body)
+	}
+	if got := f.object(t, d.id+"/000000000001.cwb"); !bytes.Equal(got, data) {
+		t.Fatal("the stored bundle changed")
+	}
+}
