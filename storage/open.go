@@ -24,8 +24,9 @@ import (
 // Every block of every table is checked before anything is read: the
 // tables checked in earlier sessions by their checksums, the others block by
 // block (tablecheck.go). Then Badger only checks blocks as it reads them.
-// If any table fails, Badger checks every table itself as it opens, and
-// reports the damage. The tables a session writes are checked when the
+// A table whose blocks fail is reported as ErrTampered naming the file; if
+// the check cannot be made (no manifest, a key it cannot read), Badger
+// checks every table itself as it opens, as before. The tables a session writes are checked when the
 // vault closes (tableCheck).
 func openBadger(dir string, key []byte, aead cipher.AEAD) (db *badger.DB, readOnly bool, tc *tableCheck, err error) {
 	dbPath := filepath.Join(dir, dbDir)
@@ -39,7 +40,10 @@ func openBadger(dir string, key []byte, aead cipher.AEAD) (db *badger.DB, readOn
 	if err != nil {
 		return nil, false, nil, err
 	}
-	ledger, checked := checkTablesFast(dbPath, opt, ts, old, false)
+	ledger, checked, damaged := checkTablesFast(dbPath, opt, ts, old, false)
+	if damaged != "" {
+		return nil, false, nil, fmt.Errorf("open vault database: the vault database file %s is damaged and could not be read: %w", damaged, ErrTampered)
+	}
 	if checked {
 		opt = opt.WithChecksumVerificationMode(options.OnBlockRead)
 	}

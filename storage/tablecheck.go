@@ -60,6 +60,9 @@ const (
 	checkedAD   = "courtwatch checked tables"
 )
 
+// errTableDamaged is a table whose blocks do not check out.
+var errTableDamaged = errors.New("damaged table")
+
 // tablesBlockChecked counts the tables checkTableBlocks has checked, for
 // tests.
 var tablesBlockChecked atomic.Int64
@@ -164,10 +167,14 @@ func (ts tableSummer) sum(path, prev string) (string, error) {
 // a key it cannot read, a damaged table) returns false: the caller then
 // opens Badger with whole-table checks, which reports the damage in its
 // usual words.
-func checkTablesFast(dbPath string, opt badger.Options, ts tableSummer, old tableLedger, onlyNew bool) (tableLedger, bool) {
+//
+// damaged names a table whose blocks do not check out (ok is then false).
+// Badger is not opened on it: its OnTableRead check can crash the process
+// on a damaged block (a nil block in its error path), where ours recovers.
+func checkTablesFast(dbPath string, opt badger.Options, ts tableSummer, old tableLedger, onlyNew bool) (ledger tableLedger, ok bool, damaged string) {
 	m, err := readManifest(dbPath, opt)
 	if err != nil {
-		return nil, false
+		return nil, false, ""
 	}
 	var (
 		kr  *badger.KeyRegistry
@@ -197,7 +204,7 @@ func checkTablesFast(dbPath string, opt badger.Options, ts tableSummer, old tabl
 		sums[i] = sum
 		return err == nil
 	}) {
-		return nil, false
+		return nil, false, ""
 	}
 	var recheck []int
 	for i, id := range ids {
@@ -205,30 +212,36 @@ func checkTablesFast(dbPath string, opt badger.Options, ts tableSummer, old tabl
 			recheck = append(recheck, i)
 		}
 	}
+	var damagedOnce sync.Once
 	if len(recheck) > 0 {
 		kr, err = badger.OpenKeyRegistry(badger.KeyRegistryOptions{Dir: dbPath, ReadOnly: true,
 			EncryptionKey: opt.EncryptionKey, EncryptionKeyRotationDuration: opt.EncryptionKeyRotationDuration})
 		if err != nil {
 			kr = nil
-			return nil, false
+			return nil, false, ""
 		}
 		idx, err = ristretto.NewCache(&ristretto.Config[uint64, *fb.TableIndex]{NumCounters: 1 << 12, MaxCost: 16 << 20, BufferItems: 64})
 		if err != nil {
 			idx = nil
-			return nil, false
+			return nil, false, ""
 		}
 		if !forEach(len(recheck), func(j int) bool {
 			id := ids[recheck[j]]
-			return checkTableBlocks(table.NewFilename(id, dbPath), m.Tables[id], kr, idx, opt) == nil
+			path := table.NewFilename(id, dbPath)
+			err := checkTableBlocks(path, m.Tables[id], kr, idx, opt)
+			if errors.Is(err, errTableDamaged) {
+				damagedOnce.Do(func() { damaged = path })
+			}
+			return err == nil
 		}) {
-			return nil, false
+			return nil, false, damaged
 		}
 	}
 	out := make(tableLedger, len(ids))
 	for i, id := range ids {
 		out[filepath.Base(table.NewFilename(id, dbPath))] = sums[i]
 	}
-	return out, true
+	return out, true, ""
 }
 
 // forEach runs fn(0) … fn(n-1) on as many goroutines as there are CPUs and
@@ -262,7 +275,7 @@ func forEach(n int, fn func(i int) bool) bool {
 func checkTableBlocks(path string, tm badger.TableManifest, kr *badger.KeyRegistry, idx *ristretto.Cache[uint64, *fb.TableIndex], opt badger.Options) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("table %s: %v", filepath.Base(path), r)
+			err = fmt.Errorf("table %s: %v: %w", filepath.Base(path), r, errTableDamaged)
 		}
 	}()
 	tablesBlockChecked.Add(1)
@@ -285,7 +298,7 @@ func checkTableBlocks(path string, tm badger.TableManifest, kr *badger.KeyRegist
 		IndexCache:         idx,
 	})
 	if err != nil {
-		return err // OpenTable has closed mf
+		return fmt.Errorf("%w: %v", errTableDamaged, err) // OpenTable has closed mf
 	}
 	// Close, never DecrRef: at zero references Badger deletes the file.
 	return t.MmapFile.Close(-1)
@@ -342,7 +355,7 @@ type tableCheck struct {
 func (tc *tableCheck) afterClose() {
 	defer wipe(tc.key)
 	dbPath := filepath.Join(tc.dir, dbDir)
-	ledger, ok := checkTablesFast(dbPath, badgerOptions(tc.dir, tc.key), tc.ts, tc.ledger, true)
+	ledger, ok, _ := checkTablesFast(dbPath, badgerOptions(tc.dir, tc.key), tc.ts, tc.ledger, true)
 	if ok && !maps.Equal(ledger, tc.ledger) {
 		_ = writeLedger(tc.dir, tc.aead, ledger)
 	}
