@@ -1,11 +1,8 @@
 package storage
 
 import (
-	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -17,11 +14,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 
 	"courtwatch/storage/safefile"
+
+	"golang.org/x/crypto/blake2b"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/fb"
@@ -42,7 +40,7 @@ import (
 //
 // A table file never changes once written. So the vault keeps a sealed
 // ledger (checkedFile) of the table files whose every block has been
-// checked, each with a keyed checksum of its bytes (tableSummer). At open, a table whose bytes
+// checked, each with a keyed checksum of its bytes (tableSummer, keyed BLAKE2b). At open, a table whose bytes
 // still match the ledger's checksum needs no block check; one that is new
 // (written by the last session's flushes and compactions) or whose bytes
 // differ is checked block by block now, with Badger's own table code. Only
@@ -100,64 +98,39 @@ func writeLedger(dir string, aead cipher.AEAD, l tableLedger) error {
 	return safefile.WriteFile(filepath.Join(dir, checkedFile), sealed, 0o600)
 }
 
-// tableSummer computes a table file's keyed checksum: a GMAC (AES-GCM
-// with the file as associated data) of each 1 MiB chunk under a key derived
-// from the vault's, each chunk with its own nonce, and the SHA-256 of those
-// tags. Without the key nobody can make a changed file match a sum; GHASH
-// runs several times faster than SHA-256 over the whole file would.
-type tableSummer struct{ gcm cipher.AEAD }
+// tableSummer computes a table file's keyed checksum: BLAKE2b-256
+// (golang.org/x/crypto/blake2b) keyed with a key derived from the vault's.
+// The ledger that holds the sums is sealed as well, so the key is a second
+// line: without it nobody can compute the sum a changed file would need.
+// BLAKE2b is a standard keyed hash; no construction of our own.
+type tableSummer struct{ key []byte }
 
 func newTableSummer(dbKey []byte) (tableSummer, error) {
-	k := subkey(dbKey, "table check")
-	defer wipe(k)
-	block, err := aes.NewCipher(k)
-	if err != nil {
-		return tableSummer{}, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	return tableSummer{gcm: gcm}, err
+	return tableSummer{key: subkey(dbKey, "table check")}, nil
 }
 
 const sumChunk = 1 << 20
 
 var sumBufs = sync.Pool{New: func() any { b := make([]byte, sumChunk); return &b }}
 
-// sum returns the checksum of the file at path as "nonce:sum" in hex,
-// with the nonce of prev (an earlier sum of the same file) if it has one,
-// else a new random one.
-func (ts tableSummer) sum(path, prev string) (string, error) {
-	var nonce [12]byte // 8 bytes per file, then the chunk number
-	if p, _, ok := strings.Cut(prev, ":"); !ok || hex.DecodedLen(len(p)) != 8 {
-		if _, err := rand.Read(nonce[:8]); err != nil {
-			return "", err
-		}
-	} else if _, err := hex.Decode(nonce[:8], []byte(p)); err != nil {
-		return "", err
-	}
+// sum returns the keyed checksum of the file at path, in hex. The second
+// argument (an earlier sum of the file) is not needed.
+func (ts tableSummer) sum(path, _ string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	h := sha256.New()
+	h, err := blake2b.New256(ts.key)
+	if err != nil {
+		return "", err
+	}
 	bp := sumBufs.Get().(*[]byte)
 	defer sumBufs.Put(bp)
-	buf := *bp
-	tag := make([]byte, 0, ts.gcm.Overhead())
-	for i := uint32(0); ; i++ {
-		n, err := io.ReadFull(f, buf)
-		if n > 0 {
-			binary.BigEndian.PutUint32(nonce[8:], i)
-			h.Write(ts.gcm.Seal(tag[:0], nonce[:], nil, buf[:n]))
-		}
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			break
-		}
-		if err != nil {
-			return "", err
-		}
+	if _, err := io.CopyBuffer(h, f, *bp); err != nil {
+		return "", err
 	}
-	return hex.EncodeToString(nonce[:8]) + ":" + hex.EncodeToString(h.Sum(nil)), nil
+	return "b2:" + hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // checkTablesFast brings the ledger up to date with the live tables of the
