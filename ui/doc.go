@@ -34,7 +34,12 @@
 // Back from a hearing shows its case (or the hearing a search left);
 // unlocking shows the hearing that was open. The window keeps its size
 // across runs, and mouse movement counts as activity for the idle lock
-// (window.go). Dates follow the interface language (dates.go).
+// (window.go). Dates follow the interface language (dates.go). Court
+// times are shown and typed in the case's time zone (zone.go), named on
+// the hearing screen, the case page, the agenda and the hearing form; a
+// case made before cases carried a zone uses this computer's and says so.
+// Delivery times are this computer's own events and stay in its zone.
+// A hearing's half-typed note is kept sealed in the vault (hearingdraft.go).
 //
 // Delivery to HQ: the status bar (syncstatus.go) runs the outbox uploader
 // while the vault is open and shows how delivery stands, with Sync now
