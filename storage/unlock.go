@@ -206,6 +206,9 @@ func checkEmpty(dir string) error {
 	if err != nil {
 		return fmt.Errorf("create vault: read the folder %s: %w", dir, err)
 	}
+	// On Windows, Create's own lock is the file .lock (lock_windows.go),
+	// made before Create checks again.
+	entries = slices.DeleteFunc(entries, func(e fs.DirEntry) bool { return e.Name() == ".lock" })
 	if len(entries) == 0 {
 		return nil
 	}

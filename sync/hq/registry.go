@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"courtwatch/storage/safefile"
 	"courtwatch/sync/wire"
 
 	"github.com/google/uuid"
@@ -124,7 +125,7 @@ func LoadDevice(dir, id string) (Device, error) {
 	if err := CheckID(id); err != nil {
 		return d, fmt.Errorf("%w: %v", ErrUnknownDevice, err)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, DevicesDir, id+".json"))
+	b, err := safefile.ReadFile(filepath.Join(dir, DevicesDir, id+".json")) // revoke may be replacing it
 	if errors.Is(err, os.ErrNotExist) {
 		return d, fmt.Errorf("%w: %s", ErrUnknownDevice, id)
 	}

@@ -100,7 +100,7 @@ func (s *folderStore) temp(device string) (*os.File, error) {
 
 // receipt returns the stored receipt of a bundle, or nil if there is none.
 func (s *folderStore) receipt(device string, seq uint64) ([]byte, error) {
-	b, err := os.ReadFile(s.base(device, seq) + ".receipt.json")
+	b, err := safefile.ReadFile(s.base(device, seq) + ".receipt.json")
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -163,7 +163,9 @@ func (s *folderStore) commit(device string, seq uint64, tmp *os.File, sig []byte
 // none, and its receipt if it has one.
 func (s *folderStore) stored(device string, seq uint64) (hash string, receipt []byte, err error) {
 	base := s.base(device, seq)
-	f, err := os.Open(base + ".cwb")
+	// Uploads read a bundle's files while another upload of the same seq
+	// renames them into place; on Windows only safefile.Open allows that.
+	f, err := safefile.Open(base + ".cwb")
 	if errors.Is(err, os.ErrNotExist) {
 		return "", nil, nil
 	}

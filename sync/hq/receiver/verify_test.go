@@ -15,7 +15,7 @@ import (
 	"aead.dev/minisign"
 )
 
-const vectorDir = "../bundle/testdata/vectors"
+const vectorDir = "../../bundle/testdata/vectors"
 
 // streamVerify runs a bundle.Verifier the way the receiver does: the body
 // streams through it.

@@ -1,0 +1,217 @@
+package archtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// A rule forbids the packages that from matches (but not except) to
+// depend, directly or through others, on a package that one of not
+// matches; with direct, only their own imports count. A pattern is an
+// import path, or one ending in "/..." for it and every package below it.
+type rule struct {
+	from   []string
+	except []string
+	not    []string
+	direct bool
+	why    string
+}
+
+var rules = []rule{
+	{
+		from: []string{"courtwatch/storage/...", "courtwatch/sync/...", "courtwatch/report/..."},
+		not:  []string{"fyne.io/..."},
+		why:  "Fyne lives in ui/ only: storage, sync and report are tested and reused without a display",
+	},
+	{
+		from: []string{"courtwatch/sync/hq", "courtwatch/sync/hq/receiver/..."},
+		not: []string{
+			"courtwatch/sync/hq/setup",    // reads age.key
+			"courtwatch/sync/hq/importer", // reads age.key, opens bundles
+			"courtwatch/storage",          // the vault
+		},
+		why: "the receiver holds no decryption key: it may not be able to read HQ's age identity or open the vault (see sync/hq)",
+	},
+	{
+		// An age identity is parsed only where filippo.io/age is imported.
+		// sync/bundle (Seal, and Open with identities its caller gives) and
+		// sync/wire (recipients) never read one; setup and importer read
+		// age.key. The receiver reaches filippo.io/age only through
+		// sync/bundle and sync/wire, so it has no way to get an identity.
+		from:   []string{"courtwatch/..."},
+		except: []string{"courtwatch/sync/bundle", "courtwatch/sync/wire", "courtwatch/sync/hq/setup", "courtwatch/sync/hq/importer"},
+		not:    []string{"filippo.io/age/..."},
+		direct: true,
+		why:    "only sync/bundle, sync/wire, sync/hq/setup and sync/hq/importer use age keys; a package that needs HQ's identity belongs with the importer, never with the receiver",
+	},
+}
+
+// pkg is what go list says of a package.
+type pkg struct {
+	ImportPath string
+	Imports    []string
+	Error      *struct{ Err string }
+}
+
+// TestImportRules checks the rules on the packages of the module and
+// everything they import, as built for Linux, Windows and macOS.
+func TestImportRules(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Fatalf("the go command is needed to read the package graph: %v", err)
+	}
+	for _, goos := range []string{"linux", "windows", "darwin"} {
+		t.Run(goos, func(t *testing.T) {
+			pkgs := goList(t, goos)
+			for _, r := range rules {
+				for _, from := range r.from {
+					if !slices.ContainsFunc(pkgs, func(p pkg) bool { return match(from, p.ImportPath) }) {
+						t.Errorf("rule for %s: go list found no such package; fix the rule", from)
+					}
+				}
+			}
+			for _, v := range violations(pkgs, rules) {
+				t.Error(v)
+			}
+		})
+	}
+}
+
+// TestViolations: the checker finds a forbidden import however deep, and
+// names the chain of imports that leads to it.
+func TestViolations(t *testing.T) {
+	pkgs := []pkg{
+		{ImportPath: "courtwatch/sync/hq/receiver", Imports: []string{"courtwatch/sync/hq", "net/http", "courtwatch/sync/wire"}},
+		{ImportPath: "courtwatch/sync/hq", Imports: []string{"courtwatch/sync/hq/keys"}},
+		{ImportPath: "courtwatch/sync/hq/keys", Imports: []string{"courtwatch/sync/hq/setup", "filippo.io/age"}},
+		{ImportPath: "courtwatch/sync/hq/setup", Imports: []string{"filippo.io/age", "courtwatch/storage"}},
+		{ImportPath: "courtwatch/sync/wire", Imports: []string{"filippo.io/age"}},
+		{ImportPath: "filippo.io/age"},
+		{ImportPath: "net/http"},
+		{ImportPath: "courtwatch/storage", Imports: []string{"courtwatch/storage/safefile"}},
+		{ImportPath: "courtwatch/storage/safefile"},
+		{ImportPath: "courtwatch/report", Imports: []string{"courtwatch/report/internal/pdf"}},
+		{ImportPath: "courtwatch/report/internal/pdf", Imports: []string{"fyne.io/fyne/v2"}},
+		{ImportPath: "fyne.io/fyne/v2"},
+		{ImportPath: "courtwatch/ui", Imports: []string{"fyne.io/fyne/v2", "courtwatch/storage"}},
+	}
+	got := violations(pkgs, rules)
+	want := []string{
+		"courtwatch/report imports fyne.io/fyne/v2 (courtwatch/report -> courtwatch/report/internal/pdf -> fyne.io/fyne/v2)",
+		"courtwatch/report/internal/pdf imports fyne.io/fyne/v2 (courtwatch/report/internal/pdf -> fyne.io/fyne/v2)",
+		"courtwatch/sync/hq imports courtwatch/sync/hq/setup (courtwatch/sync/hq -> courtwatch/sync/hq/keys -> courtwatch/sync/hq/setup)",
+		"courtwatch/sync/hq/keys imports filippo.io/age (courtwatch/sync/hq/keys -> filippo.io/age)",
+		"courtwatch/sync/hq/receiver imports courtwatch/sync/hq/setup (courtwatch/sync/hq/receiver -> courtwatch/sync/hq -> courtwatch/sync/hq/keys -> courtwatch/sync/hq/setup)",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d violations, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("violation %d:\n got %s\nwant %s…", i, got[i], want[i])
+		}
+	}
+}
+
+// goList lists the module's packages and all they import, for goos.
+func goList(t *testing.T, goos string) []pkg {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-e", "-deps", "-json=ImportPath,Imports,Error", "courtwatch/...")
+	cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH=amd64", "CGO_ENABLED=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list for %s: %v\n%s", goos, err, stderr.Bytes())
+	}
+	var pkgs []pkg
+	for d := json.NewDecoder(bytes.NewReader(out)); ; {
+		var p pkg
+		if err := d.Decode(&p); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatalf("go list for %s: %v", goos, err)
+		}
+		if p.Error != nil && strings.HasPrefix(p.ImportPath, "courtwatch") {
+			t.Errorf("go list for %s: %s: %s", goos, p.ImportPath, p.Error.Err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	return pkgs
+}
+
+// violations checks rules on the graph of pkgs. Each violation names the
+// package, the forbidden one, a shortest chain of imports between them,
+// and why the rule exists.
+func violations(pkgs []pkg, rules []rule) []string {
+	imports := map[string][]string{}
+	for _, p := range pkgs {
+		imports[p.ImportPath] = p.Imports
+	}
+	var out []string
+	for _, p := range pkgs {
+		for _, r := range rules {
+			if !matchAny(r.from, p.ImportPath) || matchAny(r.except, p.ImportPath) {
+				continue
+			}
+			graph := imports
+			if r.direct {
+				graph = map[string][]string{p.ImportPath: p.Imports}
+			}
+			for _, chain := range forbidden(p.ImportPath, graph, r.not) {
+				out = append(out, fmt.Sprintf("%s imports %s (%s): %s",
+					p.ImportPath, chain[len(chain)-1], strings.Join(chain, " -> "), r.why))
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// forbidden walks the imports of from breadth first and returns, for each
+// package that a pattern in not matches, the shortest chain to it.
+func forbidden(from string, imports map[string][]string, not []string) [][]string {
+	prev := map[string]string{from: ""}
+	queue := []string{from}
+	var found [][]string
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		if p != from && matchAny(not, p) {
+			var chain []string
+			for q := p; q != ""; q = prev[q] {
+				chain = append([]string{q}, chain...)
+			}
+			found = append(found, chain)
+			continue
+		}
+		for _, q := range imports[p] {
+			if _, seen := prev[q]; !seen {
+				prev[q] = p
+				queue = append(queue, q)
+			}
+		}
+	}
+	return found
+}
+
+// matchAny reports whether path matches one of patterns.
+func matchAny(patterns []string, path string) bool {
+	return slices.ContainsFunc(patterns, func(p string) bool { return match(p, path) })
+}
+
+// match reports whether path matches pattern: the same path, or, for a
+// pattern ending in "/...", that path or one below it.
+func match(pattern, path string) bool {
+	if p, ok := strings.CutSuffix(pattern, "/..."); ok {
+		return path == p || strings.HasPrefix(path, p+"/")
+	}
+	return path == pattern
+}
