@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -164,5 +163,3 @@ func (s hearingSpec) record(k *storage.Case, listed []*storage.CaseDefendant, ob
 	}
 	return h
 }
-
-func (s hearingSpec) String() string { return fmt.Sprintf("%s %s", caseSpecs[s.c].number, s.day) }

@@ -60,120 +60,164 @@ type Counts struct {
 // Build stores the demo dataset in v. The vault should be empty; Build
 // does not check.
 func Build(v *storage.Vault, seed int64) (*Summary, error) {
-	rng := rand.New(rand.NewPCG(uint64(seed), 0x636f75727477))
-	s := &Summary{}
-	var recs []storage.Record
+	b := &builder{v: v, rng: rand.New(rand.NewPCG(uint64(seed), 0x636f75727477)), s: &Summary{}}
+	// The steps draw from one random stream, so their order is part of
+	// what a seed means.
+	for _, step := range []func() error{b.storePersons, b.storeCases, b.storeHearings, b.storeObservations, b.storeAttachment} {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return b.s, nil
+}
 
-	people := persons(rng, Persons)
-	byID := map[uuid.UUID]*storage.Person{}
-	for _, p := range people {
-		recs = append(recs, p)
-	}
-	if err := put(v, recs); err != nil {
-		return nil, err
-	}
-	for _, p := range people {
-		s.Persons = append(s.Persons, p.ID)
-		byID[p.ID] = p
-	}
-	s.SamRainsy, s.MuSochua, s.KemSokha = people[0].ID, people[1].ID, people[5].ID
+// builder holds what Build's steps hand on to each other.
+type builder struct {
+	v    *storage.Vault
+	rng  *rand.Rand
+	s    *Summary
+	recs []storage.Record // made but not stored yet
 
-	// Cases and their defendants: first the multi-case persons, then the
-	// next unused single-case persons.
-	recs = recs[:0]
+	people     []*storage.Person
+	byID       map[uuid.UUID]*storage.Person
+	cases      []*storage.Case
+	defendants [][]*storage.CaseDefendant // per case, in caseSpecs order
+	hearings   []*storage.Hearing         // in hearingSpecs order
+}
+
+// flush stores the records made so far.
+func (b *builder) flush() error {
+	err := put(b.v, b.recs)
+	b.recs = b.recs[:0]
+	return err
+}
+
+func (b *builder) storePersons() error {
+	b.people = persons(b.rng, Persons)
+	for _, p := range b.people {
+		b.recs = append(b.recs, p)
+	}
+	if err := b.flush(); err != nil {
+		return err
+	}
+	b.byID = map[uuid.UUID]*storage.Person{}
+	for _, p := range b.people {
+		b.s.Persons = append(b.s.Persons, p.ID)
+		b.byID[p.ID] = p
+	}
+	b.s.SamRainsy, b.s.MuSochua, b.s.KemSokha = b.people[0].ID, b.people[1].ID, b.people[5].ID
+	return nil
+}
+
+// storeCases stores the cases and makes their defendants: first the
+// multi-case persons, then the next unused single-case persons. The
+// defendants are stored with the hearings.
+func (b *builder) storeCases() error {
 	next := 20
-	cases := make([]*storage.Case, len(caseSpecs))
-	defendants := make([][]*storage.CaseDefendant, len(caseSpecs))
+	b.cases = make([]*storage.Case, len(caseSpecs))
+	b.defendants = make([][]*storage.CaseDefendant, len(caseSpecs))
 	absentia := map[uuid.UUID]bool{}
 	for i, cs := range caseSpecs {
 		k := cs.record()
-		if err := v.Put(k); err != nil {
-			return nil, fmt.Errorf("demo: %w", err)
+		if err := b.v.Put(k); err != nil {
+			return fmt.Errorf("demo: %w", err)
 		}
-		cases[i] = k
-		s.Cases = append(s.Cases, k.ID)
+		b.cases[i] = k
+		b.s.Cases = append(b.s.Cases, k.ID)
 		idx := append([]int(nil), cs.multi...)
 		for range cs.singles {
 			idx, next = append(idx, next), next+1
 		}
 		for _, p := range idx {
-			d := newDefendant(rng, k, p, people[p], cs.charges)
-			defendants[i] = append(defendants[i], d)
-			recs = append(recs, d)
+			d := newDefendant(b.rng, k, p, b.people[p], cs.charges)
+			b.defendants[i] = append(b.defendants[i], d)
+			b.recs = append(b.recs, d)
 			if d.Status == storage.StatusInAbsentia && !absentia[d.PersonID] {
 				absentia[d.PersonID] = true
-				s.InAbsentia = append(s.InAbsentia, d.PersonID)
+				b.s.InAbsentia = append(b.s.InAbsentia, d.PersonID)
 			}
 		}
 	}
 	if next != Persons {
-		return nil, fmt.Errorf("demo: cases use %d persons, want %d", next, Persons)
+		return fmt.Errorf("demo: cases use %d persons, want %d", next, Persons)
 	}
-	for _, id := range s.Persons[:20] {
-		s.MultiCase = append(s.MultiCase, id)
-	}
-	s.Counts.Persons, s.Counts.Cases, s.Counts.Defendants = len(people), len(cases), len(recs)
+	b.s.MultiCase = append(b.s.MultiCase, b.s.Persons[:20]...)
+	b.s.Counts.Persons, b.s.Counts.Cases, b.s.Counts.Defendants = len(b.people), len(b.cases), len(b.recs)
+	return nil
+}
 
-	// Hearings first, so that what refers to them can be checked.
-	hearings := make([]*storage.Hearing, len(hearingSpecs))
+// storeHearings stores the hearings together with the defendants, so
+// that what refers to them can be checked.
+func (b *builder) storeHearings() error {
+	b.hearings = make([]*storage.Hearing, len(hearingSpecs))
 	for i, hs := range hearingSpecs {
-		hearings[i] = hs.record(cases[hs.c], defendants[hs.c], "Demo monitor")
-		recs = append(recs, hearings[i])
+		b.hearings[i] = hs.record(b.cases[hs.c], b.defendants[hs.c], "Demo monitor")
+		b.recs = append(b.recs, b.hearings[i])
 	}
-	if err := put(v, recs); err != nil {
-		return nil, err
+	if err := b.flush(); err != nil {
+		return err
 	}
-	for _, h := range hearings {
-		s.Hearings = append(s.Hearings, h.ID)
+	for _, h := range b.hearings {
+		b.s.Hearings = append(b.s.Hearings, h.ID)
 	}
-	s.Counts.Hearings = len(hearings)
+	b.s.Counts.Hearings = len(b.hearings)
+	return nil
+}
 
-	recs = recs[:0]
+// storeObservations stores what the monitor saw at each hearing:
+// attendance, checklist answers, notes and events.
+func (b *builder) storeObservations() error {
 	last := map[int]int{} // case -> its last hearing
 	for i, hs := range hearingSpecs {
 		last[hs.c] = i
 	}
 	for i, hs := range hearingSpecs {
-		h := hearings[i]
-		var att []*storage.Attendance
-		var listed []defendant
-		for _, d := range defendants[hs.c] {
-			a := attendance(rng, h, d)
-			att = append(att, a)
-			listed = append(listed, defendant{d, byID[d.PersonID], a})
-			recs = append(recs, a)
-			for _, ans := range defendantChecklist(rng, h, d, a) {
-				recs = append(recs, ans)
-				s.Counts.Answers++
-			}
-		}
-		s.Counts.Attendance += len(att)
-		for _, ans := range hearingChecklist(rng, h) {
-			recs = append(recs, ans)
-			s.Counts.Answers++
-		}
-		for _, n := range notes(rng, h, listed) {
-			recs = append(recs, n)
-			s.Counts.Notes++
-		}
 		final := last[hs.c] == i && hs.day >= "2022"
-		for _, e := range events(rng, h, att, final) {
-			recs = append(recs, e)
-			s.Counts.Events++
+		b.observe(b.hearings[i], b.defendants[hs.c], final)
+	}
+	return b.flush()
+}
+
+// observe makes the observations of hearing h, whose listed defendants
+// are ds; final: the case's last hearing, where the verdict is read.
+func (b *builder) observe(h *storage.Hearing, ds []*storage.CaseDefendant, final bool) {
+	c := &b.s.Counts
+	var att []*storage.Attendance
+	var listed []defendant
+	for _, d := range ds {
+		a := attendance(b.rng, h, d)
+		att = append(att, a)
+		listed = append(listed, defendant{d, b.byID[d.PersonID], a})
+		b.recs = append(b.recs, a)
+		for _, ans := range defendantChecklist(b.rng, h, d, a) {
+			b.recs = append(b.recs, ans)
+			c.Answers++
 		}
 	}
-	if err := put(v, recs); err != nil {
-		return nil, err
+	c.Attendance += len(att)
+	for _, ans := range hearingChecklist(b.rng, h) {
+		b.recs = append(b.recs, ans)
+		c.Answers++
 	}
+	for _, n := range notes(b.rng, h, listed) {
+		b.recs = append(b.recs, n)
+		c.Notes++
+	}
+	for _, e := range events(b.rng, h, att, final) {
+		b.recs = append(b.recs, e)
+		c.Events++
+	}
+}
 
-	att := &storage.Attachment{CaseID: cases[0].ID, HearingID: hearings[0].ID, Name: "court-notice-2020-11-26.png",
+func (b *builder) storeAttachment() error {
+	att := &storage.Attachment{CaseID: b.cases[0].ID, HearingID: b.hearings[0].ID, Name: "court-notice-2020-11-26.png",
 		MediaType: "image/png", Caption: "Court notice listing the accused (demo image)"}
-	if err := v.AddAttachment(att, bytes.NewReader(noticePNG())); err != nil {
-		return nil, fmt.Errorf("demo: attachment: %w", err)
+	if err := b.v.AddAttachment(att, bytes.NewReader(noticePNG())); err != nil {
+		return fmt.Errorf("demo: attachment: %w", err)
 	}
-	s.Attachment = att.ID
-	s.Counts.Attachments = 1
-	return s, nil
+	b.s.Attachment = att.ID
+	b.s.Counts.Attachments = 1
+	return nil
 }
 
 // put stores recs in batches of batchSize, in order.

@@ -286,9 +286,21 @@ func FindVersion(v *storage.Vault, hash string) (*storage.Version, error) {
 	if len(hash) < 12 || len(hash) > 64 || strings.Trim(hash, "0123456789abcdef") != "" {
 		return nil, fmt.Errorf("%q is not a sha256 hash: give its 64 hex digits, or at least the first 12", hash)
 	}
+	for _, scan := range []func(uint64, func(*storage.Version) error) error{v.Since, v.ChainSince} {
+		found, err := firstWithHash(scan, hash)
+		if found != nil || err != nil {
+			return found, err
+		}
+	}
+	return nil, fmt.Errorf("no version with sha256 %s: %w", hash, storage.ErrNotFound)
+}
+
+// firstWithHash returns the first version scan gives whose hash starts
+// with hash, or nil.
+func firstWithHash(scan func(uint64, func(*storage.Version) error) error, hash string) (*storage.Version, error) {
 	var found *storage.Version
 	errFound := errors.New("found")
-	err := v.Since(0, func(ver *storage.Version) error {
+	err := scan(0, func(ver *storage.Version) error {
 		if strings.HasPrefix(ver.Hash, hash) {
 			found = ver
 			return errFound
@@ -297,22 +309,6 @@ func FindVersion(v *storage.Vault, hash string) (*storage.Version, error) {
 	})
 	if err != nil && !errors.Is(err, errFound) {
 		return nil, err
-	}
-	if found != nil {
-		return found, nil
-	}
-	err = v.ChainSince(0, func(ver *storage.Version) error {
-		if strings.HasPrefix(ver.Hash, hash) {
-			found = ver
-			return errFound
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errFound) {
-		return nil, err
-	}
-	if found == nil {
-		return nil, fmt.Errorf("no version with sha256 %s: %w", hash, storage.ErrNotFound)
 	}
 	return found, nil
 }

@@ -62,7 +62,7 @@ func WriteCSV(w io.Writer, v *storage.Vault, s Subject, id uuid.UUID, t CSVTable
 		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 			return err
 		}
-		rows := r.csvRows(t, cases, person)
+		rows := csvTableRows[t](r, cases, person)
 		for _, row := range rows {
 			for i, cell := range row {
 				row[i] = defuse(cell)
@@ -131,124 +131,148 @@ func (r *rep) csvScope(s Subject, id uuid.UUID) (cases []*caseData, person uuid.
 	return cases, person, nil
 }
 
-func (r *rep) csvRows(t CSVTable, cases []*caseData, person uuid.UUID) [][]string {
-	var rows [][]string
-	add := func(row ...string) { rows = append(rows, row) }
-	keep := func(id uuid.UUID) bool { return person == uuid.Nil || id == person }
-	switch t {
-	case CSVNotes:
-		add(notesColumns...)
-		for _, c := range cases {
-			for _, hd := range c.Hearings {
-				pre := hearingCols(c, hd)
-				type row struct {
-					when time.Time
-					cols []string
+// csvTableRows holds the function that makes each export's rows, its
+// column names first. person, when set, limits the rows to that person.
+var csvTableRows = map[CSVTable]func(r *rep, cases []*caseData, person uuid.UUID) [][]string{
+	CSVNotes:      (*rep).notesRows,
+	CSVAttendance: (*rep).attendanceRows,
+	CSVChecklist:  (*rep).checklistRows,
+	CSVMatrix:     (*rep).matrixRows,
+}
+
+// keepPerson says whether a row about id belongs in an export limited to
+// person (uuid.Nil: no limit).
+func keepPerson(person, id uuid.UUID) bool { return person == uuid.Nil || id == person }
+
+// notesRows: the notes and events of every hearing, in time order within
+// a hearing.
+func (r *rep) notesRows(cases []*caseData, person uuid.UUID) [][]string {
+	rows := [][]string{slices.Clone(notesColumns)}
+	for _, c := range cases {
+		for _, hd := range c.Hearings {
+			pre := hearingCols(c, hd)
+			type row struct {
+				when time.Time
+				cols []string
+			}
+			var rs []row
+			tail := func(m *storage.Meta) []string {
+				return []string{m.Device.String(), m.Hash, strconv.FormatUint(m.Version, 10),
+					hd.Zone.in(m.Saved()).Format(time.RFC3339), hd.Zone.label(hd.Scheduled)}
+			}
+			for _, n := range hd.Notes {
+				if person != uuid.Nil && !slices.Contains(n.Defendants, person) {
+					continue
 				}
-				var rs []row
-				tail := func(m *storage.Meta) []string {
-					return []string{m.Device.String(), m.Hash, strconv.FormatUint(m.Version, 10),
-						hd.Zone.in(m.Saved()).Format(time.RFC3339), hd.Zone.label(hd.Scheduled)}
+				rs = append(rs, row{n.Time, append(append(slices.Clone(pre), n.ID.String(), "note", hd.Zone.in(n.Time).Format(time.RFC3339), n.Text, "", strings.Join(n.Tags, ";"),
+					joinIDs(n.Defendants), r.joinNames(n.Defendants), n.Source), tail(&n.Meta)...)})
+			}
+			for _, e := range hd.Events {
+				if !keepPerson(person, e.PersonID) {
+					continue
 				}
-				for _, n := range hd.Notes {
-					if person != uuid.Nil && !slices.Contains(n.Defendants, person) {
-						continue
-					}
-					rs = append(rs, row{n.Time, append(append(slices.Clone(pre), n.ID.String(), "note", hd.Zone.in(n.Time).Format(time.RFC3339), n.Text, "", strings.Join(n.Tags, ";"),
-						joinIDs(n.Defendants), r.joinNames(n.Defendants), n.Source), tail(&n.Meta)...)})
+				ids := []uuid.UUID{}
+				if e.PersonID != uuid.Nil {
+					ids = append(ids, e.PersonID)
 				}
-				for _, e := range hd.Events {
-					if !keep(e.PersonID) {
-						continue
-					}
-					ids := []uuid.UUID{}
-					if e.PersonID != uuid.Nil {
-						ids = append(ids, e.PersonID)
-					}
-					rs = append(rs, row{e.Time, append(append(slices.Clone(pre), e.ID.String(), "event", hd.Zone.in(e.Time).Format(time.RFC3339), e.Comment, e.Type, "",
-						joinIDs(ids), r.joinNames(ids), ""), tail(&e.Meta)...)})
-				}
-				slices.SortStableFunc(rs, func(a, b row) int { return a.when.Compare(b.when) })
-				for _, x := range rs {
-					add(x.cols...)
-				}
+				rs = append(rs, row{e.Time, append(append(slices.Clone(pre), e.ID.String(), "event", hd.Zone.in(e.Time).Format(time.RFC3339), e.Comment, e.Type, "",
+					joinIDs(ids), r.joinNames(ids), ""), tail(&e.Meta)...)})
+			}
+			slices.SortStableFunc(rs, func(a, b row) int { return a.when.Compare(b.when) })
+			for _, x := range rs {
+				rows = append(rows, x.cols)
 			}
 		}
-	case CSVAttendance:
-		add(attendanceColumns...)
-		for _, c := range cases {
-			for _, hd := range c.Hearings {
-				removed := purgedPersons(hd)
-				for _, pid := range hd.Listed {
-					if !keep(pid) {
-						continue
-					}
-					a := hd.Attendance[pid]
-					p, d := r.persons[pid], c.ByPerson[pid]
-					if d == nil { // attended without being a defendant of the case
-						d = &storage.CaseDefendant{}
-					}
-					cols := append(hearingCols(c, hd), pid.String(), p.Name, p.NameLocal, d.Status, d.StatusReason)
-					switch {
-					case a != nil:
-						add(append(cols, a.Presence, a.Reason, d.Counsel, a.CounselState(), a.Device.String(), a.Hash, a.ID.String(), strconv.FormatUint(a.Version, 10))...)
-					case removed[pid]:
-						add(append(cols, "removed_after_delivery", "", d.Counsel, "", "", "", "", "")...)
-					default:
-						add(append(cols, "not_recorded", "", d.Counsel, "", "", "", "", "")...)
-					}
+	}
+	return rows
+}
+
+// attendanceRows: one row per person listed at each hearing, recorded or
+// not.
+func (r *rep) attendanceRows(cases []*caseData, person uuid.UUID) [][]string {
+	rows := [][]string{slices.Clone(attendanceColumns)}
+	for _, c := range cases {
+		for _, hd := range c.Hearings {
+			removed := purgedPersons(hd)
+			for _, pid := range hd.Listed {
+				if !keepPerson(person, pid) {
+					continue
 				}
+				a := hd.Attendance[pid]
+				p, d := r.persons[pid], c.ByPerson[pid]
+				if d == nil { // attended without being a defendant of the case
+					d = &storage.CaseDefendant{}
+				}
+				cols := append(hearingCols(c, hd), pid.String(), p.Name, p.NameLocal, d.Status, d.StatusReason)
+				switch {
+				case a != nil:
+					cols = append(cols, a.Presence, a.Reason, d.Counsel, a.CounselState(), a.Device.String(), a.Hash, a.ID.String(), strconv.FormatUint(a.Version, 10))
+				case removed[pid]:
+					cols = append(cols, "removed_after_delivery", "", d.Counsel, "", "", "", "", "")
+				default:
+					cols = append(cols, "not_recorded", "", d.Counsel, "", "", "", "", "")
+				}
+				rows = append(rows, cols)
 			}
 		}
-	case CSVChecklist:
-		add(checklistColumns...)
-		for _, c := range cases {
-			for _, hd := range c.Hearings {
-				for _, a := range hd.Answers {
-					if person != uuid.Nil && a.PersonID != person {
-						continue
-					}
-					q := r.question(a)
-					pid, name, local := "", "", ""
-					if a.PersonID != uuid.Nil {
-						p, _ := r.person(a.PersonID)
-						pid, name, local = a.PersonID.String(), p.Name, p.NameLocal
-					}
-					add(append(hearingCols(c, hd), a.ID.String(), a.ChecklistVersion, a.Question, q.Section.ID, q.Scope, q.Text,
-						pid, name, local, a.Answer, strconv.FormatBool(q.IsConcern(a.Answer)), a.Comment, a.Source, a.Device.String(), a.Hash,
-						strconv.FormatUint(a.Version, 10))...)
+	}
+	return rows
+}
+
+// checklistRows: one row per checklist answer.
+func (r *rep) checklistRows(cases []*caseData, person uuid.UUID) [][]string {
+	rows := [][]string{slices.Clone(checklistColumns)}
+	for _, c := range cases {
+		for _, hd := range c.Hearings {
+			for _, a := range hd.Answers {
+				if !keepPerson(person, a.PersonID) {
+					continue
 				}
+				q := r.question(a)
+				pid, name, local := "", "", ""
+				if a.PersonID != uuid.Nil {
+					p, _ := r.person(a.PersonID)
+					pid, name, local = a.PersonID.String(), p.Name, p.NameLocal
+				}
+				rows = append(rows, append(hearingCols(c, hd), a.ID.String(), a.ChecklistVersion, a.Question, q.Section.ID, q.Scope, q.Text,
+					pid, name, local, a.Answer, strconv.FormatBool(q.IsConcern(a.Answer)), a.Comment, a.Source, a.Device.String(), a.Hash,
+					strconv.FormatUint(a.Version, 10)))
 			}
 		}
-	case CSVMatrix:
-		var ds []*storage.CaseDefendant
-		for _, c := range cases {
-			for _, d := range c.Defendants {
-				if keep(d.PersonID) && !slices.ContainsFunc(ds, func(x *storage.CaseDefendant) bool { return x.PersonID == d.PersonID }) {
-					ds = append(ds, d)
-				}
+	}
+	return rows
+}
+
+// matrixRows: one row per defendant, one column per case they are charged
+// in, holding the charges.
+func (r *rep) matrixRows(cases []*caseData, person uuid.UUID) [][]string {
+	var ds []*storage.CaseDefendant
+	for _, c := range cases {
+		for _, d := range c.Defendants {
+			if keepPerson(person, d.PersonID) && !slices.ContainsFunc(ds, func(x *storage.CaseDefendant) bool { return x.PersonID == d.PersonID }) {
+				ds = append(ds, d)
 			}
 		}
-		ks := r.matrixCases(ds)
-		head := slices.Clone(matrixColumns)
+	}
+	ks := r.matrixCases(ds)
+	head := slices.Clone(matrixColumns)
+	for _, k := range ks {
+		head = append(head, caseShort(k))
+	}
+	rows := [][]string{head}
+	for _, d := range ds {
+		p, links := r.persons[d.PersonID], r.links[d.PersonID]
+		row := []string{p.ID.String(), p.Name, p.NameLocal, strconv.Itoa(len(links))}
 		for _, k := range ks {
-			head = append(head, caseShort(k))
-		}
-		add(head...)
-		for _, d := range ds {
-			p, links := r.persons[d.PersonID], r.links[d.PersonID]
-			row := []string{p.ID.String(), p.Name, p.NameLocal, strconv.Itoa(len(links))}
-			for _, k := range ks {
-				cell := ""
-				for _, o := range links {
-					if o.CaseID == k.ID {
-						cell = strings.ReplaceAll(charges(o.Charges), "\n", "; ")
-					}
+			cell := ""
+			for _, o := range links {
+				if o.CaseID == k.ID {
+					cell = strings.ReplaceAll(charges(o.Charges), "\n", "; ")
 				}
-				row = append(row, cell)
 			}
-			add(row...)
+			row = append(row, cell)
 		}
+		rows = append(rows, row)
 	}
 	return rows
 }

@@ -64,27 +64,28 @@ func kindOrder(k string) int {
 }
 
 func (l *loader) person(id uuid.UUID) (*storage.Person, error) {
-	if p, ok := l.persons[id]; ok {
-		return p, nil
-	}
-	p := &storage.Person{}
-	if err := l.tx.Get(id, p); err != nil {
-		return nil, fmt.Errorf("person %s: %w", id, err)
-	}
-	l.persons[id] = p
-	return p, nil
+	return cachedGet(l.tx, l.persons, id, "person")
 }
 
 func (l *loader) caseRecord(id uuid.UUID) (*storage.Case, error) {
-	if c, ok := l.cases[id]; ok {
-		return c, nil
+	return cachedGet(l.tx, l.cases, id, "case")
+}
+
+// cachedGet returns record id from cache, reading it from tx the first
+// time; what names its kind in the error.
+func cachedGet[T any, P interface {
+	*T
+	storage.Record
+}](tx *storage.Tx, cache map[uuid.UUID]P, id uuid.UUID, what string) (P, error) {
+	if r, ok := cache[id]; ok {
+		return r, nil
 	}
-	c := &storage.Case{}
-	if err := l.tx.Get(id, c); err != nil {
-		return nil, fmt.Errorf("case %s: %w", id, err)
+	r := P(new(T))
+	if err := tx.Get(id, r); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", what, id, err)
 	}
-	l.cases[id] = c
-	return c, nil
+	cache[id] = r
+	return r, nil
 }
 
 // casesOf returns every case link of a person, oldest case first.

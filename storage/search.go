@@ -138,15 +138,17 @@ type op struct {
 	del      bool
 }
 
+// apply sets or deletes o's key in txn.
+func (o op) apply(txn *badger.Txn) error {
+	if o.del {
+		return txn.Delete(o.key)
+	}
+	return txn.Set(o.key, o.val)
+}
+
 func applyOps(txn *badger.Txn, ops []op) error {
 	for _, o := range ops {
-		var err error
-		if o.del {
-			err = txn.Delete(o.key)
-		} else {
-			err = txn.Set(o.key, o.val)
-		}
-		if err != nil {
+		if err := o.apply(txn); err != nil {
 			return err
 		}
 	}

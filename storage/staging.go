@@ -274,12 +274,7 @@ func (v *Vault) applyChunk(id uuid.UUID, chunk uint32) error {
 		txn := v.db.NewTransaction(true)
 		n := 0
 		for _, o := range ops {
-			var err error
-			if o.del {
-				err = txn.Delete(o.key)
-			} else {
-				err = txn.Set(o.key, o.val)
-			}
+			err := o.apply(txn)
 			if errors.Is(err, badger.ErrTxnTooBig) && n > 0 {
 				break // commit what fits; the rest goes in the next transaction
 			}

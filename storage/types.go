@@ -317,10 +317,7 @@ func (n *Note) validate(tx *Tx) error {
 	if strings.TrimSpace(n.Text) == "" {
 		return errors.New("a note needs text")
 	}
-	if n.Time.IsZero() {
-		return errors.New("a note needs a time")
-	}
-	if err := CheckDate("the note's date", n.Time); err != nil {
+	if err := checkObservedAt(n.Time, "a", "note"); err != nil {
 		return err
 	}
 	if n.Source != "" && n.Source != SourceSeen && n.Source != SourceReported {
@@ -351,16 +348,23 @@ func (e *Event) validate(tx *Tx) error {
 	if strings.TrimSpace(e.Type) == "" {
 		return errors.New("an event needs a type")
 	}
-	if e.Time.IsZero() {
-		return errors.New("an event needs a time")
-	}
-	if err := CheckDate("the event's date", e.Time); err != nil {
+	if err := checkObservedAt(e.Time, "an", "event"); err != nil {
 		return err
 	}
 	return tx.mustExist(e.HearingID, KindHearing)
 }
 
 func (e *Event) searchText() string { return strings.ReplaceAll(e.Type, "_", " ") + "\n" + e.Comment }
+
+// checkObservedAt checks the time t of an observation (a note, an event):
+// it is set and its date is plausible. an and noun name the record in the
+// error, e.g. "an event needs a time".
+func checkObservedAt(t time.Time, an, noun string) error {
+	if t.IsZero() {
+		return fmt.Errorf("%s %s needs a time", an, noun)
+	}
+	return CheckDate("the "+noun+"'s date", t)
+}
 
 // Checklist answers.
 const (

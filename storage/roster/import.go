@@ -107,23 +107,18 @@ func (ix *personIndex) add(p *storage.Person) {
 }
 
 // nearKeys is nameKeys by nearKey.
-func nearKeys(names ...string) []string {
-	var out []string
-	for _, n := range names {
-		if k := nearKey(n); k != "" && !slices.Contains(out, k) {
-			out = append(out, k)
-		}
-	}
-	return out
-}
+func nearKeys(names ...string) []string { return keysBy(nearKey, names) }
 
 // nameKeys returns the match keys of the given names; Latin and local
 // names share one key space because a name is matched whichever column
 // holds it.
-func nameKeys(names ...string) []string {
+func nameKeys(names ...string) []string { return keysBy(Key, names) }
+
+// keysBy returns the distinct non-empty keys of names, in order.
+func keysBy(key func(string) string, names []string) []string {
 	var out []string
 	for _, n := range names {
-		if k := Key(n); k != "" && !slices.Contains(out, k) {
+		if k := key(n); k != "" && !slices.Contains(out, k) {
 			out = append(out, k)
 		}
 	}

@@ -1,6 +1,10 @@
 package roster
 
-import "fmt"
+import (
+	"fmt"
+
+	"courtwatch/internal/problems"
+)
 
 // RowError is one problem at one line.
 //
@@ -32,16 +36,5 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	if len(e.Problems) == 0 {
-		return "roster is not usable"
-	}
-	s := e.Problems[0].Error()
-	if n := len(e.Problems) - 1; n > 0 {
-		s += fmt.Sprintf(" (and %d more", n)
-		if e.truncated {
-			s += fmt.Sprintf("; checking stopped after %d problems", maxProblems)
-		}
-		s += ")"
-	}
-	return s
+	return problems.Summary(e.Problems, e.truncated, maxProblems, "roster is not usable")
 }

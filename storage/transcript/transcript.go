@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"courtwatch/internal/problems"
 )
 
 const (
@@ -54,18 +56,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	if len(e.Problems) == 0 {
-		return "transcript is not usable"
-	}
-	s := e.Problems[0].Error()
-	if n := len(e.Problems) - 1; n > 0 {
-		s += fmt.Sprintf(" (and %d more", n)
-		if e.Truncated {
-			s += fmt.Sprintf("; checking stopped after %d problems", maxProblems)
-		}
-		s += ")"
-	}
-	return s
+	return problems.Summary(e.Problems, e.Truncated, maxProblems, "transcript is not usable")
 }
 
 type parser struct {

@@ -48,9 +48,6 @@ func NewSigner(device string, key ed25519.PrivateKey) (*Signer, error) {
 	return &Signer{device: device, key: sk, pub: PublicKey(pub)}, nil
 }
 
-// Device is the id of the device that s signs for.
-func (s *Signer) Device() string { return s.device }
-
 // Public is the minisign public key that verifies s's signatures.
 func (s *Signer) Public() minisign.PublicKey { return s.pub }
 
