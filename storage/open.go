@@ -14,6 +14,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
+	"github.com/dgraph-io/badger/v4/table"
 )
 
 // openBadger opens the vault's Badger database, read-only when the disk is
@@ -30,11 +31,11 @@ import (
 // vault closes (tableCheck).
 func openBadger(dir string, key []byte, aead cipher.AEAD) (db *badger.DB, readOnly bool, tc *tableCheck, err error) {
 	dbPath := filepath.Join(dir, dbDir)
-	if err := checkTables(dbPath); err != nil {
-		return nil, false, nil, err
-	}
 	readOnly, _ = openReadOnly(dbPath)
 	opt := badgerOptions(dir, key).WithReadOnly(readOnly)
+	if err := checkTables(dbPath, opt); err != nil {
+		return nil, false, nil, err
+	}
 	old := readLedger(dir, aead)
 	ts, err := newTableSummer(key)
 	if err != nil {
@@ -105,10 +106,21 @@ func (v *Vault) afterOpen() error {
 // outside the file, which no recover can catch; so a footer that does not
 // fit its file is reported here, naming the file. Everything the footer
 // points to is then covered by Badger's checksums.
-func checkTables(dbPath string) error {
+//
+// Only the tables the MANIFEST lists are checked: a table file it does not
+// list is one a flush or compaction was writing when the process was
+// killed, which Badger deletes at open; it holds nothing acknowledged.
+// When the MANIFEST cannot be read, every table file is checked.
+func checkTables(dbPath string, opt badger.Options) error {
 	files, err := filepath.Glob(filepath.Join(dbPath, "*.sst"))
 	if err != nil {
 		return err
+	}
+	if m, err := readManifest(dbPath, opt); err == nil {
+		files = files[:0]
+		for id := range m.Tables {
+			files = append(files, table.NewFilename(id, dbPath))
+		}
 	}
 	for _, f := range files {
 		if err := checkTableFooter(f); err != nil {
