@@ -462,5 +462,9 @@ func (s *hearingScreen) append(l logLine) {
 }
 
 func (s *hearingScreen) showError(what string, err error) {
-	dialog.ShowError(fmt.Errorf("%s: %w. %s", what, err, lang.L("Try again; if it keeps failing, lock and unlock the vault.")), s.win)
+	next := lang.L("Try again; if it keeps failing, lock and unlock the vault.")
+	if errors.Is(err, storage.ErrDiskFull) { // locking would not help
+		next = lang.L("Free some space on the disk (delete or move large files), then try again.")
+	}
+	dialog.ShowError(fmt.Errorf("%s: %w. %s", what, err, next), s.win)
 }
