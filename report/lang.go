@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 	"unicode"
+
+	km "courtwatch/internal/khmer"
 )
 
 // Report languages. Every heading, label, legend and sentence a report
@@ -128,20 +130,14 @@ func (t tr) event(typ string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// Dates follow the language as the app's screens do: Khmer weekday and
-// month names and Khmer digits in dates; clock times keep Latin digits.
-var (
-	khmerWeekdays = [...]string{"អាទិត្យ", "ច័ន្ទ", "អង្គារ", "ពុធ", "ព្រហស្បតិ៍", "សុក្រ", "សៅរ៍"}
-	khmerMonths   = [...]string{"មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា",
-		"កក្កដា", "សីហា", "កញ្ញា", "តុលា", "វិច្ឆិកា", "ធ្នូ"}
-	khmerDigits = strings.NewReplacer("0", "០", "1", "១", "2", "២", "3", "៣", "4", "៤",
-		"5", "៥", "6", "៦", "7", "៧", "8", "៨", "9", "៩")
-)
+// Dates follow the language as the app's screens do (internal/khmer):
+// Khmer weekday and month names and Khmer digits in dates; clock times
+// keep Latin digits.
 
 // day is a date with its weekday: "Wed 4 Mar 2026", "ថ្ងៃពុធ ៤ មីនា ២០២៦".
 func (t tr) day(d time.Time) string {
 	if t.km {
-		return "ថ្ងៃ" + khmerWeekdays[d.Weekday()] + " " + khmerDigits.Replace(fmt.Sprintf("%d %s %d", d.Day(), khmerMonths[d.Month()-1], d.Year()))
+		return km.Day(d)
 	}
 	return day(d)
 }
@@ -149,7 +145,7 @@ func (t tr) day(d time.Time) string {
 // stamp is a date and time: "4 Mar 2026 08:30", "៤ មីនា ២០២៦ 08:30".
 func (t tr) stamp(d time.Time) string {
 	if t.km {
-		return khmerDigits.Replace(fmt.Sprintf("%d %s %d", d.Day(), khmerMonths[d.Month()-1], d.Year())) + " " + d.Format("15:04")
+		return km.Date(d) + " " + d.Format("15:04")
 	}
 	return stamp(d)
 }

@@ -1,22 +1,13 @@
 package ui
 
 import (
-	"fmt"
-	"strings"
 	"time"
+
+	"courtwatch/internal/khmer"
 )
 
-// Dates on screen follow the interface language. Go's time package knows
-// only English names, so Khmer dates are put together here: weekday and
-// month names as Cambodian calendars print them, and Khmer digits.
-
-var (
-	khmerWeekdays = [...]string{"អាទិត្យ", "ច័ន្ទ", "អង្គារ", "ពុធ", "ព្រហស្បតិ៍", "សុក្រ", "សៅរ៍"}
-	khmerMonths   = [...]string{"មករា", "កុម្ភៈ", "មីនា", "មេសា", "ឧសភា", "មិថុនា",
-		"កក្កដា", "សីហា", "កញ្ញា", "តុលា", "វិច្ឆិកា", "ធ្នូ"}
-	khmerDigits = strings.NewReplacer("0", "០", "1", "១", "2", "២", "3", "៣", "4", "៤",
-		"5", "៥", "6", "៦", "7", "៧", "8", "៨", "9", "៩")
-)
+// Dates on screen follow the interface language; Khmer dates come from
+// internal/khmer, as the reports' do.
 
 func khmerUI() bool { return currentLanguage() == langKhmer }
 
@@ -28,7 +19,7 @@ func khmerUI() bool { return currentLanguage() == langKhmer }
 func formatDate(t time.Time, loc *time.Location) string {
 	t = t.In(loc)
 	if khmerUI() {
-		return khmerDigits.Replace(fmt.Sprintf("%d %s %d", t.Day(), khmerMonths[t.Month()-1], t.Year()))
+		return khmer.Date(t)
 	}
 	return t.Format("2 Jan 2006")
 }
@@ -38,7 +29,7 @@ func formatDate(t time.Time, loc *time.Location) string {
 func formatDay(t time.Time, loc *time.Location) string {
 	t = t.In(loc)
 	if khmerUI() {
-		return "ថ្ងៃ" + khmerWeekdays[t.Weekday()] + " " + formatDate(t, loc)
+		return khmer.Day(t)
 	}
 	return t.Format("Mon 2 Jan 2006")
 }
@@ -57,7 +48,7 @@ func formatDateTime(t time.Time, loc *time.Location) string {
 func formatDayMonth(t time.Time, loc *time.Location) string {
 	t = t.In(loc)
 	if khmerUI() {
-		return khmerDigits.Replace(fmt.Sprintf("%d %s", t.Day(), khmerMonths[t.Month()-1]))
+		return khmer.DayMonth(t)
 	}
 	return t.Format("2 Jan")
 }
