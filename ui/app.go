@@ -248,16 +248,11 @@ func (u *appUI) openHearing(id uuid.UUID) {
 // setMenu shows the vault menu and, on a hearing screen, the hearing menu:
 // Start hearing (Ctrl+Shift+S) and the events with Ctrl+1…9.
 func (u *appUI) setMenu() {
-	lock := fyne.NewMenuItem(lang.L("Lock"), u.lock)
-	lock.Shortcut = lockShortcut
-	syncNow := fyne.NewMenuItem(lang.L("Sync now"), u.sync.doSyncNow)
-	syncNow.Shortcut = syncNowShortcut
-	search := fyne.NewMenuItem(lang.L("Search…"), u.showSearch)
-	search.Shortcut = searchShortcut
-	settings := fyne.NewMenuItem(lang.L("Settings…"), u.showSettings)
-	settings.Shortcut = settingsShortcut
-	delivery := fyne.NewMenuItem(lang.L("Delivery…"), u.showDelivery)
-	delivery.Shortcut = deliveryShortcut
+	lock := menuItem(lang.L("Lock"), u.lock, lockShortcut)
+	syncNow := menuItem(lang.L("Sync now"), u.sync.doSyncNow, syncNowShortcut)
+	search := menuItem(lang.L("Search…"), u.showSearch, searchShortcut)
+	settings := menuItem(lang.L("Settings…"), u.showSettings, settingsShortcut)
+	delivery := menuItem(lang.L("Delivery…"), u.showDelivery, deliveryShortcut)
 	// Quit is Fyne's, but named here so that it follows the language.
 	quit := fyne.NewMenuItem(lang.L("Quit"), nil)
 	quit.IsQuit = true
@@ -273,16 +268,11 @@ func (u *appUI) setMenu() {
 		menus = append(menus, fyne.NewMenu(lang.L("Go"), items...))
 	}
 	if h := u.hearing; h != nil {
-		start := fyne.NewMenuItem(lang.L("Start hearing"), h.startHearing)
-		start.Shortcut = startShortcut
-		end := fyne.NewMenuItem(lang.L("End hearing"), h.confirmEnd)
-		end.Shortcut = endShortcut
-		edit := fyne.NewMenuItem(lang.L("Edit last note"), h.editLastNote)
-		edit.Shortcut = editShortcut
-		attach := fyne.NewMenuItem(lang.L("Add attachment…"), func() { h.showTab(3); h.attachments.addDialog() })
-		attach.Shortcut = attachShortcut
-		export := fyne.NewMenuItem(lang.L("Export report…"), func() { u.exportReport(report.SubjectHearing, h.hearing.ID) })
-		export.Shortcut = exportShortcut
+		start := menuItem(lang.L("Start hearing"), h.startHearing, startShortcut)
+		end := menuItem(lang.L("End hearing"), h.confirmEnd, endShortcut)
+		edit := menuItem(lang.L("Edit last note"), h.editLastNote, editShortcut)
+		attach := menuItem(lang.L("Add attachment…"), func() { h.showTab(3); h.attachments.addDialog() }, attachShortcut)
+		export := menuItem(lang.L("Export report…"), func() { u.exportReport(report.SubjectHearing, h.hearing.ID) }, exportShortcut)
 		items := []*fyne.MenuItem{start, end, edit, attach, export, fyne.NewMenuItemSeparator()}
 		for i, label := range []string{lang.L("Log"), lang.L("Attendance"), lang.L("Checklist"), lang.L("Attachments")} {
 			item := fyne.NewMenuItem(label, func() { h.showTab(i) })
@@ -300,6 +290,13 @@ func (u *appUI) setMenu() {
 		menus = append(menus, fyne.NewMenu(lang.L("Hearing"), items...))
 	}
 	u.win.SetMainMenu(fyne.NewMainMenu(menus...))
+}
+
+// menuItem is a menu item with its keyboard shortcut.
+func menuItem(label string, action func(), key fyne.Shortcut) *fyne.MenuItem {
+	item := fyne.NewMenuItem(label, action)
+	item.Shortcut = key
+	return item
 }
 
 // lock keeps a half-typed note, closes the vault, drops the screens that
