@@ -3,8 +3,6 @@ package importer
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +11,7 @@ import (
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/setup"
 
 	"aead.dev/minisign"
 	"filippo.io/age"
@@ -178,7 +177,7 @@ func newImporter(dir string, v *storage.Vault, opt ImportOptions) (*importer, er
 		im.devices[d.ID] = d
 	}
 	if im.ids == nil {
-		if im.ids, err = identities(dir); err != nil {
+		if im.ids, err = setup.Identities(dir); err != nil {
 			return nil, fmt.Errorf("import: %w", err)
 		}
 	}
@@ -186,20 +185,6 @@ func newImporter(dir string, v *storage.Vault, opt ImportOptions) (*importer, er
 		im.now = time.Now
 	}
 	return im, nil
-}
-
-// identities reads the HQ age identities from dir's age.key.
-func identities(dir string) ([]age.Identity, error) {
-	f, err := os.Open(filepath.Join(dir, hq.AgeKeyFile))
-	if err != nil {
-		return nil, fmt.Errorf("read the HQ age key: %w", err)
-	}
-	defer f.Close()
-	ids, err := age.ParseIdentities(f)
-	if err != nil {
-		return nil, fmt.Errorf("read the HQ age key %s: %w", f.Name(), err)
-	}
-	return ids, nil
 }
 
 // device returns the report of device id, adding it in order.

@@ -53,8 +53,9 @@ func Profile(dir, rawURL string, extraRecipients []string, proxy string, pin boo
 	return p, nil
 }
 
-// recipients are the public keys of the identities in dir's age.key.
-func recipients(dir string) ([]string, error) {
+// Identities reads the HQ age identities from dir's age.key: the key that
+// opens bundles, which only setup and the importer may hold.
+func Identities(dir string) ([]age.Identity, error) {
 	f, err := os.Open(filepath.Join(dir, hq.AgeKeyFile))
 	if err != nil {
 		return nil, fmt.Errorf("read the HQ age key: %w", err)
@@ -64,11 +65,20 @@ func recipients(dir string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the HQ age key %s: %w", f.Name(), err)
 	}
+	return ids, nil
+}
+
+// recipients are the public keys of the identities in dir's age.key.
+func recipients(dir string) ([]string, error) {
+	ids, err := Identities(dir)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
 	for _, id := range ids {
 		x, ok := id.(*age.X25519Identity)
 		if !ok {
-			return nil, fmt.Errorf("the HQ age key %s holds a key that is not an X25519 identity (AGE-SECRET-KEY-1…)", f.Name())
+			return nil, fmt.Errorf("the HQ age key %s holds a key that is not an X25519 identity (AGE-SECRET-KEY-1…)", filepath.Join(dir, hq.AgeKeyFile))
 		}
 		out = append(out, x.Recipient().String())
 	}
