@@ -16,21 +16,6 @@ import (
 // context ends, before it cuts them off.
 const shutdownGrace = 10 * time.Second
 
-// Serve runs a receiver for cfg on addr (host:port) until ctx ends. It
-// serves TLS with the HQ certificate, or plain HTTP with cfg.PlainHTTP,
-// which only a loopback address allows.
-func Serve(ctx context.Context, addr string, cfg Config) error {
-	rv, err := New(cfg)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("receiver: %w", err)
-	}
-	return rv.Serve(ctx, ln)
-}
-
 // Serve serves rv on ln until ctx ends, then stops cleanly: it stops
 // accepting, gives running requests a few seconds, and returns once every
 // request has ended. rv serves nothing after Serve returns.
