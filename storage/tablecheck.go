@@ -246,9 +246,15 @@ func forEach(n int, fn func(i int) bool) bool {
 // of one table file, as Badger's OnTableRead does at open. Badger panics on
 // some damaged files; that is an error here too.
 func checkTableBlocks(path string, tm badger.TableManifest, kr *badger.KeyRegistry, idx *ristretto.Cache[uint64, *fb.TableIndex], opt badger.Options) (err error) {
+	var mf *z.MmapFile
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("table %s: %v: %w", filepath.Base(path), r, errTableDamaged)
+			if mf != nil {
+				// Unmap a damaged table Badger gave up on: a mapping left
+				// open keeps Windows from replacing or removing the file.
+				_ = mf.Close(-1)
+			}
 		}
 	}()
 	tablesBlockChecked.Add(1)
@@ -256,7 +262,7 @@ func checkTableBlocks(path string, tm badger.TableManifest, kr *badger.KeyRegist
 	if err != nil {
 		return err
 	}
-	mf, err := z.OpenMmapFile(path, os.O_RDONLY, 0)
+	mf, err = z.OpenMmapFile(path, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -61,6 +62,9 @@ func TestCreateRefusesFolderThatHoldsAnything(t *testing.T) {
 		}, ErrFolderNotEmpty, `"a\x1b[2Jb"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if runtime.GOOS == "windows" && strings.Contains(tc.found, `\x1b`) {
+				t.Skip("Windows file names cannot hold control characters")
+			}
 			dir := t.TempDir()
 			tc.setup(t, dir)
 			before := snapshot(t, dir)
