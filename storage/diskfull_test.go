@@ -4,32 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-// mountTmpfs mounts a tmpfs of size bytes on a new temp folder, or skips
-// the test (saying why) where it cannot: mounting needs root, as CI has.
-func mountTmpfs(t testing.TB, size int) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("skipped: mounting a small tmpfs to fill needs root (CI runs the tests as root)")
-	}
-	dir := t.TempDir()
-	out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d,mode=0700", size), "tmpfs", dir).CombinedOutput()
-	if err != nil {
-		t.Skipf("skipped: cannot mount a tmpfs: %v: %s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := exec.Command("umount", "-l", dir).CombinedOutput(); err != nil {
-			t.Errorf("umount %s: %v: %s", dir, err, out)
-		}
-	})
-	return dir
-}
+	"courtwatch/internal/testtool"
+)
 
 // On a small disk, 8 KB notes are saved until the disk is nearly full; then
 // every save is refused with ErrDiskFull ("the disk is full: X MB free;
@@ -38,7 +19,7 @@ func mountTmpfs(t testing.TB, size int) string {
 // note there. Before the free-space check, the 51st note on a 3 MB tmpfs
 // killed the process with SIGBUS.
 func TestDiskFull(t *testing.T) {
-	mnt := mountTmpfs(t, 24<<20)
+	mnt := testtool.SmallDisk(t, 24<<20)
 	dir := filepath.Join(mnt, "vault")
 	v, err := Create(dir, testPass, CreateOptions{KDF: TestKDF})
 	if err != nil {
