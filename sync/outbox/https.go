@@ -62,6 +62,8 @@ type HTTPS struct {
 	client *http.Client
 	tr     *http.Transport
 	opt    HTTPSOptions
+	host   string                                                            // the receiver's host name or address
+	dial   func(ctx context.Context, network, addr string) (net.Conn, error) // TCP, through a socks5 proxy if any
 }
 
 // HTTPSFunc returns a TransportFunc that makes HTTPS transports with opt.
@@ -114,7 +116,7 @@ func NewHTTPS(p wire.Profile, opt HTTPSOptions) (*HTTPS, error) {
 		tr.TLSClientConfig.InsecureSkipVerify = true
 		tr.TLSClientConfig.VerifyConnection = pinCheck(want, u.Hostname())
 	}
-	h := &HTTPS{base: strings.TrimSuffix(p.URL, "/"), tr: tr, opt: opt}
+	h := &HTTPS{base: strings.TrimSuffix(p.URL, "/"), tr: tr, opt: opt, host: u.Hostname()}
 	if p.Proxy != "" {
 		pu, err := url.Parse(p.Proxy)
 		if err != nil {
@@ -132,6 +134,10 @@ func NewHTTPS(p wire.Profile, opt HTTPSOptions) (*HTTPS, error) {
 		}
 		pu.User = nil
 		h.via = " via " + pu.String()
+	}
+	if tr.Proxy == nil && u.Scheme == "https" {
+		h.dial = tr.DialContext
+		tr.DialTLSContext = h.dialTLS
 	}
 	h.client = &http.Client{
 		Transport: tr,
@@ -174,6 +180,77 @@ func pinCheck(want []byte, host string) func(tls.ConnectionState) error {
 // Deliver.
 func (h *HTTPS) resumeWith(c tls.ClientSessionCache) {
 	h.tr.TLSClientConfig.ClientSessionCache = c
+}
+
+// errFullHandshake aborts a handshake that was meant to resume a session
+// but became a full one; dialTLS then dials again with every key share.
+var errFullHandshake = errors.New("the receiver did not resume the TLS session")
+
+// dialTLS opens the TLS connection to the receiver (directly or through a
+// socks5 proxy; an http(s) proxy takes Go's own path, with every key
+// share).
+//
+// A connection that resumes a stored session offers only an X25519 key
+// share, not Go's default hybrid X25519MLKEM768 one, which is 2.3 KB of the
+// 5.6 KB a one-note sync puts on the wire. This keeps the protection
+// against an adversary who records today and has a quantum computer later:
+// a resumed TLS 1.3 handshake (psk_dhe_ke) derives its keys from both the
+// X25519 secret and the session's pre-shared key, and that key comes from
+// the full handshake before it, which had the post-quantum share. X25519
+// adds forward secrecy on top. What it gives up: an adversary who later
+// holds both a quantum computer and the session stored in the vault (or
+// HQ's ticket key) could read the resumed connections; a vault opened with
+// its passphrase holds the records themselves anyway.
+//
+// A handshake that would not resume (HQ restarted with new ticket keys,
+// the session expired) is never completed with X25519 alone: it is
+// aborted before anything is sent, and the connection is dialled again
+// with every key share, so a full handshake always has the post-quantum
+// share and every stored session descends from one.
+func (h *HTTPS) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) {
+	cfg := h.tr.TLSClientConfig
+	if c := cfg.ClientSessionCache; c != nil {
+		if _, stored := c.Get(h.host); stored {
+			resume := cfg.Clone()
+			resume.CurvePreferences = []tls.CurveID{tls.X25519}
+			verify := cfg.VerifyConnection
+			resume.VerifyConnection = func(cs tls.ConnectionState) error {
+				if !cs.DidResume {
+					return errFullHandshake
+				}
+				if verify != nil {
+					return verify(cs)
+				}
+				return nil
+			}
+			c, err := h.handshake(ctx, network, addr, resume)
+			if !errors.Is(err, errFullHandshake) {
+				return c, err
+			}
+		}
+	}
+	return h.handshake(ctx, network, addr, cfg)
+}
+
+// handshake dials addr and makes the TLS handshake with cfg, within the
+// transport's handshake timeout.
+func (h *HTTPS) handshake(ctx context.Context, network, addr string, cfg *tls.Config) (net.Conn, error) {
+	raw, err := h.dial(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.ServerName == "" {
+		cfg = cfg.Clone()
+		cfg.ServerName = h.host // also the session cache's key, as Go's transport sets it
+	}
+	ctx, cancel := context.WithTimeout(ctx, h.opt.TLSHandshakeTimeout)
+	defer cancel()
+	c := tls.Client(raw, cfg)
+	if err := c.HandshakeContext(ctx); err != nil {
+		raw.Close()
+		return nil, err
+	}
+	return c, nil
 }
 
 // String is the receiver's URL, and the proxy if any.
