@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/wire"
 
 	"aead.dev/minisign"
@@ -48,7 +48,7 @@ func (h *miniHQ) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	data, _ := io.ReadAll(r.Body)
 	sig, _ := base64.StdEncoding.DecodeString(r.Header.Get(wire.SignatureHeader))
 	pub, _ := h.device.Key()
-	tr, err := bundle.Verify(data, sig, pub)
+	tr, err := verify.Verify(data, sig, pub)
 	if err == nil {
 		err = tr.CheckDevice(h.device.ID)
 	}

@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/wire"
 )
 
@@ -238,7 +238,7 @@ func TestFolder(t *testing.T) {
 		if err := errors.Join(err1, err2); err != nil {
 			t.Fatal(err)
 		}
-		if tr, err := bundle.Verify(data, sig, bundleKey(f)); err != nil || tr.Seq != e.Seq {
+		if tr, err := verify.Verify(data, sig, bundleKey(f)); err != nil || tr.Seq != e.Seq {
 			t.Fatalf("%s: %v", name, err)
 		}
 		if e.State != Delivered || e.DeliveredTo != dir || e.Receipt != nil {

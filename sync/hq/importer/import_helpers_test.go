@@ -17,6 +17,7 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/hq"
 	"courtwatch/sync/wire"
 
@@ -283,6 +284,6 @@ func minisignKey(t testing.TB, key ed25519.PrivateKey) minisign.PrivateKey {
 func signAs(key minisign.PrivateKey, device string, seq uint64, data []byte) []byte {
 	r := minisign.NewReader(bytes.NewReader(data))
 	io.Copy(io.Discard, r)
-	t := bundle.Trusted{Device: device, Seq: seq, Hash: bundle.Hash(data)}
+	t := verify.Trusted{Device: device, Seq: seq, Hash: bundle.Hash(data)}
 	return r.SignWithComments(key, t.String(), "signature from courtwatch device "+device)
 }

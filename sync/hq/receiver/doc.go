@@ -36,7 +36,7 @@
 //     never held in memory), has the sha256 that the trusted comment names
 //     and the signature verifies over it (else 403).
 //
-// These are the checks of bundle.Verify, made over a stream. With the
+// These are the checks of verify.Verify, made over a stream. With the
 // folder store, when the seq holds a bundle already, the body is hashed
 // but not written: a resend of the stored bundle is checked and answered
 // with the stored receipt, and a bundle whose authentic trusted comment

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/wire"
 
 	"aead.dev/minisign"
@@ -84,7 +84,7 @@ func checkStore(t *testing.T, store, device string, pub minisign.PublicKey, p wi
 		}
 		data, _ := os.ReadFile(filepath.Join(store, f))
 		sig, _ := os.ReadFile(filepath.Join(store, f+".minisig"))
-		tr, err := bundle.Verify(data, sig, pub)
+		tr, err := verify.Verify(data, sig, pub)
 		if err != nil || filepath.Dir(f) != device {
 			t.Fatalf("stored %s does not verify: %v", f, err)
 		}

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/hq"
 	"courtwatch/sync/wire"
 )
@@ -101,7 +101,7 @@ func TestReceiverFlow(t *testing.T) {
 	if !bytes.Equal(stored, data) || !bytes.Equal(storedSig, sig) {
 		t.Error("the stored bundle or signature differs from the upload")
 	}
-	if _, err := bundle.Verify(stored, storedSig, dev.signer.Public()); err != nil {
+	if _, err := verify.Verify(stored, storedSig, dev.signer.Public()); err != nil {
 		t.Errorf("stored bundle: %v", err)
 	}
 
