@@ -20,6 +20,7 @@ import (
 
 	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 )
 
 func pinOf(s *httptest.Server) string {
@@ -221,7 +222,7 @@ func TestFolder(t *testing.T) {
 	f.notes(f.hearing, 1)
 	f.seal()
 	dir := t.TempDir()
-	usb := func(wire.Profile) (Transport, error) { return &Folder{Dir: dir}, nil }
+	usb := func(hqprofile.Profile) (Transport, error) { return &Folder{Dir: dir}, nil }
 	res, err := Deliver(context.Background(), f.v, usb, nil)
 	if err != nil || len(res.Delivered) != 2 {
 		t.Fatalf("Deliver to a folder = %v, %+v", err, res)

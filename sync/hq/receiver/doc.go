@@ -7,7 +7,8 @@
 // # Receiver
 //
 // The receiver (Receiver, Serve) holds no decryption key, and does not
-// import the packages that read one (setup, importer) or the vault. It
+// import age code, the packages that read a key (setup, importer) or the
+// vault. It
 // reads only devices/, receipt.key and tls/ of the HQ folder, never
 // age.key or the vault: on an exposed server, copy just those and keep the
 // rest on the machine that imports. Enrollments and revocations take

@@ -14,6 +14,7 @@ import (
 
 	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 
 	"aead.dev/minisign"
 )
@@ -74,7 +75,7 @@ func FuzzReceiver(f *testing.F) {
 
 // checkStore fails unless every file in store belongs to a stored bundle
 // of device that verifies, with its signature and receipt.
-func checkStore(t *testing.T, store, device string, pub minisign.PublicKey, p wire.Profile) {
+func checkStore(t *testing.T, store, device string, pub minisign.PublicKey, p hqprofile.Profile) {
 	t.Helper()
 	files := storeFiles(t, store)
 	for _, f := range files {

@@ -21,6 +21,7 @@ import (
 	"courtwatch/sync/hq"
 	"courtwatch/sync/hq/setup"
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 
 	"filippo.io/age"
 )
@@ -78,7 +79,7 @@ func (d *testDevice) file() []byte {
 
 // seal makes bundle seq of the device for profile p. Each call gives
 // other bytes (age encryption is randomised).
-func (d *testDevice) seal(t testing.TB, p wire.Profile, seq uint64) (data, sig []byte) {
+func (d *testDevice) seal(t testing.TB, p hqprofile.Profile, seq uint64) (data, sig []byte) {
 	t.Helper()
 	rs, err := p.AgeRecipients()
 	if err != nil {
@@ -104,7 +105,7 @@ func (d *testDevice) enroll(t testing.TB, dir string) {
 	}
 }
 
-func mustProfile(t testing.TB, dir, url string) wire.Profile {
+func mustProfile(t testing.TB, dir, url string) hqprofile.Profile {
 	t.Helper()
 	p, err := setup.Profile(dir, url, nil, "", true)
 	if err != nil {
@@ -188,7 +189,7 @@ func do(t testing.TB, c *http.Client, req *http.Request) (int, []byte) {
 }
 
 // checkReceipt verifies a receipt answer for the bundle data.
-func checkReceipt(t testing.TB, p wire.Profile, body []byte, device string, seq uint64, data []byte) wire.Receipt {
+func checkReceipt(t testing.TB, p hqprofile.Profile, body []byte, device string, seq uint64, data []byte) wire.Receipt {
 	t.Helper()
 	var sr wire.SignedReceipt
 	if err := json.Unmarshal(body, &sr); err != nil {

@@ -15,6 +15,7 @@ import (
 	"courtwatch/storage"
 	"courtwatch/sync/hq"
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 
 	"aead.dev/minisign"
 	"filippo.io/age"
@@ -145,7 +146,7 @@ func TestProfile(t *testing.T) {
 		t.Errorf("profile %+v", p)
 	}
 	b, _ := json.Marshal(p)
-	if _, err := wire.ParseProfile(b); err != nil {
+	if _, err := hqprofile.Parse(b); err != nil {
 		t.Errorf("the profile does not parse: %v", err)
 	}
 

@@ -14,6 +14,7 @@ import (
 	"courtwatch/sync/bundle"
 	"courtwatch/sync/hq"
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 
 	"filippo.io/age"
 )
@@ -71,7 +72,7 @@ func (d *testDevice) file() []byte {
 
 // seal makes bundle seq of the device for profile p. Each call gives
 // other bytes (age encryption is randomised).
-func (d *testDevice) seal(t testing.TB, p wire.Profile, seq uint64) (data, sig []byte) {
+func (d *testDevice) seal(t testing.TB, p hqprofile.Profile, seq uint64) (data, sig []byte) {
 	t.Helper()
 	rs, err := p.AgeRecipients()
 	if err != nil {
@@ -97,7 +98,7 @@ func (d *testDevice) enroll(t testing.TB, dir string) {
 	}
 }
 
-func mustProfile(t testing.TB, dir, url string) wire.Profile {
+func mustProfile(t testing.TB, dir, url string) hqprofile.Profile {
 	t.Helper()
 	p, err := Profile(dir, url, nil, "", true)
 	if err != nil {
