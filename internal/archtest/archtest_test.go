@@ -51,11 +51,23 @@ var rules = []rule{
 		// sync/wire/hqprofile (recipients) never read one; setup and
 		// importer read age.key. The receiver reaches none of them (the
 		// rule above).
-		from:   []string{"courtwatch/..."},
-		except: []string{"courtwatch/sync/bundle", "courtwatch/sync/wire/hqprofile", "courtwatch/sync/hq/setup", "courtwatch/sync/hq/importer"},
+		from: []string{"courtwatch/..."},
+		except: []string{"courtwatch/sync/bundle", "courtwatch/sync/wire/hqprofile", "courtwatch/sync/hq/setup", "courtwatch/sync/hq/importer",
+			"courtwatch/sync/hq/internal/hqtest"}, // tests only (the rule below): reads the test HQ's age.key
 		not:    []string{"filippo.io/age/..."},
 		direct: true,
 		why:    "only sync/bundle, sync/wire/hqprofile, sync/hq/setup and sync/hq/importer use age keys; a package that needs HQ's identity belongs with the importer, never with the receiver",
+	},
+	{
+		// hqtest holds the helpers of HQ's tests (test passphrases, a fast
+		// KDF, keys read from disk); go list sees only the imports of
+		// non-test files, so any package here that imports it is one that
+		// ships.
+		from:   []string{"courtwatch/..."},
+		except: []string{"courtwatch/sync/hq/internal/hqtest"},
+		not:    []string{"courtwatch/sync/hq/internal/hqtest"},
+		direct: true,
+		why:    "sync/hq/internal/hqtest is for tests only; import it from _test.go files",
 	},
 }
 
@@ -106,9 +118,12 @@ func TestViolations(t *testing.T) {
 		{ImportPath: "courtwatch/report/internal/pdf", Imports: []string{"fyne.io/fyne/v2"}},
 		{ImportPath: "fyne.io/fyne/v2"},
 		{ImportPath: "courtwatch/ui", Imports: []string{"fyne.io/fyne/v2", "courtwatch/storage"}},
+		{ImportPath: "courtwatch/cmd/courtwatch-hq", Imports: []string{"courtwatch/sync/hq/internal/hqtest"}},
+		{ImportPath: "courtwatch/sync/hq/internal/hqtest", Imports: []string{"filippo.io/age"}},
 	}
 	got := violations(pkgs, rules)
 	want := []string{
+		"courtwatch/cmd/courtwatch-hq imports courtwatch/sync/hq/internal/hqtest (courtwatch/cmd/courtwatch-hq -> courtwatch/sync/hq/internal/hqtest)",
 		"courtwatch/report imports fyne.io/fyne/v2 (courtwatch/report -> courtwatch/report/internal/pdf -> fyne.io/fyne/v2)",
 		"courtwatch/report/internal/pdf imports fyne.io/fyne/v2 (courtwatch/report/internal/pdf -> fyne.io/fyne/v2)",
 		"courtwatch/sync/hq imports courtwatch/sync/hq/setup (courtwatch/sync/hq -> courtwatch/sync/hq/keys -> courtwatch/sync/hq/setup)",

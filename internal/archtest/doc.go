@@ -11,7 +11,9 @@
 //     no age code;
 //   - only sync/bundle, sync/wire/hqprofile, sync/hq/setup and
 //     sync/hq/importer import filippo.io/age, so no other package can
-//     parse an identity.
+//     parse an identity (and hqtest, which only tests import);
+//   - sync/hq/internal/hqtest, the helpers of HQ's tests, is imported by
+//     tests only.
 //
 // The test reads the graph with `go list -deps -json` as built for Linux,
 // Windows and macOS, and names the chain of imports that breaks a rule.

@@ -73,7 +73,7 @@ func TestProfileRejects(t *testing.T) {
 	}
 }
 
-func FuzzParse(f *testing.F) {
+func FuzzParseProfile(f *testing.F) {
 	f.Add([]byte(`{"format":"courtwatch-hq-profile/1","url":"https://x","recipients":["age1"],"receipt_key":"RWQ"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		p, err := Parse(b)
