@@ -17,7 +17,7 @@ import (
 	"courtwatch/sync/hq"
 	"courtwatch/sync/hq/importer"
 	"courtwatch/sync/outbox"
-	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 )
 
 // TestDeliveryFirstRun: without an HQ profile the status bar says delivery
@@ -70,7 +70,7 @@ func TestDeliveryFirstRun(t *testing.T) {
 func TestDeliveryInstallProfile(t *testing.T) {
 	u, _, _ := newDeliveryUI(t)
 	h := newTestHQ(t, "Phnom Penh HQ")
-	var p wire.Profile
+	var p hqprofile.Profile
 	if err := json.Unmarshal(h.profile, &p); err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestDeliveryInstallProfile(t *testing.T) {
 	d.previewProfile(other.profile)
 	confirmDialog(t, u, "Replace")
 	confirmDialog(t, u, "OK")
-	var op wire.Profile
+	var op hqprofile.Profile
 	json.Unmarshal(other.profile, &op)
 	if got, _ := outbox.DefaultProfile(u.vault); got.ReceiptKey != op.ReceiptKey {
 		t.Fatal("Replace did not replace the profile")
@@ -449,7 +449,7 @@ func TestDeliveryHostileProfiles(t *testing.T) {
 		t.Errorf("a huge file: %v", err)
 	}
 	h := newTestHQ(t, "Phnom Penh HQ")
-	var p wire.Profile
+	var p hqprofile.Profile
 	json.Unmarshal(h.profile, &p)
 	for name, b := range map[string][]byte{
 		"empty":     nil,

@@ -17,7 +17,7 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/outbox"
-	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 )
 
 // outboxView is the Delivery screen's outbox: every bundle with its state,
@@ -324,7 +324,7 @@ func exportToFolder(v *storage.Vault, dir string) (*outbox.Result, error) {
 		return nil, err
 	}
 	folder := &outbox.Folder{Dir: dir}
-	return outbox.Deliver(context.Background(), v, func(wire.Profile) (outbox.Transport, error) { return folder, nil }, nil)
+	return outbox.Deliver(context.Background(), v, func(hqprofile.Profile) (outbox.Transport, error) { return folder, nil }, nil)
 }
 
 // exported tells the monitor what Export to USB did.

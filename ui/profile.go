@@ -16,7 +16,7 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/outbox"
-	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 )
 
 // maxProfileFile is the largest HQ profile file read, as `courtwatch hq
@@ -65,16 +65,16 @@ func (d *deliveryScreen) profileError(err error) {
 // changes, and installs it only when the monitor confirms.
 type profilePreview struct {
 	d       *deliveryScreen
-	p       wire.Profile
-	old     *wire.Profile // the profile it replaces or supersedes; nil if none
-	changes []string      // what changes, in words; empty for a first install
-	other   bool          // old is for a different HQ: other keys, or another HQ
+	p       hqprofile.Profile
+	old     *hqprofile.Profile // the profile it replaces or supersedes; nil if none
+	changes []string           // what changes, in words; empty for a first install
+	other   bool               // old is for a different HQ: other keys, or another HQ
 	dlg     *dialog.ConfirmDialog
 }
 
 // previewProfile checks the profile file b and asks to install it.
 func (d *deliveryScreen) previewProfile(b []byte) *profilePreview {
-	p, err := wire.ParseProfile(b)
+	p, err := hqprofile.Parse(b)
 	if err != nil {
 		d.profileError(err)
 		return nil
@@ -187,13 +187,13 @@ func (pv *profilePreview) install() {
 // installProfile is the library call of `courtwatch hq add --default`
 // (with --replace: the preview has asked the monitor before replacing a
 // profile for a different HQ).
-func installProfile(v *storage.Vault, p wire.Profile) error {
+func installProfile(v *storage.Vault, p hqprofile.Profile) error {
 	return outbox.AddProfile(v, p, "", true)
 }
 
 // profileForm shows a profile's name, receiver and keys, the keys in groups
 // of four to be checked by phone.
-func profileForm(p wire.Profile) *widget.Form {
+func profileForm(p hqprofile.Profile) *widget.Form {
 	f := widget.NewForm(
 		widget.NewFormItem(lang.L("HQ"), widget.NewLabelWithStyle(p.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})),
 		widget.NewFormItem(lang.L("Receiver"), wrapped(orNone(p.URL, lang.L("none: deliver on a USB stick")))),

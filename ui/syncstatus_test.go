@@ -21,6 +21,7 @@ import (
 	"courtwatch/sync/bundle"
 	"courtwatch/sync/outbox"
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 )
 
 // hqReceiver is a minimal HQ receiver on 127.0.0.1: it answers every
@@ -28,7 +29,7 @@ import (
 // while down, as an unreachable HQ would.
 type hqReceiver struct {
 	srv     *httptest.Server
-	profile wire.Profile
+	profile hqprofile.Profile
 	key     minisign.PrivateKey
 	down    atomic.Bool
 	posts   atomic.Int32
@@ -49,7 +50,7 @@ func newHQReceiver(t *testing.T) *hqReceiver {
 	mux.HandleFunc("POST /v1/bundles/{device}/{seq}", r.post)
 	r.srv = httptest.NewServer(mux)
 	t.Cleanup(r.srv.Close)
-	r.profile = wire.Profile{Format: wire.ProfileFormat, Name: "hq", URL: r.srv.URL,
+	r.profile = hqprofile.Profile{Format: hqprofile.Format, Name: "hq", URL: r.srv.URL,
 		Recipients: []string{id.Recipient().String()}, ReceiptKey: pub.String()}
 	return r
 }

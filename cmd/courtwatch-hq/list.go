@@ -10,12 +10,7 @@ import (
 const helpList = `Lists what the HQ vault holds from every device, as the monitor's
 "courtwatch list" does on one device:
 
-  cases                    every case
-  defendants               every person, with the cases they are accused in
-  defendants --case ID     the case's defendants: names, status, charges, counsel
-  hearings [--case ID]     hearings by date: every case's, or one case's
-  notes --hearing ID       a hearing's notes by time
-
+` + records.ListKinds + `
 The DEVICE column names the device that wrote each record's current
 version by the end of its id; a legend below the table gives the whole id
 and the monitor the device is enrolled for. With --json the output is a

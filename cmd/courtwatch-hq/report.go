@@ -49,11 +49,7 @@ must rest on exactly those records. A monitor's report of records that
 other monitors also observed rests on more records at HQ, and says so.
 Exits 1 when the report does not match, listing why.
 
-A CSV export (--table notes, attendance or checklist) is checked by the
-records its rows cite (record_id, version, hash): each must be in this
-vault with that hash and unchanged. A CSV names no subject, so what it
-leaves out is not checked. The matrix cites no records and is refused.
-`
+` + records.CheckCSVHelp
 
 func runReportCheck(c *cli, cmd *command, args []string) error {
 	name, data, err := records.ReadReport(cmd, c.stdout, c.flagSet(cmd), args, c.stdin) // before asking for the passphrase

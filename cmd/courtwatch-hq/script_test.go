@@ -19,6 +19,7 @@ import (
 	"courtwatch/sync/bundle"
 	"courtwatch/sync/hq/s3gw"
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -99,7 +100,7 @@ func upload(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 5 {
 		ts.Fatalf("usage: upload URL PROFILE VAULT SEQ STATUS")
 	}
-	p, err := wire.ParseProfile([]byte(ts.ReadFile(args[1])))
+	p, err := hqprofile.Parse([]byte(ts.ReadFile(args[1])))
 	ts.Check(err)
 	seq, err := strconv.ParseUint(args[3], 10, 64)
 	ts.Check(err)

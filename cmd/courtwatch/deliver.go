@@ -12,7 +12,7 @@ import (
 	"courtwatch/internal/escape"
 	"courtwatch/storage"
 	"courtwatch/sync/outbox"
-	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 )
 
 const helpExport = `Seals everything written since the last bundle into a new bundle:
@@ -66,7 +66,7 @@ func runExport(c *cli, cmd *command, args []string) error {
 			return nil
 		}
 		folder := &outbox.Folder{Dir: *to}
-		res, err := outbox.Deliver(context.Background(), v, func(wire.Profile) (outbox.Transport, error) { return folder, nil }, nil)
+		res, err := outbox.Deliver(context.Background(), v, func(hqprofile.Profile) (outbox.Transport, error) { return folder, nil }, nil)
 		if res != nil {
 			for _, e := range res.Delivered {
 				fmt.Fprintf(c.stdout, "wrote bundle %d to %s\n", e.Seq, filepath.Join(*to, outbox.FileName(e.Device, e.Seq)))

@@ -10,7 +10,7 @@ import (
 	"courtwatch/internal/escape"
 	"courtwatch/storage"
 	"courtwatch/sync/outbox"
-	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 )
 
 const helpDeviceExport = `Writes this device's device file: its id, the monitor's name and its
@@ -74,7 +74,7 @@ func runHQAdd(c *cli, cmd *command, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := wire.ParseProfile(b)
+	p, err := hqprofile.Parse(b)
 	if err != nil {
 		return &hintError{Msg: err.Error(), Err: err, Advice: "install the profile file exactly as HQ sent it, or ask HQ for a new one"}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"courtwatch/sync/bundle"
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 
 	"aead.dev/minisign"
 	"filippo.io/age"
@@ -49,7 +50,7 @@ func testHQProfile(dir, url string) error {
 	if err != nil {
 		return err
 	}
-	p := wire.Profile{Format: wire.ProfileFormat, Name: "hq", URL: url,
+	p := hqprofile.Profile{Format: hqprofile.Format, Name: "hq", URL: url,
 		Recipients: []string{id.Recipient().String()}, ReceiptKey: pub.String()}
 	b, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {

@@ -7,12 +7,7 @@ import (
 	"github.com/google/uuid"
 )
 
-const helpList = `  cases                    every case
-  defendants               every person, with the cases they are accused in
-  defendants --case ID     the case's defendants: names, status, charges, counsel
-  hearings [--case ID]     hearings by date: every case's, or one case's
-  notes --hearing ID       a hearing's notes by time
-
+const helpList = records.ListKinds + `
 With --json the output is a JSON array of the records' fields plus "id",
 "version" (1 for the first) and "saved" (when that version was written).
 `

@@ -15,8 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 
 	"aead.dev/minisign"
 	"filippo.io/age"
@@ -48,7 +49,7 @@ func (h *miniHQ) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	data, _ := io.ReadAll(r.Body)
 	sig, _ := base64.StdEncoding.DecodeString(r.Header.Get(wire.SignatureHeader))
 	pub, _ := h.device.Key()
-	tr, err := bundle.Verify(data, sig, pub)
+	tr, err := verify.Verify(data, sig, pub)
 	if err == nil {
 		err = tr.CheckDevice(h.device.ID)
 	}
@@ -76,7 +77,7 @@ func TestSyncDelivers(t *testing.T) {
 	hq := &miniHQ{device: dev, key: priv, stored: map[string]wire.SignedReceipt{}}
 	s := httptest.NewServer(hq)
 	defer s.Close()
-	profile, _ := json.Marshal(wire.Profile{Format: wire.ProfileFormat, Name: "hq", URL: s.URL,
+	profile, _ := json.Marshal(hqprofile.Profile{Format: hqprofile.Format, Name: "hq", URL: s.URL,
 		Recipients: []string{id.Recipient().String()}, ReceiptKey: pub.String()})
 	file := filepath.Join(t.TempDir(), "profile.json")
 	os.WriteFile(file, profile, 0o600)

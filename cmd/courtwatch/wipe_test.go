@@ -13,6 +13,7 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 
 	"aead.dev/minisign"
 	"filippo.io/age"
@@ -37,7 +38,7 @@ func TestWipeSyncFirst(t *testing.T) {
 	hq := &miniHQ{device: dev, key: priv, stored: map[string]wire.SignedReceipt{}}
 	s := httptest.NewServer(hq)
 	defer s.Close()
-	profile, _ := json.Marshal(wire.Profile{Format: wire.ProfileFormat, Name: "hq", URL: s.URL,
+	profile, _ := json.Marshal(hqprofile.Profile{Format: hqprofile.Format, Name: "hq", URL: s.URL,
 		Recipients: []string{id.Recipient().String()}, ReceiptKey: pub.String()})
 	file := filepath.Join(t.TempDir(), "profile.json")
 	os.WriteFile(file, profile, 0o600)

@@ -32,25 +32,42 @@ var rules = []rule{
 		why:  "Fyne lives in ui/ only: storage, sync and report are tested and reused without a display",
 	},
 	{
+		// The receiver needs sync/bundle/verify (the signature check) and
+		// sync/wire (device file, receipt, HTTP API), which hold no age
+		// code; sync/bundle (Open, Seal) and sync/wire/hqprofile (age
+		// recipients) do.
 		from: []string{"courtwatch/sync/hq", "courtwatch/sync/hq/receiver/..."},
 		not: []string{
 			"courtwatch/sync/hq/setup",    // reads age.key
 			"courtwatch/sync/hq/importer", // reads age.key, opens bundles
 			"courtwatch/storage",          // the vault
+			"filippo.io/age/...",          // any age code at all
 		},
-		why: "the receiver holds no decryption key: it may not be able to read HQ's age identity or open the vault (see sync/hq)",
+		why: "the receiver holds no decryption key: it may not reach age code, HQ's age identity or the vault (see sync/hq)",
 	},
 	{
 		// An age identity is parsed only where filippo.io/age is imported.
 		// sync/bundle (Seal, and Open with identities its caller gives) and
-		// sync/wire (recipients) never read one; setup and importer read
-		// age.key. The receiver reaches filippo.io/age only through
-		// sync/bundle and sync/wire, so it has no way to get an identity.
-		from:   []string{"courtwatch/..."},
-		except: []string{"courtwatch/sync/bundle", "courtwatch/sync/wire", "courtwatch/sync/hq/setup", "courtwatch/sync/hq/importer"},
+		// sync/wire/hqprofile (recipients) never read one; setup and
+		// importer read age.key. The receiver reaches none of them (the
+		// rule above).
+		from: []string{"courtwatch/..."},
+		except: []string{"courtwatch/sync/bundle", "courtwatch/sync/wire/hqprofile", "courtwatch/sync/hq/setup", "courtwatch/sync/hq/importer",
+			"courtwatch/sync/hq/internal/hqtest"}, // tests only (the rule below): reads the test HQ's age.key
 		not:    []string{"filippo.io/age/..."},
 		direct: true,
-		why:    "only sync/bundle, sync/wire, sync/hq/setup and sync/hq/importer use age keys; a package that needs HQ's identity belongs with the importer, never with the receiver",
+		why:    "only sync/bundle, sync/wire/hqprofile, sync/hq/setup and sync/hq/importer use age keys; a package that needs HQ's identity belongs with the importer, never with the receiver",
+	},
+	{
+		// hqtest holds the helpers of HQ's tests (test passphrases, a fast
+		// KDF, keys read from disk); go list sees only the imports of
+		// non-test files, so any package here that imports it is one that
+		// ships.
+		from:   []string{"courtwatch/..."},
+		except: []string{"courtwatch/sync/hq/internal/hqtest"},
+		not:    []string{"courtwatch/sync/hq/internal/hqtest"},
+		direct: true,
+		why:    "sync/hq/internal/hqtest is for tests only; import it from _test.go files",
 	},
 }
 
@@ -101,14 +118,20 @@ func TestViolations(t *testing.T) {
 		{ImportPath: "courtwatch/report/internal/pdf", Imports: []string{"fyne.io/fyne/v2"}},
 		{ImportPath: "fyne.io/fyne/v2"},
 		{ImportPath: "courtwatch/ui", Imports: []string{"fyne.io/fyne/v2", "courtwatch/storage"}},
+		{ImportPath: "courtwatch/cmd/courtwatch-hq", Imports: []string{"courtwatch/sync/hq/internal/hqtest"}},
+		{ImportPath: "courtwatch/sync/hq/internal/hqtest", Imports: []string{"filippo.io/age"}},
 	}
 	got := violations(pkgs, rules)
 	want := []string{
+		"courtwatch/cmd/courtwatch-hq imports courtwatch/sync/hq/internal/hqtest (courtwatch/cmd/courtwatch-hq -> courtwatch/sync/hq/internal/hqtest)",
 		"courtwatch/report imports fyne.io/fyne/v2 (courtwatch/report -> courtwatch/report/internal/pdf -> fyne.io/fyne/v2)",
 		"courtwatch/report/internal/pdf imports fyne.io/fyne/v2 (courtwatch/report/internal/pdf -> fyne.io/fyne/v2)",
 		"courtwatch/sync/hq imports courtwatch/sync/hq/setup (courtwatch/sync/hq -> courtwatch/sync/hq/keys -> courtwatch/sync/hq/setup)",
+		"courtwatch/sync/hq imports filippo.io/age (courtwatch/sync/hq -> courtwatch/sync/hq/keys -> filippo.io/age)",
 		"courtwatch/sync/hq/keys imports filippo.io/age (courtwatch/sync/hq/keys -> filippo.io/age)",
 		"courtwatch/sync/hq/receiver imports courtwatch/sync/hq/setup (courtwatch/sync/hq/receiver -> courtwatch/sync/hq -> courtwatch/sync/hq/keys -> courtwatch/sync/hq/setup)",
+		"courtwatch/sync/hq/receiver imports filippo.io/age (courtwatch/sync/hq/receiver -> courtwatch/sync/wire -> filippo.io/age)",
+		"courtwatch/sync/wire imports filippo.io/age (courtwatch/sync/wire -> filippo.io/age)",
 	}
 	if len(got) != len(want) {
 		t.Fatalf("got %d violations, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 
+	"courtwatch/sync/bundle/verify"
+
 	"filippo.io/age"
 )
 
@@ -86,7 +88,7 @@ func BenchmarkVerify(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if _, err := Verify(data, sig, s.Public()); err != nil {
+		if _, err := verify.Verify(data, sig, s.Public()); err != nil {
 			b.Fatal(err)
 		}
 	}

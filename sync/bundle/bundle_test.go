@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"courtwatch/sync/bundle/verify"
+
 	"aead.dev/minisign"
 	"filippo.io/age"
 )
@@ -43,7 +45,7 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatalf("identity %d: %v", i+1, err)
 		}
 		m := c.Manifest
-		want := Manifest{Format: Format, Device: devA, Monitor: in.Monitor, Seq: 7, Prev: in.Prev,
+		want := Manifest{Format: verify.Format, Device: devA, Monitor: in.Monitor, Seq: 7, Prev: in.Prev,
 			HLCFirst: recs0HLC(t, recs[0]), HLCLast: recs0HLC(t, recs[24]), ChainFirst: 41, ChainLast: 65,
 			Records: 25, Created: testCreated}
 		m.Entries = nil
@@ -62,7 +64,7 @@ func TestRoundTrip(t *testing.T) {
 		if c.Chain != Hash([]byte("version 40")) {
 			t.Errorf("Chain = %q", c.Chain)
 		}
-		if want := (Trusted{Device: devA, Seq: 7, Hash: Hash(data)}); c.Trusted != want {
+		if want := (verify.Trusted{Device: devA, Seq: 7, Hash: Hash(data)}); c.Trusted != want {
 			t.Errorf("trusted = %+v, want %+v", c.Trusted, want)
 		}
 		if err := c.Trusted.CheckDevice(devA); err != nil {
@@ -234,40 +236,20 @@ func TestKeys(t *testing.T) {
 	}
 }
 
-func TestParseTrusted(t *testing.T) {
-	good := Trusted{Device: devA, Seq: 12, Hash: Hash(nil)}
-	if got, err := ParseTrusted(good.String()); err != nil || got != good {
-		t.Fatalf("ParseTrusted(%q) = %v, %v", good.String(), got, err)
-	}
-	for _, s := range []string{
-		"", "timestamp:1700000000",
-		"courtwatch-bundle/1 device=" + devA + " seq=012 hash=" + Hash(nil),
-		"courtwatch-bundle/1 device=" + devA + " seq=0 hash=" + Hash(nil),
-		"courtwatch-bundle/1 device=" + devA + " seq=1 hash=" + strings.ToUpper(Hash(nil)),
-		"courtwatch-bundle/1  device=" + devA + " seq=1 hash=" + Hash(nil),
-		"courtwatch-bundle/2 device=" + devA + " seq=1 hash=" + Hash(nil),
-		good.String() + " extra=1",
-	} {
-		if _, err := ParseTrusted(s); !errors.Is(err, ErrMalformed) {
-			t.Errorf("ParseTrusted(%q) = %v", s, err)
-		}
-	}
-}
-
 // TestVerifyNotPrehashed: a legacy (non-prehashed) minisign signature with a
 // valid trusted comment is refused; Courtwatch never makes one.
 func TestVerifyNotPrehashed(t *testing.T) {
 	data, _, pub, s, _ := sample(t)
-	legacy := minisign.SignWithComments(s.key, data, Trusted{Device: devA, Seq: 1, Hash: Hash(data)}.String(), "legacy")
+	legacy := minisign.SignWithComments(s.key, data, verify.Trusted{Device: devA, Seq: 1, Hash: Hash(data)}.String(), "legacy")
 	if !minisign.Verify(pub, data, legacy) {
 		t.Fatal("minisign does not verify its own signature")
 	}
-	if _, err := Verify(data, legacy, pub); !errors.Is(err, ErrBadSignature) {
-		t.Errorf("Verify(legacy signature) = %v", err)
+	if _, err := verify.Verify(data, legacy, pub); !errors.Is(err, ErrBadSignature) {
+		t.Errorf("verify.Verify(legacy signature) = %v", err)
 	}
 	// A file signed with the device key by another program.
 	other := minisign.Sign(s.key, data)
-	if _, err := Verify(data, other, pub); err == nil {
+	if _, err := verify.Verify(data, other, pub); err == nil {
 		t.Error("Verify accepted a signature without a Courtwatch trusted comment")
 	}
 }

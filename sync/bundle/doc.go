@@ -82,7 +82,7 @@
 // a bundle whose manifest names another device than the signature is
 // rejected, so a device cannot re-sign another device's bundle, and the
 // receiver checks that the signature's device is the one the key was
-// enrolled for (Trusted.CheckDevice).
+// enrolled for (verify.Trusted.CheckDevice).
 //
 // # Chain and sequence
 //
@@ -122,9 +122,11 @@
 // # Using the package
 //
 // A device seals with Seal and a Signer (NewSigner) made from its vault key.
-// The receiver, which holds no decryption key, checks uploads with Verify,
-// or with a Verifier while it streams them to disk, and Trusted.CheckDevice. The HQ importer calls Open, which verifies,
-// decrypts and checks everything above, then Sequence.Check, imports the
-// records, and Sequence.Accept. Every failure is one of the Err values, so
-// callers can tell a damaged copy (fetch it again) from an attack (stop).
+// The receiver, which holds no decryption key, checks uploads with package
+// sync/bundle/verify, which has no age code: verify.Verify, or a
+// verify.Verifier while it streams them to disk, and Trusted.CheckDevice.
+// The HQ importer calls Open, which verifies, decrypts and checks
+// everything above, then Sequence.Check, imports the records, and
+// Sequence.Accept. Every failure is one of the Err values, so callers can
+// tell a damaged copy (fetch it again) from an attack (stop).
 package bundle

@@ -5,29 +5,32 @@ import (
 	"fmt"
 	"io"
 
+	"courtwatch/sync/bundle/verify"
+
 	"github.com/klauspost/compress/zstd"
 )
 
-// Errors returned by Seal, Verify, Open and Sequence. They are wrapped with
-// detail, so test them with errors.Is.
+// Errors returned by Seal, Open and Sequence, and by verify.Verify (the
+// first five are sync/bundle/verify's, under the same names). They are
+// wrapped with detail, so test them with errors.Is.
 var (
 	// ErrBadSignature: the .minisig file does not verify for the device key,
 	// is damaged, or is not a minisign signature.
-	ErrBadSignature = errors.New("bundle signature is not valid")
+	ErrBadSignature = verify.ErrBadSignature
 	// ErrWrongSigner: the signature is made with another key than the
 	// device's, or the manifest names another device than the signature.
-	ErrWrongSigner = errors.New("bundle is signed by another device")
+	ErrWrongSigner = verify.ErrWrongSigner
 	// ErrTampered: the bytes differ from what the device signed, or the
 	// content does not match its manifest.
-	ErrTampered = errors.New("bundle content does not match its signature or manifest")
+	ErrTampered = verify.ErrTampered
+	// ErrMalformed: the bundle or the input to Seal breaks the format.
+	ErrMalformed = verify.ErrMalformed
+	// ErrTooLarge: a size limit is exceeded (see the package doc).
+	ErrTooLarge = verify.ErrTooLarge
 	// ErrNotForUs: none of the given age identities can decrypt the bundle.
 	ErrNotForUs = errors.New("bundle is not encrypted to this HQ key")
 	// ErrTruncated: a stream inside the bundle ends early.
 	ErrTruncated = errors.New("bundle is cut short")
-	// ErrMalformed: the bundle or the input to Seal breaks the format.
-	ErrMalformed = errors.New("bundle is malformed")
-	// ErrTooLarge: a size limit is exceeded (see the package doc).
-	ErrTooLarge = errors.New("bundle is over a size limit")
 	// ErrReplay: HQ has already accepted this exact bundle.
 	ErrReplay = errors.New("bundle was already received")
 	// ErrFork: the bundle conflicts with one HQ already accepted from the

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"courtwatch/sync/bundle/verify"
+
 	"aead.dev/minisign"
 	"filippo.io/age"
 	"github.com/klauspost/compress/zstd"
@@ -54,15 +56,15 @@ func FuzzOpen(f *testing.F) {
 		switch mode % 4 {
 		case 0:
 			c, err = Open(data, sig, a.signer.Public(), hq)
-			if _, verr := Verify(data, sig, a.signer.Public()); verr == nil && !minisign.Verify(a.signer.Public(), data, sig) {
+			if _, verr := verify.Verify(data, sig, a.signer.Public()); verr == nil && !minisign.Verify(a.signer.Public(), data, sig) {
 				t.Fatal("Verify accepts a signature that minisign rejects")
 			}
 		case 1:
-			c, err = read(bytes.NewReader(data), Trusted{Device: devA, Seq: 1}, []age.Identity{hq})
+			c, err = read(bytes.NewReader(data), verify.Trusted{Device: devA, Seq: 1}, []age.Identity{hq})
 		case 2:
-			c, err = readPayload(bytes.NewReader(enc.EncodeAll(data, nil)), Trusted{Device: devA, Seq: 1})
+			c, err = readPayload(bytes.NewReader(enc.EncodeAll(data, nil)), verify.Trusted{Device: devA, Seq: 1})
 		case 3:
-			c, err = readPayload(bytes.NewReader(data), Trusted{Device: devA, Seq: 1})
+			c, err = readPayload(bytes.NewReader(data), verify.Trusted{Device: devA, Seq: 1})
 		}
 		if (err == nil) != (c != nil) {
 			t.Fatalf("Open returned contents %v with error %v", c != nil, err)
@@ -74,7 +76,7 @@ func FuzzOpen(f *testing.F) {
 			return
 		}
 		if mode%4 == 0 {
-			if tr, err := Verify(data, sig, a.signer.Public()); err != nil || tr != c.Trusted || tr.Hash != Hash(data) {
+			if tr, err := verify.Verify(data, sig, a.signer.Public()); err != nil || tr != c.Trusted || tr.Hash != Hash(data) {
 				t.Fatalf("opened, but Verify says %v", err)
 			}
 		}

@@ -7,10 +7,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
-	"strings"
+
+	"courtwatch/sync/bundle/verify"
 
 	"aead.dev/minisign"
-	"github.com/google/uuid"
 )
 
 // Signer signs bundles for one device with the device's Ed25519 key.
@@ -23,7 +23,7 @@ type Signer struct {
 // NewSigner makes the minisign key of a device from its Ed25519 key (as kept
 // in the vault). device is the device id, a lowercase UUID.
 func NewSigner(device string, key ed25519.PrivateKey) (*Signer, error) {
-	if err := checkUUID(device); err != nil {
+	if err := verify.CheckDeviceID(device); err != nil {
 		return nil, fmt.Errorf("bundle signer: %w", err)
 	}
 	if len(key) != ed25519.PrivateKeySize {
@@ -85,84 +85,4 @@ func PublicKey(pub ed25519.PublicKey) minisign.PublicKey {
 func PublicKeyFile(pub minisign.PublicKey) []byte {
 	b, _ := pub.MarshalText()
 	return append(b, '\n')
-}
-
-// rawPublic is the Ed25519 key inside a minisign public key.
-func rawPublic(p minisign.PublicKey) ed25519.PublicKey {
-	b, err := base64.StdEncoding.DecodeString(p.String())
-	if err != nil || len(b) != 2+8+ed25519.PublicKeySize {
-		return nil
-	}
-	return ed25519.PublicKey(b[10:])
-}
-
-// Trusted is what the signature's trusted comment states. The signature
-// covers it, so it is authentic once Verify returns it.
-type Trusted struct {
-	Device string
-	Seq    uint64
-	Hash   string // sha256 hex of the bundle file
-}
-
-// String is the trusted comment:
-// "courtwatch-bundle/1 device=<uuid> seq=<n> hash=<sha256 hex>".
-func (t Trusted) String() string {
-	return fmt.Sprintf("%s device=%s seq=%d hash=%s", Format, t.Device, t.Seq, t.Hash)
-}
-
-// CheckDevice reports ErrWrongSigner unless t names device. A public key
-// alone does not say which device it belongs to: callers that looked the key
-// up by device (enrollment) must also check that the bundle names that
-// device, or an enrolled device could sign bundles in another's name.
-func (t Trusted) CheckDevice(device string) error {
-	if t.Device != device {
-		return fmt.Errorf("%w: the signature names device %s but the key is enrolled for device %s; do not import it and check both devices", ErrWrongSigner, t.Device, device)
-	}
-	return nil
-}
-
-// ParseTrusted reads a bundle signature's trusted comment, in its one
-// canonical spelling. It does not verify anything: use it only to learn
-// which device a signature claims, then verify with that device's key.
-func ParseTrusted(s string) (Trusted, error) {
-	f := strings.Split(s, " ")
-	bad := fmt.Errorf("%w: the trusted comment %q is not a Courtwatch bundle's; the file was signed by another program", ErrMalformed, s)
-	if len(f) != 4 || f[0] != Format {
-		return Trusted{}, bad
-	}
-	dev, ok1 := strings.CutPrefix(f[1], "device=")
-	seqs, ok2 := strings.CutPrefix(f[2], "seq=")
-	hash, ok3 := strings.CutPrefix(f[3], "hash=")
-	seq, err := strconv.ParseUint(seqs, 10, 64)
-	if !ok1 || !ok2 || !ok3 || err != nil || checkUUID(dev) != nil || !isHash(hash) || seq == 0 {
-		return Trusted{}, bad
-	}
-	t := Trusted{Device: dev, Seq: seq, Hash: hash}
-	if t.String() != s { // e.g. "seq=01"
-		return Trusted{}, bad
-	}
-	return t, nil
-}
-
-// checkUUID accepts a UUID in its canonical lowercase form only, so that a
-// device has one spelling.
-func checkUUID(s string) error {
-	u, err := uuid.Parse(s)
-	if err != nil || u.String() != s {
-		return fmt.Errorf("device id %q is not a lowercase UUID", s)
-	}
-	return nil
-}
-
-// isHash reports whether s is a sha256 in lowercase hex.
-func isHash(s string) bool {
-	if len(s) != 2*sha256.Size {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return true
 }

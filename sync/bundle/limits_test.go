@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"testing"
+
+	"courtwatch/sync/bundle/verify"
 )
 
 // zeroBomb is a zstd frame of RLE blocks that expands to n*128 KiB of zeros.
@@ -24,11 +26,11 @@ func zeroBomb(n int) []byte {
 func TestReaderLimits(t *testing.T) {
 	t.Run("decompression bomb", func(t *testing.T) {
 		bomb := zeroBomb(maxPayload/(128<<10) + 1)
-		if _, err := readPayload(bytes.NewReader(bomb), Trusted{Device: devA, Seq: 1}); !errors.Is(err, ErrTooLarge) {
+		if _, err := readPayload(bytes.NewReader(bomb), verify.Trusted{Device: devA, Seq: 1}); !errors.Is(err, ErrTooLarge) {
 			t.Errorf("%d bytes that expand to over 1 GiB: %v", len(bomb), err)
 		}
 		small := zeroBomb(2)
-		if _, err := readPayload(bytes.NewReader(small), Trusted{Device: devA, Seq: 1}); !errors.Is(err, ErrMalformed) {
+		if _, err := readPayload(bytes.NewReader(small), verify.Trusted{Device: devA, Seq: 1}); !errors.Is(err, ErrMalformed) {
 			t.Errorf("an empty tar stream: %v", err)
 		}
 	})
@@ -38,17 +40,17 @@ func TestReaderLimits(t *testing.T) {
 		big := append(bytes.Repeat([]byte("x"), maxRecordLine), '\n')
 		es := entriesOf(t, in, a.signer, func(m map[string]any) { m["entries"].(map[string]any)[recordsName] = Hash(big) })
 		es[1] = fileEntry(recordsName, big)
-		_, err := readPayload(bytes.NewReader(compressEntries(t, es)), Trusted{Device: devA, Seq: 1})
+		_, err := readPayload(bytes.NewReader(compressEntries(t, es)), verify.Trusted{Device: devA, Seq: 1})
 		if !errors.Is(err, ErrTooLarge) {
 			t.Errorf("a record line of 16 MiB + 1: %v", err)
 		}
 	})
 	t.Run("bundle and signature size", func(t *testing.T) {
 		pub := newTestDevice(t, devA, seedOf(1)).signer.Public()
-		if _, err := Verify(make([]byte, MaxBundle+1), nil, pub); !errors.Is(err, ErrTooLarge) {
+		if _, err := verify.Verify(make([]byte, verify.MaxBundle+1), nil, pub); !errors.Is(err, ErrTooLarge) {
 			t.Errorf("bundle over 512 MiB: %v", err)
 		}
-		if _, err := Verify(nil, make([]byte, MaxSignature+1), pub); !errors.Is(err, ErrBadSignature) {
+		if _, err := verify.Verify(nil, make([]byte, verify.MaxSignature+1), pub); !errors.Is(err, ErrBadSignature) {
 			t.Errorf("signature over 4 KiB: %v", err)
 		}
 	})

@@ -8,11 +8,9 @@ import (
 	"io"
 	"strings"
 	"time"
-)
 
-// Format names this version of the bundle format, in the manifest and in
-// the signature's trusted comment.
-const Format = "courtwatch-bundle/1"
+	"courtwatch/sync/bundle/verify"
+)
 
 // Names of the tar entries.
 const (
@@ -67,15 +65,15 @@ func ParseManifest(b []byte) (Manifest, error) {
 // the content.
 func (m *Manifest) check() error {
 	switch {
-	case m.Format != Format:
-		return fmt.Errorf("format %q is not %q; a newer Courtwatch may be needed", m.Format, Format)
-	case checkUUID(m.Device) != nil:
-		return checkUUID(m.Device)
+	case m.Format != verify.Format:
+		return fmt.Errorf("format %q is not %q; a newer Courtwatch may be needed", m.Format, verify.Format)
+	case verify.CheckDeviceID(m.Device) != nil:
+		return verify.CheckDeviceID(m.Device)
 	case m.Seq == 0:
 		return errors.New("seq is 0; bundles are numbered from 1")
 	case m.Seq == 1 && m.Prev != "":
 		return errors.New("bundle 1 names a previous bundle")
-	case m.Seq > 1 && !isHash(m.Prev):
+	case m.Seq > 1 && !verify.IsHash(m.Prev):
 		return fmt.Errorf("prev %q is not a sha256 hex", m.Prev)
 	case m.Records < 1:
 		return errors.New("no records")
@@ -85,7 +83,7 @@ func (m *Manifest) check() error {
 		return fmt.Errorf("hlc range %d..%d is reversed", m.HLCFirst, m.HLCLast)
 	case m.Created.IsZero() || m.Created.Nanosecond() != 0 || m.Created.Location() != time.UTC:
 		return fmt.Errorf("created %v is not a whole second in UTC", m.Created)
-	case !isHash(m.Entries[recordsName]):
+	case !verify.IsHash(m.Entries[recordsName]):
 		return errors.New("entries lacks the sha256 of records.jsonl")
 	case len(m.Entries) > maxEntries-1:
 		return fmt.Errorf("%d entries, the limit is %d", len(m.Entries), maxEntries-1)
@@ -95,7 +93,7 @@ func (m *Manifest) check() error {
 			continue
 		}
 		h, ok := strings.CutPrefix(name, attachmentsPath)
-		if !ok || !isHash(h) || sum != h {
+		if !ok || !verify.IsHash(h) || sum != h {
 			return fmt.Errorf("entry %q with sha256 %q is neither records.jsonl nor attachments/<its sha256>", name, sum)
 		}
 	}

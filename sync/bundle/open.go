@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 
+	"courtwatch/sync/bundle/verify"
+
 	"aead.dev/minisign"
 	"filippo.io/age"
 	"github.com/klauspost/compress/zstd"
@@ -16,7 +18,7 @@ import (
 // Contents is an opened bundle.
 type Contents struct {
 	Manifest    Manifest
-	Trusted     Trusted
+	Trusted     verify.Trusted
 	Records     [][]byte          // raw record versions, in chain order
 	Attachments map[string][]byte // sha256 hex -> content
 	// Chain is the chain field of the first record: the hash of the
@@ -37,7 +39,7 @@ type Contents struct {
 // As with Verify, check Contents.Trusted.CheckDevice against the device pub
 // is enrolled for.
 func Open(data, sig []byte, pub minisign.PublicKey, ids ...age.Identity) (*Contents, error) {
-	t, err := Verify(data, sig, pub)
+	t, err := verify.Verify(data, sig, pub)
 	if err != nil {
 		return nil, fmt.Errorf("open bundle: %w", err)
 	}
@@ -48,7 +50,7 @@ func Open(data, sig []byte, pub minisign.PublicKey, ids ...age.Identity) (*Conte
 	return c, nil
 }
 
-func read(src io.Reader, t Trusted, ids []age.Identity) (*Contents, error) {
+func read(src io.Reader, t verify.Trusted, ids []age.Identity) (*Contents, error) {
 	if len(ids) == 0 {
 		return nil, fmt.Errorf("%w: no HQ identity was given to decrypt it", ErrNotForUs)
 	}
@@ -65,7 +67,7 @@ func read(src io.Reader, t Trusted, ids []age.Identity) (*Contents, error) {
 
 // readPayload reads the decrypted payload: zstd, then tar, checking
 // everything against the manifest and t.
-func readPayload(r io.Reader, t Trusted) (*Contents, error) {
+func readPayload(r io.Reader, t verify.Trusted) (*Contents, error) {
 	zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1),
 		zstd.WithDecoderMaxWindow(maxWindow), zstd.WithDecoderMaxMemory(maxPayload))
 	if err != nil {
@@ -111,7 +113,7 @@ func readPayload(r io.Reader, t Trusted) (*Contents, error) {
 			}
 		default:
 			sum, ok := strings.CutPrefix(hdr.Name, attachmentsPath)
-			if !ok || !isHash(sum) {
+			if !ok || !verify.IsHash(sum) {
 				return nil, fmt.Errorf("%w: tar entry %q is not attachments/<sha256 hex>", ErrMalformed, hdr.Name)
 			}
 			if m.Entries[hdr.Name] == "" {
@@ -145,7 +147,7 @@ func readPayload(r io.Reader, t Trusted) (*Contents, error) {
 	return c, nil
 }
 
-func readManifest(tr io.Reader, hdr *tar.Header, t Trusted, m *Manifest) error {
+func readManifest(tr io.Reader, hdr *tar.Header, t verify.Trusted, m *Manifest) error {
 	if hdr.Name != manifestName {
 		return fmt.Errorf("%w: the first tar entry is %q, want %s", ErrMalformed, hdr.Name, manifestName)
 	}

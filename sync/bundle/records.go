@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+
+	"courtwatch/sync/bundle/verify"
 )
 
 // recordHead is the part of a record version that the bundle checks. The
@@ -49,7 +51,7 @@ func (c *chainCheck) add(raw []byte) error {
 		return fmt.Errorf("%w: record %d has no chain seq", ErrMalformed, c.n+1)
 	}
 	if c.n == 0 {
-		if (h.Seq == 1) != (h.Chain == "") || (h.Seq > 1 && !isHash(h.Chain)) {
+		if (h.Seq == 1) != (h.Chain == "") || (h.Seq > 1 && !verify.IsHash(h.Chain)) {
 			return fmt.Errorf("%w: record 1 has chain seq %d and chain %q; only seq 1 has no chain", ErrMalformed, h.Seq, h.Chain)
 		}
 		c.first, c.firstChain, c.hlcMin, c.hlcMax = h.Seq, h.Chain, h.HLC, h.HLC

@@ -12,22 +12,22 @@ import (
 	"slices"
 	"time"
 
+	"courtwatch/sync/bundle/verify"
+
 	"aead.dev/minisign"
 	"filippo.io/age"
 	"github.com/klauspost/compress/zstd"
 )
 
-// Limits. Seal refuses input that would break them, with ErrTooLarge, so
+// Limits, besides verify.MaxBundle and verify.MaxSignature. Seal refuses input that would break them, with ErrTooLarge, so
 // that a sealed bundle always opens; split the records into more bundles.
 const (
-	MaxBundle     = 512 << 20 // bytes of a bundle file (ciphertext)
-	MaxSignature  = 4 << 10   // bytes of a .minisig file
-	maxPayload    = 1 << 30   // bytes of the decompressed tar stream
-	maxEntries    = 100_000   // tar entries
-	maxManifest   = 1 << 20   // bytes of manifest.json
-	maxRecordLine = 16 << 20  // bytes of one records.jsonl line, with its newline
-	maxWindow     = 32 << 20  // zstd window the reader accepts
-	encodeWindow  = 8 << 20   // zstd window Seal uses
+	maxPayload    = 1 << 30  // bytes of the decompressed tar stream
+	maxEntries    = 100_000  // tar entries
+	maxManifest   = 1 << 20  // bytes of manifest.json
+	maxRecordLine = 16 << 20 // bytes of one records.jsonl line, with its newline
+	maxWindow     = 32 << 20 // zstd window the reader accepts
+	encodeWindow  = 8 << 20  // zstd window Seal uses
 )
 
 // maxTarTime is the latest mtime a USTAR header can hold (year 2242).
@@ -73,8 +73,8 @@ func Seal(in Input, recipients []age.Recipient, s *Signer) (data, sig []byte, er
 	if err := encrypt(&buf, recipients, m.Created, entries); err != nil {
 		return nil, nil, fmt.Errorf("seal bundle %d: %w", in.Seq, err)
 	}
-	if buf.Len() > MaxBundle {
-		return nil, nil, fmt.Errorf("seal bundle %d: %w: it would have %d bytes, the limit is %d; put fewer records in it", in.Seq, ErrTooLarge, buf.Len(), MaxBundle)
+	if buf.Len() > verify.MaxBundle {
+		return nil, nil, fmt.Errorf("seal bundle %d: %w: it would have %d bytes, the limit is %d; put fewer records in it", in.Seq, ErrTooLarge, buf.Len(), verify.MaxBundle)
 	}
 	data = buf.Bytes()
 	return data, s.sign(data, m.Seq), nil
@@ -119,7 +119,7 @@ func build(in Input, s *Signer) (Manifest, []entry, error) {
 	}
 
 	m := Manifest{
-		Format: Format, Device: in.Device, Monitor: in.Monitor, Seq: in.Seq, Prev: in.Prev,
+		Format: verify.Format, Device: in.Device, Monitor: in.Monitor, Seq: in.Seq, Prev: in.Prev,
 		HLCFirst: c.hlcMin, HLCLast: c.hlcMax, ChainFirst: c.first, ChainLast: c.last,
 		Records: c.n, Created: created,
 		Entries: map[string]string{recordsName: hex.EncodeToString(h.Sum(nil))},
@@ -127,7 +127,7 @@ func build(in Input, s *Signer) (Manifest, []entry, error) {
 	entries := []entry{{}, records}
 	for _, sum := range slices.Sorted(maps.Keys(in.Attachments)) {
 		b := in.Attachments[sum]
-		if !isHash(sum) || Hash(b) != sum {
+		if !verify.IsHash(sum) || Hash(b) != sum {
 			return Manifest{}, nil, fmt.Errorf("%w: attachment %q has sha256 %s; attachments are keyed by their sha256 in lowercase hex", ErrMalformed, sum, Hash(b))
 		}
 		name := attachmentsPath + sum
@@ -222,6 +222,6 @@ func writeTar(w io.Writer, created time.Time, entries []entry) error {
 func (s *Signer) sign(data []byte, seq uint64) []byte {
 	r := minisign.NewReader(bytes.NewReader(data))
 	io.Copy(io.Discard, r) // reads memory; cannot fail
-	t := Trusted{Device: s.device, Seq: seq, Hash: Hash(data)}
+	t := verify.Trusted{Device: s.device, Seq: seq, Hash: Hash(data)}
 	return r.SignWithComments(s.key, t.String(), fmt.Sprintf("courtwatch bundle %d from device %s", seq, s.device))
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"courtwatch/sync/bundle/verify"
+
 	"aead.dev/minisign"
 	"filippo.io/age"
 )
@@ -89,7 +91,7 @@ func TestVectors(t *testing.T) {
 				t.Fatal(err)
 			}
 			data, sig := read(t, v.Bundle), read(t, v.Sig)
-			_, verr := Verify(data, sig, pub)
+			_, verr := verify.Verify(data, sig, pub)
 			c, oerr := Open(data, sig, pub, ids...)
 			if (oerr == nil) != (c != nil) {
 				t.Fatalf("Open returned contents %v with error %v", c != nil, oerr)
@@ -138,7 +140,7 @@ func TestVectors(t *testing.T) {
 
 // verifyStream is Verify through a Verifier, fed in small pieces.
 func verifyStream(data, sig []byte, pub minisign.PublicKey) error {
-	v, err := NewVerifier(sig, pub)
+	v, err := verify.NewVerifier(sig, pub)
 	if err != nil {
 		return err
 	}

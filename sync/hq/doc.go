@@ -1,8 +1,8 @@
 // Package hq is the headquarters (HQ) side of Courtwatch delivery and what
 // its parts share: the layout of the HQ folder, the registry of enrolled
 // devices, and the receiver's certificate and receipt key (see sync/bundle
-// for the bundle format and sync/wire for the profile, device file,
-// receipt and HTTP API).
+// for the bundle format, sync/wire for the device file, receipt and HTTP
+// API, and sync/wire/hqprofile for the profile).
 //
 // HQ is split by the keys each part may hold:
 //
@@ -14,8 +14,10 @@
 //     and merges them into the HQ vault.
 //
 // Neither this package nor the receiver imports the vault (package
-// storage) or the packages that read age.key (setup, importer): the
-// receiver cannot read HQ's age identity or open the vault.
+// storage), the packages that read age.key (setup, importer) or any age
+// code (filippo.io/age: they check signatures with sync/bundle/verify,
+// not sync/bundle): the receiver cannot read HQ's age identity, decrypt a
+// bundle or open the vault. internal/archtest checks this.
 //
 // # HQ folder
 //

@@ -33,7 +33,7 @@ func TLSPin(dir string) (string, error) {
 	return PinOf(cert), nil
 }
 
-// PinOf is the TLS pin of a certificate, as in wire.Profile.TLSPin.
+// PinOf is the TLS pin of a certificate, as in hqprofile.Profile.TLSPin.
 func PinOf(cert *x509.Certificate) string {
 	sum := sha256.Sum256(cert.RawSubjectPublicKeyInfo)
 	return "sha256:" + hex.EncodeToString(sum[:])

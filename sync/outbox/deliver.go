@@ -8,6 +8,7 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 )
 
 // Result is what one delivery pass did.
@@ -52,7 +53,7 @@ type deliverer struct {
 }
 
 type cached struct {
-	p wire.Profile
+	p hqprofile.Profile
 	t Transport
 	s *sessionCache // the TLS sessions of an HTTPS transport, else nil
 }
@@ -63,7 +64,7 @@ func newDeliverer(v *storage.Vault, tf TransportFunc) *deliverer {
 
 // transport returns the transport for profile name, made anew when the
 // profile changed (hq add with the same name).
-func (d *deliverer) transport(name string) (Transport, wire.Profile, error) {
+func (d *deliverer) transport(name string) (Transport, hqprofile.Profile, error) {
 	p, err := Profile(d.v, name)
 	if err != nil {
 		return nil, p, err
@@ -87,7 +88,7 @@ func (d *deliverer) transport(name string) (Transport, wire.Profile, error) {
 	return t, p, nil
 }
 
-func profileEqual(a, b wire.Profile) bool {
+func profileEqual(a, b hqprofile.Profile) bool {
 	return fmt.Sprint(a) == fmt.Sprint(b)
 }
 
@@ -158,7 +159,7 @@ func (d *deliverer) pass(ctx context.Context, h hooks) (*Result, error) {
 }
 
 // attempt delivers bundle seq once through t and records the outcome.
-func (d *deliverer) attempt(ctx context.Context, t Transport, p wire.Profile, seq uint64, h hooks) (*Entry, error) {
+func (d *deliverer) attempt(ctx context.Context, t Transport, p hqprofile.Profile, seq uint64, h hooks) (*Entry, error) {
 	var e *Entry
 	err := d.v.Update(func(tx *storage.Tx) (err error) {
 		if e, err = loadEntry(tx, seq); err != nil || e.State.Settled() {
@@ -243,7 +244,7 @@ func record(e *Entry, t Transport, err error, r *wire.SignedReceipt, rc wire.Rec
 
 // verifyReceipt checks r with the receipt key of HQ profile p and that it
 // covers exactly bundle e.
-func verifyReceipt(p wire.Profile, r *wire.SignedReceipt, e *Entry) (wire.Receipt, error) {
+func verifyReceipt(p hqprofile.Profile, r *wire.SignedReceipt, e *Entry) (wire.Receipt, error) {
 	pub, err := p.ReceiptPublicKey()
 	if err != nil {
 		return wire.Receipt{}, err

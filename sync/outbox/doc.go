@@ -33,7 +33,7 @@
 // # Vault state (storage aux keys)
 //
 //	hq/default                     name of the default HQ profile
-//	hq/profile/<name>              a wire.Profile, JSON
+//	hq/profile/<name>              an hqprofile.Profile, JSON
 //	hq/tls-session/<name>          the TLS sessions to resume with that
 //	                               profile's receiver (sessions.go)
 //	cursor/outbox                  the sealed cursor: device chain position

@@ -9,7 +9,7 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
-	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 
 	"aead.dev/minisign"
 	"filippo.io/age"
@@ -39,9 +39,9 @@ func newHQKeys(t testing.TB) *hqKeys {
 }
 
 // profile is an HQ profile named "hq" for these keys and url.
-func (k *hqKeys) profile(url string) wire.Profile {
-	return wire.Profile{
-		Format: wire.ProfileFormat, Name: "hq", URL: url,
+func (k *hqKeys) profile(url string) hqprofile.Profile {
+	return hqprofile.Profile{
+		Format: hqprofile.Format, Name: "hq", URL: url,
 		Recipients: []string{k.id.Recipient().String()}, ReceiptKey: k.receiptPub.String(),
 	}
 }

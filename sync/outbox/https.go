@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 
 	"golang.org/x/net/proxy"
 )
@@ -68,7 +69,7 @@ type HTTPS struct {
 
 // HTTPSFunc returns a TransportFunc that makes HTTPS transports with opt.
 func HTTPSFunc(opt HTTPSOptions) TransportFunc {
-	return func(p wire.Profile) (Transport, error) { return NewHTTPS(p, opt) }
+	return func(p hqprofile.Profile) (Transport, error) { return NewHTTPS(p, opt) }
 }
 
 // NewHTTPS makes the transport to p's receiver.
@@ -89,7 +90,7 @@ func HTTPSFunc(opt HTTPSOptions) TransportFunc {
 // environment: the profile alone decides the route of the bundles. socks5
 // proxies (Tor: socks5://127.0.0.1:9050) resolve host names themselves, so
 // no DNS query leaves this machine.
-func NewHTTPS(p wire.Profile, opt HTTPSOptions) (*HTTPS, error) {
+func NewHTTPS(p hqprofile.Profile, opt HTTPSOptions) (*HTTPS, error) {
 	if p.URL == "" {
 		return nil, fmt.Errorf("%w (profile %q); deliver its bundles with a folder", ErrNoURL, p.Name)
 	}

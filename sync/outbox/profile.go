@@ -7,12 +7,12 @@ import (
 	"strings"
 
 	"courtwatch/storage"
-	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 )
 
 // ProfileInfo is an installed HQ profile.
 type ProfileInfo struct {
-	wire.Profile
+	hqprofile.Profile
 	Default bool `json:"default"`
 }
 
@@ -21,11 +21,11 @@ type ProfileInfo struct {
 // bundles are sealed to the new recipients while bundles sealed before keep
 // theirs. The first profile, or any with makeDefault, becomes the default,
 // which Seal encrypts to.
-func AddProfile(v *storage.Vault, p wire.Profile, name string, makeDefault bool) error {
+func AddProfile(v *storage.Vault, p hqprofile.Profile, name string, makeDefault bool) error {
 	if name != "" {
 		p.Name = name
 	}
-	if err := wire.CheckProfileName(p.Name); err != nil {
+	if err := hqprofile.CheckName(p.Name); err != nil {
 		return err
 	}
 	if err := p.Check(); err != nil {
@@ -56,7 +56,7 @@ func Profiles(v *storage.Vault) ([]ProfileInfo, error) {
 			return err
 		}
 		return tx.ScanAux(keyProfilePrefix, func(key string, val []byte) error {
-			p, err := wire.ParseProfile(val)
+			p, err := hqprofile.Parse(val)
 			if err != nil {
 				return fmt.Errorf("%w: %s: %v", ErrCorrupt, key, err)
 			}
@@ -69,8 +69,8 @@ func Profiles(v *storage.Vault) ([]ProfileInfo, error) {
 
 // DefaultProfile returns the profile that new bundles are sealed to, or
 // ErrNoProfile.
-func DefaultProfile(v *storage.Vault) (wire.Profile, error) {
-	var p wire.Profile
+func DefaultProfile(v *storage.Vault) (hqprofile.Profile, error) {
+	var p hqprofile.Profile
 	err := v.View(func(tx *storage.Tx) (err error) {
 		p, err = defaultProfile(tx)
 		return err
@@ -78,27 +78,27 @@ func DefaultProfile(v *storage.Vault) (wire.Profile, error) {
 	return p, err
 }
 
-func defaultProfile(tx *storage.Tx) (wire.Profile, error) {
+func defaultProfile(tx *storage.Tx) (hqprofile.Profile, error) {
 	var def string
 	ok, err := getJSON(tx, keyDefault, &def)
 	if err != nil {
-		return wire.Profile{}, err
+		return hqprofile.Profile{}, err
 	}
 	if !ok {
-		return wire.Profile{}, fmt.Errorf("%w: bundles can only be sealed to HQ's key, which comes in an HQ profile", ErrNoProfile)
+		return hqprofile.Profile{}, fmt.Errorf("%w: bundles can only be sealed to HQ's key, which comes in an HQ profile", ErrNoProfile)
 	}
 	return profile(tx, def)
 }
 
-func profile(tx *storage.Tx, name string) (wire.Profile, error) {
+func profile(tx *storage.Tx, name string) (hqprofile.Profile, error) {
 	b, err := tx.Aux(keyProfilePrefix + name)
 	if errors.Is(err, storage.ErrNotFound) {
-		return wire.Profile{}, fmt.Errorf("%w: HQ profile %q", ErrNoProfile, name)
+		return hqprofile.Profile{}, fmt.Errorf("%w: HQ profile %q", ErrNoProfile, name)
 	}
 	if err != nil {
-		return wire.Profile{}, err
+		return hqprofile.Profile{}, err
 	}
-	p, err := wire.ParseProfile(b)
+	p, err := hqprofile.Parse(b)
 	if err != nil {
 		return p, fmt.Errorf("%w: HQ profile %q: %v", ErrCorrupt, name, err)
 	}
@@ -106,8 +106,8 @@ func profile(tx *storage.Tx, name string) (wire.Profile, error) {
 }
 
 // Profile returns the installed HQ profile called name, or ErrNoProfile.
-func Profile(v *storage.Vault, name string) (wire.Profile, error) {
-	var p wire.Profile
+func Profile(v *storage.Vault, name string) (hqprofile.Profile, error) {
+	var p hqprofile.Profile
 	err := v.View(func(tx *storage.Tx) (err error) {
 		p, err = profile(tx, name)
 		return err
@@ -121,7 +121,7 @@ func Profile(v *storage.Vault, name string) (wire.Profile, error) {
 // new bundles would be readable by other keys, and receipts signed by
 // another key. Installing such a profile over old must be asked for
 // explicitly (courtwatch hq add --replace).
-func ProfileChanges(old, p wire.Profile) (changes []string, otherHQ bool) {
+func ProfileChanges(old, p hqprofile.Profile) (changes []string, otherHQ bool) {
 	change := func(what, from, to string) {
 		if from == "" {
 			from = "none"

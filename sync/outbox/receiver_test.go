@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"courtwatch/storage"
-	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/wire"
 
 	"aead.dev/minisign"
@@ -82,12 +82,12 @@ func (r *receiver) post(w http.ResponseWriter, req *http.Request) {
 		fail(w, 400, "signature header is not base64")
 		return
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, req.Body, bundle.MaxBundle))
+	data, err := io.ReadAll(http.MaxBytesReader(w, req.Body, verify.MaxBundle))
 	if err != nil {
 		fail(w, 400, "reading the bundle: %v", err)
 		return
 	}
-	tr, err := bundle.Verify(data, sig, pub)
+	tr, err := verify.Verify(data, sig, pub)
 	if err == nil {
 		err = tr.CheckDevice(dev)
 	}

@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"courtwatch/storage"
-	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 )
 
 // TLS session resumption. A full TLS 1.3 handshake with a receiver carries
@@ -51,7 +51,7 @@ type storedSession struct {
 }
 
 // sessionScope names what a session is valid for.
-func sessionScope(p wire.Profile) string {
+func sessionScope(p hqprofile.Profile) string {
 	return p.URL + "\n" + p.Proxy + "\n" + p.TLSPin
 }
 
@@ -92,7 +92,7 @@ func (c *sessionCache) Put(key string, cs *tls.ClientSessionState) {
 // loadSessions returns the session cache for profile p, filled from the
 // vault. A stored entry for another scope, or one that cannot be read, is
 // ignored: the next connection makes a full handshake and replaces it.
-func loadSessions(v *storage.Vault, p wire.Profile) *sessionCache {
+func loadSessions(v *storage.Vault, p hqprofile.Profile) *sessionCache {
 	c := &sessionCache{scope: sessionScope(p), m: map[string]*tls.ClientSessionState{}}
 	var st storedSessions
 	err := v.View(func(tx *storage.Tx) error {

@@ -20,7 +20,7 @@ import (
 	"testing"
 	"time"
 
-	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 )
 
 // tlsLog wraps a receiver and records, per request, whether its TLS
@@ -189,7 +189,7 @@ func TestResumedSessionKeepsPin(t *testing.T) {
 	wrong := p
 	wrong.TLSPin = "sha256:" + strings.Repeat("0", 64)
 	resumed := false
-	tf := func(p wire.Profile) (Transport, error) {
+	tf := func(p hqprofile.Profile) (Transport, error) {
 		h, err := NewHTTPS(p, fast)
 		if err != nil {
 			return nil, err

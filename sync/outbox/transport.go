@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 )
 
 // Transport carries bundles to one destination.
@@ -22,7 +23,7 @@ type Transport interface {
 }
 
 // TransportFunc makes the transport for an HQ profile. NewHTTPS is one.
-type TransportFunc func(p wire.Profile) (Transport, error)
+type TransportFunc func(p hqprofile.Profile) (Transport, error)
 
 // HTTPError is an answer from the receiver that is not a receipt.
 type HTTPError struct {

@@ -18,8 +18,9 @@ import (
 	"testing"
 	"time"
 
-	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 )
 
 func pinOf(s *httptest.Server) string {
@@ -221,7 +222,7 @@ func TestFolder(t *testing.T) {
 	f.notes(f.hearing, 1)
 	f.seal()
 	dir := t.TempDir()
-	usb := func(wire.Profile) (Transport, error) { return &Folder{Dir: dir}, nil }
+	usb := func(hqprofile.Profile) (Transport, error) { return &Folder{Dir: dir}, nil }
 	res, err := Deliver(context.Background(), f.v, usb, nil)
 	if err != nil || len(res.Delivered) != 2 {
 		t.Fatalf("Deliver to a folder = %v, %+v", err, res)
@@ -238,7 +239,7 @@ func TestFolder(t *testing.T) {
 		if err := errors.Join(err1, err2); err != nil {
 			t.Fatal(err)
 		}
-		if tr, err := bundle.Verify(data, sig, bundleKey(f)); err != nil || tr.Seq != e.Seq {
+		if tr, err := verify.Verify(data, sig, bundleKey(f)); err != nil || tr.Seq != e.Seq {
 			t.Fatalf("%s: %v", name, err)
 		}
 		if e.State != Delivered || e.DeliveredTo != dir || e.Receipt != nil {

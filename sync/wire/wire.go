@@ -1,6 +1,8 @@
 // Package wire defines what passes between a monitor's device and
-// headquarters besides the bundles themselves (see sync/bundle): the device
-// file, the HQ profile, the signed receipt and the receiver's HTTP API.
+// headquarters besides the bundles themselves (see sync/bundle) and the HQ
+// profile (see sync/wire/hqprofile): the device file, the signed receipt
+// and the receiver's HTTP API. It holds no age code, so HQ's receiver,
+// which uses it, cannot read an age key (internal/archtest checks this).
 //
 // # Device file (monitor → HQ admin)
 //
@@ -9,17 +11,6 @@
 // public_key is the device's Ed25519 signing key in minisign's public-key
 // format (the base64 line of a minisign .pub file). `courtwatch device
 // export` writes it; `courtwatch-hq enroll` reads it.
-//
-// # HQ profile (HQ admin → monitor)
-//
-//	{"format":"courtwatch-hq-profile/1","name":"…","url":"https://…",
-//	 "recipients":["age1…"],"receipt_key":"RWQ…","tls_pin":"sha256:<hex>","proxy":"socks5://127.0.0.1:9050"}
-//
-// recipients are the age X25519 recipients every bundle is encrypted to
-// (several are allowed, for key rotation). receipt_key verifies receipts.
-// tls_pin, optional, is the sha256 of the receiver certificate's
-// SubjectPublicKeyInfo; proxy, optional, is an http, https or socks5 URL.
-// Plain http URLs are accepted only for loopback hosts.
 //
 // # Receipt (receiver → monitor)
 //
@@ -49,22 +40,18 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
 	"courtwatch/internal/escape"
 
 	"aead.dev/minisign"
-	"filippo.io/age"
 	"github.com/google/uuid"
 )
 
 // Format names.
 const (
 	DeviceFormat  = "courtwatch-device/1"
-	ProfileFormat = "courtwatch-hq-profile/1"
 	ReceiptFormat = "courtwatch-receipt/1"
 )
 
@@ -89,7 +76,7 @@ func (d Device) Key() (minisign.PublicKey, error) { return ParsePublicKey(d.Publ
 // ParseDevice reads and checks a device file.
 func ParseDevice(b []byte) (Device, error) {
 	var d Device
-	if err := strictJSON(b, &d); err != nil {
+	if err := DecodeJSON(b, &d); err != nil {
 		return d, fmt.Errorf("device file: %w", err)
 	}
 	if d.Format != DeviceFormat {
@@ -105,20 +92,6 @@ func ParseDevice(b []byte) (Device, error) {
 		return d, fmt.Errorf("device file: monitor %w; the monitor sets the name with courtwatch init --name", err)
 	}
 	return d, nil
-}
-
-var profileNameRE = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{M}\p{N} ._-]{0,63}$`)
-
-// CheckProfileName checks the name an HQ profile is installed under on a
-// device: 1 to 64 letters (Khmer with its vowel signs too), digits,
-// spaces, dots, dashes or underscores, starting with a letter or digit.
-// `courtwatch-hq init --name` checks the HQ's name with it, so that every
-// profile HQ prints installs as it is.
-func CheckProfileName(name string) error {
-	if !profileNameRE.MatchString(name) {
-		return fmt.Errorf("HQ profile name %q: use 1 to 64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit", name)
-	}
-	return nil
 }
 
 // MaxUpload is the largest bundle a device uploads: sync/outbox seals no
@@ -145,82 +118,6 @@ func CheckName(name string) error {
 	return nil
 }
 
-// Profile is what a monitor's device needs to deliver to one HQ.
-type Profile struct {
-	Format     string   `json:"format"`
-	Name       string   `json:"name"`
-	URL        string   `json:"url"`
-	Recipients []string `json:"recipients"`
-	ReceiptKey string   `json:"receipt_key"`
-	TLSPin     string   `json:"tls_pin,omitempty"`
-	Proxy      string   `json:"proxy,omitempty"`
-}
-
-var pinRE = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
-
-// ParseProfile reads and checks an HQ profile.
-func ParseProfile(b []byte) (Profile, error) {
-	var p Profile
-	if err := strictJSON(b, &p); err != nil {
-		return p, fmt.Errorf("HQ profile: %w", err)
-	}
-	return p, p.Check()
-}
-
-// Check validates every field of the profile.
-func (p Profile) Check() error {
-	if p.Format != ProfileFormat {
-		return fmt.Errorf("HQ profile: format %q is not %q; ask HQ for a new profile", p.Format, ProfileFormat)
-	}
-	if err := CheckName(p.Name); err != nil {
-		return fmt.Errorf("HQ profile: %w; ask HQ for a new profile", err)
-	}
-	if p.URL != "" {
-		if err := checkURL(p.URL); err != nil {
-			return fmt.Errorf("HQ profile: %w", err)
-		}
-	}
-	if _, err := p.AgeRecipients(); err != nil {
-		return err
-	}
-	if _, err := p.ReceiptPublicKey(); err != nil {
-		return fmt.Errorf("HQ profile: receipt key: %w", err)
-	}
-	if p.TLSPin != "" && !pinRE.MatchString(p.TLSPin) {
-		return fmt.Errorf("HQ profile: tls_pin %q is not sha256:<64 hex digits>", p.TLSPin)
-	}
-	if p.Proxy != "" {
-		u, err := url.Parse(p.Proxy)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "socks5" && u.Scheme != "socks5h") || u.Host == "" {
-			return fmt.Errorf("HQ profile: proxy %q is not an http, https or socks5 URL such as socks5://127.0.0.1:9050", p.Proxy)
-		}
-		if u.User != nil {
-			return errors.New("HQ profile: the proxy URL holds a user name or password (user:pass@); a profile is handed around and must hold no secret, so ask HQ for one without it")
-		}
-	}
-	return nil
-}
-
-func checkURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return fmt.Errorf("url %q is not a URL such as https://hq.example.org:8443", s)
-	}
-	if u.User != nil {
-		return errors.New("the url holds a user name or password (user:pass@); the receiver needs none, and a profile is handed around, so it must hold no secret")
-	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if IsLoopback(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("url %q uses plain http to a host that is not this machine; use https", s)
-	}
-	return fmt.Errorf("url %q must start with https://", s)
-}
-
 // IsLoopback reports whether host names this machine.
 func IsLoopback(host string) bool {
 	if host == "localhost" {
@@ -229,25 +126,6 @@ func IsLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
-
-// AgeRecipients parses the profile's recipients.
-func (p Profile) AgeRecipients() ([]age.Recipient, error) {
-	if len(p.Recipients) == 0 {
-		return nil, errors.New("HQ profile: no recipients; bundles would be readable by nobody")
-	}
-	var out []age.Recipient
-	for _, s := range p.Recipients {
-		r, err := age.ParseX25519Recipient(s)
-		if err != nil {
-			return nil, fmt.Errorf("HQ profile: recipient %q: %v", s, err)
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
-
-// ReceiptPublicKey parses the key that signs receipts.
-func (p Profile) ReceiptPublicKey() (minisign.PublicKey, error) { return ParsePublicKey(p.ReceiptKey) }
 
 // ParsePublicKey reads a minisign public key: the base64 line, or a whole
 // .pub file with its comment line.
@@ -310,7 +188,10 @@ func (s SignedReceipt) Verify(pub minisign.PublicKey, device string, seq uint64,
 	return r, nil
 }
 
-func strictJSON(b []byte, v any) error {
+// DecodeJSON decodes b, which must hold one JSON object with no field
+// that v lacks, into v. Its errors say in plain words what is wrong with
+// the file.
+func DecodeJSON(b []byte, v any) error {
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -11,6 +11,14 @@ import (
 	"courtwatch/storage"
 )
 
+// CheckCSVHelp is the part of both programs' "help report check" that
+// says how a CSV export is checked (CheckReport).
+const CheckCSVHelp = `A CSV export (--table notes, attendance or checklist) is checked by the
+records its rows cite (record_id, version, hash): each must be in this
+vault with that hash and unchanged. A CSV names no subject, so what it
+leaves out is not checked. The matrix cites no records and is refused.
+`
+
 // MaxReportFile bounds the report file "report check" reads.
 const MaxReportFile = 1 << 30
 

@@ -13,6 +13,15 @@ import (
 	"github.com/google/uuid"
 )
 
+// ListKinds is the part of both programs' "help list" that names the
+// lists a Lister prints.
+const ListKinds = `  cases                    every case
+  defendants               every person, with the cases they are accused in
+  defendants --case ID     the case's defendants: names, status, charges, counsel
+  hearings [--case ID]     hearings by date: every case's, or one case's
+  notes --hearing ID       a hearing's notes by time
+`
+
 // Lister prints one kind of list of the records in a vault.
 type Lister struct {
 	Tx        *storage.Tx

@@ -10,6 +10,7 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/hq"
 	"courtwatch/sync/hq/setup"
 
@@ -269,7 +270,7 @@ func (im *importer) importFile(f bundleFile) error {
 // imported reports whether HQ imported exactly these bytes as the bundle
 // that t names: a replay, which needs no further checks (they were made
 // when it was imported), even if the device was revoked since.
-func (im *importer) imported(t bundle.Trusted, data []byte) (bool, error) {
+func (im *importer) imported(t verify.Trusted, data []byte) (bool, error) {
 	var l *bundleLink
 	err := im.v.View(func(tx *storage.Tx) (err error) {
 		l, err = loadLink(tx, t.Device, t.Seq)

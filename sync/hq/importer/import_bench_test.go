@@ -2,6 +2,8 @@ package importer
 
 import (
 	"testing"
+
+	"courtwatch/sync/hq/internal/hqtest"
 )
 
 // BenchmarkImport measures the HQ import rate in versions per second: a
@@ -19,18 +21,18 @@ func BenchmarkImport(b *testing.B) {
 	} {
 		b.Run(bm.name, func(b *testing.B) {
 			const n = 10_000
-			first := newHQ(b)
+			first := hqtest.NewHQ(b)
 			m := newMonitor(b, "Sok Dara")
 			addNotes(b, m, n-len(m.versions(b)), bm.text)
 			from := b.TempDir()
 			bs := m.seal(b, first, nil)
 			m.flat(b, from, bs)
-			ids := hqIdentity(b, first)
+			ids := hqtest.Identity(b, first)
 			b.SetBytes(int64(len(bs.data)))
 			b.ResetTimer()
 			for range b.N {
 				b.StopTimer()
-				dir := newHQ(b)
+				dir := hqtest.NewHQ(b)
 				m.enroll(b, dir)
 				v := openHQVault(b, dir)
 				b.StartTimer()

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/hq"
 
 	"aead.dev/minisign"
@@ -23,7 +24,7 @@ type bundleFile struct {
 	path string                 // a file name, or an s3:// URL
 	read func() ([]byte, error) // reads the bundle
 	sig  []byte
-	t    bundle.Trusted // what the signature claims; Open checks it
+	t    verify.Trusted // what the signature claims; Open checks it
 	err  error          // why the signature names no bundle
 }
 
@@ -71,31 +72,31 @@ func unreadable(f bundleFile) int {
 
 // readSignature reads a bundle's .minisig file and the trusted comment it
 // claims, without verifying it.
-func readSignature(name string) ([]byte, bundle.Trusted, error) {
-	sig, err := readLimited(name, bundle.MaxSignature)
+func readSignature(name string) ([]byte, verify.Trusted, error) {
+	sig, err := readLimited(name, verify.MaxSignature)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, bundle.Trusted{}, fmt.Errorf("%w: there is no signature file %s next to the bundle; copy it too, a bundle is only imported with its signature", bundle.ErrBadSignature, filepath.Base(name))
+		return nil, verify.Trusted{}, fmt.Errorf("%w: there is no signature file %s next to the bundle; copy it too, a bundle is only imported with its signature", bundle.ErrBadSignature, filepath.Base(name))
 	}
 	if err != nil {
-		return nil, bundle.Trusted{}, fmt.Errorf("%w: %v", bundle.ErrBadSignature, err)
+		return nil, verify.Trusted{}, fmt.Errorf("%w: %v", bundle.ErrBadSignature, err)
 	}
 	return parseSignature(sig, filepath.Base(name))
 }
 
 // parseSignature reads the trusted comment that the signature file name
 // claims, without verifying it.
-func parseSignature(sig []byte, name string) ([]byte, bundle.Trusted, error) {
+func parseSignature(sig []byte, name string) ([]byte, verify.Trusted, error) {
 	var s minisign.Signature
 	if err := s.UnmarshalText(sig); err != nil {
-		return nil, bundle.Trusted{}, fmt.Errorf("%w: %s is damaged or is not a minisign signature (%v); copy it again", bundle.ErrBadSignature, name, err)
+		return nil, verify.Trusted{}, fmt.Errorf("%w: %s is damaged or is not a minisign signature (%v); copy it again", bundle.ErrBadSignature, name, err)
 	}
-	t, err := bundle.ParseTrusted(s.TrustedComment)
+	t, err := verify.ParseTrusted(s.TrustedComment)
 	return sig, t, err
 }
 
-// readBundle reads a bundle file, refusing one over bundle.MaxBundle.
+// readBundle reads a bundle file, refusing one over verify.MaxBundle.
 func readBundle(name string) ([]byte, error) {
-	b, err := readLimited(name, bundle.MaxBundle)
+	b, err := readLimited(name, verify.MaxBundle)
 	if err != nil {
 		return nil, fmt.Errorf("read the bundle: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/internal/hqtest"
 )
 
 // FuzzImportBundle feeds Import arbitrary bytes as a bundle file of an
@@ -18,7 +19,7 @@ import (
 // must not panic or fail, must reject the file, and must merge nothing,
 // unless the bytes are the real bundle.
 func FuzzImportBundle(f *testing.F) {
-	dir := newHQ(f)
+	dir := hqtest.NewHQ(f)
 	m := newMonitor(f, "Sok Dara")
 	m.enroll(f, dir)
 	m.note(f, khmerNote)

@@ -17,7 +17,9 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/internal/hqtest"
 	"courtwatch/sync/wire"
 
 	"aead.dev/minisign"
@@ -49,7 +51,7 @@ type sealed struct {
 func newMonitor(t testing.TB, name string) *monitor {
 	t.Helper()
 	m := &monitor{dir: t.TempDir(), name: name}
-	v, err := storage.Create(m.dir, testPass, storage.CreateOptions{KDF: storage.TestKDF, DeviceName: name})
+	v, err := storage.Create(m.dir, hqtest.Pass, storage.CreateOptions{KDF: storage.TestKDF, DeviceName: name})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +145,7 @@ func (m *monitor) seal(t testing.TB, dir string, attachments map[string][]byte) 
 
 func recipientsOf(t testing.TB, dir string) []age.Recipient {
 	t.Helper()
-	rs, err := mustProfile(t, dir, "http://127.0.0.1:8080").AgeRecipients()
+	rs, err := hqtest.Profile(t, dir, "http://127.0.0.1:8080").AgeRecipients()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +194,7 @@ func (m *monitor) versions(t testing.TB) []string {
 // openHQVault opens the HQ vault of dir until the end of the test.
 func openHQVault(t testing.TB, dir string) *storage.Vault {
 	t.Helper()
-	v, err := storage.Open(hq.VaultDir(dir), testPass)
+	v, err := storage.Open(hq.VaultDir(dir), hqtest.Pass)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -283,6 +285,6 @@ func minisignKey(t testing.TB, key ed25519.PrivateKey) minisign.PrivateKey {
 func signAs(key minisign.PrivateKey, device string, seq uint64, data []byte) []byte {
 	r := minisign.NewReader(bytes.NewReader(data))
 	io.Copy(io.Discard, r)
-	t := bundle.Trusted{Device: device, Seq: seq, Hash: bundle.Hash(data)}
+	t := verify.Trusted{Device: device, Seq: seq, Hash: bundle.Hash(data)}
 	return r.SignWithComments(key, t.String(), "signature from courtwatch device "+device)
 }

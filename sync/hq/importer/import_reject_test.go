@@ -8,13 +8,14 @@ import (
 
 	"courtwatch/sync/bundle"
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/internal/hqtest"
 )
 
 // TestImportRejects: bundles that fail a check are reported with the
 // reason, and nothing of them is merged.
 func TestImportRejects(t *testing.T) {
-	dir := newHQ(t)
-	other := newHQ(t)
+	dir := hqtest.NewHQ(t)
+	other := hqtest.NewHQ(t)
 	m := newMonitor(t, "Sok Dara")
 	m.enroll(t, dir)
 	m.note(t, khmerNote)
@@ -90,7 +91,7 @@ func TestImportRejects(t *testing.T) {
 // encryption or the content no longer checks out). Each is rejected and
 // nothing is merged.
 func TestImportBitFlip(t *testing.T) {
-	dir := newHQ(t)
+	dir := hqtest.NewHQ(t)
 	m := newMonitor(t, "Sok Dara")
 	m.enroll(t, dir)
 	m.note(t, khmerNote)
@@ -129,7 +130,7 @@ func TestImportBitFlip(t *testing.T) {
 // TestImportAfterRevoke: once a device is revoked, its new bundles are
 // rejected, and those imported before stay quietly imported.
 func TestImportAfterRevoke(t *testing.T) {
-	dir := newHQ(t)
+	dir := hqtest.NewHQ(t)
 	m := newMonitor(t, "Sok Dara")
 	m.enroll(t, dir)
 	from := t.TempDir()

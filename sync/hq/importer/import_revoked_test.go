@@ -12,6 +12,7 @@ import (
 
 	"courtwatch/sync/bundle"
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/internal/hqtest"
 	"courtwatch/sync/hq/receiver"
 	"courtwatch/sync/wire"
 
@@ -24,14 +25,14 @@ import (
 // whose receipt is not HQ's, not for them, or dated after the revocation,
 // are rejected.
 func TestImportReceiptedBeforeRevoke(t *testing.T) {
-	dir := newHQ(t)
+	dir := hqtest.NewHQ(t)
 	store := filepath.Join(t.TempDir(), "store")
 	srv, _, _ := newServer(t, receiver.Config{HQDir: dir, Store: store})
 	m := newMonitor(t, "Sok Dara")
 	m.enroll(t, dir)
 	m.note(t, khmerNote)
 	b1 := m.seal(t, dir, nil)
-	if status, body := post(t, srv.Client(), srv.URL, m.id(), 1, b1.data, b1.sig); status != http.StatusOK {
+	if status, body := hqtest.Post(t, srv.Client(), srv.URL, m.id(), 1, b1.data, b1.sig); status != http.StatusOK {
 		t.Fatalf("upload bundle 1: %d %s", status, body)
 	}
 	if _, err := hq.Revoke(dir, m.id()); err != nil {
@@ -41,7 +42,7 @@ func TestImportReceiptedBeforeRevoke(t *testing.T) {
 	// in HQ's store is their only copy.
 	m.note(t, "written after the revocation")
 	b2 := m.seal(t, dir, nil)
-	if status, body := post(t, srv.Client(), srv.URL, m.id(), 2, b2.data, b2.sig); status != http.StatusForbidden {
+	if status, body := hqtest.Post(t, srv.Client(), srv.URL, m.id(), 2, b2.data, b2.sig); status != http.StatusForbidden {
 		t.Fatalf("upload bundle 2 after the revocation: %d %s, want 403", status, body)
 	}
 	m.store(t, store, b2) // copied in by hand: no receipt
@@ -131,7 +132,7 @@ func TestImportReceiptedBeforeRevoke(t *testing.T) {
 // is reported under the number its file name gives (or none), never under
 // the number that the signature it does not match claims.
 func TestImportSwappedSignature(t *testing.T) {
-	dir := newHQ(t)
+	dir := hqtest.NewHQ(t)
 	m := newMonitor(t, "Sok Dara")
 	m.enroll(t, dir)
 	b1 := m.seal(t, dir, nil)

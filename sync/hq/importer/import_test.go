@@ -13,6 +13,7 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
+	"courtwatch/sync/hq/internal/hqtest"
 
 	"github.com/google/uuid"
 )
@@ -26,7 +27,7 @@ const (
 // receiver's store, an edit in a second bundle from a USB stick, and both
 // again, which changes nothing.
 func TestImport(t *testing.T) {
-	dir := newHQ(t)
+	dir := hqtest.NewHQ(t)
 	m := newMonitor(t, "សុខ ដារា (Sok Dara)")
 	m.enroll(t, dir)
 	noteID := m.note(t, khmerNote)
@@ -130,7 +131,7 @@ func checkLists(t *testing.T, m *monitor, hq *storage.Vault) {
 // TestImportGap imports bundles 1 and 3, reporting 2 missing, then 2,
 // which closes the gap and links 3 to it.
 func TestImportGap(t *testing.T) {
-	dir := newHQ(t)
+	dir := hqtest.NewHQ(t)
 	m := newMonitor(t, "Sok Dara")
 	m.enroll(t, dir)
 	var bs []sealed
@@ -178,7 +179,7 @@ func TestImportGap(t *testing.T) {
 // its own bundle 2 and 3. HQ imports the original's bundle 2 and reports
 // the copy's as forks, merging nothing of them.
 func TestImportFork(t *testing.T) {
-	dir := newHQ(t)
+	dir := hqtest.NewHQ(t)
 	m := newMonitor(t, "Sok Dara")
 	m.enroll(t, dir)
 	m.note(t, "before the copy")
@@ -192,7 +193,7 @@ func TestImportFork(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, x := range []*monitor{m, &clone} {
-		v, err := storage.Open(x.dir, testPass)
+		v, err := storage.Open(x.dir, hqtest.Pass)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +232,7 @@ func TestImportFork(t *testing.T) {
 // crashed import left part of it in the vault, unrecorded: the import
 // completes it, and records it only at the end.
 func TestImportSplit(t *testing.T) {
-	dir := newHQ(t)
+	dir := hqtest.NewHQ(t)
 	m := newMonitor(t, "Sok Dara")
 	m.enroll(t, dir)
 	for i := range 5 {
@@ -272,7 +273,7 @@ func TestImportLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
-	dir := newHQ(t)
+	dir := hqtest.NewHQ(t)
 	m := newMonitor(t, "Sok Dara")
 	m.enroll(t, dir)
 	addNotes(t, m, 3000, "Counsel objected.")
@@ -327,7 +328,7 @@ func addNotes(t testing.TB, m *monitor, n int, text string) {
 // merged and the content counted as not stored, since the HQ vault has no
 // way yet to store content without a record of its own.
 func TestImportAttachment(t *testing.T) {
-	dir := newHQ(t)
+	dir := hqtest.NewHQ(t)
 	m := newMonitor(t, "Sok Dara")
 	m.enroll(t, dir)
 	content := []byte("a photo of the court's notice")

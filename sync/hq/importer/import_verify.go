@@ -9,6 +9,7 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/hq"
 
 	"filippo.io/age"
@@ -138,7 +139,7 @@ func (im *importer) explain(e *Explanation, path string) error {
 	if err != nil {
 		return fail("device", fmt.Errorf("the registry entry is damaged: %w", err))
 	}
-	vt, err := bundle.Verify(data, sig, pub)
+	vt, err := verify.Verify(data, sig, pub)
 	if err != nil {
 		if bundle.Hash(data) != t.Hash { // the signature file is another bundle's
 			e.Seq, err = claimed(bundleFile{path: path, sig: sig, t: t}, err)

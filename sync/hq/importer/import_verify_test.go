@@ -9,13 +9,14 @@ import (
 
 	"courtwatch/sync/bundle"
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/internal/hqtest"
 )
 
 // TestVerifyFile explains good and bad bundles, and where a good one
 // stands among what HQ imported.
 func TestVerifyFile(t *testing.T) {
-	dir := newHQ(t)
-	other := newHQ(t)
+	dir := hqtest.NewHQ(t)
+	other := hqtest.NewHQ(t)
 	m := newMonitor(t, "Sok Dara")
 	m.enroll(t, dir)
 	b1 := m.seal(t, dir, nil)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"courtwatch/sync/hq/internal/hqtest"
 	"courtwatch/sync/hq/s3gw"
 	"courtwatch/sync/outbox"
 	"courtwatch/sync/wire"
@@ -23,11 +24,11 @@ import (
 // receipt-verified, stored once and imported.
 func TestS3StoreFaults(t *testing.T) {
 	f := newS3Fixture(t)
-	proxy := s3gw.NewProxy(t, f.gw.URL)
+	proxy := s3gw.NewProxy(t, f.GW.URL)
 	url, logs := f.receiver(t, proxy.URL, 500*time.Millisecond)
 	m := newMonitor(t, "Faulty")
 	f.enroll(t, m.file())
-	if err := outbox.AddProfile(m.v, mustProfile(t, f.dir, url), "hq", true); err != nil {
+	if err := outbox.AddProfile(m.v, hqtest.Profile(t, f.Dir, url), "hq", true); err != nil {
 		t.Fatal(err)
 	}
 	seal := func() {
@@ -48,7 +49,7 @@ func TestS3StoreFaults(t *testing.T) {
 	for _, fault := range []s3gw.Fault{s3gw.Unavailable, s3gw.Drop, s3gw.Delay} {
 		proxy.Set(fault, 2*time.Second)
 		req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s%s%s/1", url, wire.BundlesPath, m.id()), bytes.NewReader(data))
-		req.Header.Set(wire.SignatureHeader, b64(sig))
+		req.Header.Set(wire.SignatureHeader, hqtest.B64(sig))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -58,7 +59,7 @@ func TestS3StoreFaults(t *testing.T) {
 			t.Fatalf("store fault %s: %d, Retry-After %q; want 503 with Retry-After\n%s", fault, resp.StatusCode, resp.Header.Get("Retry-After"), logs)
 		}
 	}
-	if files := f.gw.Files(t, f.bucket); slices.ContainsFunc(files, func(s string) bool { return strings.HasSuffix(s, ".cwb") }) {
+	if files := f.GW.Files(t, f.Bucket); slices.ContainsFunc(files, func(s string) bool { return strings.HasSuffix(s, ".cwb") }) {
 		t.Fatalf("a failed upload left a bundle: %v", files)
 	}
 
@@ -116,7 +117,7 @@ func TestS3StoreFaults(t *testing.T) {
 		if e.State != outbox.ReceiptVerified {
 			t.Fatalf("bundle %d is %s (%s), want receipt verified", e.Seq, e.State, e.LastError)
 		}
-		if got := f.object(t, fmt.Sprintf("%s/%012d.cwb", e.Device, e.Seq)); fmt.Sprintf("%x", sha256Sum(got)) != e.Hash {
+		if got := f.Object(t, fmt.Sprintf("%s/%012d.cwb", e.Device, e.Seq)); fmt.Sprintf("%x", sha256Sum(got)) != e.Hash {
 			t.Fatalf("bundle %d: the bucket holds other bytes", e.Seq)
 		}
 	}
@@ -130,8 +131,8 @@ func TestS3StoreFaults(t *testing.T) {
 	t.Logf("connections per fault: %v; 503 answers for the store: %d", stats, strings.Count(logs.String(), "store unavailable"))
 
 	// Nothing lost: the bucket imports to every version of the monitor.
-	hqv := openHQVault(t, f.dir)
-	rep := mustImport(t, f.dir, hqv, f.url, ImportOptions{Getenv: f.getenv})
+	hqv := openHQVault(t, f.Dir)
+	rep := mustImport(t, f.Dir, hqv, f.URL, ImportOptions{Getenv: f.Getenv})
 	if rep.Failed() || len(rep.Device(m.id()).Missing) > 0 {
 		t.Fatalf("import: %s, missing %v", problems(rep), rep.Device(m.id()).Missing)
 	}

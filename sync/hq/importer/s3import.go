@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/hq/receiver"
 )
 
@@ -62,7 +63,7 @@ func (s s3Store) findBundles() ([]bundleFile, error) {
 // bundleFile is the bundle at key, with its signature read.
 func (s s3Store) bundleFile(key string) bundleFile {
 	f := bundleFile{path: s.URL(key), read: func() ([]byte, error) {
-		b, ok, err := s.Read(key, bundle.MaxBundle)
+		b, ok, err := s.Read(key, verify.MaxBundle)
 		if err == nil && !ok {
 			err = fmt.Errorf("the bundle %s was removed from the bucket", key)
 		}
@@ -71,7 +72,7 @@ func (s s3Store) bundleFile(key string) bundleFile {
 		}
 		return b, nil
 	}}
-	sig, ok, err := s.Read(key+".minisig", bundle.MaxSignature)
+	sig, ok, err := s.Read(key+".minisig", verify.MaxSignature)
 	switch {
 	case err != nil:
 		f.err = err

@@ -15,118 +15,90 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/internal/hqtest"
 	"courtwatch/sync/hq/receiver"
 	"courtwatch/sync/hq/s3gw"
 	"courtwatch/sync/wire"
 )
 
-// s3Fixture is an HQ folder and a bucket on a real versitygw.
+// s3Fixture is hqtest's HQ folder and bucket, with the receiver's store
+// on the bucket.
 type s3Fixture struct {
-	dir    string
-	gw     *s3gw.Gateway
-	bucket string
-	url    string // s3://bucket/store
-	getenv func(string) string
-	store  *receiver.S3Store
+	*hqtest.S3
+	store *receiver.S3Store
 }
 
 func newS3Fixture(t *testing.T) *s3Fixture {
 	t.Helper()
-	f := &s3Fixture{dir: newHQ(t), gw: s3gw.Start(t)}
-	f.bucket = f.gw.Bucket(t, "courtwatch-hq")
-	f.url = "s3://" + f.bucket + "/store"
-	f.getenv = s3gw.Getenv(f.gw.URL)
+	f := &s3Fixture{S3: hqtest.NewS3(t)}
 	var err error
-	if f.store, err = receiver.OpenS3(f.url, f.getenv); err != nil {
+	if f.store, err = receiver.OpenS3(f.URL, f.Getenv); err != nil {
 		t.Fatal(err)
 	}
 	return f
 }
 
 // enroll enrolls the device file at HQ and publishes it to the bucket.
-func (f *s3Fixture) enroll(t testing.TB, file []byte) {
-	t.Helper()
-	d, _, err := hq.Enroll(f.dir, file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.store.PublishDevice(d); err != nil {
-		t.Fatal(err)
-	}
-}
+func (f *s3Fixture) enroll(t testing.TB, file []byte) { f.Enroll(t, f.store, file) }
 
 // receiver runs a receiver on the bucket, through endpoint if not "".
-func (f *s3Fixture) receiver(t testing.TB, endpoint string, timeout time.Duration) (string, *logBuffer) {
+func (f *s3Fixture) receiver(t testing.TB, endpoint string, timeout time.Duration) (string, *hqtest.LogBuffer) {
 	t.Helper()
-	getenv := f.getenv
-	if endpoint != "" {
-		getenv = s3gw.Getenv(endpoint)
-	}
-	srv, _, logs := newServer(t, receiver.Config{HQDir: f.dir, Store: f.url, Getenv: getenv, StoreTimeout: timeout})
+	srv, _, logs := newServer(t, receiver.Config{HQDir: f.Dir, Store: f.URL, Getenv: f.Through(endpoint), StoreTimeout: timeout})
 	return srv.URL, logs
-}
-
-// object reads an object of the store from the gateway's disk.
-func (f *s3Fixture) object(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(f.gw.Root, f.bucket, "store", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 func TestS3StoreRealServer(t *testing.T) {
 	f := newS3Fixture(t)
-	if _, err := receiver.OpenS3("s3://no-such-bucket/x", f.getenv); err == nil || !strings.Contains(err.Error(), "does not exist") {
+	if _, err := receiver.OpenS3("s3://no-such-bucket/x", f.Getenv); err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("missing bucket: %v", err)
 	}
-	env := s3gw.Env(f.gw.URL)
+	env := s3gw.Env(f.GW.URL)
 	env["AWS_SECRET_ACCESS_KEY"] = "wrong"
-	if _, err := receiver.OpenS3(f.url, func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "refused the access key") {
+	if _, err := receiver.OpenS3(f.URL, func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "refused the access key") {
 		t.Errorf("wrong secret: %v", err)
 	}
 
 	// The registry lives in the bucket: an HQ-only enrollment is unknown
 	// to the receivers; a published one, and then its revocation, reach
 	// both receivers at once.
-	d := newDevice(t)
+	d := hqtest.NewDevice(t)
 	a, _ := f.receiver(t, "", 0)
 	b, _ := f.receiver(t, "", 0)
-	p := mustProfile(t, f.dir, a)
-	data, sig := d.seal(t, p, 1)
-	d.enroll(t, f.dir)
-	if status, body := post(t, nil, a, d.id, 1, data, sig); status != http.StatusForbidden {
+	p := hqtest.Profile(t, f.Dir, a)
+	data, sig := d.Seal(t, p, 1)
+	d.Enroll(t, f.Dir)
+	if status, body := hqtest.Post(t, nil, a, d.ID, 1, data, sig); status != http.StatusForbidden {
 		t.Fatalf("unpublished device: %d %s", status, body)
 	}
-	f.enroll(t, d.file())
-	status, body := post(t, nil, a, d.id, 1, data, sig)
+	f.enroll(t, d.File())
+	status, body := hqtest.Post(t, nil, a, d.ID, 1, data, sig)
 	if status != http.StatusOK {
 		t.Fatalf("upload: %d %s", status, body)
 	}
-	checkReceipt(t, p, body, d.id, 1, data)
-	status, again := post(t, nil, b, d.id, 1, data, sig)
+	hqtest.CheckReceipt(t, p, body, d.ID, 1, data)
+	status, again := hqtest.Post(t, nil, b, d.ID, 1, data, sig)
 	if status != http.StatusOK || !bytes.Equal(again, body) {
 		t.Fatalf("resend at the other receiver: %d %s, want the stored receipt %s", status, again, body)
 	}
-	if status, got := get(t, nil, fmt.Sprintf("%s%s%s/1/receipt", b, wire.BundlesPath, d.id)); status != http.StatusOK || !bytes.Equal(got, body) {
+	if status, got := hqtest.Get(t, nil, fmt.Sprintf("%s%s%s/1/receipt", b, wire.BundlesPath, d.ID)); status != http.StatusOK || !bytes.Equal(got, body) {
 		t.Fatalf("GET receipt: %d %s", status, got)
 	}
-	other, osig := d.seal(t, p, 1)
-	if status, body := post(t, nil, b, d.id, 1, other, osig); status != http.StatusConflict {
+	other, osig := d.Seal(t, p, 1)
+	if status, body := hqtest.Post(t, nil, b, d.ID, 1, other, osig); status != http.StatusConflict {
 		t.Fatalf("another bundle 1: %d %s", status, body)
 	}
-	if got := f.object(t, d.id+"/000000000001.cwb"); !bytes.Equal(got, data) {
+	if got := f.Object(t, d.ID+"/000000000001.cwb"); !bytes.Equal(got, data) {
 		t.Fatal("the stored bundle changed")
 	}
 
 	// Enrolling again with another key is refused by the bucket too.
-	dev, _ := hq.LoadDevice(f.dir, d.id)
-	dev.PublicKey = newDevice(t).signer.Public().String()
+	dev, _ := hq.LoadDevice(f.Dir, d.ID)
+	dev.PublicKey = hqtest.NewDevice(t).Signer.Public().String()
 	if err := f.store.PublishDevice(dev); !errors.Is(err, hq.ErrKeyMismatch) {
 		t.Fatalf("publish with another key: %v", err)
 	}
-	r, err := hq.Revoke(f.dir, d.id)
+	r, err := hq.Revoke(f.Dir, d.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,9 +109,9 @@ func TestS3StoreRealServer(t *testing.T) {
 	if err := f.store.PublishDevice(hq.Device{Device: r.Device, Enrolled: r.Enrolled}); err != nil {
 		t.Fatal(err)
 	}
-	data2, sig2 := d.seal(t, p, 2)
+	data2, sig2 := d.Seal(t, p, 2)
 	for _, url := range []string{a, b} {
-		if status, body := post(t, nil, url, d.id, 2, data2, sig2); status != http.StatusForbidden || !strings.Contains(string(body), "revoked") {
+		if status, body := hqtest.Post(t, nil, url, d.ID, 2, data2, sig2); status != http.StatusForbidden || !strings.Contains(string(body), "revoked") {
 			t.Fatalf("revoked device at %s: %d %s", url, status, body)
 		}
 	}
@@ -154,10 +126,10 @@ func TestS3StoreRealServer(t *testing.T) {
 func TestS3TwoReceivers(t *testing.T) {
 	f := newS3Fixture(t)
 	recv := [2]string{}
-	logs := [2]*logBuffer{}
+	logs := [2]*hqtest.LogBuffer{}
 	recv[0], logs[0] = f.receiver(t, "", 0)
 	recv[1], logs[1] = f.receiver(t, "", 0)
-	p := mustProfile(t, f.dir, recv[0])
+	p := hqtest.Profile(t, f.Dir, recv[0])
 
 	const devices, plain = 20, 3 // bundles 1..3, then a forked bundle 4
 	type device struct {
@@ -173,13 +145,13 @@ func TestS3TwoReceivers(t *testing.T) {
 		d := &device{id: m.id()}
 		for n := range plain {
 			m.note(t, fmt.Sprintf("note %d of bundle %d", i, n+1))
-			d.b = append(d.b, m.seal(t, f.dir, nil))
+			d.b = append(d.b, m.seal(t, f.Dir, nil))
 		}
 		m.note(t, fmt.Sprintf("note %d of bundle 4", i))
 		seq, hash, chain := m.seq, m.hash, m.chain
-		d.b = append(d.b, m.seal(t, f.dir, nil))
+		d.b = append(d.b, m.seal(t, f.Dir, nil))
 		m.seq, m.hash, m.chain = seq, hash, chain
-		d.fork = m.seal(t, f.dir, nil)
+		d.fork = m.seal(t, f.Dir, nil)
 		m.v.Close() // keep memory low: 20 vaults
 		devs[i] = d
 	}
@@ -195,7 +167,7 @@ func TestS3TwoReceivers(t *testing.T) {
 					errs <- fmt.Errorf("device %d bundle %d: %d %s", i, b.seq, status, body)
 					return
 				}
-				checkReceipt(t, p, body, d.id, b.seq, b.data)
+				hqtest.CheckReceipt(t, p, body, d.id, b.seq, b.data)
 			}
 			var race sync.WaitGroup
 			var status [2]int
@@ -231,25 +203,25 @@ func TestS3TwoReceivers(t *testing.T) {
 		}
 		won[k]++
 		winner := []sealed{d.b[plain], d.fork}[k]
-		checkReceipt(t, p, receipts[i][k], d.id, 4, winner.data)
+		hqtest.CheckReceipt(t, p, receipts[i][k], d.id, 4, winner.data)
 		for _, b := range append(slices.Clone(d.b[:plain]), winner) {
 			name := fmt.Sprintf("%s/%012d", d.id, b.seq)
-			if got := f.object(t, name+".cwb"); !bytes.Equal(got, b.data) {
+			if got := f.Object(t, name+".cwb"); !bytes.Equal(got, b.data) {
 				t.Fatalf("device %d: the bucket holds other bytes for bundle %d", i, b.seq)
 			}
-			if got := f.object(t, name+".cwb.minisig"); !bytes.Equal(got, b.sig) {
+			if got := f.Object(t, name+".cwb.minisig"); !bytes.Equal(got, b.sig) {
 				t.Fatalf("device %d: the bucket holds another signature for bundle %d", i, b.seq)
 			}
-			checkReceipt(t, p, f.object(t, name+".receipt.json"), d.id, b.seq, b.data)
+			hqtest.CheckReceipt(t, p, f.Object(t, name+".receipt.json"), d.id, b.seq, b.data)
 			writeBundle(t, filepath.Join(folder, d.id), fmt.Sprintf("%012d.cwb", b.seq), b)
 		}
 		// A resend of the winner at the receiver that refused it is a duplicate.
-		status, body := post(t, nil, recv[1-k], d.id, 4, winner.data, winner.sig)
-		if status != http.StatusOK || !bytes.Equal(bytes.TrimSpace(body), bytes.TrimSpace(f.object(t, d.id+"/000000000004.receipt.json"))) {
+		status, body := hqtest.Post(t, nil, recv[1-k], d.id, 4, winner.data, winner.sig)
+		if status != http.StatusOK || !bytes.Equal(bytes.TrimSpace(body), bytes.TrimSpace(f.Object(t, d.id+"/000000000004.receipt.json"))) {
 			t.Fatalf("device %d: resend of the stored bundle 4: %d %s", i, status, body)
 		}
 	}
-	files := f.gw.Files(t, f.bucket)
+	files := f.GW.Files(t, f.Bucket)
 	var cwb int
 	for _, name := range files {
 		if strings.HasSuffix(name, ".cwb") {
@@ -263,8 +235,8 @@ func TestS3TwoReceivers(t *testing.T) {
 
 	// Import from the bucket and from the folder into two HQ vaults.
 	now := func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
-	fromBucket := openHQVault(t, f.dir)
-	rep := mustImport(t, f.dir, fromBucket, f.url, ImportOptions{Now: now, Getenv: f.getenv})
+	fromBucket := openHQVault(t, f.Dir)
+	rep := mustImport(t, f.Dir, fromBucket, f.URL, ImportOptions{Now: now, Getenv: f.Getenv})
 	if rep.Failed() || len(rep.Devices) != devices {
 		t.Fatalf("import from the bucket: %d devices, %s", len(rep.Devices), problems(rep))
 	}
@@ -273,8 +245,8 @@ func TestS3TwoReceivers(t *testing.T) {
 			t.Fatalf("device %s: imported %v, missing %v", d.Device, d.Imported, d.Missing)
 		}
 	}
-	other := newHQ(t)
-	copyHQKeys(t, f.dir, other)
+	other := hqtest.NewHQ(t)
+	copyHQKeys(t, f.Dir, other)
 	fromFolder := openHQVault(t, other)
 	rep = mustImport(t, other, fromFolder, folder, ImportOptions{Now: now})
 	if rep.Failed() {
@@ -285,7 +257,7 @@ func TestS3TwoReceivers(t *testing.T) {
 	}
 	// Importing the bucket again changes nothing.
 	before := snapshot(t, fromBucket)
-	rep = mustImport(t, f.dir, fromBucket, f.url, ImportOptions{Now: now, Getenv: f.getenv})
+	rep = mustImport(t, f.Dir, fromBucket, f.URL, ImportOptions{Now: now, Getenv: f.Getenv})
 	if after := snapshot(t, fromBucket); after != before || rep.Failed() {
 		t.Fatalf("a second import changed the vault: %s", problems(rep))
 	}
@@ -294,7 +266,7 @@ func TestS3TwoReceivers(t *testing.T) {
 // postRetry uploads as the outbox does: again after a 503.
 func postRetry(t testing.TB, base, device string, seq uint64, data, sig []byte) (int, []byte) {
 	for {
-		status, body := post(t, nil, base, device, seq, data, sig)
+		status, body := hqtest.Post(t, nil, base, device, seq, data, sig)
 		if status != http.StatusServiceUnavailable {
 			return status, body
 		}

@@ -1,15 +1,14 @@
 package importer
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"testing"
 	"time"
 
 	"courtwatch/storage"
-	"courtwatch/sync/bundle"
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/internal/hqtest"
 	"courtwatch/sync/hq/receiver"
 	"courtwatch/sync/hq/s3gw"
 )
@@ -24,18 +23,18 @@ import (
 func BenchmarkSuiteImport(b *testing.B) {
 	for _, n := range []int{1_000, 10_000} {
 		b.Run(fmt.Sprintf("versions=%dk", n/1000), func(b *testing.B) {
-			first := newHQ(b)
+			first := hqtest.NewHQ(b)
 			m := newMonitor(b, "Sok Dara")
 			addNotes(b, m, n-len(m.versions(b)), "The prosecutor read the conclusions; defence counsel objected.")
 			from := b.TempDir()
 			bs := m.seal(b, first, nil)
 			m.flat(b, from, bs)
-			ids := hqIdentity(b, first)
+			ids := hqtest.Identity(b, first)
 			var took time.Duration
 			var cpu int64
 			for b.Loop() {
 				b.StopTimer()
-				dir := newHQ(b)
+				dir := hqtest.NewHQ(b)
 				m.enroll(b, dir)
 				v := openHQVault(b, dir)
 				b.StartTimer()
@@ -65,14 +64,14 @@ func BenchmarkSuiteImport(b *testing.B) {
 // records.
 func BenchmarkSuiteReceiver(b *testing.B) {
 	for _, records := range []int{1, 100} {
-		dir := newHQ(b)
-		p := mustProfile(b, dir, "http://127.0.0.1:8080")
+		dir := hqtest.NewHQ(b)
+		p := hqtest.Profile(b, dir, "http://127.0.0.1:8080")
 		dev := newDeviceWith(b, records)
-		dev.enroll(b, dir)
+		dev.Enroll(b, dir)
 		var bundles []sealed
 		sealN := func(n int) []sealed {
 			for len(bundles) < n {
-				d, s := dev.seal(b, p, uint64(len(bundles)+1))
+				d, s := dev.Seal(b, p, uint64(len(bundles)+1))
 				bundles = append(bundles, sealed{uint64(len(bundles) + 1), d, s})
 			}
 			return bundles[:n]
@@ -89,7 +88,7 @@ func BenchmarkSuiteReceiver(b *testing.B) {
 						if err != nil {
 							b.Fatal(err)
 						}
-						d, err := hq.LoadDevice(dir, dev.id)
+						d, err := hq.LoadDevice(dir, dev.ID)
 						if err != nil {
 							b.Fatal(err)
 						}
@@ -111,7 +110,7 @@ func BenchmarkSuiteReceiver(b *testing.B) {
 						go func() {
 							defer func() { done <- struct{}{} }()
 							for i := range next {
-								if status, body := post(b, srv.Client(), srv.URL, dev.id, uint64(i+1), bs[i].data, bs[i].sig); status != http.StatusOK {
+								if status, body := hqtest.Post(b, srv.Client(), srv.URL, dev.ID, uint64(i+1), bs[i].data, bs[i].sig); status != http.StatusOK {
 									b.Errorf("%d %s", status, body)
 									return
 								}
@@ -129,44 +128,25 @@ func BenchmarkSuiteReceiver(b *testing.B) {
 }
 
 // newDeviceWith is newDevice with n records (a case and notes).
-func newDeviceWith(t testing.TB, n int) *testDevice {
+func newDeviceWith(t testing.TB, n int) *hqtest.Device {
 	t.Helper()
-	d := newDevice(t)
-	if n <= len(d.records) {
+	d := hqtest.NewDevice(t)
+	if n <= len(d.Records) {
 		return d
 	}
-	v, err := storage.Create(t.TempDir(), testPass, storage.CreateOptions{KDF: storage.TestKDF, DeviceName: "Sok Dara"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Close()
-	k := &storage.Case{Title: "CNRP leaders", Number: "C-1/2024"}
-	h := &storage.Hearing{CaseID: k.ID}
-	if err := v.Put(k); err != nil {
-		t.Fatal(err)
-	}
-	h.CaseID = k.ID
-	h.Scheduled = time.Date(2024, 3, 1, 8, 30, 0, 0, time.UTC)
-	if err := v.Put(h); err != nil {
-		t.Fatal(err)
-	}
-	var rs []storage.Record
-	for i := range n - 2 {
-		rs = append(rs, &storage.Note{HearingID: h.ID, Time: h.Scheduled.Add(time.Duration(i) * time.Second), Text: fmt.Sprintf("The prosecutor read the conclusions (%d)", i), Source: storage.SourceSeen})
-	}
-	if err := v.Put(rs...); err != nil {
-		t.Fatal(err)
-	}
-	d = &testDevice{id: v.Device().ID.String()}
-	if d.signer, err = bundle.NewSigner(d.id, v.SigningKey()); err != nil {
-		t.Fatal(err)
-	}
-	err = v.ChainSince(0, func(ver *storage.Version) error {
-		d.records = append(d.records, bytes.Clone(ver.Raw))
-		return nil
+	return hqtest.NewDeviceWith(t, func(v *storage.Vault) error {
+		k := &storage.Case{Title: "CNRP leaders", Number: "C-1/2024"}
+		if err := v.Put(k); err != nil {
+			return err
+		}
+		h := &storage.Hearing{CaseID: k.ID, Scheduled: time.Date(2024, 3, 1, 8, 30, 0, 0, time.UTC)}
+		if err := v.Put(h); err != nil {
+			return err
+		}
+		var rs []storage.Record
+		for i := range n - 2 {
+			rs = append(rs, &storage.Note{HearingID: h.ID, Time: h.Scheduled.Add(time.Duration(i) * time.Second), Text: fmt.Sprintf("The prosecutor read the conclusions (%d)", i), Source: storage.SourceSeen})
+		}
+		return v.Put(rs...)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
 }

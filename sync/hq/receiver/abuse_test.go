@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"courtwatch/sync/bundle"
+	"courtwatch/sync/hq/internal/hqtest"
 	"courtwatch/sync/wire"
 )
 
@@ -75,10 +76,10 @@ func TestReceiverAbuse(t *testing.T) {
 		c.Close()
 	}
 
-	dir := newHQ(t)
-	dev := newDevice(t)
-	dev.enroll(t, dir)
-	logs := new(logBuffer)
+	dir := hqtest.NewHQ(t)
+	dev := hqtest.NewDevice(t)
+	dev.Enroll(t, dir)
+	logs := new(hqtest.LogBuffer)
 	rv, err := New(Config{HQDir: dir, Store: t.TempDir(), Log: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -98,19 +99,19 @@ func TestReceiverAbuse(t *testing.T) {
 			t.Errorf("Serve: %v", err)
 		}
 	}()
-	p := mustProfile(t, dir, base)
+	p := hqtest.Profile(t, dir, base)
 
 	var seq atomic.Uint64
 	// legit is one monitor's sync: a new connection, an upload, and the
 	// receipt verified against the profile's key.
 	legit := func() (time.Duration, error) {
 		n := seq.Add(1)
-		data, sig := dev.seal(t, p, n)
+		data, sig := dev.Seal(t, p, n)
 		c := pinnedClient(p.TLSPin)
 		c.Timeout = 30 * time.Second
 		defer c.CloseIdleConnections()
 		start := time.Now()
-		req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s%s%s/%d", base, wire.BundlesPath, dev.id, n), bytes.NewReader(data))
+		req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s%s%s/%d", base, wire.BundlesPath, dev.ID, n), bytes.NewReader(data))
 		req.Header.Set(wire.SignatureHeader, base64.StdEncoding.EncodeToString(sig))
 		resp, err := c.Do(req)
 		if err != nil {
@@ -126,7 +127,7 @@ func TestReceiverAbuse(t *testing.T) {
 		if err := json.Unmarshal(body, &sr); err != nil {
 			return time.Since(start), err
 		}
-		if _, err := sr.Verify(pub, dev.id, n, bundle.Hash(data)); err != nil {
+		if _, err := sr.Verify(pub, dev.ID, n, bundle.Hash(data)); err != nil {
 			return time.Since(start), err
 		}
 		return time.Since(start), nil
@@ -201,7 +202,7 @@ func TestReceiverAbuse(t *testing.T) {
 				st.opened.Add(1)
 				stopOnDone(ctx, c)
 				if i%2 == 1 {
-					fmt.Fprintf(c, "POST %s%s/1 HTTP/1.1\r\nHost: x\r\nX-Slow: ", wire.BundlesPath, dev.id)
+					fmt.Fprintf(c, "POST %s%s/1 HTTP/1.1\r\nHost: x\r\nX-Slow: ", wire.BundlesPath, dev.ID)
 					for ctx.Err() == nil {
 						if _, err := c.Write([]byte("a")); err != nil {
 							break
@@ -222,7 +223,7 @@ func TestReceiverAbuse(t *testing.T) {
 			junk := bytes.Repeat([]byte("x"), 64<<10)
 			sig := base64.StdEncoding.EncodeToString([]byte("untrusted comment: x\nnot a signature\n"))
 			for ctx.Err() == nil {
-				device := dev.id
+				device := dev.ID
 				if i%2 == 0 {
 					device = "01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7b" // not enrolled
 				}

@@ -3,6 +3,8 @@ package receiver
 import (
 	"net/http"
 	"testing"
+
+	"courtwatch/sync/hq/internal/hqtest"
 )
 
 // BenchmarkReceiverUpload measures uploads per second of a one-record
@@ -10,15 +12,15 @@ import (
 // receipt signed), new bundles from 8 clients at once, and resends of a
 // stored bundle.
 func BenchmarkReceiverUpload(b *testing.B) {
-	dir := newHQ(b)
-	p := mustProfile(b, dir, "http://127.0.0.1:8080")
-	dev := newDevice(b)
-	dev.enroll(b, dir)
+	dir := hqtest.NewHQ(b)
+	p := hqtest.Profile(b, dir, "http://127.0.0.1:8080")
+	dev := hqtest.NewDevice(b)
+	dev.Enroll(b, dir)
 	type sealed struct{ data, sig []byte }
 	var bundles []sealed
 	sealN := func(n int) []sealed {
 		for len(bundles) < n {
-			d, s := dev.seal(b, p, uint64(len(bundles)+1))
+			d, s := dev.Seal(b, p, uint64(len(bundles)+1))
 			bundles = append(bundles, sealed{d, s})
 		}
 		return bundles[:n]
@@ -30,7 +32,7 @@ func BenchmarkReceiverUpload(b *testing.B) {
 		b.SetBytes(int64(len(bs[0].data)))
 		b.ResetTimer()
 		for i := range b.N {
-			if status, body := post(b, srv.Client(), srv.URL, dev.id, uint64(i+1), bs[i].data, bs[i].sig); status != http.StatusOK {
+			if status, body := hqtest.Post(b, srv.Client(), srv.URL, dev.ID, uint64(i+1), bs[i].data, bs[i].sig); status != http.StatusOK {
 				b.Fatalf("%d %s", status, body)
 			}
 		}
@@ -49,7 +51,7 @@ func BenchmarkReceiverUpload(b *testing.B) {
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				i := <-next
-				if status, body := post(b, srv.Client(), srv.URL, dev.id, uint64(i+1), bs[i].data, bs[i].sig); status != http.StatusOK {
+				if status, body := hqtest.Post(b, srv.Client(), srv.URL, dev.ID, uint64(i+1), bs[i].data, bs[i].sig); status != http.StatusOK {
 					b.Errorf("%d %s", status, body)
 				}
 			}
@@ -59,10 +61,10 @@ func BenchmarkReceiverUpload(b *testing.B) {
 	b.Run("resend", func(b *testing.B) {
 		srv, _, _ := newServer(b, Config{HQDir: dir})
 		bs := sealN(1)
-		post(b, srv.Client(), srv.URL, dev.id, 1, bs[0].data, bs[0].sig)
+		hqtest.Post(b, srv.Client(), srv.URL, dev.ID, 1, bs[0].data, bs[0].sig)
 		b.ResetTimer()
 		for range b.N {
-			if status, body := post(b, srv.Client(), srv.URL, dev.id, 1, bs[0].data, bs[0].sig); status != http.StatusOK {
+			if status, body := hqtest.Post(b, srv.Client(), srv.URL, dev.ID, 1, bs[0].data, bs[0].sig); status != http.StatusOK {
 				b.Fatalf("%d %s", status, body)
 			}
 		}

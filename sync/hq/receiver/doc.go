@@ -7,7 +7,8 @@
 // # Receiver
 //
 // The receiver (Receiver, Serve) holds no decryption key, and does not
-// import the packages that read one (setup, importer) or the vault. It
+// import age code, the packages that read a key (setup, importer) or the
+// vault. It
 // reads only devices/, receipt.key and tls/ of the HQ folder, never
 // age.key or the vault: on an exposed server, copy just those and keep the
 // rest on the machine that imports. Enrollments and revocations take
@@ -36,7 +37,7 @@
 //     never held in memory), has the sha256 that the trusted comment names
 //     and the signature verifies over it (else 403).
 //
-// These are the checks of bundle.Verify, made over a stream. With the
+// These are the checks of verify.Verify, made over a stream. With the
 // folder store, when the seq holds a bundle already, the body is hashed
 // but not written: a resend of the stored bundle is checked and answered
 // with the stored receipt, and a bundle whose authentic trusted comment

@@ -12,8 +12,10 @@ import (
 	"strings"
 	"testing"
 
-	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
+	"courtwatch/sync/hq/internal/hqtest"
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 
 	"aead.dev/minisign"
 )
@@ -22,24 +24,24 @@ import (
 // must answer no 5xx but 503, and must store nothing but bundles that
 // verify, each with its signature and a receipt for it.
 func FuzzReceiver(f *testing.F) {
-	dir := newHQ(f)
-	p := mustProfile(f, dir, "http://127.0.0.1:8080")
-	dev := newDevice(f)
-	dev.enroll(f, dir)
-	data, sig := dev.seal(f, p, 1)
-	data2, sig2 := dev.seal(f, p, 2)
+	dir := hqtest.NewHQ(f)
+	p := hqtest.Profile(f, dir, "http://127.0.0.1:8080")
+	dev := hqtest.NewDevice(f)
+	dev.Enroll(f, dir)
+	data, sig := dev.Seal(f, p, 1)
+	data2, sig2 := dev.Seal(f, p, 2)
 	store := f.TempDir()
 	rv, err := New(Config{HQDir: dir, Store: store, MaxBody: 64 << 10})
 	if err != nil {
 		f.Fatal(err)
 	}
-	pub := dev.signer.Public()
-	up := wire.BundlesPath + dev.id + "/"
+	pub := dev.Signer.Public()
+	up := wire.BundlesPath + dev.ID + "/"
 
-	f.Add("POST", up+"1", b64(sig), "", "", data, true)
-	f.Add("POST", up+"2", b64(sig2), "Content-Type", "application/octet-stream", data2, false)
-	f.Add("POST", up+"2", b64(sig), "", "", data, true)
-	f.Add("POST", up+"1", b64(sig)+"=", "", "", data[:len(data)-1], true)
+	f.Add("POST", up+"1", hqtest.B64(sig), "", "", data, true)
+	f.Add("POST", up+"2", hqtest.B64(sig2), "Content-Type", "application/octet-stream", data2, false)
+	f.Add("POST", up+"2", hqtest.B64(sig), "", "", data, true)
+	f.Add("POST", up+"1", hqtest.B64(sig)+"=", "", "", data[:len(data)-1], true)
 	f.Add("GET", up+"1/receipt", "", "", "", []byte{}, true)
 	f.Add("GET", wire.HealthPath, "", "", "", []byte{}, true)
 	f.Add("PUT", up+"01", "", "Transfer-Encoding", "chunked", []byte("junk"), false)
@@ -68,15 +70,15 @@ func FuzzReceiver(f *testing.F) {
 		if w.Code != http.StatusOK && !json.Valid(w.Body.Bytes()) && path != wire.HealthPath {
 			t.Errorf("%s %q: %d with a body that is not JSON: %q", method, path, w.Code, w.Body)
 		}
-		checkStore(t, store, dev.id, pub, p)
+		checkStore(t, store, dev.ID, pub, p)
 	})
 }
 
 // checkStore fails unless every file in store belongs to a stored bundle
 // of device that verifies, with its signature and receipt.
-func checkStore(t *testing.T, store, device string, pub minisign.PublicKey, p wire.Profile) {
+func checkStore(t *testing.T, store, device string, pub minisign.PublicKey, p hqprofile.Profile) {
 	t.Helper()
-	files := storeFiles(t, store)
+	files := hqtest.StoreFiles(t, store)
 	for _, f := range files {
 		base, ok := strings.CutSuffix(f, ".cwb")
 		if !ok {
@@ -84,7 +86,7 @@ func checkStore(t *testing.T, store, device string, pub minisign.PublicKey, p wi
 		}
 		data, _ := os.ReadFile(filepath.Join(store, f))
 		sig, _ := os.ReadFile(filepath.Join(store, f+".minisig"))
-		tr, err := bundle.Verify(data, sig, pub)
+		tr, err := verify.Verify(data, sig, pub)
 		if err != nil || filepath.Dir(f) != device {
 			t.Fatalf("stored %s does not verify: %v", f, err)
 		}
@@ -92,7 +94,7 @@ func checkStore(t *testing.T, store, device string, pub minisign.PublicKey, p wi
 		if err != nil {
 			t.Fatalf("stored %s has no receipt", f)
 		}
-		checkReceipt(t, p, receipt, device, tr.Seq, data)
+		hqtest.CheckReceipt(t, p, receipt, device, tr.Seq, data)
 	}
 	for _, f := range files {
 		ok := strings.HasSuffix(f, ".cwb") || strings.HasSuffix(f, ".cwb.minisig") || strings.HasSuffix(f, ".receipt.json")

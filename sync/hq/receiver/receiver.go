@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/hq"
 	"courtwatch/sync/wire"
 
@@ -41,7 +41,7 @@ const retryAfter = "10"
 type Config struct {
 	HQDir      string // the HQ folder; only devices/, receipt.key and tls/ are read
 	Store      string // where bundles are stored: a folder, created if missing, or s3://BUCKET/PREFIX
-	MaxBody    int64  // largest upload in bytes; 0: DefaultMaxBody (at most bundle.MaxBundle)
+	MaxBody    int64  // largest upload in bytes; 0: DefaultMaxBody (at most verify.MaxBundle)
 	MaxUploads int    // uploads read at once; 0: DefaultMaxUploads
 	MaxConns   int    // Serve's open connections; 0: DefaultMaxConns
 	// MaxConnsPerAddr is Serve's open connections from one client
@@ -90,7 +90,7 @@ func New(cfg Config) (*Receiver, error) {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
 	}
-	cfg.MaxBody = min(cfg.MaxBody, bundle.MaxBundle)
+	cfg.MaxBody = min(cfg.MaxBody, verify.MaxBundle)
 	if cfg.MaxUploads <= 0 {
 		cfg.MaxUploads = DefaultMaxUploads
 	}

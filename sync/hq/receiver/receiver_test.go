@@ -15,8 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/internal/hqtest"
 	"courtwatch/sync/wire"
 )
 
@@ -24,12 +25,12 @@ import (
 // the receiver running on a copy of the HQ folder without age.key or the
 // vault, as on an exposed server.
 func TestReceiverFlow(t *testing.T) {
-	dir := newHQ(t)
-	p := mustProfile(t, dir, "http://127.0.0.1:8080")
-	dev, stranger, revoked := newDevice(t), newDevice(t), newDevice(t)
-	dev.enroll(t, dir)
-	revoked.enroll(t, dir)
-	if _, err := hq.Revoke(dir, revoked.id); err != nil {
+	dir := hqtest.NewHQ(t)
+	p := hqtest.Profile(t, dir, "http://127.0.0.1:8080")
+	dev, stranger, revoked := hqtest.NewDevice(t), hqtest.NewDevice(t), hqtest.NewDevice(t)
+	dev.Enroll(t, dir)
+	revoked.Enroll(t, dir)
+	if _, err := hq.Revoke(dir, revoked.ID); err != nil {
 		t.Fatal(err)
 	}
 	for _, secret := range []string{hq.AgeKeyFile, "vault"} {
@@ -42,26 +43,26 @@ func TestReceiverFlow(t *testing.T) {
 	now := func() time.Time { return start.Add(time.Duration(clock.Load()) * time.Second) }
 	srv, _, logs := newServer(t, Config{HQDir: dir, Now: now})
 
-	data, sig := dev.seal(t, p, 1)
-	status, body := post(t, nil, srv.URL, dev.id, 1, data, sig)
+	data, sig := dev.Seal(t, p, 1)
+	status, body := hqtest.Post(t, nil, srv.URL, dev.ID, 1, data, sig)
 	if status != http.StatusOK {
 		t.Fatalf("first upload: %d %s", status, body)
 	}
-	r := checkReceipt(t, p, body, dev.id, 1, data)
+	r := hqtest.CheckReceipt(t, p, body, dev.ID, 1, data)
 	if !r.Received.Equal(start) {
 		t.Errorf("received = %v, want %v", r.Received, start)
 	}
 
 	clock.Store(3600) // a resend must not get a new receipt
-	status, again := post(t, nil, srv.URL, dev.id, 1, data, sig)
+	status, again := hqtest.Post(t, nil, srv.URL, dev.ID, 1, data, sig)
 	if status != http.StatusOK || !bytes.Equal(again, body) {
 		t.Fatalf("same upload again: %d %s, want 200 and the same receipt %s", status, again, body)
 	}
 
-	other, otherSig := dev.seal(t, p, 1)
-	strangerData, strangerSig := stranger.seal(t, p, 1)
-	revokedData, revokedSig := revoked.seal(t, p, 1)
-	data2, sig2 := dev.seal(t, p, 2)
+	other, otherSig := dev.Seal(t, p, 1)
+	strangerData, strangerSig := stranger.Seal(t, p, 1)
+	revokedData, revokedSig := revoked.Seal(t, p, 1)
+	data2, sig2 := dev.Seal(t, p, 2)
 
 	tests := []struct {
 		name      string
@@ -71,19 +72,19 @@ func TestReceiverFlow(t *testing.T) {
 		want      int
 		errWant   string
 	}{
-		{"same seq, other bytes", dev.id, 1, other, otherSig, 409, "another bundle 1"},
-		{"unknown device", stranger.id, 1, strangerData, strangerSig, 403, "not enrolled"},
-		{"revoked device", revoked.id, 1, revokedData, revokedSig, 403, "revoked"},
-		{"bit flip", dev.id, 2, flip(data2), sig2, 403, "changed or cut short"},
-		{"truncated", dev.id, 2, data2[:len(data2)-1], sig2, 403, "changed or cut short"},
-		{"another key's signature", dev.id, 1, strangerData, strangerSig, 403, "signed with key"},
-		{"signature for seq 2 on URL 3", dev.id, 3, data2, sig2, 400, "names bundle 3"},
-		{"no signature", dev.id, 2, data2, nil, 400, "header"},
-		{"damaged signature", dev.id, 2, data2, sig2[:40], 403, "not a minisign signature"},
-		{"bad URL seq", dev.id, 0, data2, sig2, 400, "not a number"},
+		{"same seq, other bytes", dev.ID, 1, other, otherSig, 409, "another bundle 1"},
+		{"unknown device", stranger.ID, 1, strangerData, strangerSig, 403, "not enrolled"},
+		{"revoked device", revoked.ID, 1, revokedData, revokedSig, 403, "revoked"},
+		{"bit flip", dev.ID, 2, flip(data2), sig2, 403, "changed or cut short"},
+		{"truncated", dev.ID, 2, data2[:len(data2)-1], sig2, 403, "changed or cut short"},
+		{"another key's signature", dev.ID, 1, strangerData, strangerSig, 403, "signed with key"},
+		{"signature for seq 2 on URL 3", dev.ID, 3, data2, sig2, 400, "names bundle 3"},
+		{"no signature", dev.ID, 2, data2, nil, 400, "header"},
+		{"damaged signature", dev.ID, 2, data2, sig2[:40], 403, "not a minisign signature"},
+		{"bad URL seq", dev.ID, 0, data2, sig2, 400, "not a number"},
 	}
 	for _, tt := range tests {
-		status, body := post(t, nil, srv.URL, tt.device, tt.seq, tt.data, tt.sig)
+		status, body := hqtest.Post(t, nil, srv.URL, tt.device, tt.seq, tt.data, tt.sig)
 		if status != tt.want || !strings.Contains(string(body), tt.errWant) {
 			t.Errorf("%s: %d %s, want %d and %q", tt.name, status, body, tt.want, tt.errWant)
 		}
@@ -91,8 +92,8 @@ func TestReceiverFlow(t *testing.T) {
 
 	// Nothing but bundle 1 was stored.
 	store := srv.Config.Handler.(*Receiver).cfg.Store
-	files := storeFiles(t, store)
-	want := []string{dev.id + "/000000000001.cwb", dev.id + "/000000000001.cwb.minisig", dev.id + "/000000000001.receipt.json"}
+	files := hqtest.StoreFiles(t, store)
+	want := []string{dev.ID + "/000000000001.cwb", dev.ID + "/000000000001.cwb.minisig", dev.ID + "/000000000001.receipt.json"}
 	if !slices.Equal(files, want) {
 		t.Errorf("store holds %q, want %q", files, want)
 	}
@@ -101,27 +102,27 @@ func TestReceiverFlow(t *testing.T) {
 	if !bytes.Equal(stored, data) || !bytes.Equal(storedSig, sig) {
 		t.Error("the stored bundle or signature differs from the upload")
 	}
-	if _, err := bundle.Verify(stored, storedSig, dev.signer.Public()); err != nil {
+	if _, err := verify.Verify(stored, storedSig, dev.Signer.Public()); err != nil {
 		t.Errorf("stored bundle: %v", err)
 	}
 
 	// GET receipt.
-	status, got := get(t, nil, fmt.Sprintf("%s%s%s/1/receipt", srv.URL, wire.BundlesPath, dev.id))
+	status, got := hqtest.Get(t, nil, fmt.Sprintf("%s%s%s/1/receipt", srv.URL, wire.BundlesPath, dev.ID))
 	if status != 200 || !bytes.Equal(got, body) {
 		t.Errorf("GET receipt: %d %s, want 200 %s", status, got, body)
 	}
-	for _, path := range []string{dev.id + "/2/receipt", stranger.id + "/1/receipt"} {
-		if status, got := get(t, nil, srv.URL+wire.BundlesPath+path); status != 404 || !json.Valid(got) {
+	for _, path := range []string{dev.ID + "/2/receipt", stranger.ID + "/1/receipt"} {
+		if status, got := hqtest.Get(t, nil, srv.URL+wire.BundlesPath+path); status != 404 || !json.Valid(got) {
 			t.Errorf("GET %s: %d %s, want 404 with a JSON error", path, status, got)
 		}
 	}
-	if status, got := get(t, nil, srv.URL+wire.HealthPath); status != 200 || string(got) != "ok" {
+	if status, got := hqtest.Get(t, nil, srv.URL+wire.HealthPath); status != 200 || string(got) != "ok" {
 		t.Errorf("health: %d %q", status, got)
 	}
 
 	// The log names devices and outcomes, never content.
 	log := logs.String()
-	for _, want := range []string{"outcome=stored", "outcome=duplicate", "outcome=conflict", "device=" + dev.id} {
+	for _, want := range []string{"outcome=stored", "outcome=duplicate", "outcome=conflict", "device=" + dev.ID} {
 		if !strings.Contains(log, want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}
@@ -140,25 +141,25 @@ func flip(b []byte) []byte {
 // TestReceiverTooLarge: a body over the limit is 413, whether its length
 // is announced or not, and nothing is stored.
 func TestReceiverTooLarge(t *testing.T) {
-	dir := newHQ(t)
-	p := mustProfile(t, dir, "http://127.0.0.1:8080")
-	dev := newDevice(t)
-	dev.enroll(t, dir)
-	data, sig := dev.seal(t, p, 1)
+	dir := hqtest.NewHQ(t)
+	p := hqtest.Profile(t, dir, "http://127.0.0.1:8080")
+	dev := hqtest.NewDevice(t)
+	dev.Enroll(t, dir)
+	data, sig := dev.Seal(t, p, 1)
 	srv, rv, _ := newServer(t, Config{HQDir: dir, MaxBody: int64(len(data) - 1)})
 
-	if status, body := post(t, nil, srv.URL, dev.id, 1, data, sig); status != 413 {
+	if status, body := hqtest.Post(t, nil, srv.URL, dev.ID, 1, data, sig); status != 413 {
 		t.Errorf("announced length: %d %s, want 413", status, body)
 	}
-	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s%s%s/1", srv.URL, wire.BundlesPath, dev.id), struct{ *bytes.Reader }{bytes.NewReader(data)})
-	req.Header.Set(wire.SignatureHeader, b64(sig))
+	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s%s%s/1", srv.URL, wire.BundlesPath, dev.ID), struct{ *bytes.Reader }{bytes.NewReader(data)})
+	req.Header.Set(wire.SignatureHeader, hqtest.B64(sig))
 	if req.ContentLength != 0 {
 		t.Fatal("want a chunked upload")
 	}
-	if status, body := do(t, nil, req); status != 413 {
+	if status, body := hqtest.Do(t, nil, req); status != 413 {
 		t.Errorf("chunked: %d %s, want 413", status, body)
 	}
-	if files := storeFiles(t, rv.cfg.Store); len(files) != 0 {
+	if files := hqtest.StoreFiles(t, rv.cfg.Store); len(files) != 0 {
 		t.Errorf("store holds %q", files)
 	}
 }
@@ -166,12 +167,12 @@ func TestReceiverTooLarge(t *testing.T) {
 // TestReceiverConcurrentSameSeq: of uploads racing for one seq, one bundle
 // wins; its uploads all get the same receipt and the others 409.
 func TestReceiverConcurrentSameSeq(t *testing.T) {
-	dir := newHQ(t)
-	p := mustProfile(t, dir, "http://127.0.0.1:8080")
-	dev := newDevice(t)
-	dev.enroll(t, dir)
-	a, aSig := dev.seal(t, p, 1)
-	b, bSig := dev.seal(t, p, 1)
+	dir := hqtest.NewHQ(t)
+	p := hqtest.Profile(t, dir, "http://127.0.0.1:8080")
+	dev := hqtest.NewDevice(t)
+	dev.Enroll(t, dir)
+	a, aSig := dev.Seal(t, p, 1)
+	b, bSig := dev.Seal(t, p, 1)
 	for round := range 5 {
 		srv, rv, _ := newServer(t, Config{HQDir: dir})
 		type answer struct {
@@ -187,12 +188,12 @@ func TestReceiverConcurrentSameSeq(t *testing.T) {
 				if i%2 == 1 {
 					data, sig = b, bSig
 				}
-				status, body := post(t, nil, srv.URL, dev.id, 1, data, sig)
+				status, body := hqtest.Post(t, nil, srv.URL, dev.ID, 1, data, sig)
 				answers[i] = answer{i%2 == 0, status, string(body)}
 			})
 		}
 		wg.Wait()
-		stored, _ := os.ReadFile(filepath.Join(rv.cfg.Store, dev.id, "000000000001.cwb"))
+		stored, _ := os.ReadFile(filepath.Join(rv.cfg.Store, dev.ID, "000000000001.cwb"))
 		winnerIsA := bytes.Equal(stored, a)
 		if !winnerIsA && !bytes.Equal(stored, b) {
 			t.Fatalf("round %d: the stored bundle is neither upload", round)
@@ -207,7 +208,7 @@ func TestReceiverConcurrentSameSeq(t *testing.T) {
 				t.Errorf("round %d upload %d (bundle a: %v, winner a: %v): %d %s", round, i, ans.isA, winnerIsA, ans.status, ans.body)
 			}
 		}
-		if n := len(storeFiles(t, rv.cfg.Store)); n != 3 {
+		if n := len(hqtest.StoreFiles(t, rv.cfg.Store)); n != 3 {
 			t.Errorf("round %d: store holds %d files, want 3", round, n)
 		}
 	}
@@ -217,35 +218,35 @@ func TestReceiverConcurrentSameSeq(t *testing.T) {
 // stopped before writing the receipt gets it on the next upload, and
 // temporary files left by a crash are removed.
 func TestReceiverRepairsLostReceipt(t *testing.T) {
-	dir := newHQ(t)
-	p := mustProfile(t, dir, "http://127.0.0.1:8080")
-	dev := newDevice(t)
-	dev.enroll(t, dir)
-	data, sig := dev.seal(t, p, 1)
+	dir := hqtest.NewHQ(t)
+	p := hqtest.Profile(t, dir, "http://127.0.0.1:8080")
+	dev := hqtest.NewDevice(t)
+	dev.Enroll(t, dir)
+	data, sig := dev.Seal(t, p, 1)
 	srv, rv, _ := newServer(t, Config{HQDir: dir})
-	if status, body := post(t, nil, srv.URL, dev.id, 1, data, sig); status != 200 {
+	if status, body := hqtest.Post(t, nil, srv.URL, dev.ID, 1, data, sig); status != 200 {
 		t.Fatalf("%d %s", status, body)
 	}
-	base := filepath.Join(rv.cfg.Store, dev.id, "000000000001")
+	base := filepath.Join(rv.cfg.Store, dev.ID, "000000000001")
 	os.Remove(base + ".receipt.json")
-	if status, _ := get(t, nil, srv.URL+wire.BundlesPath+dev.id+"/1/receipt"); status != 404 {
+	if status, _ := hqtest.Get(t, nil, srv.URL+wire.BundlesPath+dev.ID+"/1/receipt"); status != 404 {
 		t.Errorf("GET without a receipt: %d, want 404", status)
 	}
-	other, otherSig := dev.seal(t, p, 1)
-	if status, body := post(t, nil, srv.URL, dev.id, 1, other, otherSig); status != 409 {
+	other, otherSig := dev.Seal(t, p, 1)
+	if status, body := hqtest.Post(t, nil, srv.URL, dev.ID, 1, other, otherSig); status != 409 {
 		t.Errorf("other bundle, receipt lost: %d %s, want 409", status, body)
 	}
-	status, body := post(t, nil, srv.URL, dev.id, 1, data, sig)
+	status, body := hqtest.Post(t, nil, srv.URL, dev.ID, 1, data, sig)
 	if status != 200 {
 		t.Fatalf("resend: %d %s", status, body)
 	}
-	checkReceipt(t, p, body, dev.id, 1, data)
+	hqtest.CheckReceipt(t, p, body, dev.ID, 1, data)
 	if b, _ := os.ReadFile(base + ".receipt.json"); !bytes.Equal(bytes.TrimSpace(body), b) {
 		t.Error("the new receipt was not stored")
 	}
 
-	stale := filepath.Join(rv.cfg.Store, dev.id, tempPrefix+"old")
-	fresh := filepath.Join(rv.cfg.Store, dev.id, tempPrefix+"new")
+	stale := filepath.Join(rv.cfg.Store, dev.ID, tempPrefix+"old")
+	fresh := filepath.Join(rv.cfg.Store, dev.ID, tempPrefix+"new")
 	os.WriteFile(stale, []byte("x"), 0o600)
 	os.WriteFile(fresh, []byte("x"), 0o600)
 	old := time.Now().Add(-2 * staleTemp)
@@ -264,27 +265,27 @@ func TestReceiverRepairsLostReceipt(t *testing.T) {
 // TestReceiverBusy: when MaxUploads uploads are running, another gets 503
 // with Retry-After.
 func TestReceiverBusy(t *testing.T) {
-	dir := newHQ(t)
-	p := mustProfile(t, dir, "http://127.0.0.1:8080")
-	dev := newDevice(t)
-	dev.enroll(t, dir)
-	data, sig := dev.seal(t, p, 1)
+	dir := hqtest.NewHQ(t)
+	p := hqtest.Profile(t, dir, "http://127.0.0.1:8080")
+	dev := hqtest.NewDevice(t)
+	dev.Enroll(t, dir)
+	data, sig := dev.Seal(t, p, 1)
 	srv, _, _ := newServer(t, Config{HQDir: dir, MaxUploads: 1})
 
 	started := make(chan struct{})
 	release := make(chan struct{})
 	slow := &slowBody{data: data, started: started, release: release}
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+wire.BundlesPath+dev.id+"/1", slow)
-	req.Header.Set(wire.SignatureHeader, b64(sig))
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+wire.BundlesPath+dev.ID+"/1", slow)
+	req.Header.Set(wire.SignatureHeader, hqtest.B64(sig))
 	done := make(chan int)
 	go func() {
-		status, _ := do(t, nil, req)
+		status, _ := hqtest.Do(t, nil, req)
 		done <- status
 	}()
 	<-started
 	time.Sleep(50 * time.Millisecond) // let the first upload take the only slot
-	req2, _ := http.NewRequest(http.MethodPost, srv.URL+wire.BundlesPath+dev.id+"/1", bytes.NewReader(data))
-	req2.Header.Set(wire.SignatureHeader, b64(sig))
+	req2, _ := http.NewRequest(http.MethodPost, srv.URL+wire.BundlesPath+dev.ID+"/1", bytes.NewReader(data))
+	req2.Header.Set(wire.SignatureHeader, hqtest.B64(sig))
 	resp, err := http.DefaultClient.Do(req2)
 	if err != nil {
 		t.Fatal(err)

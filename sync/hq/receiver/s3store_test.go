@@ -18,55 +18,34 @@ import (
 	"time"
 
 	"courtwatch/sync/hq"
-	"courtwatch/sync/hq/s3gw"
+	"courtwatch/sync/hq/internal/hqtest"
 	"courtwatch/sync/wire"
 )
 
-// s3Fixture is an HQ folder and a bucket on a real versitygw, for the
-// receiver's own S3 tests (the importer's tests have their own, with
-// imports on top).
+// s3Fixture is hqtest's HQ folder and bucket, with the receiver's store
+// on the bucket.
 type s3Fixture struct {
-	dir    string
-	gw     *s3gw.Gateway
-	bucket string
-	url    string // s3://bucket/store
-	getenv func(string) string
-	store  *S3Store
+	*hqtest.S3
+	store *S3Store
 }
 
 func newS3Fixture(t *testing.T) *s3Fixture {
 	t.Helper()
-	f := &s3Fixture{dir: newHQ(t), gw: s3gw.Start(t)}
-	f.bucket = f.gw.Bucket(t, "courtwatch-hq")
-	f.url = "s3://" + f.bucket + "/store"
-	f.getenv = s3gw.Getenv(f.gw.URL)
+	f := &s3Fixture{S3: hqtest.NewS3(t)}
 	var err error
-	if f.store, err = OpenS3(f.url, f.getenv); err != nil {
+	if f.store, err = OpenS3(f.URL, f.Getenv); err != nil {
 		t.Fatal(err)
 	}
 	return f
 }
 
 // enroll enrolls the device file at HQ and publishes it to the bucket.
-func (f *s3Fixture) enroll(t testing.TB, file []byte) {
-	t.Helper()
-	d, _, err := hq.Enroll(f.dir, file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.store.PublishDevice(d); err != nil {
-		t.Fatal(err)
-	}
-}
+func (f *s3Fixture) enroll(t testing.TB, file []byte) { f.Enroll(t, f.store, file) }
 
 // receiver runs a receiver on the bucket, through endpoint if not "".
-func (f *s3Fixture) receiver(t testing.TB, endpoint string, timeout time.Duration) (string, *logBuffer) {
+func (f *s3Fixture) receiver(t testing.TB, endpoint string, timeout time.Duration) (string, *hqtest.LogBuffer) {
 	t.Helper()
-	getenv := f.getenv
-	if endpoint != "" {
-		getenv = s3gw.Getenv(endpoint)
-	}
-	srv, _, logs := newServer(t, Config{HQDir: f.dir, Store: f.url, Getenv: getenv, StoreTimeout: timeout})
+	srv, _, logs := newServer(t, Config{HQDir: f.Dir, Store: f.URL, Getenv: f.Through(endpoint), StoreTimeout: timeout})
 	return srv.URL, logs
 }
 
@@ -103,7 +82,7 @@ func postSlow(t *testing.T, base, device string, seq uint64, data, sig []byte, p
 	}
 	req.ContentLength = int64(len(data))
 	req.Header.Set(wire.SignatureHeader, base64.StdEncoding.EncodeToString(sig))
-	return do(t, nil, req)
+	return hqtest.Do(t, nil, req)
 }
 
 // The revocation re-check after a long upload reads the bucket's registry:
@@ -113,25 +92,25 @@ func postSlow(t *testing.T, base, device string, seq uint64, data, sig []byte, p
 func TestS3RevokedDuringUpload(t *testing.T) {
 	f := newS3Fixture(t)
 	other := filepath.Join(t.TempDir(), "hq")
-	if err := os.CopyFS(other, os.DirFS(f.dir)); err != nil {
+	if err := os.CopyFS(other, os.DirFS(f.Dir)); err != nil {
 		t.Fatal(err)
 	}
-	d := newDevice(t)
-	f.enroll(t, d.file())
-	srv, _, _ := newServer(t, Config{HQDir: other, Store: f.url, Getenv: f.getenv})
-	p := mustProfile(t, f.dir, srv.URL)
+	d := hqtest.NewDevice(t)
+	f.enroll(t, d.File())
+	srv, _, _ := newServer(t, Config{HQDir: other, Store: f.URL, Getenv: f.Getenv})
+	p := hqtest.Profile(t, f.Dir, srv.URL)
 	wait := func() { time.Sleep(recheckAfter + 100*time.Millisecond) }
 
-	data, sig := d.seal(t, p, 1)
-	status, body := postSlow(t, srv.URL, d.id, 1, data, sig, wait)
+	data, sig := d.Seal(t, p, 1)
+	status, body := postSlow(t, srv.URL, d.ID, 1, data, sig, wait)
 	if status != http.StatusOK {
 		t.Fatalf("slow upload to a receiver of another HQ folder: %d %s", status, body)
 	}
-	checkReceipt(t, p, body, d.id, 1, data)
+	hqtest.CheckReceipt(t, p, body, d.ID, 1, data)
 
-	data, sig = d.seal(t, p, 2)
-	status, body = postSlow(t, srv.URL, d.id, 2, data, sig, func() {
-		r, err := hq.Revoke(f.dir, d.id)
+	data, sig = d.Seal(t, p, 2)
+	status, body = postSlow(t, srv.URL, d.ID, 2, data, sig, func() {
+		r, err := hq.Revoke(f.Dir, d.ID)
 		if err != nil {
 			t.Error(err)
 		}
@@ -143,7 +122,7 @@ func TestS3RevokedDuringUpload(t *testing.T) {
 	if status != http.StatusForbidden || !strings.Contains(string(body), "revoked during the upload") {
 		t.Fatalf("revoked during the upload: %d %s", status, body)
 	}
-	if _, ok, err := f.store.get(f.store.base(d.id, 2)+".receipt.json", maxSmallObject); ok || err != nil {
+	if _, ok, err := f.store.get(f.store.base(d.ID, 2)+".receipt.json", maxSmallObject); ok || err != nil {
 		t.Fatalf("a receipt was stored for an upload that ended after the revocation (%v)", err)
 	}
 }
@@ -189,43 +168,33 @@ func (l *requestLog) take() []string {
 func TestS3RequestsPerUpload(t *testing.T) {
 	f := newS3Fixture(t)
 	log := new(requestLog)
-	srv, _ := f.receiver(t, log.start(t, f.gw.URL), 0)
-	d := newDevice(t)
-	d.enroll(t, f.dir)
-	f.enroll(t, d.file())
-	p := mustProfile(t, f.dir, srv)
-	data, sig := d.seal(t, p, 1)
+	srv, _ := f.receiver(t, log.start(t, f.GW.URL), 0)
+	d := hqtest.NewDevice(t)
+	d.Enroll(t, f.Dir)
+	f.enroll(t, d.File())
+	p := hqtest.Profile(t, f.Dir, srv)
+	data, sig := d.Seal(t, p, 1)
 	log.take()
-	status, body := post(t, nil, srv, d.id, 1, data, sig)
+	status, body := hqtest.Post(t, nil, srv, d.ID, 1, data, sig)
 	if status != http.StatusOK {
 		t.Fatalf("upload: %d %s", status, body)
 	}
-	base := "/" + f.bucket + "/store/" + d.id + "/000000000001"
+	base := "/" + f.Bucket + "/store/" + d.ID + "/000000000001"
 	want := []string{
-		"GET /" + f.bucket + "/store/devices/" + d.id + ".json",
+		"GET /" + f.Bucket + "/store/devices/" + d.ID + ".json",
 		"PUT " + base + ".cwb", "PUT " + base + ".cwb.minisig", "PUT " + base + ".receipt.json",
 	}
 	if got := log.take(); !slices.Equal(got, want) {
 		t.Errorf("requests for a new upload:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if status, again := post(t, nil, srv, d.id, 1, data, sig); status != http.StatusOK || !bytes.Equal(again, body) {
+	if status, again := hqtest.Post(t, nil, srv, d.ID, 1, data, sig); status != http.StatusOK || !bytes.Equal(again, body) {
 		t.Fatalf("resend: %d %s, want the stored receipt", status, again)
 	}
-	other, osig := d.seal(t, p, 1)
-	if status, body := post(t, nil, srv, d.id, 1, other, osig); status != http.StatusConflict {
+	other, osig := d.Seal(t, p, 1)
+	if status, body := hqtest.Post(t, nil, srv, d.ID, 1, other, osig); status != http.StatusConflict {
 		t.Fatalf("another bundle 1: %d %s", status, body)
 	}
-	if got := f.object(t, d.id+"/000000000001.cwb"); !bytes.Equal(got, data) {
+	if got := f.Object(t, d.ID+"/000000000001.cwb"); !bytes.Equal(got, data) {
 		t.Fatal("the stored bundle changed")
 	}
-}
-
-// object reads an object of the store from the gateway's disk.
-func (f *s3Fixture) object(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(f.gw.Root, f.bucket, "store", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

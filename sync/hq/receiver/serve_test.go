@@ -17,14 +17,15 @@ import (
 	"time"
 
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/internal/hqtest"
 	"courtwatch/sync/wire"
 )
 
 // serve runs rv.Serve on a listener at addr until the test ends, and
 // returns the listener's address.
-func serve(t *testing.T, cfg Config, addr string) (string, *logBuffer) {
+func serve(t *testing.T, cfg Config, addr string) (string, *hqtest.LogBuffer) {
 	t.Helper()
-	logs := new(logBuffer)
+	logs := new(hqtest.LogBuffer)
 	cfg.Log = slog.New(slog.NewTextHandler(logs, nil))
 	if cfg.Store == "" {
 		cfg.Store = t.TempDir()
@@ -69,21 +70,21 @@ func pinnedClient(pin string) *http.Client {
 }
 
 func TestServeTLSPin(t *testing.T) {
-	dir := newHQ(t)
+	dir := hqtest.NewHQ(t)
 	addr, _ := serve(t, Config{HQDir: dir}, "127.0.0.1:0")
 	url := "https://" + addr
-	p := mustProfile(t, dir, url)
+	p := hqtest.Profile(t, dir, url)
 	if p.TLSPin == "" {
 		t.Fatal("no pin in an https profile")
 	}
-	dev := newDevice(t)
-	dev.enroll(t, dir)
-	data, sig := dev.seal(t, p, 1)
+	dev := hqtest.NewDevice(t)
+	dev.Enroll(t, dir)
+	data, sig := dev.Seal(t, p, 1)
 	c := pinnedClient(p.TLSPin)
-	if status, body := post(t, c, url, dev.id, 1, data, sig); status != 200 {
+	if status, body := hqtest.Post(t, c, url, dev.ID, 1, data, sig); status != 200 {
 		t.Fatalf("pinned upload: %d %s", status, body)
 	} else {
-		checkReceipt(t, p, body, dev.id, 1, data)
+		hqtest.CheckReceipt(t, p, body, dev.ID, 1, data)
 	}
 
 	wrong := "sha256:" + strings.Repeat("0", 64)
@@ -105,7 +106,7 @@ func TestServeTLSPin(t *testing.T) {
 // profile for https://127.0.0.1:PORT works as printed; plain HTTP only
 // when asked for, and only on loopback.
 func TestServeChoosesTLS(t *testing.T) {
-	dir := newHQ(t)
+	dir := hqtest.NewHQ(t)
 	pin, _ := hq.TLSPin(dir)
 	addr, logs := serve(t, Config{HQDir: dir}, "127.0.0.1:0")
 	if _, err := pinnedClient(pin).Get("https://" + addr + wire.HealthPath); err != nil {
@@ -116,7 +117,7 @@ func TestServeChoosesTLS(t *testing.T) {
 	}
 
 	addr, logs = serve(t, Config{HQDir: dir, PlainHTTP: true}, "127.0.0.1:0")
-	if status, _ := get(t, nil, "http://"+addr+wire.HealthPath); status != 200 {
+	if status, _ := hqtest.Get(t, nil, "http://"+addr+wire.HealthPath); status != 200 {
 		t.Errorf("plain HTTP on loopback: %d", status)
 	}
 	if !strings.Contains(logs.String(), "plain HTTP on loopback only") {
@@ -150,11 +151,11 @@ func TestServeChoosesTLS(t *testing.T) {
 // client that stalls in the body by ReadTimeout; none of them keeps
 // goroutines, memory or files.
 func TestSlowloris(t *testing.T) {
-	dir := newHQ(t)
-	p := mustProfile(t, dir, "http://127.0.0.1:8080")
-	dev := newDevice(t)
-	dev.enroll(t, dir)
-	data, sig := dev.seal(t, p, 1)
+	dir := hqtest.NewHQ(t)
+	p := hqtest.Profile(t, dir, "http://127.0.0.1:8080")
+	dev := hqtest.NewDevice(t)
+	dev.Enroll(t, dir)
+	data, sig := dev.Seal(t, p, 1)
 	store := t.TempDir()
 	cfg := Config{HQDir: dir, Store: store, ReadHeaderTimeout: 300 * time.Millisecond, ReadTimeout: time.Second, MaxConns: 64, PlainHTTP: true}
 	addr, _ := serve(t, cfg, "127.0.0.1:0")
@@ -176,7 +177,7 @@ func TestSlowloris(t *testing.T) {
 				return
 			}
 			defer conn.Close()
-			req := fmt.Sprintf("POST %s%s/1 HTTP/1.1\r\nHost: x\r\nX-Slow-%d: ", wire.BundlesPath, dev.id, i)
+			req := fmt.Sprintf("POST %s%s/1 HTTP/1.1\r\nHost: x\r\nX-Slow-%d: ", wire.BundlesPath, dev.ID, i)
 			conn.Write([]byte(req))
 			for {
 				time.Sleep(50 * time.Millisecond)
@@ -198,7 +199,7 @@ func TestSlowloris(t *testing.T) {
 		t.Fatal(err)
 	}
 	fmt.Fprintf(conn, "POST %s%s/1 HTTP/1.1\r\nHost: x\r\n%s: %s\r\nContent-Length: %d\r\n\r\n",
-		wire.BundlesPath, dev.id, wire.SignatureHeader, b64(sig), len(data))
+		wire.BundlesPath, dev.ID, wire.SignatureHeader, hqtest.B64(sig), len(data))
 	conn.Write(data[:len(data)/2])
 	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err == nil {
@@ -227,7 +228,7 @@ func TestSlowloris(t *testing.T) {
 	if n := runtime.NumGoroutine(); n > goroutines+5 {
 		t.Errorf("%d goroutines after the slow clients left, %d before", n, goroutines)
 	}
-	if files := storeFiles(t, store); len(files) != 0 {
+	if files := hqtest.StoreFiles(t, store); len(files) != 0 {
 		t.Errorf("store holds %q after a stalled upload", files)
 	}
 }

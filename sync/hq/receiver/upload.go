@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/hq"
 	"courtwatch/sync/wire"
 )
@@ -81,7 +81,7 @@ func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string
 	if err != nil {
 		return http.StatusBadRequest, 0, "bad signature header", fmt.Errorf("the %s header is not base64", wire.SignatureHeader)
 	}
-	v, err := bundle.NewVerifier(sig, pub)
+	v, err := verify.NewVerifier(sig, pub)
 	if err != nil {
 		return http.StatusForbidden, 0, "bad signature", err
 	}
@@ -109,7 +109,7 @@ func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string
 // store does; see held), the body is only hashed: a resend is checked
 // without writing to disk, and a different bundle (the authentic trusted
 // comment names its hash) is refused before its body.
-func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device string, seq uint64, sig []byte, v *bundle.Verifier, checked time.Time) (int, int64, string, error) {
+func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device string, seq uint64, sig []byte, v *verify.Verifier, checked time.Time) (int, int64, string, error) {
 	have, err := rv.store.held(device, seq)
 	if err != nil {
 		return storeStatus(err), 0, "store error", err

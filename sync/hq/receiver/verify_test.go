@@ -11,21 +11,22 @@ import (
 	"testing"
 
 	"courtwatch/sync/bundle"
+	"courtwatch/sync/bundle/verify"
 
 	"aead.dev/minisign"
 )
 
 const vectorDir = "../../bundle/testdata/vectors"
 
-// streamVerify runs a bundle.Verifier the way the receiver does: the body
+// streamVerify runs a verify.Verifier the way the receiver does: the body
 // streams through it.
-func streamVerify(data, sig []byte, pub minisign.PublicKey) (bundle.Trusted, error) {
-	v, err := bundle.NewVerifier(sig, pub)
+func streamVerify(data, sig []byte, pub minisign.PublicKey) (verify.Trusted, error) {
+	v, err := verify.NewVerifier(sig, pub)
 	if err != nil {
-		return bundle.Trusted{}, err
+		return verify.Trusted{}, err
 	}
 	if _, err := io.Copy(io.Discard, io.TeeReader(bytes.NewReader(data), v)); err != nil {
-		return bundle.Trusted{}, err
+		return verify.Trusted{}, err
 	}
 	return v.Verify()
 }
@@ -34,23 +35,23 @@ var verifyErrs = []error{bundle.ErrBadSignature, bundle.ErrWrongSigner, bundle.E
 
 // sameOutcome fails unless both calls accepted with the same Trusted, or
 // both failed with the same Err value.
-func sameOutcome(t *testing.T, what string, wantT bundle.Trusted, wantErr error, gotT bundle.Trusted, gotErr error) {
+func sameOutcome(t *testing.T, what string, wantT verify.Trusted, wantErr error, gotT verify.Trusted, gotErr error) {
 	t.Helper()
 	if (wantErr == nil) != (gotErr == nil) || wantT != gotT {
-		t.Fatalf("%s: stream verify gave %+v, %v; bundle.Verify gave %+v, %v", what, gotT, gotErr, wantT, wantErr)
+		t.Fatalf("%s: stream verify gave %+v, %v; verify.Verify gave %+v, %v", what, gotT, gotErr, wantT, wantErr)
 	}
 	for _, e := range verifyErrs {
 		if errors.Is(wantErr, e) != errors.Is(gotErr, e) {
-			t.Fatalf("%s: stream verify gave %v; bundle.Verify gave %v", what, gotErr, wantErr)
+			t.Fatalf("%s: stream verify gave %v; verify.Verify gave %v", what, gotErr, wantErr)
 		}
 	}
 	if wantErr != nil && wantErr.Error() != gotErr.Error() {
-		t.Errorf("%s: message %q, bundle.Verify's %q", what, gotErr, wantErr)
+		t.Errorf("%s: message %q, verify.Verify's %q", what, gotErr, wantErr)
 	}
 }
 
 // TestStreamVerifierVectors: over every bundle test vector, the receiver's
-// streaming check gives what bundle.Verify gives.
+// streaming check gives what verify.Verify gives.
 func TestStreamVerifierVectors(t *testing.T) {
 	names, _ := filepath.Glob(filepath.Join(vectorDir, "*.json"))
 	if len(names) == 0 {
@@ -69,7 +70,7 @@ func TestStreamVerifierVectors(t *testing.T) {
 		if err := errors.Join(err1, err2, err3); err != nil {
 			t.Fatal(err)
 		}
-		wantT, wantErr := bundle.Verify(data, sig, pub)
+		wantT, wantErr := verify.Verify(data, sig, pub)
 		gotT, gotErr := streamVerify(data, sig, pub)
 		sameOutcome(t, filepath.Base(name), wantT, wantErr, gotT, gotErr)
 		n++
@@ -80,7 +81,7 @@ func TestStreamVerifierVectors(t *testing.T) {
 }
 
 // FuzzStreamVerifier: for any bundle and signature text, the streaming
-// check agrees with bundle.Verify.
+// check agrees with verify.Verify.
 func FuzzStreamVerifier(f *testing.F) {
 	data, _ := os.ReadFile(filepath.Join(vectorDir, "a1.cwb"))
 	sig, _ := os.ReadFile(filepath.Join(vectorDir, "a1.cwb.minisig"))
@@ -93,7 +94,7 @@ func FuzzStreamVerifier(f *testing.F) {
 	f.Add(data, []byte(strings.Replace(string(sig), "seq=1", "seq=01", 1)))
 	f.Add([]byte{}, []byte("untrusted comment: x\n"))
 	f.Fuzz(func(t *testing.T, data, sig []byte) {
-		wantT, wantErr := bundle.Verify(data, sig, pub)
+		wantT, wantErr := verify.Verify(data, sig, pub)
 		gotT, gotErr := streamVerify(data, sig, pub)
 		sameOutcome(t, "fuzz", wantT, wantErr, gotT, gotErr)
 	})

@@ -1,4 +1,4 @@
-package setup
+package setup_test
 
 import (
 	"crypto/x509"
@@ -14,14 +14,17 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/internal/hqtest"
+	"courtwatch/sync/hq/setup"
 	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 
 	"aead.dev/minisign"
 	"filippo.io/age"
 )
 
 func TestInit(t *testing.T) {
-	dir := newHQ(t)
+	dir := hqtest.NewHQ(t)
 	modes := map[string]os.FileMode{
 		".": 0o700, hq.InfoFile: 0o644, hq.AgeKeyFile: 0o600, hq.ReceiptKeyFile: 0o600, hq.ReceiptPubFile: 0o644,
 		hq.CertFile: 0o644, hq.CertKeyFile: 0o600, hq.DevicesDir: 0o700,
@@ -74,7 +77,7 @@ func TestInit(t *testing.T) {
 		!cert.IPAddresses[0].Equal(net.IPv4(127, 0, 0, 1)) || !cert.IPAddresses[1].Equal(net.IPv6loopback) {
 		t.Errorf("certificate names %v %v", cert.DNSNames, cert.IPAddresses)
 	}
-	if d := cert.NotAfter.Sub(cert.NotBefore); d < certValidity {
+	if d := cert.NotAfter.Sub(cert.NotBefore); d < setup.CertValidity {
 		t.Errorf("certificate valid for %v", d)
 	}
 	if _, err := hq.TLSConfig(dir); err != nil {
@@ -82,22 +85,22 @@ func TestInit(t *testing.T) {
 	}
 
 	// The vault opens with the passphrase.
-	v, err := storage.Open(hq.VaultDir(dir), testPass)
+	v, err := storage.Open(hq.VaultDir(dir), hqtest.Pass)
 	if err != nil {
 		t.Fatal(err)
 	}
 	v.Close()
 
 	// An existing folder is refused, even an empty one; a failure leaves nothing.
-	if err := Init(dir, InitOptions{Passphrase: testPass, KDF: storage.TestKDF}); !errors.Is(err, hq.ErrExists) {
+	if err := setup.Init(dir, setup.InitOptions{Passphrase: hqtest.Pass, KDF: storage.TestKDF}); !errors.Is(err, hq.ErrExists) {
 		t.Errorf("init over an HQ folder: %v", err)
 	}
 	empty := t.TempDir()
-	if err := Init(empty, InitOptions{Passphrase: testPass, KDF: storage.TestKDF}); !errors.Is(err, hq.ErrExists) {
+	if err := setup.Init(empty, setup.InitOptions{Passphrase: hqtest.Pass, KDF: storage.TestKDF}); !errors.Is(err, hq.ErrExists) {
 		t.Errorf("init over an empty folder: %v", err)
 	}
 	parent := t.TempDir()
-	if err := Init(filepath.Join(parent, "hq"), InitOptions{}); err == nil {
+	if err := setup.Init(filepath.Join(parent, "hq"), setup.InitOptions{}); err == nil {
 		t.Error("init without a passphrase succeeded")
 	}
 	if ents, _ := os.ReadDir(parent); len(ents) != 0 {
@@ -107,7 +110,7 @@ func TestInit(t *testing.T) {
 
 func TestInitHosts(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "hq")
-	err := Init(dir, InitOptions{Passphrase: testPass, KDF: storage.TestKDF, Hosts: []string{"hq.example.org", "203.0.113.7"}})
+	err := setup.Init(dir, setup.InitOptions{Passphrase: hqtest.Pass, KDF: storage.TestKDF, Hosts: []string{"hq.example.org", "203.0.113.7"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,13 +129,13 @@ func TestInitHosts(t *testing.T) {
 }
 
 func TestProfile(t *testing.T) {
-	dir := newHQ(t)
+	dir := hqtest.NewHQ(t)
 	next, _ := age.GenerateX25519Identity()
-	p, err := Profile(dir, "https://hq.example.org:8443", []string{next.Recipient().String()}, "socks5://127.0.0.1:9050", true)
+	p, err := setup.Profile(dir, "https://hq.example.org:8443", []string{next.Recipient().String()}, "socks5://127.0.0.1:9050", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := hqIdentity(t, dir)
+	ids := hqtest.Identity(t, dir)
 	want := []string{ids[0].(*age.X25519Identity).Recipient().String(), next.Recipient().String()}
 	if !slices.Equal(p.Recipients, want) {
 		t.Errorf("recipients %q, want %q", p.Recipients, want)
@@ -145,14 +148,14 @@ func TestProfile(t *testing.T) {
 		t.Errorf("profile %+v", p)
 	}
 	b, _ := json.Marshal(p)
-	if _, err := wire.ParseProfile(b); err != nil {
+	if _, err := hqprofile.Parse(b); err != nil {
 		t.Errorf("the profile does not parse: %v", err)
 	}
 
-	if p, err := Profile(dir, "https://hq.example.org", nil, "", false); err != nil || p.TLSPin != "" {
+	if p, err := setup.Profile(dir, "https://hq.example.org", nil, "", false); err != nil || p.TLSPin != "" {
 		t.Errorf("without pin: %q, %v", p.TLSPin, err)
 	}
-	if p, err := Profile(dir, "http://127.0.0.1:8080", nil, "", true); err != nil || p.TLSPin != "" {
+	if p, err := setup.Profile(dir, "http://127.0.0.1:8080", nil, "", true); err != nil || p.TLSPin != "" {
 		t.Errorf("http URL: pin %q, %v", p.TLSPin, err)
 	}
 	for _, bad := range []struct{ url, recipient, proxy string }{
@@ -164,35 +167,35 @@ func TestProfile(t *testing.T) {
 		if bad.recipient != "" {
 			extra = []string{bad.recipient}
 		}
-		if _, err := Profile(dir, bad.url, extra, bad.proxy, true); err == nil {
-			t.Errorf("Profile(%+v) accepted", bad)
+		if _, err := setup.Profile(dir, bad.url, extra, bad.proxy, true); err == nil {
+			t.Errorf("setup.Profile(%+v) accepted", bad)
 		}
 	}
-	if _, err := Profile(t.TempDir(), "https://x", nil, "", true); !errors.Is(err, hq.ErrNoHQ) {
+	if _, err := setup.Profile(t.TempDir(), "https://x", nil, "", true); !errors.Is(err, hq.ErrNoHQ) {
 		t.Errorf("profile of a folder that is no HQ: %v", err)
 	}
 }
 
 func TestRegistry(t *testing.T) {
-	dir := newHQ(t)
-	a, b := newDevice(t), newDevice(t)
-	da, added, err := hq.Enroll(dir, a.file())
-	if err != nil || !added || da.ID != a.id || !da.Active() || da.Enrolled.IsZero() {
+	dir := hqtest.NewHQ(t)
+	a, b := hqtest.NewDevice(t), hqtest.NewDevice(t)
+	da, added, err := hq.Enroll(dir, a.File())
+	if err != nil || !added || da.ID != a.ID || !da.Active() || da.Enrolled.IsZero() {
 		t.Fatalf("enroll: %+v %v %v", da, added, err)
 	}
-	if again, added, err := hq.Enroll(dir, a.file()); err != nil || added || again != da {
+	if again, added, err := hq.Enroll(dir, a.File()); err != nil || added || again != da {
 		t.Errorf("enroll again: %+v %v %v, want a no-op", again, added, err)
 	}
-	b.enroll(t, dir)
+	b.Enroll(t, dir)
 
 	var f wire.Device
-	json.Unmarshal(a.file(), &f)
-	f.PublicKey = b.signer.Public().String()
+	json.Unmarshal(a.File(), &f)
+	f.PublicKey = b.Signer.Public().String()
 	other, _ := json.Marshal(f)
 	if _, _, err := hq.Enroll(dir, other); !errors.Is(err, hq.ErrKeyMismatch) {
 		t.Errorf("same id, another key: %v", err)
 	}
-	json.Unmarshal(b.file(), &f)
+	json.Unmarshal(b.File(), &f)
 	f.ID = "01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7b"
 	other, _ = json.Marshal(f)
 	if _, _, err := hq.Enroll(dir, other); !errors.Is(err, hq.ErrKeyMismatch) {
@@ -207,14 +210,14 @@ func TestRegistry(t *testing.T) {
 		t.Error("a bad device file was enrolled")
 	}
 
-	rb, err := hq.Revoke(dir, b.id)
+	rb, err := hq.Revoke(dir, b.ID)
 	if err != nil || rb.Active() {
 		t.Fatalf("revoke: %+v %v", rb, err)
 	}
-	if again, err := hq.Revoke(dir, b.id); err != nil || again != rb {
+	if again, err := hq.Revoke(dir, b.ID); err != nil || again != rb {
 		t.Errorf("revoke again: %+v %v", again, err)
 	}
-	if _, _, err := hq.Enroll(dir, b.file()); !errors.Is(err, hq.ErrRevoked) {
+	if _, _, err := hq.Enroll(dir, b.File()); !errors.Is(err, hq.ErrRevoked) {
 		t.Errorf("enroll a revoked device: %v", err)
 	}
 	for _, id := range []string{"01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7b", "../hq", ""} {
@@ -230,10 +233,10 @@ func TestRegistry(t *testing.T) {
 	if len(all) != 2 {
 		t.Fatalf("devices: %+v", all)
 	}
-	if all[0].ID == b.id { // enrolled in the same second: sorted by id
+	if all[0].ID == b.ID { // enrolled in the same second: sorted by id
 		all[0], all[1] = all[1], all[0]
 	}
-	if all[0].ID != a.id || all[1].ID != b.id || !all[0].Active() || all[1].Active() {
+	if all[0].ID != a.ID || all[1].ID != b.ID || !all[0].Active() || all[1].Active() {
 		t.Errorf("devices: %+v", all)
 	}
 }

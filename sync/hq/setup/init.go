@@ -20,7 +20,7 @@ import (
 	"courtwatch/storage"
 	"courtwatch/storage/safefile"
 	"courtwatch/sync/hq"
-	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 
 	"aead.dev/minisign"
 	"filippo.io/age"
@@ -52,7 +52,7 @@ func Init(dir string, opt InitOptions) (err error) {
 		return errors.New("init: the HQ vault needs a passphrase")
 	}
 	if opt.Name != "" {
-		if err := wire.CheckProfileName(opt.Name); err != nil {
+		if err := hqprofile.CheckName(opt.Name); err != nil {
 			return fmt.Errorf("init: the HQ's name is the name of its profile on monitors' devices: %w", err)
 		}
 	}

@@ -10,25 +10,25 @@ import (
 	"unicode"
 
 	"courtwatch/sync/hq"
-	"courtwatch/sync/wire"
+	"courtwatch/sync/wire/hqprofile"
 
 	"aead.dev/minisign"
 	"filippo.io/age"
 )
 
-// Profile makes the HQ profile that monitors install (wire.Profile) for
+// Profile makes the HQ profile that monitors install (hqprofile.Profile) for
 // the receiver at rawURL. Its recipients are the identities in age.key
 // followed by extraRecipients (for key rotation: the next HQ key, or a
 // second HQ), its receipt key is receipt.pub, and proxy, if not empty, is
 // the proxy monitors go through (e.g. socks5://127.0.0.1:9050 for Tor).
 // With pin, and an https URL, monitors accept only the certificate in
 // tls/ (hq.TLSPin); pin is ignored for http URLs, which are for loopback.
-func Profile(dir, rawURL string, extraRecipients []string, proxy string, pin bool) (wire.Profile, error) {
+func Profile(dir, rawURL string, extraRecipients []string, proxy string, pin bool) (hqprofile.Profile, error) {
 	info, err := hq.ReadInfo(dir)
 	if err != nil {
-		return wire.Profile{}, err
+		return hqprofile.Profile{}, err
 	}
-	p := wire.Profile{Format: wire.ProfileFormat, Name: profileName(info.Name, dir), URL: rawURL, Proxy: proxy}
+	p := hqprofile.Profile{Format: hqprofile.Format, Name: profileName(info.Name, dir), URL: rawURL, Proxy: proxy}
 	if p.Recipients, err = recipients(dir); err != nil {
 		return p, err
 	}
@@ -87,7 +87,7 @@ func recipients(dir string) ([]string, error) {
 
 // profileName is the name profiles give the HQ: its name from init, or,
 // for an HQ made without one, the name of its folder, made into a name
-// that a device installs a profile under (wire.CheckProfileName).
+// that a device installs a profile under (hqprofile.CheckName).
 func profileName(name, dir string) string {
 	if name != "" {
 		return name
@@ -105,7 +105,7 @@ func profileName(name, dir string) string {
 			b.WriteByte('-')
 		}
 	}
-	if n := strings.TrimRight(b.String(), "-"); wire.CheckProfileName(n) == nil {
+	if n := strings.TrimRight(b.String(), "-"); hqprofile.CheckName(n) == nil {
 		return n
 	}
 	return "HQ"

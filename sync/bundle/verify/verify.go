@@ -1,4 +1,4 @@
-package bundle
+package verify
 
 import (
 	"crypto/ed25519"
