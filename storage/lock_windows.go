@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"unsafe"
 
 	"golang.org/x/sys/windows"
 )
@@ -35,18 +36,62 @@ func lockFile(f *os.File) error {
 
 // openLockTarget opens what lockFile locks. Windows cannot lock a folder,
 // so the lock is on <vault>/.lock, opened with delete sharing so that a wipe
-// can remove it while it is held (Windows then removes it at the last
-// close). The file is empty and its name says nothing about the vault.
-func openLockTarget(dir string) (*os.File, error) {
-	name, err := windows.UTF16PtrFromString(filepath.Join(dir, ".lock"))
+// can remove it while it is held. The file is empty and its name says
+// nothing about the vault. It is made only by Create (create) or for a
+// folder that holds a vault which lost it: an Open or a wipe of a folder
+// without a vault gets fs.ErrNotExist and writes nothing.
+func openLockTarget(dir string, create bool) (*os.File, error) {
+	path := filepath.Join(dir, ".lock")
+	name, err := windows.UTF16PtrFromString(path)
 	if err != nil {
 		return nil, err
 	}
-	h, err := windows.CreateFile(name, windows.GENERIC_READ|windows.GENERIC_WRITE,
-		windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE, nil,
-		windows.OPEN_ALWAYS, windows.FILE_ATTRIBUTE_NORMAL, 0)
-	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: filepath.Join(dir, ".lock"), Err: err}
+	open := func(disposition uint32) (windows.Handle, error) {
+		return windows.CreateFile(name, windows.GENERIC_READ|windows.GENERIC_WRITE|windows.DELETE,
+			windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE, nil,
+			disposition, windows.FILE_ATTRIBUTE_NORMAL, 0)
 	}
-	return os.NewFile(uintptr(h), filepath.Join(dir, ".lock")), nil
+	h, err := open(windows.OPEN_EXISTING)
+	if errors.Is(err, windows.ERROR_FILE_NOT_FOUND) && (create || len(vaultParts(dir)) > 0) {
+		h, err = open(windows.OPEN_ALWAYS)
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	return os.NewFile(uintptr(h), path), nil
+}
+
+// lockStillNamed says whether the locked file f is still <vault>/.lock: a
+// holder that let go of the lock of a vault that is gone removed it
+// (unlockVault), and a wipe removes it, perhaps after f was opened.
+func lockStillNamed(f *os.File) bool {
+	held, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	named, err := os.Stat(f.Name())
+	return err == nil && os.SameFile(held, named)
+}
+
+// unlockVault lets go of the lock. If the folder no longer holds a vault
+// (an Open or a wipe found none, or a Create failed before writing the
+// key), it first removes the lock file, so that nothing is left behind.
+// It removes the file it holds, by its handle, not whatever has that name
+// now: another process may have made a new one. A nil f holds no lock.
+func unlockVault(f *os.File) error {
+	if f == nil {
+		return nil
+	}
+	if len(vaultParts(filepath.Dir(f.Name()))) == 0 {
+		h := windows.Handle(f.Fd())
+		// POSIX semantics take the name away at once; where they are
+		// missing (before Windows 10 1709, or Wine) the file goes at the
+		// last close, which is just below unless another opener holds it.
+		ex := uint32(windows.FILE_DISPOSITION_DELETE | windows.FILE_DISPOSITION_POSIX_SEMANTICS)
+		if windows.SetFileInformationByHandle(h, windows.FileDispositionInfoEx, (*byte)(unsafe.Pointer(&ex)), uint32(unsafe.Sizeof(ex))) != nil {
+			del := true // FILE_DISPOSITION_INFO's one BOOLEAN, DeleteFile
+			windows.SetFileInformationByHandle(h, windows.FileDispositionInfo, (*byte)(unsafe.Pointer(&del)), 1)
+		}
+	}
+	return f.Close()
 }
