@@ -34,6 +34,12 @@ func lockFile(f *os.File) error {
 	return nil
 }
 
+// shareAll lets other handles read, write and delete the lock file: a
+// wipe removes it while it is held, and a backup or a virus scanner may
+// read it (Go's os.Open does not share deletion, so the lock is held
+// without delete access; unlockVault opens a second handle for that).
+const shareAll = windows.FILE_SHARE_READ | windows.FILE_SHARE_WRITE | windows.FILE_SHARE_DELETE
+
 // openLockTarget opens what lockFile locks. Windows cannot lock a folder,
 // so the lock is on <vault>/.lock, opened with delete sharing so that a wipe
 // can remove it while it is held. The file is empty and its name says
@@ -47,8 +53,7 @@ func openLockTarget(dir string, create bool) (*os.File, error) {
 		return nil, err
 	}
 	open := func(disposition uint32) (windows.Handle, error) {
-		return windows.CreateFile(name, windows.GENERIC_READ|windows.GENERIC_WRITE|windows.DELETE,
-			windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE, nil,
+		return windows.CreateFile(name, windows.GENERIC_READ|windows.GENERIC_WRITE, shareAll, nil,
 			disposition, windows.FILE_ATTRIBUTE_NORMAL, 0)
 	}
 	h, err := open(windows.OPEN_EXISTING)
@@ -76,22 +81,45 @@ func lockStillNamed(f *os.File) bool {
 // unlockVault lets go of the lock. If the folder no longer holds a vault
 // (an Open or a wipe found none, or a Create failed before writing the
 // key), it first removes the lock file, so that nothing is left behind.
-// It removes the file it holds, by its handle, not whatever has that name
-// now: another process may have made a new one. A nil f holds no lock.
+// A nil f holds no lock.
 func unlockVault(f *os.File) error {
 	if f == nil {
 		return nil
 	}
 	if len(vaultParts(filepath.Dir(f.Name()))) == 0 {
-		h := windows.Handle(f.Fd())
-		// POSIX semantics take the name away at once; where they are
-		// missing (before Windows 10 1709, or Wine) the file goes at the
-		// last close, which is just below unless another opener holds it.
-		ex := uint32(windows.FILE_DISPOSITION_DELETE | windows.FILE_DISPOSITION_POSIX_SEMANTICS)
-		if windows.SetFileInformationByHandle(h, windows.FileDispositionInfoEx, (*byte)(unsafe.Pointer(&ex)), uint32(unsafe.Sizeof(ex))) != nil {
-			del := true // FILE_DISPOSITION_INFO's one BOOLEAN, DeleteFile
-			windows.SetFileInformationByHandle(h, windows.FileDispositionInfo, (*byte)(unsafe.Pointer(&del)), 1)
-		}
+		removeHeld(f)
 	}
 	return f.Close()
+}
+
+// removeHeld removes the file f holds, and not whatever has its name now
+// (another process may have made a new one): it opens the name with delete
+// access and deletes through that handle only if it is f's file. Failing
+// leaves an empty file, which the next attempt removes.
+func removeHeld(f *os.File) {
+	name, err := windows.UTF16PtrFromString(f.Name())
+	if err != nil {
+		return
+	}
+	h, err := windows.CreateFile(name, windows.DELETE|windows.FILE_READ_ATTRIBUTES, shareAll, nil,
+		windows.OPEN_EXISTING, windows.FILE_ATTRIBUTE_NORMAL, 0)
+	if err != nil {
+		return
+	}
+	defer windows.CloseHandle(h)
+	var held, named windows.ByHandleFileInformation
+	if windows.GetFileInformationByHandle(windows.Handle(f.Fd()), &held) != nil ||
+		windows.GetFileInformationByHandle(h, &named) != nil ||
+		held.VolumeSerialNumber != named.VolumeSerialNumber ||
+		held.FileIndexHigh != named.FileIndexHigh || held.FileIndexLow != named.FileIndexLow {
+		return
+	}
+	// POSIX semantics take the name away at once; where they are missing
+	// (before Windows 10 1709, FAT drives, Wine) the file goes at the last
+	// close, which is unlockVault's unless another opener holds it.
+	ex := uint32(windows.FILE_DISPOSITION_DELETE | windows.FILE_DISPOSITION_POSIX_SEMANTICS)
+	if windows.SetFileInformationByHandle(h, windows.FileDispositionInfoEx, (*byte)(unsafe.Pointer(&ex)), uint32(unsafe.Sizeof(ex))) != nil {
+		del := true // FILE_DISPOSITION_INFO's one BOOLEAN, DeleteFile
+		windows.SetFileInformationByHandle(h, windows.FileDispositionInfo, (*byte)(unsafe.Pointer(&del)), 1)
+	}
 }

@@ -56,12 +56,17 @@ func TestNoVaultLeavesNoLockFile(t *testing.T) {
 
 // A lock file left in a folder that holds no vault (by a Create that
 // failed, or by an older Courtwatch) is removed by the next attempt, which
-// then finds no vault; a vault's own lock file stays while it is a vault.
+// then finds no vault; a vault's own lock file stays while it is a vault,
+// and other programs (a backup, a virus scanner) can read it while the
+// vault is open.
 func TestStaleLockFileRemoved(t *testing.T) {
 	if runtime.GOOS != "windows" {
 		t.Skip("only Windows has a lock file (lock_windows.go); elsewhere the lock is on the folder")
 	}
 	v, dir := newTestVault(t)
+	if _, err := os.ReadFile(filepath.Join(dir, ".lock")); err != nil {
+		t.Errorf("reading the lock file of an open vault: %v", err)
+	}
 	v.Close()
 	if got := names(t, dir); !slices.Contains(got, ".lock") {
 		t.Fatalf("a closed vault holds %q, want its .lock among them", got)
