@@ -24,8 +24,9 @@ func lockVault(dir string) (*os.File, error) { return takeLock(dir, false) }
 func lockNewVault(dir string) (*os.File, error) { return takeLock(dir, true) }
 
 func takeLock(dir string, create bool) (*os.File, error) {
+	noVault := fmt.Errorf("%s: %w (create one with 'courtwatch init')", dir, ErrNoVault)
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s: %w (create one with 'courtwatch init')", dir, ErrNoVault)
+		return nil, noVault
 	}
 	// A lock holder that finds the vault gone removes the lock file as it
 	// lets go (unlockVault), and a wipe removes it too; whoever opened that
@@ -34,7 +35,7 @@ func takeLock(dir string, create bool) (*os.File, error) {
 	for range 10 {
 		f, err := openLockTarget(dir, create)
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: %w (create one with 'courtwatch init')", dir, ErrNoVault)
+			return nil, noVault
 		}
 		if err != nil {
 			return nil, fmt.Errorf("open vault: %w", err)
