@@ -55,6 +55,9 @@
 // One process per vault: Open takes an flock on the vault folder itself
 // (which does not change the folder, and stays valid while files in it are
 // replaced) before reading any key; a second opener gets ErrVaultInUse.
+// Windows cannot lock a folder: there the lock is on an empty <vault>/.lock,
+// which Create makes and a wipe removes, and which an Open or a wipe of a
+// folder without a vault never leaves behind (vaultlock.go).
 //
 // # Records and versions
 //

@@ -7,6 +7,3 @@ import "os"
 // lockFile is a no-op here; Badger's own directory lock still refuses a
 // second opener, and Open maps that refusal to ErrVaultInUse.
 func lockFile(f *os.File) error { return nil }
-
-// openLockTarget opens the vault folder (see lockFile).
-func openLockTarget(dir string) (*os.File, error) { return os.Open(dir) }

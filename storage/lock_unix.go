@@ -22,7 +22,3 @@ func lockFile(f *os.File) error {
 	}
 	return nil
 }
-
-// openLockTarget opens what lockFile locks: the vault folder itself, which
-// every vault has whatever files it lost, and which locking never changes.
-func openLockTarget(dir string) (*os.File, error) { return os.Open(dir) }

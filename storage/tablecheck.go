@@ -250,11 +250,7 @@ func checkTableBlocks(path string, tm badger.TableManifest, kr *badger.KeyRegist
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("table %s: %v: %w", filepath.Base(path), r, errTableDamaged)
-			if mf != nil {
-				// Unmap a damaged table Badger gave up on: a mapping left
-				// open keeps Windows from replacing or removing the file.
-				_ = mf.Close(-1)
-			}
+			unmapTable(mf)
 		}
 	}()
 	tablesBlockChecked.Add(1)
@@ -277,10 +273,27 @@ func checkTableBlocks(path string, tm badger.TableManifest, kr *badger.KeyRegist
 		IndexCache:         idx,
 	})
 	if err != nil {
-		return fmt.Errorf("%w: %v", errTableDamaged, err) // OpenTable has closed mf
+		unmapTable(mf) // OpenTable closes it on some errors, not on all
+		return fmt.Errorf("%w: %v", errTableDamaged, err)
 	}
 	// Close, never DecrRef: at zero references Badger deletes the file.
 	return t.MmapFile.Close(-1)
+}
+
+// unmapTable closes the mapping of a damaged table that Badger gave up on,
+// unless Badger has closed it: a mapping left open keeps Windows from
+// replacing or removing the file ("File has a user-mapped section"). It
+// never unmaps twice: the address may by then be another table's mapping.
+func unmapTable(mf *z.MmapFile) {
+	if mf == nil || mf.Fd == nil {
+		return
+	}
+	// z.MmapFile.Close unmaps first, then closes the file; a closed file
+	// fails Stat (on Windows its handle is then INVALID_HANDLE_VALUE).
+	if _, err := mf.Fd.Stat(); err != nil {
+		return
+	}
+	_ = mf.Close(-1)
 }
 
 func readManifest(dbPath string, opt badger.Options) (badger.Manifest, error) {

@@ -135,17 +135,17 @@ func createLocked(dir string, passphrase []byte, opt CreateOptions, lo lockout, 
 	}
 	kf, err := newKeyFile(p)
 	if err != nil {
-		lockf.Close()
+		unlockVault(lockf)
 		return nil, nil, err
 	}
 	dataKey := make([]byte, dataKeySize)
 	var r [1]byte
 	if _, err := rand.Read(dataKey); err != nil {
-		lockf.Close()
+		unlockVault(lockf)
 		return nil, nil, err
 	}
 	if _, err := rand.Read(r[:]); err != nil {
-		lockf.Close()
+		unlockVault(lockf)
 		return nil, nil, err
 	}
 	u := &unlocked{kf: kf, slot: int(r[0]) % keySlots, dataKey: dataKey}
@@ -160,7 +160,7 @@ func createLocked(dir string, passphrase []byte, opt CreateOptions, lo lockout, 
 	}
 	if err != nil {
 		u.wipeKeys()
-		lockf.Close()
+		unlockVault(lockf)
 		return nil, nil, err
 	}
 	v, err := openUnlocked(dir, bytes.Clone(dataKey), lockf)

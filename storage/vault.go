@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -78,12 +77,12 @@ func Create(dir string, passphrase []byte, opt CreateOptions) (*Vault, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create vault folder: %w", err)
 	}
-	lockf, err := lockVault(dir)
+	lockf, err := lockNewVault(dir)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkEmpty(dir); err != nil { // another init got there first
-		lockf.Close()
+		unlockVault(lockf)
 		return nil, err
 	}
 	v, u, err := createLocked(dir, passphrase, opt, lockout{}, lockf)
@@ -106,7 +105,7 @@ func Open(dir string, passphrase []byte) (*Vault, error) {
 	}
 	u, err := access(dir, passphrase, lockf)
 	if err != nil {
-		lockf.Close()
+		unlockVault(lockf)
 		if errors.Is(err, ErrWrongPassphrase) {
 			return nil, fmt.Errorf("open vault %s: %w; check the passphrase and try again", dir, err)
 		}
@@ -122,29 +121,6 @@ func Open(dir string, passphrase []byte) (*Vault, error) {
 	}
 	v.slot = u.slot
 	return v, nil
-}
-
-// lockVault takes the one-process lock on the vault folder itself, which
-// never changes while files in it are replaced.
-func lockVault(dir string) (*os.File, error) {
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s: %w (create one with 'courtwatch init')", dir, ErrNoVault)
-	}
-	f, err := openLockTarget(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s: %w (create one with 'courtwatch init')", dir, ErrNoVault)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("open vault: %w", err)
-	}
-	if err := lockFile(f); err != nil {
-		f.Close()
-		if errors.Is(err, ErrVaultInUse) {
-			return nil, fmt.Errorf("open vault %s: %w; close the other Courtwatch window or command first", dir, err)
-		}
-		return nil, err
-	}
-	return f, nil
 }
 
 // removeEmptyLogs deletes zero-length value-log and write-ahead-log files.
@@ -313,7 +289,7 @@ func ChangePassphrase(dir string, old, new []byte) error {
 	if err != nil {
 		return err
 	}
-	defer lockf.Close()
+	defer unlockVault(lockf)
 	u, err := access(dir, old, nil)
 	if err != nil {
 		if errors.Is(err, ErrWrongPassphrase) {

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -346,7 +347,14 @@ func TestVaultKeysHelper(t *testing.T) {
 	testHook = func(step string) {
 		if step == stop {
 			fmt.Println("AT " + step)
-			select {} // wait for the kill
+			// Wait for the kill. Not select {}: with no goroutine left to
+			// run and no timer, Go ends the process itself with "all
+			// goroutines are asleep - deadlock!" (it did under Wine, where
+			// nothing else of the storage package's was still waiting),
+			// racing the kill this step is for.
+			for {
+				time.Sleep(time.Hour)
+			}
 		}
 	}
 	var err error

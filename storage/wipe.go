@@ -36,11 +36,11 @@ func Wipe(dir string) error {
 		return err
 	}
 	if len(vaultParts(dir)) == 0 {
-		lockf.Close()
+		unlockVault(lockf)
 		return fmt.Errorf("%s: %w; nothing was erased", dir, ErrNoVault)
 	}
 	err = wipeLocked(dir)
-	lockf.Close()
+	unlockVault(lockf)
 	if err != nil {
 		return err
 	}
