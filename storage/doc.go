@@ -128,9 +128,14 @@
 //
 // Postings are written in the background. Each open vault has one indexer
 // goroutine; Update hands it the refs it committed, and it indexes whatever
-// has gathered (the saves of the last quarter second, or 2,000 refs) in one transaction
-// that writes the s/ and t/ keys and deletes the p/ markers, so that a save
-// does not pay for them. Search, and Compact, first wait until everything
+// has gathered (the saves of the last quarter second, or 2,000 refs) in as
+// few transactions as Badger's limits allow (each stopped short of them),
+// which write the s/ and t/ keys and delete the p/ markers, so that a save
+// does not pay for them. Update also hands it the version that each
+// commit left newest, so that it does not read back what was just
+// written: it reads the store only for a record that a commit touched
+// without leaving a newest version (a purge, a merge of an older version),
+// or whose handed version is no longer stored (purged since). Search, and Compact, first wait until everything
 // queued before the call is indexed (and tell the indexer not to wait for
 // more): a search always sees every save that returned before it. Close
 // lets the indexer index what is queued and waits for it to end; a save

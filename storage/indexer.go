@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // indexSettle is how long the indexer lets saves gather before indexing
@@ -38,8 +40,13 @@ type indexer struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed when the goroutine has returned
 
-	mu      sync.Mutex
-	queue   []ref
+	mu    sync.Mutex
+	queue []ref
+	// newest holds, for records with refs in the queue, the version their
+	// last commit left newest, so that indexing need not read it back; a
+	// commit that touched a record without leaving a newest version (a
+	// purge, or a merge of an older version) removes its entry.
+	newest  map[uuid.UUID]*Version
 	queued  uint64        // refs ever queued
 	indexed uint64        // refs ever taken off the queue and handled
 	changed chan struct{} // closed (and replaced) when indexed grows or the loop ends
@@ -93,13 +100,13 @@ func (ix *indexer) run(ctx context.Context) {
 // indexQueued indexes everything queued, in as few transactions as fit.
 func (ix *indexer) indexQueued() {
 	ix.mu.Lock()
-	refs, upto := ix.queue, ix.queued
-	ix.queue = nil
+	refs, newest, upto := ix.queue, ix.newest, ix.queued
+	ix.queue, ix.newest = nil, nil
 	ix.mu.Unlock()
 	if len(refs) == 0 {
 		return
 	}
-	err := ix.v.indexRefs(refs)
+	err := ix.v.indexRefs(refs, newest)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.indexed = upto
@@ -110,13 +117,24 @@ func (ix *indexer) indexQueued() {
 	ix.changed = make(chan struct{})
 }
 
-// add queues committed refs for indexing. Their p/ markers are already
-// durable, so a ref queued after the loop ended is not lost.
-func (ix *indexer) add(refs []ref) {
+// add queues committed refs for indexing, with newest, the newest version
+// of each record the commit left newest (Tx.mine). Their p/ markers are
+// already durable, so a ref queued after the loop ended is not lost.
+func (ix *indexer) add(refs []ref, newest map[uuid.UUID]*Version) {
 	if len(refs) == 0 {
 		return
 	}
 	ix.mu.Lock()
+	if ix.newest == nil {
+		ix.newest = make(map[uuid.UUID]*Version, len(refs))
+	}
+	for _, r := range refs {
+		if ver, ok := newest[r.ID]; ok {
+			ix.newest[r.ID] = ver
+		} else {
+			delete(ix.newest, r.ID)
+		}
+	}
 	ix.queue = append(ix.queue, refs...)
 	ix.queued += uint64(len(refs))
 	full := len(ix.queue) >= indexQueueMax

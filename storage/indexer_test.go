@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -258,5 +259,74 @@ func TestPurgeDuringIndexing(t *testing.T) {
 	}
 	if p, tl, pe := indexLeft(t, v, n.ID); p+tl+pe != 0 {
 		t.Fatalf("purged during its indexing: %d postings, %d terms lists, %d markers left", p, tl, pe)
+	}
+}
+
+// TestIndexEachRecordOnce saves more notes at once than one indexer
+// transaction holds: the indexer computes each note's postings once (it
+// stops a transaction short of Badger's limits instead of filling it in
+// vain and redoing it smaller; only the note that did not fit is computed
+// again in the next) from the version the save left newest, without
+// reading it back from the store.
+func TestIndexEachRecordOnce(t *testing.T) {
+	v, _ := newTestVault(t)
+	_, h := seedHearing(t, v)
+	var mu sync.Mutex
+	computed := map[uuid.UUID]int{}
+	readBack, commits := 0, 0
+	v.testHookIndexCommit = func() {
+		mu.Lock()
+		defer mu.Unlock()
+		commits++
+	}
+	v.testHookPostings = func(id uuid.UUID, fromStore bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		computed[id]++
+		if fromStore {
+			readBack++
+		}
+	}
+	var words []string
+	for i := range 40 {
+		words = append(words, fmt.Sprintf("w%dx", i))
+	}
+	text := strings.Join(words, " ")
+	var notes []*Note
+	for range 4 {
+		err := v.Update(func(tx *Tx) error {
+			for range 500 {
+				n := &Note{HearingID: h.ID, Time: h.Scheduled, Text: text}
+				if err := tx.Put(n); err != nil {
+					return err
+				}
+				notes = append(notes, n)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := v.waitIndexed(); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	twice := 0
+	for _, n := range notes {
+		switch computed[n.ID] {
+		case 0:
+			t.Fatalf("note %s was never indexed", n.ID)
+		case 1:
+		default:
+			twice++
+		}
+	}
+	if twice >= commits || readBack > 0 {
+		t.Errorf("of %d notes, in %d indexer commits: %d indexed more than once, %d read back from the store; want under %d and 0", len(notes), commits, twice, readBack, commits)
+	}
+	if hits := searchHitIDs(t, v, "w39x"); len(hits) != 50 {
+		t.Errorf("search: %d hits, want 50 (the limit)", len(hits))
 	}
 }

@@ -40,10 +40,12 @@ func termsKey(id uuid.UUID) []byte { return cat(prefixTerms, id[:]) }
 
 // indexRefs brings the postings of the records behind refs up to date and
 // clears their pending markers. A ref whose marker is gone (indexed
-// already, or purged) is skipped.
-func (v *Vault) indexRefs(refs []ref) error {
+// already, or purged) is skipped. newest, which may be nil, holds the
+// version of a record that its last commit left newest (see
+// indexedVersion).
+func (v *Vault) indexRefs(refs []ref, newest map[uuid.UUID]*Version) error {
 	for len(refs) > 0 {
-		n, err := v.indexBatch(refs)
+		n, err := v.indexBatch(refs, newest)
 		if errors.Is(err, badger.ErrConflict) {
 			continue // a purge committed meanwhile: redo from the new state
 		}
@@ -53,7 +55,7 @@ func (v *Vault) indexRefs(refs []ref) error {
 			// The ones that fail keep their markers.
 			var first error
 			for _, r := range refs {
-				if err := v.indexRefs([]ref{r}); err != nil && first == nil {
+				if err := v.indexRefs([]ref{r}, newest); err != nil && first == nil {
 					first = err
 				}
 			}
@@ -69,7 +71,7 @@ func (v *Vault) indexRefs(refs []ref) error {
 
 // indexBatch indexes as many of refs as fit in one transaction, commits,
 // and returns how many that was.
-func (v *Vault) indexBatch(refs []ref) (int, error) {
+func (v *Vault) indexBatch(refs []ref, newest map[uuid.UUID]*Version) (int, error) {
 	txn := v.db.NewTransaction(true)
 	defer txn.Discard()
 	// Records are read through a read-only snapshot taken after txn began
@@ -79,6 +81,11 @@ func (v *Vault) indexBatch(refs []ref) (int, error) {
 	rd := v.db.NewTransaction(false)
 	defer rd.Discard()
 	tx := &Tx{v: v, txn: txn, rd: rd}
+	defer tx.closeReads()
+	// Stop short of Badger's limits on one transaction, reckoned as it
+	// does, rather than fill a transaction in vain and redo it smaller.
+	var count, size int64
+	maxCount, maxSize := v.db.MaxBatchCount()*9/10, v.db.MaxBatchSize()*9/10
 	seen := map[uuid.UUID]bool{}
 	for i, r := range refs {
 		_, err := txn.Get(r.pendingKey())
@@ -89,29 +96,52 @@ func (v *Vault) indexBatch(refs []ref) (int, error) {
 			return 0, err
 		}
 		var ops []op
-		if !seen[r.ID] {
-			seen[r.ID] = true
-			if ops, err = v.postingOps(tx, r.ID); err != nil {
+		first := !seen[r.ID]
+		if first {
+			if ops, err = v.postingOps(tx, r.ID, newest[r.ID]); err != nil {
 				return 0, err
 			}
 		}
 		ops = append(ops, op{key: r.pendingKey(), del: true})
+		c, s := opsCost(ops)
+		if i > 0 && (count+c > maxCount || size+s > maxSize) {
+			return v.commitIndex(txn, i)
+		}
+		count, size = count+c, size+s
+		seen[r.ID] = true
 		err = applyOps(txn, ops)
 		if errors.Is(err, badger.ErrTxnTooBig) && i > 0 {
 			// Redo the refs that fitted alone, so that no record is left
 			// half posted.
+			tx.closeReads()
 			txn.Discard()
 			rd.Discard()
-			return v.indexBatch(refs[:i])
+			return v.indexBatch(refs[:i], newest)
 		}
 		if err != nil {
 			return 0, err
 		}
 	}
+	return v.commitIndex(txn, len(refs))
+}
+
+// commitIndex commits an indexing transaction that handled n refs.
+func (v *Vault) commitIndex(txn *badger.Txn, n int) (int, error) {
 	if v.testHookIndexCommit != nil {
 		v.testHookIndexCommit()
 	}
-	return len(refs), txn.Commit()
+	return n, txn.Commit()
+}
+
+// opsCost is what ops count against Badger's limits on one transaction:
+// entries, and bytes as Badger reckons them (key, value, two bytes of
+// metadata and ten of version), an upper bound for values it keeps in its
+// value log.
+func opsCost(ops []op) (count, size int64) {
+	for _, o := range ops {
+		size += int64(len(o.key)+len(o.val)) + 12
+	}
+	return int64(len(ops)), size
 }
 
 // checkTerms authenticates the search-terms list of each record in refs,
@@ -157,9 +187,9 @@ func applyOps(txn *badger.Txn, ops []op) error {
 
 // postingOps computes the writes that make id's postings match its newest
 // version (none if it is deleted, purged or not searchable).
-func (v *Vault) postingOps(tx *Tx, id uuid.UUID) ([]op, error) {
+func (v *Vault) postingOps(tx *Tx, id uuid.UUID, hint *Version) ([]op, error) {
 	var want []string
-	ver, err := tx.latest(id)
+	ver, err := tx.indexedVersion(id, hint)
 	switch {
 	case errors.Is(err, ErrNotFound): // purged
 	case err != nil:
@@ -211,6 +241,31 @@ func (v *Vault) postingOps(tx *Tx, id uuid.UUID) ([]op, error) {
 	return append(ops, op{key: termsKey(id), val: sealed}), nil
 }
 
+// indexedVersion returns the version of id to index: hint, the version
+// that id's last commit left newest, while it is still stored (a purge
+// deletes it), else the newest version stored. A version newer than hint
+// committed since has a marker of its own, indexed after this one.
+func (tx *Tx) indexedVersion(id uuid.UUID, hint *Version) (*Version, error) {
+	if hint != nil {
+		_, err := tx.rd.Get(hint.ref().versionKey())
+		if err == nil {
+			tx.v.notePostings(id, false)
+			return hint, nil
+		}
+		if !errors.Is(err, badger.ErrKeyNotFound) {
+			return nil, classify(err)
+		}
+	}
+	tx.v.notePostings(id, true)
+	return tx.latest(id)
+}
+
+func (v *Vault) notePostings(id uuid.UUID, readBack bool) {
+	if v.testHookPostings != nil {
+		v.testHookPostings(id, readBack)
+	}
+}
+
 // indexPending indexes every version left with a p/ marker by a crash or by
 // a Close that came before the indexer got to them. Open calls it before
 // starting the indexer; a failure does not stop Open (the records are
@@ -230,7 +285,7 @@ func (v *Vault) indexPending() error {
 	if err != nil || len(refs) == 0 {
 		return classify(err)
 	}
-	return v.indexRefs(refs)
+	return v.indexRefs(refs, nil)
 }
 
 // Hit is one search result.

@@ -141,6 +141,7 @@ func (v *Vault) UpdateLarge(fn func(tx *Tx) error) error {
 	defer rd.Discard()
 	s := &stager{v: v, id: id}
 	tx := &Tx{v: v, txn: rd, rd: rd, write: true, head: v.head, mine: map[uuid.UUID]*Version{}, stage: s}
+	defer tx.closeReads()
 	if err := fn(tx); err != nil {
 		s.discard()
 		return err
@@ -187,7 +188,7 @@ func (v *Vault) UpdateLarge(fn func(tx *Tx) error) error {
 func (v *Vault) committed(tx *Tx) {
 	v.head = tx.head
 	v.noteCommit(tx.head)
-	v.ix.add(tx.written)
+	v.ix.add(tx.written, tx.mine)
 }
 
 // applyOne writes ops in one durable transaction.

@@ -28,6 +28,18 @@ type Tx struct {
 	// then read-only); see staging.go.
 	stage *stager
 	bytes int // bytes set so far, for the free-space check
+	// versions is one iterator over rd that latest seeks in, instead of
+	// opening one per record; closeReads closes it, before rd is
+	// discarded.
+	versions *badger.Iterator
+}
+
+// closeReads closes the iterator latest opened, if any.
+func (tx *Tx) closeReads() {
+	if tx.versions != nil {
+		tx.versions.Close()
+		tx.versions = nil
+	}
 }
 
 // View runs fn with a read-only, consistent snapshot of the vault.
@@ -38,7 +50,9 @@ func (v *Vault) View(fn func(tx *Tx) error) error {
 		return ErrLocked
 	}
 	return v.db.View(func(txn *badger.Txn) error {
-		return fn(&Tx{v: v, txn: txn, rd: txn})
+		tx := &Tx{v: v, txn: txn, rd: txn}
+		defer tx.closeReads()
+		return fn(tx)
 	})
 }
 
@@ -60,6 +74,7 @@ func (v *Vault) Update(fn func(tx *Tx) error) error {
 	rd := v.db.NewTransaction(false) // writes are serialised: this is the committed state
 	defer rd.Discard()
 	tx := &Tx{v: v, txn: txn, rd: rd, write: true, head: v.head, mine: map[uuid.UUID]*Version{}}
+	defer tx.closeReads()
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -140,30 +155,49 @@ func (tx *Tx) latest(id uuid.UUID) (*Version, error) {
 	}
 	// A record has few versions: walk them forward and keep the last.
 	// (Badger's reverse iteration can crawl for a minute over a table
-	// full of deleted keys, as a big import's staging leaves.)
-	prefix := versionPrefix(id)
-	it := tx.rd.NewIterator(badger.IteratorOptions{Prefix: prefix})
-	defer it.Close()
-	var last *badger.Item
-	for it.Rewind(); it.Valid(); it.Next() {
-		last = it.Item()
+	// full of deleted keys, as a big import's staging leaves.) The Tx's
+	// one iterator seeks to each record: opening an iterator costs more
+	// than the walk.
+	if tx.versions == nil {
+		tx.versions = tx.rd.NewIterator(badger.IteratorOptions{})
 	}
-	if last == nil {
+	it := tx.versions
+	prefix := versionPrefix(id)
+	var key, val []byte
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		// Copied now: the iterator reuses its items once it moves on.
+		item := it.Item()
+		key = item.KeyCopy(key[:0])
+		var err error
+		if val, err = item.ValueCopy(val[:0]); err != nil {
+			return nil, classify(err)
+		}
+	}
+	if key == nil {
 		return nil, fmt.Errorf("%s: %w", id, ErrNotFound)
 	}
-	return tx.versionFromItem(last)
+	return tx.parseVersion(key, val)
 }
 
 func (tx *Tx) versionFromItem(item *badger.Item) (*Version, error) {
-	raw, err := tx.unsealItem(item)
+	val, err := item.ValueCopy(nil)
+	if err != nil {
+		return nil, classify(err)
+	}
+	return tx.parseVersion(item.KeyCopy(nil), val)
+}
+
+// parseVersion unseals and decodes the version stored under key.
+func (tx *Tx) parseVersion(key, sealed []byte) (*Version, error) {
+	raw, err := tx.v.unseal(key, sealed)
 	if err != nil {
 		return nil, err
 	}
 	ver, err := ParseVersion(raw)
 	if err != nil {
-		return nil, fmt.Errorf("version under %q does not decode: %v: %w", printableKey(item.Key()), err, ErrTampered)
+		return nil, fmt.Errorf("version under %q does not decode: %v: %w", printableKey(key), err, ErrTampered)
 	}
-	if r, ok := refFromVersionKey(item.Key()); !ok || r != ver.ref() {
+	if r, ok := refFromVersionKey(key); !ok || r != ver.ref() {
 		return nil, fmt.Errorf("version stored under the wrong key: %w", ErrTampered)
 	}
 	return ver, nil

@@ -47,7 +47,8 @@ type Vault struct {
 	sealedHead *headFile   // this device's chain head, kept outside Badger (chainhead.go)
 	tables     *tableCheck // records the session's new tables at Close (tablecheck.go); nil if read-only
 
-	testHookIndexCommit func() // tests: called by the indexer just before it commits
+	testHookIndexCommit func()                            // tests: called by the indexer just before it commits
+	testHookPostings    func(id uuid.UUID, readBack bool) // tests: called as the indexer computes a record's postings
 }
 
 // Device is this vault's identity: the device that signs its versions.
