@@ -362,7 +362,7 @@ func (u *appUI) rebuild() {
 }
 
 // tabEntry is a multi-line entry that leaves Tab to move the focus, so the
-// keyboard can get past it.
+// keyboard can get past it; Escape cancels the dialog, as in a keyEntry.
 type tabEntry struct{ widget.Entry }
 
 func newTabEntry() *tabEntry {
@@ -373,3 +373,15 @@ func newTabEntry() *tabEntry {
 }
 
 func (*tabEntry) AcceptsTab() bool { return false }
+
+func (e *tabEntry) TypedKey(k *fyne.KeyEvent) {
+	if !entryKey(e, &e.Entry, k) {
+		e.Entry.TypedKey(k)
+	}
+}
+
+// KeyDown arms the dialog before Tab moves the focus on.
+func (e *tabEntry) KeyDown(k *fyne.KeyEvent) {
+	dialogKeyDown(canvasOf(e), k)
+	e.Entry.KeyDown(k)
+}
