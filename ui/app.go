@@ -68,7 +68,8 @@ type appUI struct {
 
 	idle       time.Duration // lock after this long without input; 0 never
 	lastActive time.Time
-	released   int // times unused memory was handed back since the last input
+	released   int         // times unused memory was handed back since the last input
+	settling   *time.Timer // hands memory back after a new screen (settle)
 
 	tries   tries // wrong passphrases so far, across unlock screens
 	vault   *storage.Vault
@@ -326,6 +327,9 @@ func (u *appUI) lock() {
 
 // close keeps a half-typed note and closes the vault if it is open.
 func (u *appUI) close() error {
+	if u.settling != nil {
+		u.settling.Stop()
+	}
 	if u.vault == nil {
 		return nil
 	}

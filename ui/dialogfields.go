@@ -31,7 +31,12 @@ func entryKey(o fyne.CanvasObject, e *widget.Entry, k *fyne.KeyEvent) bool {
 // dialog, and Enter confirms it unless the field has its own OnSubmitted.
 type keyEntry struct {
 	widget.Entry
+	leaveTab bool // a multi-line field: Tab moves the focus on, not types
 }
+
+// AcceptsTab reports whether Tab is typed into the field (a multi-line
+// one's, unless leaveTab) rather than moving the focus.
+func (e *keyEntry) AcceptsTab() bool { return e.MultiLine && !e.leaveTab }
 
 func newKeyEntry() *keyEntry {
 	e := &keyEntry{}

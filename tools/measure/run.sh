@@ -82,7 +82,7 @@ export COURTWATCH_VAULT="$WORK/vault$n" XDG_CONFIG_HOME="$WORK/config$n" HOME="$
 mkdir -p "$HOME"
 LOG="$WORK/app$n.log"
 # heap PID: a heap profile, with MEASURE_HEAPPROFILE (cmd/courtwatch/heapprofile.go).
-heap() { [ -z "${MEASURE_HEAPPROFILE:-}" ] || { kill -USR1 $1; sleep 2; }; }
+heap() { [ -z "${MEASURE_HEAPPROFILE:-}" ] || { kill -USR1 $1; sleep 2; grep '^memstats' "$LOG" | tail -n 1 | sed 's/^/       /'; }; }
 [ -z "${MEASURE_HEAPPROFILE:-}" ] || export COURTWATCH_HEAPPROFILE="$MEASURE_HEAPPROFILE/app$n.heap"
 
 if [ -n "${MEASURE_GCTRACE:-}" ]; then export GODEBUG=gctrace=1; fi
