@@ -1,12 +1,14 @@
 package ui
 
 import (
+	"slices"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"courtwatch/report"
+	"courtwatch/sync/outbox"
 )
 
 // escapeAtEveryStop opens a dialog with open, finds every widget that Tab
@@ -102,4 +104,26 @@ func TestDialogKeysEveryStop(t *testing.T) {
 
 	escapeAtEveryStop(t, c, "delivery, set-up", func() { u.openDelivery(deliverySetupTab) })
 	escapeAtEveryStop(t, c, "delivery, outbox", func() { u.openDelivery(deliveryOutboxTab) })
+}
+
+// TestDeliveryCopyKey: the device key in the Delivery screen, no longer a
+// selectable label (whose focus kept Escape from the dialog), has a
+// button that copies it.
+func TestDeliveryCopyKey(t *testing.T) {
+	u, _, _ := newDeliveryUI(t)
+	u.openDelivery(deliverySetupTab)
+	dev, _, err := outbox.DeviceFile(u.vault)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var copied []string
+	for _, o := range test.LaidOutObjects(overlay(t, u)) {
+		if b, ok := o.(*copyButton); ok {
+			test.Tap(b)
+			copied = append(copied, fyne.CurrentApp().Clipboard().Content())
+		}
+	}
+	if !slices.Contains(copied, dev.PublicKey) || !slices.Contains(copied, dev.ID) {
+		t.Errorf("the copy buttons copied %q, want the device key %q and id %q", copied, dev.PublicKey, dev.ID)
+	}
 }
