@@ -32,6 +32,12 @@ var appIcon = fyne.NewStaticResource("icon.png", assets.Icon)
 // chosen explicitly (a flag or the environment), the folder last opened in
 // the app is used instead, if there is one.
 func Run(vaultDir string, chosen bool) error {
+	// A smaller heap between collections: the app's live heap is small
+	// (about 30 MB) and it allocates little while a monitor types, so the
+	// extra collections cost little, and the heap spreads over fewer pages
+	// that a release cannot hand back (tools/measure: 160 -> 157 MiB
+	// after every screen, in one run).
+	debug.SetGCPercent(50)
 	a := app.NewWithID(appID)
 	a.SetIcon(appIcon)
 	a.Settings().SetTheme(newTheme())

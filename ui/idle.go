@@ -40,7 +40,14 @@ func (u *appUI) settle() {
 	if u.settling != nil {
 		u.settling.Stop()
 	}
-	u.settling = time.AfterFunc(settleAfter, debug.FreeOSMemory)
+	u.settling = time.AfterFunc(settleAfter, release)
+}
+
+// release hands the memory the app no longer uses back to the system: the
+// Go heap's, and the C heap's (where the OpenGL driver's buffers were).
+func release() {
+	debug.FreeOSMemory()
+	trimCHeap()
 }
 
 // checkIdle keeps a half-typed note in the vault if it changed, and locks
@@ -58,7 +65,7 @@ func (u *appUI) checkIdle() {
 	rest := u.now().Sub(u.lastActive)
 	if (u.released == 0 && rest >= releaseAfter) || (u.released == 1 && rest >= releaseAgain) {
 		u.released++
-		debug.FreeOSMemory()
+		release()
 	}
 	if u.idle <= 0 {
 		return
