@@ -109,5 +109,10 @@ heap $pid
 kill $pid; wait $pid 2>/dev/null || true
 trap - EXIT
 done
+# The bare window again, to see how much the yardstick moved during the run.
+"$BARE" >/dev/null 2>&1 & bare=$!
+xdotool search --sync --name '^Bare$' >/dev/null; sleep 5
+echo "bare again rss $(mem $bare)  peak $(peak $bare) MiB"
+kill $bare; wait $bare 2>/dev/null || true
 INSIDE
 BARE="$work/bare" xvfb-run -a -s "-screen 0 1366x768x24" bash "$work/inside.sh" "${apps[@]}"
