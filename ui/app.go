@@ -32,6 +32,12 @@ var appIcon = fyne.NewStaticResource("icon.png", assets.Icon)
 // chosen explicitly (a flag or the environment), the folder last opened in
 // the app is used instead, if there is one.
 func Run(vaultDir string, chosen bool) error {
+	// A smaller heap between collections: the app's live heap is small
+	// (about 30 MB) and it allocates little while a monitor types, so the
+	// extra collections cost little, and the heap spreads over fewer pages
+	// that a release cannot hand back (tools/measure: 160 -> 157 MiB
+	// after every screen, in one run).
+	debug.SetGCPercent(50)
 	a := app.NewWithID(appID)
 	a.SetIcon(appIcon)
 	a.Settings().SetTheme(newTheme())
@@ -68,7 +74,8 @@ type appUI struct {
 
 	idle       time.Duration // lock after this long without input; 0 never
 	lastActive time.Time
-	released   int // times unused memory was handed back since the last input
+	released   int         // times unused memory was handed back since the last input
+	settling   *time.Timer // hands memory back after a new screen (settle)
 
 	tries   tries // wrong passphrases so far, across unlock screens
 	vault   *storage.Vault
@@ -326,6 +333,9 @@ func (u *appUI) lock() {
 
 // close keeps a half-typed note and closes the vault if it is open.
 func (u *appUI) close() error {
+	if u.settling != nil {
+		u.settling.Stop()
+	}
 	if u.vault == nil {
 		return nil
 	}

@@ -148,7 +148,7 @@ type caseForm struct {
 	*formDialog
 	court, number, title         *keyEntry
 	judges, prosecutors, charges *keyEntry
-	zone                         *widget.SelectEntry // the court's IANA time zone
+	zone                         *keySelectEntry // the court's IANA time zone
 }
 
 // courtZones are offered in the case form's time zone field; any IANA
@@ -167,7 +167,7 @@ func (s *casesScreen) openCaseForm(c *storage.Case) {
 	f.number.SetText(c.Number)
 	f.title.SetText(c.Title)
 	f.charges.SetText(chargeLines(c.Charges))
-	f.zone = widget.NewSelectEntry(courtZones)
+	f.zone = newKeySelectEntry(courtZones)
 	f.zone.SetText(c.TimeZone)
 	f.zone.SetPlaceHolder("Asia/Phnom_Penh")
 	f.number.SetPlaceHolder("001/2026")
@@ -224,12 +224,12 @@ type defendantForm struct {
 	*formDialog
 	row *defendantRow // nil when adding
 
-	mode            *widget.RadioGroup // existing or new person, when adding
+	mode            *keySelect // existing or new person, when adding
 	filter          *keyEntry
 	people, shown   []*storage.Person
 	picked          *storage.Person
 	pickedLabel     *widget.Label
-	pick            *widget.List
+	pick            *keyList
 	name, nameLocal *keyEntry
 
 	charges, counsel, reason *keyEntry
@@ -314,7 +314,7 @@ func (s *casesScreen) personPicker(f *defendantForm) (fyne.CanvasObject, error) 
 	})
 	f.shown = f.people
 	f.pickedLabel = widget.NewLabel(lang.L("No one chosen yet"))
-	f.pick = widget.NewList(
+	f.pick = newKeyList(
 		func() int { return len(f.shown) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -344,9 +344,9 @@ func (s *casesScreen) personPicker(f *defendantForm) (fyne.CanvasObject, error) 
 	choice := container.NewStack(existing, freshBox)
 
 	existingLabel, newLabel := lang.L("Existing person"), lang.L("New person")
-	f.mode = widget.NewRadioGroup([]string{existingLabel, newLabel}, nil)
-	f.mode.Horizontal = true
-	f.mode.Required = true
+	// A select, not a radio group: Fyne's radio buttons keep Escape
+	// from the dialog when they have the focus.
+	f.mode = newKeySelect([]string{existingLabel, newLabel}, nil)
 	f.mode.SetSelected(existingLabel)
 	f.mode.OnChanged = func(v string) {
 		if v == newLabel {

@@ -467,14 +467,17 @@ func newCheckRowViewObject() fyne.CanvasObject { return newCheckRowView() }
 func newCheckRowView() *checkRowView {
 	v := &checkRowView{
 		header: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		id:     widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Monospace: true}),
-		std:    widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Italic: true}),
+		// Bold and plain only: each text style costs memory for its fonts
+		// (tools/measure), and Khmer has no italic anyway.
+		id:     widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		std:    widget.NewLabel(""),
 		answer: widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}),
 		text:   widget.NewLabel(""),
 		icon:   widget.NewIcon(nil),
 	}
 	v.header.SizeName = theme.SizeNameSubHeadingText
 	v.std.Truncation = fyne.TextTruncateEllipsis
+	v.std.Importance = widget.LowImportance
 	v.text.Wrapping = fyne.TextWrapWord
 	line := container.NewBorder(nil, nil, v.id, container.NewHBox(v.answer, v.icon), v.std)
 	v.item = container.NewBorder(line, nil, nil, nil, v.text)

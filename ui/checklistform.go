@@ -45,7 +45,8 @@ func (p *checklistPanel) buildForm() fyne.CanvasObject {
 	f.title.Wrapping = fyne.TextWrapWord
 	f.text = widget.NewLabel("")
 	f.text.Wrapping = fyne.TextWrapWord
-	f.scope = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	f.scope = widget.NewLabel("") // not italic: see newCheckRowView
+	f.scope.Importance = widget.LowImportance
 	f.scope.Wrapping = fyne.TextWrapWord
 	choice := container.NewGridWithColumns(3)
 	for i, a := range answerValues {

@@ -34,9 +34,8 @@ type deliveryScreen struct {
 	v *storage.Vault // the vault it shows; the screen is dead once it is locked
 
 	hq         *fyne.Container // the installed profile, or how to get one
-	install    *widget.Button
-	deviceKey  *widget.Label
-	saveDevice *widget.Button
+	install    *keyButton
+	saveDevice *keyButton
 	purges     map[uuid.UUID]*keyCheck
 	out        *outboxView
 
@@ -80,8 +79,8 @@ func (u *appUI) openDelivery(tab int) *deliveryScreen {
 		openDeliveries.Delete(u)
 	}
 	d := &deliveryScreen{u: u, v: u.vault, purges: map[uuid.UUID]*keyCheck{}}
-	d.install = widget.NewButtonWithIcon(lang.L("Install HQ profile…"), theme.FolderOpenIcon(), d.pickProfile)
-	d.saveDevice = widget.NewButtonWithIcon(lang.L("Save device file…"), theme.DocumentSaveIcon(), d.pickDeviceFile)
+	d.install = newKeyButton(lang.L("Install HQ profile…"), theme.FolderOpenIcon(), d.pickProfile)
+	d.saveDevice = newKeyButton(lang.L("Save device file…"), theme.DocumentSaveIcon(), d.pickDeviceFile)
 	d.hq = container.NewVBox()
 	d.refreshHQ()
 	d.out = newOutboxView(d)
@@ -91,7 +90,7 @@ func (u *appUI) openDelivery(tab int) *deliveryScreen {
 		container.NewTabItem(lang.L("Outbox"), d.out.content),
 	)
 	d.tabs.SelectIndex(tab)
-	closeBtn := widget.NewButtonWithIcon(lang.L("Close"), theme.CancelIcon(), func() { d.dlg.Hide() })
+	closeBtn := newKeyButton(lang.L("Close"), theme.CancelIcon(), func() { d.dlg.Hide() })
 	d.dlg = dialog.NewCustomWithoutButtons(lang.L("Delivery to HQ"), d.tabs, u.win)
 	d.dlg.SetButtons([]fyne.CanvasObject{closeBtn})
 	d.dlg.SetOnClosed(func() {
@@ -124,7 +123,6 @@ func (d *deliveryScreen) setupContent() fyne.CanvasObject {
 	hq := container.NewVBox(heading(lang.L("HQ")), d.hq, container.NewHBox(d.install))
 
 	dev, _, _ := outbox.DeviceFile(d.v)
-	d.deviceKey = monoLabel(keyGroups(dev.PublicKey))
 	name := dev.Monitor
 	if name == "" {
 		name = lang.L("(no monitor name)")
@@ -132,8 +130,8 @@ func (d *deliveryScreen) setupContent() fyne.CanvasObject {
 	device := container.NewVBox(heading(lang.L("This device")),
 		widget.NewForm(
 			widget.NewFormItem(lang.L("Monitor"), widget.NewLabel(name)),
-			widget.NewFormItem(lang.L("Device id"), monoLabel(dev.ID)),
-			widget.NewFormItem(lang.L("Device key"), d.deviceKey)),
+			widget.NewFormItem(lang.L("Device id"), monoText(dev.ID, dev.ID)),
+			widget.NewFormItem(lang.L("Device key"), monoKey(dev.PublicKey))),
 		wrapped(lang.L("Give the device file to the HQ admin. When they enroll it, HQ's program shows the device key: have them read it out to you by phone, and check it against the key above, group by group. It holds no secret.")),
 		container.NewHBox(d.saveDevice))
 
@@ -292,7 +290,7 @@ func (d *deliveryScreen) saveDeviceFile(w fyne.URIWriteCloser) {
 	}
 	msg := wrapped(lang.L("Saved to {{.Path}}. Give it to the HQ admin. When they enroll it, ask them to read out the device key, and check it here, group by group:", map[string]any{"Path": w.URI().Path()}))
 	dialog.ShowCustom(lang.L("Device file saved"), lang.L("OK"),
-		container.NewVBox(msg, monoLabel(keyGroups(dev.PublicKey))), d.u.win)
+		container.NewVBox(msg, monoKey(dev.PublicKey)), d.u.win)
 }
 
 // restartSync makes a new sync bar, so that delivery starts at once after
@@ -329,13 +327,22 @@ func warnLabel(s string) *widget.Label {
 	return l
 }
 
-// monoLabel shows a key or an id in a fixed-width font, wrapped between
-// groups, selectable so that it can be copied.
-func monoLabel(s string) *widget.Label {
-	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+// monoKey shows a key in groups of four (keyGroups), with a button that
+// copies it.
+func monoKey(key string) fyne.CanvasObject { return monoText(keyGroups(key), key) }
+
+// monoText shows text, a key or an id, in a fixed-width font, wrapped
+// between groups, with a button that copies copied. (Not a selectable
+// label: the focus it takes would keep Escape from the dialog.)
+func monoText(text, copied string) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	l.Wrapping = fyne.TextWrapWord
-	l.Selectable = true
-	return l
+	b := &copyButton{text: copied}
+	b.Icon = theme.ContentCopyIcon()
+	b.Importance = widget.LowImportance
+	b.OnTapped = b.copy
+	b.ExtendBaseWidget(b)
+	return container.NewBorder(nil, nil, nil, container.NewVBox(b), l)
 }
 
 // keyGroups writes a key in groups of four characters, to be read out by

@@ -110,38 +110,6 @@ func defaultButton(buttons []*widget.Button) *widget.Button {
 	return nil
 }
 
-// keyEntry is a one-line text field for dialogs: Escape cancels the
-// dialog, and Enter confirms it unless the field has its own OnSubmitted.
-type keyEntry struct {
-	widget.Entry
-}
-
-func newKeyEntry() *keyEntry {
-	e := &keyEntry{}
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-func (e *keyEntry) TypedKey(k *fyne.KeyEvent) {
-	switch k.Name {
-	case fyne.KeyEscape:
-		if dialogKey(canvasOf(e), k.Name) {
-			return
-		}
-	case fyne.KeyReturn, fyne.KeyEnter:
-		if e.OnSubmitted == nil && !e.MultiLine && dialogKey(canvasOf(e), k.Name) {
-			return
-		}
-	}
-	e.Entry.TypedKey(k)
-}
-
-// KeyDown arms the dialog before Tab moves the focus on.
-func (e *keyEntry) KeyDown(k *fyne.KeyEvent) {
-	dialogKeyDown(canvasOf(e), k)
-	e.Entry.KeyDown(k)
-}
-
 // canvasOf is the canvas o is shown on, or nil.
 func canvasOf(o fyne.CanvasObject) fyne.Canvas {
 	if a := fyne.CurrentApp(); a != nil {
@@ -149,106 +117,6 @@ func canvasOf(o fyne.CanvasObject) fyne.Canvas {
 	}
 	return nil
 }
-
-// newKeyMultiLineEntry is a multi-line keyEntry: Enter starts a new line,
-// Escape cancels the dialog.
-func newKeyMultiLineEntry() *keyEntry {
-	e := &keyEntry{}
-	e.MultiLine = true
-	e.Wrapping = fyne.TextWrapWord
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-// Buttons, check boxes and selects take the keyboard focus (Tab, or a
-// click on a check box or select), and then Fyne gives every key to them,
-// not to the canvas: Escape would do nothing. Our dialogs therefore use
-// keyButton, keyCheck and keySelect, which pass Escape (and, but for a
-// button, Enter) on to dialogKey. Fyne makes the buttons of its own
-// dialogs; armDialogKeys swaps those for keyButtons, the same in look and
-// action, when Tab is about to focus one.
-
-// keyButton is a button for dialogs: focused, Escape cancels the dialog
-// and Enter (like Space) presses the button.
-type keyButton struct {
-	widget.Button
-}
-
-func newKeyButton(text string, icon fyne.Resource, tapped func()) *keyButton {
-	b := &keyButton{}
-	b.Text, b.Icon, b.OnTapped = text, icon, tapped
-	b.ExtendBaseWidget(b)
-	return b
-}
-
-func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
-	switch ev.Name {
-	case fyne.KeyEscape:
-		if dialogKey(canvasOf(b), ev.Name) {
-			return
-		}
-	case fyne.KeyReturn, fyne.KeyEnter:
-		ev = &fyne.KeyEvent{Name: fyne.KeySpace, Physical: ev.Physical}
-	}
-	b.Button.TypedKey(ev)
-}
-
-// KeyDown arms the dialog before Tab moves the focus on.
-func (b *keyButton) KeyDown(ev *fyne.KeyEvent) { dialogKeyDown(canvasOf(b), ev) }
-
-// KeyUp does nothing.
-func (b *keyButton) KeyUp(*fyne.KeyEvent) {}
-
-// keyCheck is a check box for dialogs: focused, Escape cancels the dialog
-// and Enter confirms it.
-type keyCheck struct {
-	widget.Check
-}
-
-func newKeyCheck(label string, changed func(bool)) *keyCheck {
-	c := &keyCheck{}
-	c.Text, c.OnChanged = label, changed
-	c.ExtendBaseWidget(c)
-	return c
-}
-
-func (c *keyCheck) TypedKey(ev *fyne.KeyEvent) {
-	if !dialogKey(canvasOf(c), ev.Name) {
-		c.Check.TypedKey(ev)
-	}
-}
-
-// KeyDown arms the dialog before Tab moves the focus on.
-func (c *keyCheck) KeyDown(ev *fyne.KeyEvent) { dialogKeyDown(canvasOf(c), ev) }
-
-// KeyUp does nothing.
-func (c *keyCheck) KeyUp(*fyne.KeyEvent) {}
-
-// keySelect is a select for dialogs: focused, Escape cancels the dialog
-// and Enter confirms it; Space and the arrow keys choose, as in any
-// select.
-type keySelect struct {
-	widget.Select
-}
-
-func newKeySelect(options []string, changed func(string)) *keySelect {
-	s := &keySelect{}
-	s.Options, s.OnChanged, s.PlaceHolder = options, changed, "(Select one)"
-	s.ExtendBaseWidget(s)
-	return s
-}
-
-func (s *keySelect) TypedKey(ev *fyne.KeyEvent) {
-	if !dialogKey(canvasOf(s), ev.Name) {
-		s.Select.TypedKey(ev)
-	}
-}
-
-// KeyDown arms the dialog before Tab moves the focus on.
-func (s *keySelect) KeyDown(ev *fyne.KeyEvent) { dialogKeyDown(canvasOf(s), ev) }
-
-// KeyUp does nothing.
-func (s *keySelect) KeyUp(*fyne.KeyEvent) {}
 
 // dialogKeyDown arms the dialog on top of c when Tab is about to move the
 // focus in it. The window's canvas calls it for keys pressed while nothing
@@ -286,18 +154,4 @@ func armDialogKeys(o fyne.CanvasObject) {
 	case *container.Scroll:
 		armDialogKeys(o.Content)
 	}
-}
-
-func keyButtonOf(b *widget.Button) *keyButton {
-	k := newKeyButton(b.Text, b.Icon, b.OnTapped)
-	k.Importance, k.Alignment, k.IconPlacement = b.Importance, b.Alignment, b.IconPlacement
-	if b.Disabled() {
-		k.Disable()
-	}
-	if !b.Visible() {
-		k.Hide()
-	}
-	k.Resize(b.Size())
-	k.Move(b.Position())
-	return k
 }

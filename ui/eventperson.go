@@ -29,7 +29,7 @@ func (s *hearingScreen) pickPerson(typ string, at time.Time) {
 	var shown []*attendanceRow
 	filter := newKeyEntry()
 	filter.SetPlaceHolder(lang.L("Filter by name, in Latin or Khmer script"))
-	list := widget.NewList(
+	list := newKeyList(
 		func() int { return len(shown) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {

@@ -35,7 +35,7 @@ type hearingForm struct {
 	zone    courtZone        // the court's: the date and time are read in it
 
 	date, clock, courtroom         *keyEntry
-	access                         *widget.Select
+	access                         *keySelect
 	values                         []string // stored access value of each option
 	judges, prosecutors, observers *keyEntry
 }
@@ -69,7 +69,7 @@ func (s *casesScreen) openHearingForm(h *storage.Hearing) {
 	for _, v := range f.values {
 		labels = append(labels, accessLabel(v))
 	}
-	f.access = widget.NewSelect(labels, nil)
+	f.access = newKeySelect(labels, nil)
 	f.access.PlaceHolder = lang.L("Not recorded")
 	if i := slices.Index(f.values, src.Access); i >= 0 {
 		f.access.SetSelectedIndex(i)

@@ -47,7 +47,10 @@ var (
 )
 
 func newLogRow(l *logList) *logRow {
-	when := widget.NewLabelWithStyle("00:00:00  +00:00:00", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	// The regular font, not Monospace: Noto Sans's digits are all of one
+	// width, so the times line up anyway, and every text style Fyne draws
+	// costs memory for its fonts (tools/measure).
+	when := widget.NewLabel("00:00:00  +00:00:00")
 	text := widget.NewLabel("")
 	text.Wrapping = fyne.TextWrapWord
 	r := &logRow{l: l, id: -1, box: container.NewBorder(nil, nil, when, nil, text)}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"runtime"
 	"testing"
 	"time"
 
@@ -79,5 +80,27 @@ func TestDraftKeptWhileTyping(t *testing.T) {
 	}
 	if string(kept) != "The judge orders the public out " {
 		t.Errorf("kept draft = %q", kept)
+	}
+}
+
+// TestSettleReleasesMemory: a few seconds after a new screen is shown
+// (here: the main screen, after unlocking), the memory the screen before
+// left is handed back to the system, without waiting for the app to rest
+// (tools/measure measures right after unlocking).
+func TestSettleReleasesMemory(t *testing.T) {
+	u := newTestUI(t)
+	forced := func() uint32 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.NumForcedGC
+	}
+	openTestVault(t, u) // FreeOSMemory in opened counts once
+	before := forced()
+	deadline := time.Now().Add(settleAfter + 5*time.Second)
+	for forced() == before {
+		if time.Now().After(deadline) {
+			t.Fatalf("no memory handed back within %v of showing the main screen", settleAfter+5*time.Second)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -72,7 +72,7 @@ func (s *hearingScreen) editNoteWith(i int, current string) {
 	text.SetMinRowsVisible(4)
 	text.OnChanged = func(string) { s.activity() }
 
-	versions := widget.NewList(
+	versions := newKeyList(
 		func() int { return len(hist) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")

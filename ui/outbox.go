@@ -27,11 +27,11 @@ type outboxView struct {
 	entries []outbox.Entry // oldest first
 	status  outbox.Status  // the uploader's, as last heard
 
-	syncNow  *widget.Button
-	usb      *widget.Button
+	syncNow  *keyButton
+	usb      *keyButton
 	feedback *widget.Label
 	summary  *widget.Label
-	table    *widget.Table
+	table    *keyTable
 	content  fyne.CanvasObject
 }
 
@@ -45,12 +45,12 @@ func outboxTitles() []string {
 
 func newOutboxView(d *deliveryScreen) *outboxView {
 	o := &outboxView{d: d}
-	o.syncNow = widget.NewButtonWithIcon(lang.L("Sync now"), theme.ViewRefreshIcon(), o.doSyncNow)
+	o.syncNow = newKeyButton(lang.L("Sync now"), theme.ViewRefreshIcon(), o.doSyncNow)
 	o.syncNow.Importance = widget.HighImportance
-	o.usb = widget.NewButtonWithIcon(lang.L("Export to USB…"), theme.DownloadIcon(), o.pickFolder)
+	o.usb = newKeyButton(lang.L("Export to USB…"), theme.DownloadIcon(), o.pickFolder)
 	o.feedback = wrapped("")
 	o.summary = widget.NewLabel("")
-	o.table = widget.NewTableWithHeaders(
+	o.table = newKeyTableWithHeaders(
 		func() (int, int) { return len(o.entries), len(outboxWidths) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -232,7 +232,7 @@ func (o *outboxView) showEntry(e outbox.Entry) {
 		widget.NewFormItem(lang.L("HQ receipt"), widget.NewLabel(orNone(shortTime(e.Received), lang.L("(none)")))),
 		widget.NewFormItem(lang.L("Delivered to"), wrapped(orNone(e.DeliveredTo, lang.L("(none)")))),
 		widget.NewFormItem(lang.L("Last error"), wrapped(orNone(e.LastError, lang.L("(none)")))),
-		widget.NewFormItem(lang.L("Fingerprint"), monoLabel(keyGroups(e.Hash))),
+		widget.NewFormItem(lang.L("Fingerprint"), monoKey(e.Hash)),
 	)
 	d := dialog.NewCustom(lang.L("Bundle {{.Seq}}", map[string]any{"Seq": e.Seq}), lang.L("Close"), f, o.d.u.win)
 	d.Resize(fyne.NewSize(min(o.d.u.win.Canvas().Size().Width-80, 700), 0))

@@ -185,7 +185,7 @@ func markStyle(mark string) widget.RichTextStyle {
 // it first comes on screen.
 type docList struct {
 	rows  []docRow
-	list  *widget.List
+	list  *keyList
 	width float32                     // the width cells and heights were made for
 	cells map[int][]fyne.CanvasObject // built rows, by index
 	set   map[int]float32             // heights given to the list
@@ -201,7 +201,7 @@ func newDocList(rows []docRow, width float32) *docList {
 	l.line = one.MinSize().Height
 	sample := "the quick brown fox jumps over the lazy dog 0123456789"
 	l.char = fyne.MeasureText(sample, theme.TextSize(), fyne.TextStyle{}).Width / float32(len(sample))
-	l.list = widget.NewList(
+	l.list = newKeyList(
 		func() int { return len(l.rows) },
 		func() fyne.CanvasObject { return container.New(&colsLayout{height: l.line}) },
 		l.update,

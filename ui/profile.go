@@ -206,11 +206,11 @@ func profileForm(p hqprofile.Profile) *widget.Form {
 		if len(p.Recipients) > 1 {
 			label = lang.L("Encryption key {{.N}}", map[string]any{"N": i + 1})
 		}
-		f.Append(label, monoLabel(keyGroups(r)))
+		f.Append(label, monoKey(r))
 	}
-	f.Append(lang.L("Receipt key"), monoLabel(keyGroups(p.ReceiptKey)))
+	f.Append(lang.L("Receipt key"), monoKey(p.ReceiptKey))
 	if p.TLSPin != "" {
-		f.Append(lang.L("Certificate pin"), monoLabel(keyGroups(strings.TrimPrefix(p.TLSPin, "sha256:"))))
+		f.Append(lang.L("Certificate pin"), monoKey(strings.TrimPrefix(p.TLSPin, "sha256:")))
 	}
 	return f
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	fynestorage "fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/google/uuid"
 	"golang.org/x/text/unicode/norm"
@@ -111,7 +112,7 @@ func (r *rosterScreen) previewImport(data []byte, caseID uuid.UUID) {
 	for _, h := range []string{lang.L("Name"), lang.L("Khmer name"), lang.L("Charges"), lang.L("Status"), lang.L("Counsel")} {
 		header.Add(widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	}
-	list := widget.NewList(
+	list := newKeyList(
 		func() int { return len(rows) },
 		func() fyne.CanvasObject {
 			g := container.NewGridWithColumns(5)
@@ -378,31 +379,38 @@ func splitLines(s string) []string {
 	return out
 }
 
-// showFormDialog shows a form with an error line. submit returns an error
-// to keep the dialog open with the error shown, or nil to close it; cancel
-// (may be nil) runs when the user closes it instead.
+// showFormDialog shows a form with an error line. submit, which runs once
+// every field is valid, returns an error to keep the dialog open with the
+// error shown, or nil to close it; cancel (may be nil) runs when the user
+// closes it instead. The buttons are the dialog's, not the form's, so that
+// Escape and Enter find them (dialogKey).
 func showFormDialog(win fyne.Window, title, submitText string, items []*widget.FormItem, submit func() error, cancel func()) {
 	errLabel := widget.NewLabel("")
 	errLabel.Wrapping = fyne.TextWrapWord
 	errLabel.Importance = widget.DangerImportance
 	errLabel.Hide()
 	form := widget.NewForm(items...)
-	form.SubmitText, form.CancelText = submitText, lang.L("Cancel")
 	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(form, errLabel), win)
-	form.OnCancel = func() {
+	cancelBtn := newKeyButton(lang.L("Cancel"), theme.CancelIcon(), func() {
 		d.Hide()
 		if cancel != nil {
 			cancel()
 		}
-	}
-	form.OnSubmit = func() {
-		if err := submit(); err != nil {
+	})
+	submitBtn := newKeyButton(submitText, theme.ConfirmIcon(), func() {
+		err := form.Validate()
+		if err == nil {
+			err = submit()
+		}
+		if err != nil {
 			errLabel.SetText(err.Error())
 			errLabel.Show()
 			return
 		}
 		d.Hide()
-	}
+	})
+	submitBtn.Importance = widget.HighImportance
+	d.SetButtons([]fyne.CanvasObject{cancelBtn, submitBtn})
 	d.Resize(fyne.NewSize(640, d.MinSize().Height))
 	d.Show()
 }

@@ -36,7 +36,7 @@ type searchView struct {
 	u       *appUI
 	vault   *storage.Vault
 	query   *searchEntry
-	list    *widget.List
+	list    *keyList
 	status  *widget.Label
 	results []searchResult
 	seq     int // number of the latest query; only its results are shown
@@ -67,7 +67,7 @@ func (u *appUI) openSearch() *searchView {
 	s.status = widget.NewLabel(lang.L("Type to search. Enter opens the first result, Down moves to the list, Escape closes."))
 	s.status.Importance = widget.LowImportance
 	s.status.Truncation = fyne.TextTruncateEllipsis
-	s.list = widget.NewList(
+	s.list = newKeyList(
 		func() int { return len(s.results) },
 		func() fyne.CanvasObject {
 			kind := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

@@ -159,7 +159,7 @@ type settingsForm struct {
 	idle     *keySelect
 	language *keySelect
 	theme    *keySelect
-	events   *tabEntry  // nil while the vault is locked
+	events   *keyEntry  // nil while the vault is locked
 	lockout  *keySelect // nil while the vault is locked
 	lockouts []int      // the lockout select's choices, in attempts (0: off)
 	neutral  *keyCheck
@@ -232,7 +232,9 @@ func (f *settingsForm) eventsSection() fyne.CanvasObject {
 	if err != nil {
 		f.u.fail(lang.L("The event buttons could not be read, so the defaults are shown"), err)
 	}
-	f.events = newTabEntry()
+	f.events = newKeyMultiLineEntry()
+	f.events.Wrapping = fyne.TextWrapOff
+	f.events.leaveTab = true // so that the keyboard can get past it
 	f.events.SetText(eventsText(evs))
 	f.events.SetMinRowsVisible(maxEvents)
 	hint := widget.NewLabel(lang.L("One button a line, in the order of Ctrl+1…9; at most 9. Leave it empty for the default buttons."))
@@ -360,16 +362,3 @@ func (u *appUI) rebuild() {
 		u.openHearing(hearingID)
 	}
 }
-
-// tabEntry is a multi-line entry that leaves Tab to move the focus, so the
-// keyboard can get past it.
-type tabEntry struct{ widget.Entry }
-
-func newTabEntry() *tabEntry {
-	e := &tabEntry{}
-	e.MultiLine = true
-	e.ExtendBaseWidget(e)
-	return e
-}
-
-func (*tabEntry) AcceptsTab() bool { return false }

@@ -74,3 +74,9 @@ func (e *editEntry) TypedKey(k *fyne.KeyEvent) {
 	}
 	e.Entry.TypedKey(k)
 }
+
+// KeyDown arms the dialog before Tab moves the focus on.
+func (e *editEntry) KeyDown(k *fyne.KeyEvent) {
+	dialogKeyDown(canvasOf(e), k)
+	e.Entry.KeyDown(k)
+}

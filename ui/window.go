@@ -83,7 +83,8 @@ func (l *activityLayer) Cursor() desktop.Cursor {
 }
 
 // setContent shows o in the window, with mouse movement postponing the
-// idle lock.
+// idle lock, and soon hands back the memory the screen before used.
 func (u *appUI) setContent(o fyne.CanvasObject) {
 	u.win.SetContent(newActivityLayer(o, u.touch))
+	u.settle()
 }
