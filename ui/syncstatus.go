@@ -171,7 +171,7 @@ func syncText(s outbox.Status, now time.Time) string {
 	at := s.LastDelivered.Local()
 	when := at.Format("15:04")
 	if y, m, d := at.Date(); y != now.Year() || m != now.Month() || d != now.Day() {
-		when = formatDayMonth(at, time.Local) + " " + when
+		when = formatDayMonth(at, laptopZone()) + " " + when
 	}
 	return lang.L("All delivered · last at {{.Time}}", map[string]any{"Time": when})
 }

@@ -26,7 +26,19 @@ func zoneOf(c *storage.Case) courtZone {
 			return courtZone{loc: loc, name: c.TimeZone}
 		}
 	}
-	return courtZone{loc: time.Local}
+	return courtZone{loc: laptopZone()}
+}
+
+// localZone, when set, stands for this computer's zone. Tests set it:
+// writing time.Local instead races with the runtime's timers, which read it.
+var localZone *time.Location
+
+// laptopZone is this computer's zone.
+func laptopZone() *time.Location {
+	if localZone != nil {
+		return localZone
+	}
+	return time.Local
 }
 
 // in returns t in the zone.

@@ -13,12 +13,13 @@ import (
 	"courtwatch/storage"
 )
 
-// inZone sets this computer's zone for one test.
+// inZone sets this computer's zone, as the app sees it, for one test.
+// (Setting time.Local races with the runtime's timers, which read it.)
 func inZone(t *testing.T, loc *time.Location) {
 	t.Helper()
-	old := time.Local
-	time.Local = loc
-	t.Cleanup(func() { time.Local = old })
+	old := localZone
+	localZone = loc
+	t.Cleanup(func() { localZone = old })
 }
 
 // showsText reports whether a label or text in o's laid-out tree
