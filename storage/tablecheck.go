@@ -3,7 +3,6 @@ package storage
 import (
 	"crypto/cipher"
 	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,8 +16,6 @@ import (
 	"sync/atomic"
 
 	"courtwatch/storage/safefile"
-
-	"golang.org/x/crypto/blake2b"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/fb"
@@ -39,7 +36,8 @@ import (
 //
 // A table file never changes once written. So the vault keeps a sealed
 // ledger (checkedFile) of the table files whose every block has been
-// checked, each with a keyed checksum of its bytes (tableSummer, keyed BLAKE2b). At open, a table whose bytes
+// checked, each with a keyed checksum of its bytes (tableSummer, keyed
+// BLAKE3; tablecheck_sum.go). At open, a table whose bytes
 // still match the ledger's checksum needs no block check; one that is new
 // (written by the last session's flushes and compactions) or whose bytes
 // differ is checked block by block now, with Badger's own table code. Only
@@ -97,49 +95,6 @@ func writeLedger(dir string, aead cipher.AEAD, l tableLedger) error {
 	return safefile.WriteFile(filepath.Join(dir, checkedFile), sealed, 0o600)
 }
 
-// tableSummer computes a table file's keyed checksum: BLAKE2b-256
-// (golang.org/x/crypto/blake2b) keyed with a key derived from the vault's.
-// The ledger that holds the sums is sealed as well, so the key is a second
-// line: without it nobody can compute the sum a changed file would need.
-// BLAKE2b is a standard keyed hash; no construction of our own.
-type tableSummer struct{ key []byte }
-
-func newTableSummer(dbKey []byte) (tableSummer, error) {
-	return tableSummer{key: subkey(dbKey, "table check")}, nil
-}
-
-// sum returns the keyed checksum of the file at path, in hex. The second
-// argument (an earlier sum of the file) is not needed. The file is hashed
-// through a read-only mapping, as Badger reads its tables: reading it into
-// a buffer would copy every byte once more.
-func (ts tableSummer) sum(path, _ string) (string, error) {
-	h, err := blake2b.New256(ts.key)
-	if err != nil {
-		return "", err
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	if fi, err := f.Stat(); err != nil || fi.Size() == 0 {
-		f.Close()
-		if err != nil {
-			return "", err
-		}
-		return "b2:" + hex.EncodeToString(h.Sum(nil)), nil // nothing to map
-	}
-	mf, err := z.OpenMmapFileUsing(f, 0, false)
-	if err != nil {
-		f.Close()
-		return "", err
-	}
-	// Close(-1) unmaps without truncating, and closes f; a mapping left
-	// open would keep Windows from replacing or removing the file.
-	defer mf.Close(-1)
-	h.Write(mf.Data)
-	return "b2:" + hex.EncodeToString(h.Sum(nil)), nil
-}
-
 // checkTablesFast brings the ledger up to date with the live tables of the
 // database in dbPath: each is either unchanged since it was checked, or is
 // checked block by block now. It returns the new ledger (live tables only)
@@ -174,21 +129,23 @@ func checkTablesFast(dbPath string, opt badger.Options, ts tableSummer, old tabl
 	}
 	slices.Sort(ids)
 	sums := make([]string, len(ids))
+	same := make([]bool, len(ids)) // the table's bytes match its entry in old
 	if !forEach(len(ids), func(i int) bool {
 		path := table.NewFilename(ids[i], dbPath)
-		if prev := old[filepath.Base(path)]; onlyNew && prev != "" {
-			sums[i] = prev // checked at open: its entry stands
+		prev := old[filepath.Base(path)]
+		if onlyNew && prev != "" {
+			sums[i], same[i] = prev, true // checked at open: its entry stands
 			return true
 		}
-		sum, err := ts.sum(path, old[filepath.Base(path)])
-		sums[i] = sum
+		var err error
+		sums[i], same[i], err = ts.sum(path, prev)
 		return err == nil
 	}) {
 		return nil, false, ""
 	}
 	var recheck []int
-	for i, id := range ids {
-		if old[filepath.Base(table.NewFilename(id, dbPath))] != sums[i] {
+	for i := range ids {
+		if !same[i] {
 			recheck = append(recheck, i)
 		}
 	}
@@ -324,7 +281,7 @@ func sumLiveTables(dbPath string, opt badger.Options, ts tableSummer) (tableLedg
 	out := tableLedger{}
 	for id := range m.Tables {
 		path := table.NewFilename(id, dbPath)
-		sum, err := ts.sum(path, "")
+		sum, _, err := ts.sum(path, "")
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // compacted away meanwhile
 		}

@@ -116,37 +116,60 @@ func TestOpenChecksEachTableOnce(t *testing.T) {
 	open("repaired").Close()
 }
 
-// TestTableSumOfFileBytes holds the table checksum, now computed through a
-// mapping of the file, to keyed BLAKE2b-256 of the file's bytes as read,
-// which is what ledgers written before hold: a different sum would make
-// every table of every vault be checked block by block again.
+// TestTableSumOfFileBytes holds the table checksum, computed through a
+// mapping of the file, to keyed BLAKE3 of the file's bytes (the keyed-hash
+// vectors of the BLAKE3 specification's test_vectors.json), and checks
+// that a ledger's earlier sum, BLAKE3 or BLAKE2b, is recognised exactly
+// when it is the sum of the same bytes.
 func TestTableSumOfFileBytes(t *testing.T) {
 	ts, err := newTableSummer(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
+	ts.key = []byte("whats the Elvish word for friend")
 	dir := t.TempDir()
-	for _, size := range []int{0, 1, 4096, 3<<20 + 5} {
-		path := filepath.Join(dir, fmt.Sprintf("%d.sst", size))
-		data := make([]byte, size)
+	for _, c := range []struct {
+		size int
+		want string
+	}{
+		{0, "92b2b75604ed3c761f9d6f62392c8a9227ad0ea3f09573e783f1498a4ed60d26"},
+		{1, "6d7878dfff2f485635d39013278ae14f1454b8c0a3a2d34bc1ab38228a80c95b"},
+		{1025, "357dc55de0c7e382c900fd6e320acc04146be01db6a8ce7210b7189bd664ea69"},
+		{102400, "1c35d1a5811083fd7119f5d5d1ba027b4d01c0c6c49fb6ff2cf75393ea5db4a7"},
+		{3<<20 + 5, "77433d2b54044bbdef84fde55f3f5d93aff2f0ce51ec3225bd3ee316207f0b92"}, // lukechampine.com/blake3 agrees
+	} {
+		path := filepath.Join(dir, fmt.Sprintf("%d.sst", c.size))
+		data := make([]byte, c.size)
 		for i := range data {
-			data[i] = byte(i*7 + i>>9)
+			data[i] = byte(i % 251)
 		}
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		h, err := blake2b.New256(ts.key)
+		want := "b3:" + c.want
+		got, same, err := ts.sum(path, "")
+		if err != nil || got != want || same {
+			t.Errorf("%d bytes: sum %q, same %v, %v; want %q, not same as no sum", c.size, got, same, err, want)
+		}
+		h, err := blake2b.New256(ts.legacyKey)
 		if err != nil {
 			t.Fatal(err)
 		}
 		h.Write(data)
-		want := "b2:" + hex.EncodeToString(h.Sum(nil))
-		got, err := ts.sum(path, "")
-		if err != nil || got != want {
-			t.Errorf("%d bytes: sum %q, %v; want %q", size, got, err, want)
+		legacy := "b2:" + hex.EncodeToString(h.Sum(nil))
+		other := "b3:" + strings.Repeat("0", 64)
+		otherLegacy := "b2:" + strings.Repeat("0", 64)
+		for _, prev := range []struct {
+			sum  string
+			same bool
+		}{{want, true}, {legacy, true}, {other, false}, {otherLegacy, false}, {c.want, false}, {strings.TrimPrefix(legacy, "b2:"), false}, {"b2:", false}} {
+			got, same, err := ts.sum(path, prev.sum)
+			if err != nil || got != want || same != prev.same {
+				t.Errorf("%d bytes, earlier sum %q: sum %q, same %v, %v; want %q, same %v", c.size, prev.sum, got, same, err, want, prev.same)
+			}
 		}
 	}
-	if _, err := ts.sum(filepath.Join(dir, "missing.sst"), ""); !errors.Is(err, fs.ErrNotExist) {
+	if _, _, err := ts.sum(filepath.Join(dir, "missing.sst"), ""); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("sum of a missing file: %v, want fs.ErrNotExist", err)
 	}
 }
