@@ -4,10 +4,11 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"hash"
+	"io"
 	"os"
 	"strings"
+	"sync"
 
-	"github.com/dgraph-io/ristretto/v2/z"
 	"github.com/zeebo/blake3"
 	"golang.org/x/crypto/blake2b"
 )
@@ -38,10 +39,10 @@ const (
 	legacyPrefix = "b2:"
 )
 
-// sumChunk is how much of a file goes to one hash before the other when a
-// table is hashed with both: the chunk is still in the CPU's cache when
-// the second hash reads it.
-const sumChunk = 256 << 10
+// sumChunk is how much of a file sum reads at a time (both hashes read it
+// while it is in the CPU's cache): 1 MiB took the least CPU of 64 KiB to
+// 4 MiB for BLAKE3 over the tables of a 100k-note vault.
+const sumChunk = 1 << 20
 
 // tableSummer computes the keyed checksums of table files.
 type tableSummer struct {
@@ -61,8 +62,10 @@ func newTableSummer(dbKey []byte) (tableSummer, error) {
 // file from the ledger, was computed from: prev may be a BLAKE3 or a
 // BLAKE2b sum, and "" (or anything else) is never the same.
 //
-// The file is hashed through a read-only mapping, as Badger reads its
-// tables: reading it into a buffer would copy every byte once more.
+// The file is read in chunks into a buffer that stays in the CPU's cache
+// and is reused: that costs less than hashing through a mapping of the
+// file (each page then faults in, and is unmapped after), and far less
+// than reading the whole file into a new buffer.
 func (ts tableSummer) sum(path, prev string) (sum string, same bool, err error) {
 	h, err := blake3.NewKeyed(ts.key)
 	if err != nil {
@@ -74,18 +77,25 @@ func (ts tableSummer) sum(path, prev string) (sum string, same bool, err error) 
 			return "", false, err
 		}
 	}
-	data, unmap, err := mapReadOnly(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return "", false, err
 	}
-	defer unmap()
-	if legacy == nil {
-		h.Write(data)
-	}
-	for off := 0; legacy != nil && off < len(data); off += sumChunk {
-		chunk := data[off:min(off+sumChunk, len(data))]
-		h.Write(chunk)
-		legacy.Write(chunk)
+	defer f.Close()
+	buf := sumBufs.Get().(*[]byte)
+	defer sumBufs.Put(buf)
+	for {
+		n, err := io.ReadFull(f, *buf)
+		h.Write((*buf)[:n])
+		if legacy != nil {
+			legacy.Write((*buf)[:n])
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return "", false, err
+		}
 	}
 	sum = sumPrefix + hex.EncodeToString(h.Sum(nil))
 	was := sum
@@ -96,24 +106,5 @@ func (ts tableSummer) sum(path, prev string) (sum string, same bool, err error) 
 	return sum, same, nil
 }
 
-// mapReadOnly maps the file at path for reading; unmap unmaps it and
-// closes the file (a mapping left open would keep Windows from replacing
-// or removing the file). An empty file has nothing to map: its data is
-// empty.
-func mapReadOnly(path string) (data []byte, unmap func(), err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if fi, err := f.Stat(); err != nil || fi.Size() == 0 {
-		f.Close()
-		return nil, func() {}, err
-	}
-	mf, err := z.OpenMmapFileUsing(f, 0, false)
-	if err != nil {
-		f.Close()
-		return nil, nil, err
-	}
-	// Close(-1) unmaps without truncating, and closes f.
-	return mf.Data, func() { _ = mf.Close(-1) }, nil
-}
+// sumBufs are sum's read buffers, one per table being hashed.
+var sumBufs = sync.Pool{New: func() any { b := make([]byte, sumChunk); return &b }}
