@@ -29,8 +29,9 @@ import (
 // way. (An older Courtwatch finds no sum it knows in a BLAKE3 ledger: it
 // checks every table block by block once and writes its own.)
 //
-// BLAKE3 is 3 to 4 times as fast as BLAKE2b on this code's machines
-// (SIMD), and this checksum is most of an open's CPU. Both are standard
+// BLAKE3 is about 4 times as fast as BLAKE2b on the benchmark machine
+// (AVX2; less with SSE4.1 only), and this checksum is most of what an
+// open of a large vault costs (bench/open.benchstat.md, round 3). Both are standard
 // keyed hashes; no construction of our own. The ledger that holds the
 // sums is sealed as well, so the key is a second line: without it nobody
 // can compute the sum a changed file would need.
