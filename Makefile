@@ -24,9 +24,10 @@ export GOFLAGS := $(strip $(GOFLAGS) -mod=readonly)
 DEB_PACKAGES := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 # The stock tools HQ can always fall back on; a test proves they open our
-# bundles (age -d | zstd -d | tar x, minisign -V). Under make test
+# bundles (age -d | zstd -d | tar x, minisign -V), and the window's place is
+# checked on the real app in a virtual display (Xvfb, xdotool). Under make test
 # (COURTWATCH_REQUIRE_TOOLS=1) a test whose tool is missing fails.
-TEST_PACKAGES := age minisign zstd tar poppler-utils
+TEST_PACKAGES := age minisign zstd tar poppler-utils xvfb xauth xdotool
 # make screenshots runs the app in a virtual display and drives it.
 SHOT_PACKAGES := xvfb xauth xdotool imagemagick
 

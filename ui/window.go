@@ -1,15 +1,26 @@
 package ui
 
 import (
+	"fmt"
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 )
 
-// The window: its size kept across runs, file dialogs that use it, and
-// mouse movement counted as activity for the idle lock.
+// The window: its size and place kept across runs, file dialogs that use
+// it, and mouse movement counted as activity for the idle lock.
 
+// prefWindow holds the window's place and size as "x y width height", in
+// one preference: Fyne writes the file at once for the first change but
+// only 100 ms later for a change right after it, which a closing app does
+// not wait for (two keys lost the height when the app quit). x and y are
+// -1 when the window system does not tell.
+const prefWindow = "window"
+
+// The keys of earlier versions, still read.
 const (
 	prefWindowWidth  = "window_width"
 	prefWindowHeight = "window_height"
@@ -18,32 +29,93 @@ const (
 // defaultWindowSize fits a 1366×768 laptop screen with room for panels.
 var defaultWindowSize = fyne.NewSize(1024, 600)
 
-// restoreWindowSize gives w the size it had when it was last closed and
-// keeps its size when it closes. Fyne 2.7 has no API for a window's
-// position, so the window manager places it.
-func restoreWindowSize(w fyne.Window) {
-	size := defaultWindowSize
-	if p := preferences(); p != nil {
-		width := float32(p.FloatWithFallback(prefWindowWidth, 0))
-		height := float32(p.FloatWithFallback(prefWindowHeight, 0))
-		if width >= 400 && height >= 300 && width <= 10000 && height <= 10000 {
-			size = fyne.NewSize(width, height)
-		}
-	}
-	w.Resize(size)
-	w.SetOnClosed(func() { keepWindowSize(w) })
+// windowPlace is where the window was and how large, as kept.
+type windowPlace struct {
+	x, y int // -1 when unknown
+	size fyne.Size
 }
 
-// keepWindowSize stores w's size for restoreWindowSize.
-func keepWindowSize(w fyne.Window) {
+// keptWindowPlace reads the kept place; ok is false if there is none that
+// makes sense (a hand-edited or damaged preferences file is ignored).
+func keptWindowPlace() (wp windowPlace, ok bool) {
+	p := preferences()
+	if p == nil {
+		return wp, false
+	}
+	wp.x, wp.y = -1, -1
+	if v := p.String(prefWindow); v != "" {
+		if _, err := fmt.Sscanf(v, "%d %d %g %g", &wp.x, &wp.y, &wp.size.Width, &wp.size.Height); err != nil {
+			return wp, false
+		}
+	} else {
+		wp.size = fyne.NewSize(float32(p.Float(prefWindowWidth)), float32(p.Float(prefWindowHeight)))
+	}
+	s := wp.size
+	return wp, s.Width >= 400 && s.Height >= 300 && s.Width <= 10000 && s.Height <= 10000
+}
+
+// restoreWindowSize gives w the size it had when it was last closed and
+// keeps its size and place when it closes (restoreWindowPosition puts it
+// back once it is shown).
+func restoreWindowSize(w fyne.Window) {
+	size := defaultWindowSize
+	if wp, ok := keptWindowPlace(); ok {
+		size = wp.size
+	}
+	w.Resize(size)
+	w.SetOnClosed(func() { keepWindowPlace(w) })
+	// Quitting (the Quit menu, or SIGTERM and Ctrl+C, which Fyne turns
+	// into a quit) does not close the window first, but the app leaves the
+	// foreground while the window is still there; so does a switch to
+	// another window, which keeps the place too.
+	if a := fyne.CurrentApp(); a != nil {
+		a.Lifecycle().SetOnExitedForeground(func() { keepWindowPlace(w) })
+	}
+}
+
+// keepWindowPlace stores w's size and place for the next start.
+func keepWindowPlace(w fyne.Window) {
 	p := preferences()
 	s := w.Canvas().Size()
 	if p == nil || s.Width < 400 || s.Height < 300 {
 		return
 	}
-	p.SetFloat(prefWindowWidth, float64(s.Width))
-	p.SetFloat(prefWindowHeight, float64(s.Height))
+	// Fyne 2.7 has no API for a window's position; windowPosition asks the
+	// window system (X11 or Windows) through the native window.
+	x, y, ok := windowPosition(w)
+	if !ok || x < 0 || y < 0 {
+		x, y = -1, -1
+		if old, ok := keptWindowPlace(); ok { // a closing window no longer tells
+			x, y = old.x, old.y
+		}
+	}
+	if v := fmt.Sprintf("%d %d %g %g", x, y, s.Width, s.Height); v != p.String(prefWindow) {
+		p.SetString(prefWindow, v)
+	}
 }
+
+// restoreWindowPosition puts the shown window w where it was when it was
+// last closed, if that place is still on the screen (a second monitor may
+// be gone); otherwise the window manager places it.
+func restoreWindowPosition(w fyne.Window) {
+	wp, ok := keptWindowPlace()
+	if !ok || wp.x < 0 || wp.y < 0 || !moveWindow(w, wp.x, wp.y) {
+		return
+	}
+	// Window managers differ in whether a move places the frame or the
+	// window inside it, and apply it once they manage the window; so look
+	// again a moment later and correct by the difference, once.
+	time.AfterFunc(windowSettle, func() {
+		fyne.Do(func() {
+			if x, y, ok := windowPosition(w); ok && (x != wp.x || y != wp.y) {
+				moveWindow(w, 2*wp.x-x, 2*wp.y-y)
+			}
+		})
+	})
+}
+
+// windowSettle is how long a window manager is given to place a new window.
+const windowSettle = 700 * time.Millisecond
 
 // showFileDialog shows a file or folder dialog nearly as large as the
 // window: Fyne's default size shows a handful of files at a time.
