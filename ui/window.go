@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
@@ -123,6 +124,62 @@ func showFileDialog(d *dialog.FileDialog, w fyne.Window) {
 	s := w.Canvas().Size()
 	d.Resize(fyne.NewSize(max(600, s.Width-60), max(400, s.Height-60)))
 	d.Show()
+	armFileNameField(w.Canvas())
+}
+
+// armFileNameField gives the file name field of the save dialog on top of
+// c our dialog keys: Fyne's dialog focuses its own field, which ignores
+// Escape, so Escape did nothing there. The field is swapped for a keyEntry
+// that keeps the same text as Fyne's (which the dialog reads on Save and
+// sets when a file is clicked), both ways.
+func armFileNameField(c fyne.Canvas) {
+	scroll := findFileNameScroll(c.Overlays().Top())
+	if scroll == nil {
+		return
+	}
+	orig := scroll.Content.(*widget.Entry)
+	e := newKeyEntry()
+	e.SetPlaceHolder(orig.PlaceHolder)
+	e.SetText(orig.Text)
+	e.OnSubmitted = orig.OnSubmitted
+	e.OnChanged = func(s string) {
+		if orig.Text != s {
+			orig.SetText(s) // runs the dialog's own OnChanged: Save enabled
+		}
+	}
+	dialogChanged := orig.OnChanged
+	orig.OnChanged = func(s string) {
+		if dialogChanged != nil {
+			dialogChanged(s)
+		}
+		if e.Text != s {
+			e.SetText(s)
+		}
+	}
+	scroll.Content = e
+	scroll.Refresh()
+	c.Focus(e)
+}
+
+// findFileNameScroll finds the scroll that holds a save dialog's file name
+// field (a plain widget.Entry) in o's tree.
+func findFileNameScroll(o fyne.CanvasObject) *container.Scroll {
+	switch o := o.(type) {
+	case *container.Scroll:
+		if _, ok := o.Content.(*widget.Entry); ok {
+			return o
+		}
+		return findFileNameScroll(o.Content)
+	case *widget.PopUp:
+		return findFileNameScroll(o.Content)
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			if s := findFileNameScroll(c); s != nil {
+				return s
+			}
+		}
+	}
+	return nil
 }
 
 // activityLayer holds the window's content and counts mouse movement as

@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -102,5 +106,68 @@ func TestIdleReleasesMemory(t *testing.T) {
 	u.touch()
 	if u.released != 0 {
 		t.Error("input did not arm the release again")
+	}
+}
+
+// TestFileSaveDialogKeys: in a save dialog, whose file name field Fyne
+// focuses, Escape cancels and Enter saves; the name typed, and the name a
+// click on a file puts there, are the one the dialog saves to (issue 10,
+// flaw 6).
+func TestFileSaveDialogKeys(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1000, 700))
+	installDialogKeys(w)
+	c := w.Canvas()
+	dir := t.TempDir()
+	open := func(done func(fyne.URIWriteCloser, error)) *dialog.FileDialog {
+		d := dialog.NewFileSave(done, w)
+		loc, err := storage.ListerForURI(storage.NewFileURI(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.SetLocation(loc)
+		d.SetFileName("report.pdf")
+		showFileDialog(d, w)
+		return d
+	}
+
+	calls := 0
+	open(func(wc fyne.URIWriteCloser, err error) {
+		calls++
+		if wc != nil || err != nil {
+			t.Errorf("Escape gave %v, %v; want a cancel", wc, err)
+		}
+	})
+	f, ok := c.Focused().(*keyEntry)
+	if !ok || f.Text != "report.pdf" {
+		t.Fatalf("the save dialog's focus is on %T %v, want the file name field with report.pdf", c.Focused(), f)
+	}
+	pressKey(c, fyne.KeyEscape)
+	if c.Overlays().Top() != nil || calls != 1 {
+		t.Fatalf("Escape in the file name field: dialog still open %v, callback ran %d times", c.Overlays().Top() != nil, calls)
+	}
+
+	var saved string
+	d := open(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			t.Fatalf("Enter gave %v, %v; want a file to write", wc, err)
+		}
+		saved = wc.URI().Name()
+		wc.Close()
+	})
+	d.SetFileName("from-a-click.pdf") // what the dialog does when a file is clicked
+	f = c.Focused().(*keyEntry)
+	if f.Text != "from-a-click.pdf" {
+		t.Errorf("the field shows %q after the dialog set the name", f.Text)
+	}
+	f.SetText("")
+	test.Type(f, "typed.pdf")
+	pressKey(c, fyne.KeyReturn)
+	if saved != "typed.pdf" {
+		t.Errorf("Enter saved to %q, want typed.pdf", saved)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "typed.pdf")); err != nil {
+		t.Errorf("no file written: %v", err)
 	}
 }
