@@ -95,7 +95,7 @@ export COURTWATCH_PASSPHRASE="demo passphrase for screenshots" COURTWATCH_HQ_DIR
 "$work/courtwatch-hq" init --name "Phnom Penh HQ" >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$work/courtwatch-hq" serve --addr "127.0.0.1:$port" 2>"$work/hq.log" & hqpid=$!
-trap 'kill $hqpid 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $hqpid 2>/dev/null || true; rm -rf "$work"' EXIT
 "$work/courtwatch-hq" profile --url "https://127.0.0.1:$port" --out "$work/profile.json" >/dev/null
 "$work/courtwatch" device export --out "$work/device.json" >/dev/null
 "$work/courtwatch-hq" enroll "$work/device.json" >/dev/null
