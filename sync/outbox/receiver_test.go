@@ -34,8 +34,8 @@ type receiver struct {
 	gets    int
 	// old makes it a receiver from before API v2, which answers 404 to
 	// the compact upload.
-	old bool
-	forks   int // 409 answers: the monitor sent other bytes under a seq
+	old   bool
+	forks int // 409 answers: the monitor sent other bytes under a seq
 }
 
 type storedBundle struct {
