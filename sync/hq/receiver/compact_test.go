@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -168,4 +169,53 @@ func TestCompactUpload(t *testing.T) {
 	if status, _ := hqtest.Get(t, nil, srv.URL+wire.BundlesPathV2+dev.ID+"/3/receipt"); status != 404 {
 		t.Errorf("v2 receipt lookup, which v2 lacks: %d, want 404", status)
 	}
+}
+
+// TestCompactUploadTooLarge: a compact upload over the limit is 413,
+// announced (before its signature is read, so that a client waiting for
+// 100 Continue sends no body) or chunked, and nothing is stored. A bundle
+// of exactly the limit, with its signature over it, is taken.
+func TestCompactUploadTooLarge(t *testing.T) {
+	dir := hqtest.NewHQ(t)
+	p := hqtest.Profile(t, dir, "http://127.0.0.1:8080")
+	dev := hqtest.NewDevice(t)
+	dev.Enroll(t, dir)
+	data, sig := dev.Seal(t, p, 1)
+	c := compactSig(t, sig, dev.ID, 1)
+	srv, rv, _ := newServer(t, Config{HQDir: dir, MaxBody: int64(len(data) - 1)})
+	url := fmt.Sprintf("%s%s%s/1", srv.URL, wire.BundlesPathV2, dev.ID)
+	body := append(bytes.Clone(c), data...)
+
+	sent := &countingReader{r: bytes.NewReader(body)}
+	req, _ := http.NewRequest(http.MethodPost, url, sent)
+	req.ContentLength = int64(len(body))
+	req.Header.Set("Expect", "100-continue")
+	tr := &http.Transport{ExpectContinueTimeout: time.Minute}
+	defer tr.CloseIdleConnections()
+	if status, got := hqtest.Do(t, &http.Client{Transport: tr}, req); status != 413 || sent.n != 0 {
+		t.Errorf("announced length: %d %s after %d bytes of the body, want 413 before any", status, got, sent.n)
+	}
+	req, _ = http.NewRequest(http.MethodPost, url, struct{ *bytes.Reader }{bytes.NewReader(body)})
+	if status, got := hqtest.Do(t, nil, req); status != 413 {
+		t.Errorf("chunked: %d %s, want 413", status, got)
+	}
+	if files := hqtest.StoreFiles(t, rv.cfg.Store); len(files) != 0 {
+		t.Errorf("store holds %q", files)
+	}
+
+	srv, _, _ = newServer(t, Config{HQDir: dir, MaxBody: int64(len(data))})
+	if resp, got := postCompact(t, srv.URL, dev.ID, 1, c, data); resp.StatusCode != 200 || !wire.IsCompactReceipt(got) {
+		t.Errorf("a bundle of exactly the limit: %d %q, want 200", resp.StatusCode, got)
+	}
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.n += n
+	return n, err
 }

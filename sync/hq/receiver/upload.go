@@ -80,6 +80,11 @@ func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string
 	}
 	var sig []byte
 	if compact {
+		if n := r.ContentLength - wire.CompactSignatureSize; n > rv.cfg.MaxBody {
+			// Before the signature is read: reading it would let a client
+			// that waits for 100 Continue send the whole body.
+			return http.StatusRequestEntityTooLarge, n, "too large", rv.tooLarge(n)
+		}
 		sig, err = compactSignature(r, device, seq, pub.ID())
 		if err != nil {
 			return http.StatusBadRequest, 0, "bad compact signature", err
