@@ -348,11 +348,12 @@ func (h *HTTPS) postCompact(ctx context.Context, e *Entry, c, data []byte, progr
 		body := func() io.ReadCloser {
 			return io.NopCloser(io.MultiReader(bytes.NewReader(c), &progressReader{r: bytes.NewReader(data), total: total, fn: progress}))
 		}
-		req, err = http.NewRequestWithContext(ctx, http.MethodPost, url, body())
-		req.ContentLength = int64(len(c) + len(data))
-		req.GetBody = func() (io.ReadCloser, error) { return body(), nil }
-		if !h.v2.Load() {
-			req.Header.Set("Expect", "100-continue")
+		if req, err = http.NewRequestWithContext(ctx, http.MethodPost, url, body()); err == nil {
+			req.ContentLength = int64(len(c) + len(data))
+			req.GetBody = func() (io.ReadCloser, error) { return body(), nil }
+			if !h.v2.Load() {
+				req.Header.Set("Expect", "100-continue")
+			}
 		}
 	}
 	if err != nil {
