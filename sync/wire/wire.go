@@ -41,6 +41,15 @@
 // receipt's JSON 620): only the signatures' binary parts go on the wire,
 // and each side makes the rest again (see compact.go). Devices try v2
 // first and fall back to v1 on a 404.
+//
+//	compact signature (160 B): sha256 of the bundle | signature | comment signature
+//	compact receipt (137 B):   0x01 | received, Unix seconds, uint64 big-endian | signature | comment signature
+//
+// The signatures are minisign's 64-byte Ed25519 ones: over the bundle
+// (prehashed, "ED") or the receipt's JSON ("Ed"), and over the signature
+// and the trusted comment. The trusted and untrusted comments, the key IDs
+// and the receipt's JSON are made from the URL's device and seq, the hash
+// and the keys, exactly as the signer wrote them.
 package wire
 
 import (
