@@ -41,7 +41,7 @@ func (h *miniHQ) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(rc)
 		return
 	}
-	if r.Method != http.MethodPost {
+	if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, wire.BundlesPath) { // API v1 only, as receivers before v2
 		http.Error(w, `{"error":"no such bundle"}`, http.StatusNotFound)
 		return
 	}

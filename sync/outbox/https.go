@@ -17,11 +17,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"courtwatch/sync/wire"
 	"courtwatch/sync/wire/hqprofile"
 
+	"aead.dev/minisign"
 	"golang.org/x/net/proxy"
 )
 
@@ -65,6 +67,15 @@ type HTTPS struct {
 	opt    HTTPSOptions
 	host   string                                                            // the receiver's host name or address
 	dial   func(ctx context.Context, network, addr string) (net.Conn, error) // TCP, through a socks5 proxy if any
+
+	// receiptKey expands compact receipts; without one (hasKey false) the
+	// transport uploads with API v1 only.
+	receiptKey minisign.PublicKey
+	hasKey     bool
+	// v1 is set once the receiver answered a compact upload (API v2) with
+	// 404: it predates v2, and this transport uploads with v1 from then
+	// on. v2 is set once it answered one otherwise.
+	v1, v2 atomic.Bool
 }
 
 // HTTPSFunc returns a TransportFunc that makes HTTPS transports with opt.
@@ -110,6 +121,9 @@ func NewHTTPS(p hqprofile.Profile, opt HTTPSOptions) (*HTTPS, error) {
 		IdleConnTimeout:       90 * time.Second,
 		MaxIdleConnsPerHost:   2,
 		DisableCompression:    true, // answers are short: no Accept-Encoding on the wire
+		// Large compact uploads ask first while the receiver may predate
+		// API v2 (see postCompact).
+		ExpectContinueTimeout: 3 * time.Second,
 		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
 	}
 	if p.TLSPin != "" {
@@ -118,6 +132,8 @@ func NewHTTPS(p hqprofile.Profile, opt HTTPSOptions) (*HTTPS, error) {
 		tr.TLSClientConfig.VerifyConnection = pinCheck(want, u.Hostname())
 	}
 	h := &HTTPS{base: strings.TrimSuffix(p.URL, "/"), tr: tr, opt: opt, host: u.Hostname()}
+	h.receiptKey, err = p.ReceiptPublicKey()
+	h.hasKey = err == nil
 	if p.Proxy != "" {
 		pu, err := url.Parse(p.Proxy)
 		if err != nil {
@@ -262,7 +278,9 @@ func (h *HTTPS) CloseIdleConnections() { h.tr.CloseIdleConnections() }
 
 // Deliver uploads the bundle. After an earlier attempt, whose answer may
 // have been lost after HQ stored the bundle, it first asks for the receipt,
-// and uploads only if HQ has none.
+// and uploads only if HQ has none. It uploads with the compact API v2 (see
+// sync/wire), and with v1 to a receiver that predates v2 (it answers 404)
+// or for a signature without a compact form.
 func (h *HTTPS) Deliver(ctx context.Context, e *Entry, data, sig []byte, progress func(sent, total int64)) (*wire.SignedReceipt, error) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute+time.Duration(int64(len(data))/h.opt.MinRate)*time.Second)
 	defer cancel()
@@ -272,7 +290,7 @@ func (h *HTTPS) Deliver(ctx context.Context, e *Entry, data, sig []byte, progres
 		if err != nil {
 			return nil, err
 		}
-		r, err := h.do(req)
+		r, err := receipt(h.do(req))
 		var he *HTTPError
 		switch {
 		case errors.As(err, &he) && he.Status == http.StatusNotFound:
@@ -282,6 +300,14 @@ func (h *HTTPS) Deliver(ctx context.Context, e *Entry, data, sig []byte, progres
 		default:
 			return r, err
 		}
+	}
+	if c, ok := wire.CompactSignature(sig, e.Device, e.Seq); ok && h.hasKey && !h.v1.Load() {
+		r, err := h.postCompact(ctx, e, c, data, progress)
+		var he *HTTPError
+		if !errors.As(err, &he) || he.Status != http.StatusNotFound {
+			return r, err
+		}
+		h.v1.Store(true) // a receiver before API v2
 	}
 	body := func() io.ReadCloser {
 		return io.NopCloser(&progressReader{r: bytes.NewReader(data), total: int64(len(data)), fn: progress})
@@ -294,7 +320,63 @@ func (h *HTTPS) Deliver(ctx context.Context, e *Entry, data, sig []byte, progres
 	req.GetBody = func() (io.ReadCloser, error) { return body(), nil }
 	req.Header.Set("Content-Type", "application/octet-stream")
 	req.Header.Set(wire.SignatureHeader, base64.StdEncoding.EncodeToString(sig))
-	return h.do(req)
+	return receipt(h.do(req))
+}
+
+// smallUpload is the largest compact upload sent in one piece, its
+// progress reported once it is sent: with the request's headers it fits
+// the client's 4 KiB write buffer, so both go out in one write, and a
+// one-note bundle in one TLS record.
+const smallUpload = 3 << 10
+
+// postCompact uploads the bundle with API v2: its compact signature c
+// leads the body, and the answer is a compact receipt (or a JSON one),
+// which it expands for e. A receiver that predates v2 answers 404. While
+// it is not known to have v2, a large bundle asks with Expect:
+// 100-continue first, so that an old receiver's 404 comes before the body.
+func (h *HTTPS) postCompact(ctx context.Context, e *Entry, c, data []byte, progress func(sent, total int64)) (*wire.SignedReceipt, error) {
+	url := fmt.Sprintf("%s%s%s/%d", h.base, wire.BundlesPathV2, e.Device, e.Seq)
+	total := int64(len(data))
+	small := len(c)+len(data) <= smallUpload
+	var req *http.Request
+	var err error
+	if small {
+		// A bytes.Reader lets Go's client send the headers and the body
+		// in one write: one TLS record, 22 bytes less.
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(append(c[:len(c):len(c)], data...)))
+	} else {
+		body := func() io.ReadCloser {
+			return io.NopCloser(io.MultiReader(bytes.NewReader(c), &progressReader{r: bytes.NewReader(data), total: total, fn: progress}))
+		}
+		if req, err = http.NewRequestWithContext(ctx, http.MethodPost, url, body()); err == nil {
+			req.ContentLength = int64(len(c) + len(data))
+			req.GetBody = func() (io.ReadCloser, error) { return body(), nil }
+			if !h.v2.Load() {
+				req.Header.Set("Expect", "100-continue")
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	b, err := h.do(req)
+	if he := (*HTTPError)(nil); err == nil || errors.As(err, &he) && he.Status != http.StatusNotFound {
+		h.v2.Store(true) // the receiver answered as one with v2 does
+	}
+	if err != nil {
+		return nil, err
+	}
+	if small && progress != nil {
+		progress(total, total)
+	}
+	if !wire.IsCompactReceipt(b) {
+		return receipt(b, nil)
+	}
+	r, err := wire.ExpandReceipt(b, h.receiptKey, e.Device, e.Seq, e.Hash)
+	if err != nil {
+		return nil, fmt.Errorf("%w: HQ's answer is not a receipt (%d bytes)", wire.ErrBadReceipt, len(b))
+	}
+	return &r, nil
 }
 
 // names reports whether receipt r, not yet verified, is for bundle e.
@@ -306,8 +388,9 @@ func names(r *wire.SignedReceipt, e *Entry) bool {
 // maxAnswer bounds what is read of the receiver's answer.
 const maxAnswer = 64 << 10
 
-// do sends req and reads a receipt, or the receiver's error as *HTTPError.
-func (h *HTTPS) do(req *http.Request) (*wire.SignedReceipt, error) {
+// do sends req and returns the body of a 200 answer, or the receiver's
+// error as *HTTPError.
+func (h *HTTPS) do(req *http.Request) ([]byte, error) {
 	req.Header.Set("User-Agent", "") // none: it would only name Go's HTTP client
 	resp, err := h.client.Do(req)
 	if err != nil {
@@ -330,6 +413,15 @@ func (h *HTTPS) do(req *http.Request) (*wire.SignedReceipt, error) {
 			msg.Error = http.StatusText(resp.StatusCode)
 		}
 		return nil, &HTTPError{Status: resp.StatusCode, Msg: msg.Error}
+	}
+	return b, nil
+}
+
+// receipt reads a receipt's JSON from a 200 answer's body b, or passes on
+// do's error.
+func receipt(b []byte, err error) (*wire.SignedReceipt, error) {
+	if err != nil {
+		return nil, err
 	}
 	var r wire.SignedReceipt
 	if err := json.Unmarshal(b, &r); err != nil || r.Receipt == "" || r.Signature == "" {

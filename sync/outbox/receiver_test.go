@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,8 +30,12 @@ type receiver struct {
 	devices map[string]minisign.PublicKey
 	stored  map[string]map[uint64]*storedBundle
 	posts   int
+	compact int // posts through API v2
 	gets    int
-	forks   int // 409 answers: the monitor sent other bytes under a seq
+	// old makes it a receiver from before API v2, which answers 404 to
+	// the compact upload.
+	old   bool
+	forks int // 409 answers: the monitor sent other bytes under a seq
 }
 
 type storedBundle struct {
@@ -42,6 +47,7 @@ func newReceiver(t testing.TB, hq *hqKeys) *receiver {
 	r := &receiver{key: hq.receipt, mux: http.NewServeMux(),
 		devices: map[string]minisign.PublicKey{}, stored: map[string]map[uint64]*storedBundle{}}
 	r.mux.HandleFunc("POST /v1/bundles/{device}/{seq}", r.post)
+	r.mux.HandleFunc("POST /v2/bundles/{device}/{seq}", r.post)
 	r.mux.HandleFunc("GET /v1/bundles/{device}/{seq}/receipt", r.receipt)
 	r.mux.HandleFunc("GET /v1/health", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok") })
 	return r
@@ -69,17 +75,38 @@ func (r *receiver) post(w http.ResponseWriter, req *http.Request) {
 		fail(w, 400, "bad seq")
 		return
 	}
+	compact := strings.HasPrefix(req.URL.Path, wire.BundlesPathV2)
 	r.mu.Lock()
-	r.posts++
+	old := r.old
+	if !old || !compact {
+		r.posts++
+	}
+	if compact && !old {
+		r.compact++
+	}
 	pub, ok := r.devices[dev]
 	r.mu.Unlock()
-	if !ok {
+	switch {
+	case compact && old:
+		fail(w, 404, "no such page")
+		return
+	case !ok:
 		fail(w, 403, "device %s is not enrolled", dev)
 		return
 	}
-	sig, err := base64.StdEncoding.DecodeString(req.Header.Get(wire.SignatureHeader))
+	var sig []byte
+	if compact {
+		c := make([]byte, wire.CompactSignatureSize)
+		if _, err := io.ReadFull(req.Body, c); err != nil {
+			fail(w, 400, "the body is shorter than a compact signature")
+			return
+		}
+		sig, err = wire.ExpandSignature(c, dev, seq, pub.ID())
+	} else {
+		sig, err = base64.StdEncoding.DecodeString(req.Header.Get(wire.SignatureHeader))
+	}
 	if err != nil {
-		fail(w, 400, "signature header is not base64")
+		fail(w, 400, "bad signature: %v", err)
 		return
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, req.Body, verify.MaxBundle))
@@ -110,7 +137,7 @@ func (r *receiver) post(w http.ResponseWriter, req *http.Request) {
 			fail(w, 409, "bundle %d of device %s is already stored with other content", seq, dev)
 			return
 		}
-		json.NewEncoder(w).Encode(s.receipt)
+		r.answer(w, s.receipt, compact, dev, seq, tr.Hash)
 		return
 	}
 	rc, err := wire.SignReceipt(wire.Receipt{Device: dev, Seq: seq, Hash: tr.Hash, Received: time.Now().UTC().Truncate(time.Second)}, r.key)
@@ -119,6 +146,17 @@ func (r *receiver) post(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	r.stored[dev][seq] = &storedBundle{hash: tr.Hash, receipt: rc}
+	r.answer(w, rc, compact, dev, seq, tr.Hash)
+}
+
+// answer sends receipt rc, compact if the upload was (as HQ's receiver
+// does: without Date or Content-Type), else as JSON.
+func (r *receiver) answer(w http.ResponseWriter, rc wire.SignedReceipt, compact bool, dev string, seq uint64, hash string) {
+	if c, ok := wire.CompactReceipt(rc, r.key.Public().(minisign.PublicKey), dev, seq, hash); ok && compact {
+		w.Header()["Date"], w.Header()["Content-Type"] = nil, nil
+		w.Write(c)
+		return
+	}
 	json.NewEncoder(w).Encode(rc)
 }
 
@@ -155,6 +193,13 @@ func (r *receiver) plant(device string, seq uint64, hash string) {
 	}
 	rc, _ := wire.SignReceipt(wire.Receipt{Device: device, Seq: seq, Hash: hash, Received: time.Now().UTC()}, r.key)
 	r.stored[device][seq] = &storedBundle{hash: hash, receipt: rc}
+}
+
+// compactPosts is how many uploads came through API v2.
+func (r *receiver) compactPosts() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.compact
 }
 
 func (r *receiver) counts() (posts, gets int) {

@@ -211,7 +211,7 @@ func TestHTTPProxy(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkDelivered(t, f, r)
-	if len(seen) != 1 || !strings.HasPrefix(seen[0], "POST "+s.URL+wire.BundlesPath) {
+	if len(seen) != 1 || !strings.HasPrefix(seen[0], "POST "+s.URL+wire.BundlesPathV2) {
 		t.Fatalf("proxy saw %v", seen)
 	}
 }

@@ -31,6 +31,11 @@
 //  2. the Courtwatch-Signature header is a minisign signature by that
 //     device's key whose trusted comment is authentic and names that
 //     device (else 403) and the seq of the URL (else 400);
+//     the compact upload, POST /v2/bundles/{device}/{seq}, sends the
+//     signature's binary parts as the first bytes of its body instead,
+//     expanded to the same .minisig file (with the URL's device and seq,
+//     see wire.ExpandSignature) and checked the same way, and is answered
+//     with the compact receipt;
 //  3. the body is at most Config.MaxBody bytes (else 413), and fewer than
 //     Config.MaxUploads uploads are running (else 503 with Retry-After);
 //  4. the body, streamed to a temporary file and hashed on the way (it is

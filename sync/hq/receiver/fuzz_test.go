@@ -46,6 +46,15 @@ func FuzzReceiver(f *testing.F) {
 	f.Add("GET", wire.HealthPath, "", "", "", []byte{}, true)
 	f.Add("PUT", up+"01", "", "Transfer-Encoding", "chunked", []byte("junk"), false)
 	f.Add("POST", wire.BundlesPath+"../../etc/1", "x", "", "", []byte{}, true)
+	// API v2: the compact signature leads the body.
+	up2 := wire.BundlesPathV2 + dev.ID + "/"
+	c, _ := wire.CompactSignature(sig, dev.ID, 1)
+	c2, _ := wire.CompactSignature(sig2, dev.ID, 2)
+	f.Add("POST", up2+"1", "", "", "", append(bytes.Clone(c), data...), true)
+	f.Add("POST", up2+"2", "", "", "", append(bytes.Clone(c2), data2...), false)
+	f.Add("POST", up2+"2", "", "", "", append(bytes.Clone(c), data...), true)
+	f.Add("POST", up2+"1", "", "", "", c[:40], true)
+	f.Add("GET", up2+"1/receipt", "", "", "", []byte{}, true)
 
 	f.Fuzz(func(t *testing.T, method, path, sigHeader, name, value string, body []byte, withLength bool) {
 		req := &http.Request{
@@ -66,6 +75,9 @@ func FuzzReceiver(f *testing.F) {
 		rv.ServeHTTP(w, req)
 		if w.Code >= 500 && w.Code != http.StatusServiceUnavailable {
 			t.Fatalf("%s %q: %d %s", method, path, w.Code, w.Body)
+		}
+		if w.Code == http.StatusOK && strings.HasPrefix(path, wire.BundlesPathV2) && !wire.IsCompactReceipt(w.Body.Bytes()) && !json.Valid(w.Body.Bytes()) {
+			t.Errorf("%s %q: 200 with neither a compact receipt nor JSON: %q", method, path, w.Body)
 		}
 		if w.Code != http.StatusOK && !json.Valid(w.Body.Bytes()) && path != wire.HealthPath {
 			t.Errorf("%s %q: %d with a body that is not JSON: %q", method, path, w.Code, w.Body)

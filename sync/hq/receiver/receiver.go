@@ -137,6 +137,22 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ok")
 		return
 	}
+	if rest, ok := strings.CutPrefix(r.URL.Path, wire.BundlesPathV2); ok {
+		parts := strings.Split(rest, "/")
+		switch {
+		case len(parts) != 2:
+			rv.fail(w, http.StatusNotFound, "no such page; the receiver serves "+wire.BundlesPathV2+"{device}/{seq}")
+		case r.Method != http.MethodPost:
+			rv.notAllowed(w, "POST")
+		default:
+			if device, seq, err := parseTarget(parts[0], parts[1]); err != nil {
+				rv.fail(w, http.StatusBadRequest, err.Error())
+			} else {
+				rv.upload(w, r, device, seq, true)
+			}
+		}
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, wire.BundlesPath)
 	parts := strings.Split(rest, "/")
 	switch {
@@ -148,7 +164,7 @@ func (rv *Receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if device, seq, err := parseTarget(parts[0], parts[1]); err != nil {
 			rv.fail(w, http.StatusBadRequest, err.Error())
 		} else {
-			rv.upload(w, r, device, seq)
+			rv.upload(w, r, device, seq, false)
 		}
 	case ok && len(parts) == 3 && parts[2] == "receipt":
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {

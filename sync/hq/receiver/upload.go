@@ -2,18 +2,22 @@ package receiver
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
 	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/hq"
 	"courtwatch/sync/wire"
+
+	"aead.dev/minisign"
 )
 
 // recheckAfter is the age after which the registry entry that allowed an
@@ -23,11 +27,12 @@ const recheckAfter = time.Second
 // copyBufs are the buffers that stream upload bodies to disk.
 var copyBufs = sync.Pool{New: func() any { return new([64 << 10]byte) }}
 
-// upload answers POST /v1/bundles/{device}/{seq}; see "Receiver" in the
-// package doc for the checks, in order.
-func (rv *Receiver) upload(w http.ResponseWriter, r *http.Request, device string, seq uint64) {
+// upload answers POST /v1/bundles/{device}/{seq} and, compact,
+// /v2/bundles/{device}/{seq}; see "Receiver" in the package doc for the
+// checks, in order.
+func (rv *Receiver) upload(w http.ResponseWriter, r *http.Request, device string, seq uint64, compact bool) {
 	start := time.Now()
-	status, size, result, err := rv.accept(w, r, device, seq)
+	status, size, result, err := rv.accept(w, r, device, seq, compact)
 	attrs := []any{"device", device, "seq", seq, "bytes", size, "status", status, "outcome", result,
 		"ms", time.Since(start).Milliseconds()}
 	switch {
@@ -58,7 +63,7 @@ func (rv *Receiver) upload(w http.ResponseWriter, r *http.Request, device string
 // accept checks and stores an upload. It writes the response itself only
 // on success (200 with the receipt); otherwise it returns the status and
 // error to answer with. result says what happened, for the log.
-func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string, seq uint64) (status int, size int64, result string, err error) {
+func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string, seq uint64, compact bool) (status int, size int64, result string, err error) {
 	checked := time.Now()
 	d, err := rv.store.device(device)
 	switch {
@@ -73,13 +78,19 @@ func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string
 	if err != nil {
 		return http.StatusInternalServerError, 0, "registry error", err
 	}
-	sigB64 := r.Header.Get(wire.SignatureHeader)
-	if sigB64 == "" {
-		return http.StatusBadRequest, 0, "no signature", fmt.Errorf("the %s header with the bundle's signature is missing", wire.SignatureHeader)
-	}
-	sig, err := base64.StdEncoding.DecodeString(sigB64)
-	if err != nil {
-		return http.StatusBadRequest, 0, "bad signature header", fmt.Errorf("the %s header is not base64", wire.SignatureHeader)
+	var sig []byte
+	if compact {
+		if n := r.ContentLength - wire.CompactSignatureSize; n > rv.cfg.MaxBody {
+			// Before the signature is read: reading it would let a client
+			// that waits for 100 Continue send the whole body.
+			return http.StatusRequestEntityTooLarge, n, "too large", rv.tooLarge(n)
+		}
+		sig, err = compactSignature(r, device, seq, pub.ID())
+		if err != nil {
+			return http.StatusBadRequest, 0, "bad compact signature", err
+		}
+	} else if sig, err = headerSignature(r); err != nil {
+		return http.StatusBadRequest, 0, "bad signature header", err
 	}
 	v, err := verify.NewVerifier(sig, pub)
 	if err != nil {
@@ -101,7 +112,38 @@ func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string
 	default:
 		return http.StatusServiceUnavailable, 0, "busy", fmt.Errorf("the receiver is busy with %d uploads; try again in %s seconds", rv.cfg.MaxUploads, retryAfter)
 	}
-	return rv.receive(w, r, device, seq, sig, v, checked)
+	return rv.receive(w, r, device, seq, sig, v, checked, compact)
+}
+
+// headerSignature reads a v1 upload's signature: the base64 of the .minisig
+// file in the signature header.
+func headerSignature(r *http.Request) ([]byte, error) {
+	sigB64 := r.Header.Get(wire.SignatureHeader)
+	if sigB64 == "" {
+		return nil, fmt.Errorf("the %s header with the bundle's signature is missing", wire.SignatureHeader)
+	}
+	sig, err := base64.StdEncoding.DecodeString(sigB64)
+	if err != nil {
+		return nil, fmt.Errorf("the %s header is not base64", wire.SignatureHeader)
+	}
+	return sig, nil
+}
+
+// compactSignature reads a v2 upload's signature, the first bytes of its
+// body, and expands it to the .minisig file for device's key keyID. The
+// rest of the body is the bundle.
+func compactSignature(r *http.Request, device string, seq uint64, keyID uint64) ([]byte, error) {
+	var c [wire.CompactSignatureSize]byte
+	if r.ContentLength >= 0 && r.ContentLength < int64(len(c)) {
+		return nil, fmt.Errorf("the body has %d bytes, fewer than the %d of a compact signature", r.ContentLength, len(c))
+	}
+	if _, err := io.ReadFull(r.Body, c[:]); err != nil {
+		return nil, fmt.Errorf("the body ends before its compact signature does: %v", err)
+	}
+	if r.ContentLength > 0 {
+		r.ContentLength -= int64(len(c)) // the bundle's
+	}
+	return wire.ExpandSignature(c[:], device, seq, keyID)
 }
 
 // receive streams the body to a temporary file, verifies it and commits
@@ -109,7 +151,7 @@ func (rv *Receiver) accept(w http.ResponseWriter, r *http.Request, device string
 // store does; see held), the body is only hashed: a resend is checked
 // without writing to disk, and a different bundle (the authentic trusted
 // comment names its hash) is refused before its body.
-func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device string, seq uint64, sig []byte, v *verify.Verifier, checked time.Time) (int, int64, string, error) {
+func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device string, seq uint64, sig []byte, v *verify.Verifier, checked time.Time, compact bool) (int, int64, string, error) {
 	have, err := rv.store.held(device, seq)
 	if err != nil {
 		return storeStatus(err), 0, "store error", err
@@ -172,7 +214,9 @@ func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device strin
 	case out == conflict:
 		return http.StatusConflict, size, out.String(), rv.conflict(device, seq)
 	}
-	writeJSON(w, http.StatusOK, receipt)
+	if !compact || !rv.writeCompact(w, receipt, device, seq, hash) {
+		writeJSON(w, http.StatusOK, receipt)
+	}
 	return http.StatusOK, size, out.String(), nil
 }
 
@@ -187,6 +231,27 @@ func (rv *Receiver) tooLarge(n int64) error {
 		size = fmt.Sprintf("the bundle has %d bytes,", n)
 	}
 	return fmt.Errorf("%s more than this receiver takes (%d bytes, set with courtwatch-hq serve --max-body-mib)", size, rv.cfg.MaxBody)
+}
+
+// writeCompact answers a v2 upload with the compact form of receipt (the
+// JSON of a wire.SignedReceipt), if it has one, and without the headers
+// its client does not read (Date, Content-Type): a one-note sync is about
+// 2 KB. It reports whether it answered.
+func (rv *Receiver) writeCompact(w http.ResponseWriter, receipt []byte, device string, seq uint64, hash string) bool {
+	var sr wire.SignedReceipt
+	if json.Unmarshal(receipt, &sr) != nil {
+		return false
+	}
+	c, ok := wire.CompactReceipt(sr, rv.receiptKey.Public().(minisign.PublicKey), device, seq, hash)
+	if !ok {
+		return false
+	}
+	h := w.Header()
+	h["Date"], h["Content-Type"] = nil, nil
+	h.Set("Content-Length", strconv.Itoa(len(c)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(c)
+	return true
 }
 
 // writerOnly hides os.File's ReadFrom, so that io.CopyBuffer uses its
