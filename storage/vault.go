@@ -20,6 +20,8 @@ import (
 	"github.com/google/uuid"
 	"golang.org/x/crypto/chacha20poly1305"
 	"golang.org/x/crypto/hkdf"
+
+	"courtwatch/storage/safefile"
 )
 
 // Vault is an open, unlocked vault. It is safe for concurrent use; writes
@@ -104,6 +106,10 @@ func Open(dir string, passphrase []byte) (*Vault, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A write of the vault's small files (key file, table ledger, lockout
+	// count) killed before its rename leaves a sealed temporary copy; with
+	// the lock held, no one else is writing one.
+	_ = safefile.RemoveTemps(dir) // what stays is only clutter, tried again next time
 	u, err := access(dir, passphrase, lockf)
 	if err != nil {
 		unlockVault(lockf)

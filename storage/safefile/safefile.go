@@ -21,12 +21,15 @@
 //     disk. A rename refused because another program (a virus scanner, a
 //     search indexer) has the file open is retried for two seconds.
 //
-// On any error the temporary file is removed.
+// On any error the temporary file is removed; one that a killed process
+// left behind is removed by RemoveTemps, which the vault calls when it
+// takes its folder's lock.
 //
 // The package imports nothing of Courtwatch's, so every layer may use it.
 package safefile
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 )
@@ -80,4 +83,24 @@ func Rename(oldpath, newpath string) error {
 		}
 	}
 	return SyncDir(filepath.Dir(newpath))
+}
+
+// RemoveTemps removes the temporary files that WriteFile left in dir when
+// the process was killed between creating one and renaming it (on any
+// error WriteFile removes its own). Call it only while no other process
+// writes into dir: the caller holds dir's lock.
+func RemoveTemps(dir string) error {
+	matches, err := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, m := range matches {
+		if fi, err := os.Lstat(m); err == nil && fi.Mode().IsRegular() {
+			if err := os.Remove(m); err != nil && !os.IsNotExist(err) {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
