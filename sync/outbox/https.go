@@ -224,12 +224,22 @@ var errFullHandshake = errors.New("the receiver did not resume the TLS session")
 // aborted before anything is sent, and the connection is dialled again
 // with every key share, so a full handshake always has the post-quantum
 // share and every stored session descends from one.
+//
+// The resuming ClientHello offers TLS 1.3 only, 28 bytes less than one
+// that also offers TLS 1.2's cipher suites (issue 13). HQ's receiver
+// speaks TLS 1.3, and only a TLS 1.3 session can resume with an X25519
+// share anyway. A server in front of it that speaks TLS 1.2 only (a
+// proxy with HQ's certificate) refuses that hello, or a TLS 1.2 session
+// is not offered in it: either way the connection is dialled again with
+// the full configuration, as for any resumption that fails before the
+// network does.
 func (h *HTTPS) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) {
 	cfg := h.tr.TLSClientConfig
 	if c := cfg.ClientSessionCache; c != nil {
 		if _, stored := c.Get(h.host); stored {
 			resume := cfg.Clone()
 			resume.CurvePreferences = []tls.CurveID{tls.X25519}
+			resume.MinVersion = tls.VersionTLS13
 			verify := cfg.VerifyConnection
 			resume.VerifyConnection = func(cs tls.ConnectionState) error {
 				if !cs.DidResume {
@@ -241,9 +251,11 @@ func (h *HTTPS) dialTLS(ctx context.Context, network, addr string) (net.Conn, er
 				return nil
 			}
 			c, err := h.handshake(ctx, network, addr, resume)
-			if !errors.Is(err, errFullHandshake) {
+			var ne net.Error
+			if err == nil || errors.As(err, new(dialError)) || errors.As(err, &ne) && ne.Timeout() || ctx.Err() != nil {
 				return c, err
 			}
+			// errFullHandshake, or the server refused the hello
 		}
 	}
 	return h.handshake(ctx, network, addr, cfg)
@@ -254,7 +266,7 @@ func (h *HTTPS) dialTLS(ctx context.Context, network, addr string) (net.Conn, er
 func (h *HTTPS) handshake(ctx context.Context, network, addr string, cfg *tls.Config) (net.Conn, error) {
 	raw, err := h.dial(ctx, network, addr)
 	if err != nil {
-		return nil, err
+		return nil, dialError{err}
 	}
 	if cfg.ServerName == "" {
 		cfg = cfg.Clone()
@@ -269,6 +281,12 @@ func (h *HTTPS) handshake(ctx context.Context, network, addr string, cfg *tls.Co
 	}
 	return c, nil
 }
+
+// dialError is a failure to reach the receiver, before any TLS.
+type dialError struct{ err error }
+
+func (e dialError) Error() string { return e.err.Error() }
+func (e dialError) Unwrap() error { return e.err }
 
 // String is the receiver's URL, and the proxy if any.
 func (h *HTTPS) String() string { return h.base + h.via }
