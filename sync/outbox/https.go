@@ -226,13 +226,12 @@ var errFullHandshake = errors.New("the receiver did not resume the TLS session")
 // share and every stored session descends from one.
 //
 // The resuming ClientHello offers TLS 1.3 only, 28 bytes less than one
-// that also offers TLS 1.2's cipher suites (issue 13). HQ's receiver
-// speaks TLS 1.3, and only a TLS 1.3 session can resume with an X25519
-// share anyway. A server in front of it that speaks TLS 1.2 only (a
-// proxy with HQ's certificate) refuses that hello, or a TLS 1.2 session
-// is not offered in it: either way the connection is dialled again with
-// the full configuration, as for any resumption that fails before the
-// network does.
+// that also offers TLS 1.2 (its cipher suites; issue 13): HQ's receiver
+// speaks TLS 1.3. A server in front of it that speaks TLS 1.2 only (a
+// proxy with HQ's certificate) refuses that hello, and a session of TLS
+// 1.2 is not offered in it. Either way the connection is dialled again
+// with the full configuration, as whenever a resuming handshake fails
+// other than on the network or on the pin (TestResumeFromTLS12Server).
 func (h *HTTPS) dialTLS(ctx context.Context, network, addr string) (net.Conn, error) {
 	cfg := h.tr.TLSClientConfig
 	if c := cfg.ClientSessionCache; c != nil {
@@ -241,21 +240,22 @@ func (h *HTTPS) dialTLS(ctx context.Context, network, addr string) (net.Conn, er
 			resume.CurvePreferences = []tls.CurveID{tls.X25519}
 			resume.MinVersion = tls.VersionTLS13
 			verify := cfg.VerifyConnection
+			var refused error // the pin check's, on a resumed session
 			resume.VerifyConnection = func(cs tls.ConnectionState) error {
 				if !cs.DidResume {
 					return errFullHandshake
 				}
 				if verify != nil {
-					return verify(cs)
+					refused = verify(cs)
 				}
-				return nil
+				return refused
 			}
 			c, err := h.handshake(ctx, network, addr, resume)
 			var ne net.Error
-			if err == nil || errors.As(err, new(dialError)) || errors.As(err, &ne) && ne.Timeout() || ctx.Err() != nil {
+			if err == nil || refused != nil || errors.As(err, new(dialError)) || errors.As(err, &ne) && ne.Timeout() || ctx.Err() != nil {
 				return c, err
 			}
-			// errFullHandshake, or the server refused the hello
+			// errFullHandshake, or the server refused the hello: dial again
 		}
 	}
 	return h.handshake(ctx, network, addr, cfg)

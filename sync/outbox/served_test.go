@@ -167,6 +167,54 @@ func (c *recordingConn) Close() error {
 	return c.Conn.Close()
 }
 
+// TestOneNoteSyncUnder2KB: with HQ's receiver as `courtwatch-hq serve`
+// runs it, a one-note sync puts fewer than 2,048 bytes on the wire
+// (issue 13), TLS and its close included: over the connection of the sync
+// before (the app's uploader), and over a new connection that resumes the
+// TLS session stored in the vault (every `courtwatch sync` after the
+// first).
+func TestOneNoteSyncUnder2KB(t *testing.T) {
+	f := newFixture(t)
+	h := serveHQ(t, f)
+	f.seal() // the case and hearing
+	d := newDeliverer(f.v, HTTPSFunc(fast))
+	defer d.close()
+	if res, err := d.pass(context.Background(), hooks{}); err != nil || len(res.Verified) != 1 {
+		t.Fatalf("pass = %v, %+v", err, res)
+	}
+	f.notes(f.hearing, 1)
+	e := f.seal()
+	h.n.Store(0)
+	if res, err := d.pass(context.Background(), hooks{}); err != nil || len(res.Verified) != 1 {
+		t.Fatalf("pass = %v, %+v", err, res)
+	}
+	if n := h.n.Load(); n >= 2048 {
+		t.Errorf("one-note sync (bundle of %d bytes) over an open connection: %d bytes on the wire, want < 2048", e.Size, n)
+	} else {
+		t.Logf("open connection: %d bytes on the wire for a bundle of %d", n, e.Size)
+	}
+	d.close()
+	h.settle(t)
+
+	f.notes(f.hearing, 1)
+	e = f.seal()
+	h.n.Store(0)
+	if res, err := Deliver(context.Background(), f.v, HTTPSFunc(fast), nil); err != nil || len(res.Verified) != 1 {
+		t.Fatalf("Deliver = %v, %+v", err, res)
+	}
+	h.settle(t)
+	if n := h.n.Load(); n >= 2048 {
+		t.Errorf("one-note sync (bundle of %d bytes) over a new connection resuming the stored session: %d bytes on the wire, want < 2048; TLS records: %s", e.Size, n, h.records())
+	} else {
+		t.Logf("new connection, resumed TLS session: %d bytes on the wire for a bundle of %d; TLS records: %s", n, e.Size, h.records())
+	}
+	for _, e := range f.entries() {
+		if e.State != ReceiptVerified {
+			t.Errorf("bundle %d is %s (%s)", e.Seq, e.State, e.LastError)
+		}
+	}
+}
+
 // BenchmarkOneNoteSyncWireServed is BenchmarkOneNoteSyncWire against HQ's
 // receiver as `courtwatch-hq serve` runs it (Serve, with its own TLS
 // configuration), not httptest's TLS server: what a change of the
