@@ -216,11 +216,12 @@ var errFullHandshake = errors.New("the receiver did not resume the TLS session")
 // the full handshake before it, which had the post-quantum share. X25519
 // adds forward secrecy on top. What it gives up: an adversary who later
 // holds both a quantum computer and the session stored in the vault (or
-// HQ's ticket key) could read the resumed connections; a vault opened with
-// its passphrase holds the records themselves anyway.
+// the receiver's memory, which forgets it once it resumed) could read the
+// resumed connections; a vault opened with its passphrase holds the
+// records themselves anyway.
 //
-// A handshake that would not resume (HQ restarted with new ticket keys,
-// the session expired) is never completed with X25519 alone: it is
+// A handshake that would not resume (HQ restarted and forgot its
+// sessions, the session expired) is never completed with X25519 alone: it is
 // aborted before anything is sent, and the connection is dialled again
 // with every key share, so a full handshake always has the post-quantum
 // share and every stored session descends from one.
