@@ -147,7 +147,7 @@ func TestServeSessionTickets(t *testing.T) {
 }
 
 // sessionState is a real TLS 1.3 server session.
-func sessionState(t *testing.T) *tls.SessionState {
+func sessionState(t testing.TB) *tls.SessionState {
 	t.Helper()
 	tc, err := hq.TLSConfig(hqtest.NewHQ(t))
 	if err != nil {
@@ -219,4 +219,33 @@ func TestTicketStoreBounds(t *testing.T) {
 	if n := s.len(); n != 1 {
 		t.Errorf("%d sessions kept after the others expired, want 1", n)
 	}
+}
+
+// FuzzTicketUnwrap: any PSK identity a client sends resumes a session
+// only if it is a ticket the store gave out and still holds, and never
+// ends the connection with an error.
+func FuzzTicketUnwrap(f *testing.F) {
+	ss := sessionState(f)
+	s := newTicketStore(nil, 8)
+	held := map[string]bool{}
+	for range 4 {
+		id, err := s.wrap(tls.ConnectionState{}, ss)
+		if err != nil {
+			f.Fatal(err)
+		}
+		held[string(id)] = true
+		f.Add(id[:ticketIDLen-1])
+	}
+	f.Add([]byte(nil))
+	f.Add(make([]byte, ticketIDLen))
+	f.Add(bytes.Repeat([]byte{0xff}, 105))
+	f.Fuzz(func(t *testing.T, id []byte) {
+		got, err := s.unwrap(id, tls.ConnectionState{})
+		if err != nil {
+			t.Fatalf("unwrap(%x): %v", id, err)
+		}
+		if got != nil && !held[string(id)] {
+			t.Fatalf("unwrap(%x) resumed a session it never gave out", id)
+		}
+	})
 }
