@@ -221,9 +221,9 @@ var errFullHandshake = errors.New("the receiver did not resume the TLS session")
 // records themselves anyway.
 //
 // A handshake that would not resume (HQ restarted and forgot its
-// sessions, the session expired) is never completed with X25519 alone: it is
-// aborted before anything is sent, and the connection is dialled again
-// with every key share, so a full handshake always has the post-quantum
+// sessions, the session expired) is never completed with X25519 alone:
+// it is aborted before anything is sent, and the connection is dialled
+// again with every key share, so a full handshake always has the post-quantum
 // share and every stored session descends from one.
 //
 // The resuming ClientHello offers TLS 1.3 only, 28 bytes less than one
