@@ -39,11 +39,7 @@ type realHQ struct {
 	requests   []string // "POST /v2/bundles/…" and Expect: 100-continue as " (expect)"
 }
 
-func newRealHQ(t *testing.T, f *fixture) *realHQ { return startRealHQ(t, f, false) }
-
-// startRealHQ is newRealHQ, serving TLS (with httptest's certificate,
-// pinned in the profile) if tls is set.
-func startRealHQ(t *testing.T, f *fixture, tls bool) *realHQ {
+func newRealHQ(t *testing.T, f *fixture) *realHQ {
 	h := &realHQ{dir: filepath.Join(t.TempDir(), "hq"), store: t.TempDir()}
 	if err := setup.Init(h.dir, setup.InitOptions{Passphrase: testPass, KDF: storage.TestKDF}); err != nil {
 		t.Fatal(err)
@@ -74,17 +70,10 @@ func startRealHQ(t *testing.T, f *fixture, tls bool) *realHQ {
 		rv.ServeHTTP(w, r)
 	}))
 	h.srv.Listener = countingListener{h.srv.Listener, &h.n}
-	if tls {
-		h.srv.StartTLS()
-	} else {
-		h.srv.Start()
-	}
+	h.srv.Start()
 	t.Cleanup(h.srv.Close)
 	if h.profile, err = setup.Profile(h.dir, h.srv.URL, nil, "", false); err != nil {
 		t.Fatal(err)
-	}
-	if tls {
-		h.profile.TLSPin = pinOf(h.srv)
 	}
 	if err := AddProfile(f.v, h.profile, "", true); err != nil {
 		t.Fatal(err)
@@ -291,44 +280,4 @@ func TestCompactReceiptAsJSON(t *testing.T) {
 	if n := int64(len(data)); len(calls) != 2 || calls[0] != n || calls[1] != n {
 		t.Errorf("progress calls %v, want (%d, %d)", calls, n, n)
 	}
-}
-
-// TestOneNoteSyncUnder2KB: with HQ's real receiver over TLS, a one-note
-// sync over the connection of the sync before (the app's uploader) puts
-// fewer than 2,048 bytes on the wire (issue 13). A new connection that
-// resumes the TLS session is logged; it is about 2.2 KB (see
-// bench/misses.md).
-func TestOneNoteSyncUnder2KB(t *testing.T) {
-	f := newFixture(t)
-	h := startRealHQ(t, f, true)
-	f.seal() // the case and hearing
-	d := newDeliverer(f.v, HTTPSFunc(fast))
-	defer d.close()
-	if res, err := d.pass(context.Background(), hooks{}); err != nil || len(res.Verified) != 1 {
-		t.Fatalf("pass = %v, %+v", err, res)
-	}
-	f.notes(f.hearing, 1)
-	e := f.seal()
-	h.n.Store(0)
-	if res, err := d.pass(context.Background(), hooks{}); err != nil || len(res.Verified) != 1 {
-		t.Fatalf("pass = %v, %+v", err, res)
-	}
-	if n := h.n.Load(); n >= 2048 {
-		t.Errorf("one-note sync (bundle of %d bytes) over an open connection: %d bytes on the wire, want < 2048", e.Size, n)
-	} else {
-		t.Logf("open connection: %d bytes on the wire for a bundle of %d", n, e.Size)
-	}
-	d.close()
-
-	f.notes(f.hearing, 1)
-	e = f.seal()
-	h.n.Store(0)
-	if res, err := Deliver(context.Background(), f.v, HTTPSFunc(fast), nil); err != nil || len(res.Verified) != 1 {
-		t.Fatalf("Deliver = %v, %+v", err, res)
-	}
-	t.Logf("new connection, resumed TLS session: %d bytes on the wire for a bundle of %d", h.n.Load(), e.Size)
-	if got := h.took(); !equal(got, "POST v2", "POST v2", "POST v2") {
-		t.Errorf("requests %q, want compact uploads", got)
-	}
-	h.checkStored(t, f)
 }

@@ -26,7 +26,8 @@ import (
 // Resumption does not weaken the pin. Go calls VerifyConnection on resumed
 // connections too, with the certificate of the original handshake, which
 // pinCheck compares with the pin; and a server that does not hold the
-// receiver's session ticket key cannot resume the session at all, so it
+// receiver's session (or, with Go's own tickets, its ticket key) cannot
+// resume the session at all, so it
 // has to show its own certificate, which the pin refuses
 // (TestResumedSessionKeepsPin).
 //

@@ -336,3 +336,53 @@ func TestResumedHandshakeKeyShares(t *testing.T) {
 	}
 	checkDelivered(t, f, r)
 }
+
+// A receiver behind a server that speaks TLS 1.2 only (a proxy holding
+// HQ's certificate) refuses the TLS 1.3-only hello with which a stored
+// session is resumed: the connection is dialled again with the full
+// configuration, and the session still resumes, over TLS 1.2.
+func TestResumeFromTLS12Server(t *testing.T) {
+	f, r, _ := newDelivery(t)
+	type conn struct {
+		resumed bool
+		version uint16
+	}
+	var (
+		mu    sync.Mutex
+		conns []conn
+	)
+	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		mu.Lock()
+		conns = append(conns, conn{req.TLS.DidResume, req.TLS.Version})
+		mu.Unlock()
+		r.ServeHTTP(w, req)
+	}))
+	s.TLS = &tls.Config{MaxVersion: tls.VersionTLS12}
+	s.StartTLS()
+	defer s.Close()
+	p := f.hq.profile(s.URL)
+	p.TLSPin = pinOf(s)
+	if err := AddProfile(f.v, p, "", true); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []conn{{false, tls.VersionTLS12}, {true, tls.VersionTLS12}, {true, tls.VersionTLS12}} {
+		mu.Lock()
+		conns = nil
+		mu.Unlock()
+		if res, err := syncNote(t, f, HTTPSFunc(fast), i); err != nil || len(res.Verified) == 0 {
+			t.Fatalf("sync %d: %v %+v", i, err, res)
+		}
+		mu.Lock()
+		got := append([]conn(nil), conns...)
+		mu.Unlock()
+		if len(got) == 0 {
+			t.Fatalf("sync %d: no request reached the receiver", i)
+		}
+		for _, c := range got {
+			if c != want {
+				t.Errorf("sync %d: a request came over a connection with resumed=%v, version %x; want resumed=%v, %x", i, c.resumed, c.version, want.resumed, want.version)
+			}
+		}
+	}
+	checkDelivered(t, f, r)
+}

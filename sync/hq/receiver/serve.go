@@ -47,6 +47,7 @@ func (rv *Receiver) Serve(ctx context.Context, ln net.Listener) error {
 			ln.Close()
 			return fmt.Errorf("receiver: %w", err)
 		}
+		newTicketStore(nil, maxTickets).useWith(tc) // 16-byte session tickets (tickets.go)
 		ln = tls.NewListener(ln, tc)
 	}
 	rv.log.Info("receiver listening", "url", scheme+"://"+ln.Addr().String(), "store", cfg.Store, "max_body", cfg.MaxBody)
