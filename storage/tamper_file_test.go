@@ -4,7 +4,6 @@ package storage
 // ever returns altered data.
 
 import (
-	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -167,101 +166,6 @@ func (o *tamperOutcome) fromErr(what string, err error) {
 	}
 }
 
-// tamperBuild builds the vault the trials damage, snapshots it "open" and
-// "closed" under base, and returns what it holds.
-func tamperBuild(t *testing.T, base string) (snaps map[string]string, exp tamperExpect) {
-	t.Helper()
-	v, dir := newTestVault(t)
-	c, h := seedHearing(t, v)
-	const word = "tamperword"
-	var notes []*Note
-	addNotes := func(n int, tag string) {
-		var batch []Record
-		for i := range n {
-			text := fmt.Sprintf("%s note %d: the judge asked លោកសមរង្ស៊ី about article %d.", tag, i, 400+i)
-			if i%3 == 0 {
-				text += " " + word
-			}
-			nt := &Note{HearingID: h.ID, Time: h.Scheduled.Add(time.Duration(len(notes)+i) * time.Minute), Text: text}
-			batch = append(batch, nt)
-		}
-		mustPut(t, v, batch...)
-		for _, r := range batch {
-			notes = append(notes, r.(*Note))
-		}
-	}
-	addNotes(20, "first")
-	persons := []*Person{
-		{Name: "Kem Sokha", NameLocal: "កឹម សុខា"},
-		{Name: "Sam Rainsy", NameLocal: "សម រង្ស៊ី", Aliases: []string{"Rainsy"}},
-	}
-	mustPut(t, v, persons[0], persons[1])
-	// Attachment chunks of 1 MiB are over Badger's value threshold, so they
-	// go to the value log; everything else stays in the LSM tree.
-	att1 := &Attachment{CaseID: c.ID, Name: "indictment.pdf"}
-	if err := v.AddAttachment(att1, bytes.NewReader(tamperContent(1, chunkSize+chunkSize/5))); err != nil {
-		t.Fatal(err)
-	}
-	v.Close()
-
-	v, err := Open(dir, testPass)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Close()
-	addNotes(10, "second")
-	for _, n := range notes[:5] {
-		n.Text += " (edited) " + word
-		mustPut(t, v, n)
-	}
-	for _, n := range notes[5:7] {
-		if err := v.Update(func(tx *Tx) error { return tx.Delete(n.ID) }); err != nil {
-			t.Fatal(err)
-		}
-	}
-	att2 := &Attachment{HearingID: h.ID, Name: "photo.jpg"}
-	if err := v.AddAttachment(att2, bytes.NewReader(tamperContent(2, chunkSize+chunkSize/10))); err != nil {
-		t.Fatal(err)
-	}
-
-	// What the vault holds, read from the pristine vault.
-	exp = tamperExpect{Device: v.deviceID(), Attach: []string{att1.SHA256, att2.SHA256}, Word: word}
-	exp.ChainLen, _ = v.Head()
-	ids := []uuid.UUID{c.ID, h.ID, persons[0].ID, persons[1].ID, att1.ID, att2.ID}
-	for _, n := range notes {
-		ids = append(ids, n.ID)
-	}
-	for _, id := range ids {
-		hist, err := v.History(id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := tamperRecord{ID: id, Deleted: hist[len(hist)-1].Deleted}
-		for _, ver := range hist {
-			r.Raws = append(r.Raws, ver.Raw)
-		}
-		exp.Records = append(exp.Records, r)
-	}
-	hits, err := v.Search(word, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, hit := range hits {
-		exp.WordHits = append(exp.WordHits, hit.ID)
-	}
-	if len(exp.WordHits) < 10 {
-		t.Fatalf("only %d hits for %q before tampering", len(exp.WordHits), word)
-	}
-
-	snaps = map[string]string{"open": filepath.Join(base, "snap-open"), "closed": filepath.Join(base, "snap-closed")}
-	tamperCopyDir(t, dir, snaps["open"])
-	if err := v.Close(); err != nil {
-		t.Fatal(err)
-	}
-	tamperCopyDir(t, dir, snaps["closed"])
-	return snaps, exp
-}
-
 func TestTamperFileFlips(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns helper processes")
@@ -297,10 +201,11 @@ func TestTamperFileFlips(t *testing.T) {
 
 // tamperCounts says how many trials to plan per file: data in every
 // distinct *.sst, *.vlog and *.mem, meta in MANIFEST and KEYREGISTRY.
-// manifestBits adds every single-bit flip of every byte of MANIFEST.
+// manifestBits adds every single-bit flip of every byte of MANIFEST,
+// manifestAll every xor (1 to 255).
 type tamperCounts struct {
-	data, meta   int
-	manifestBits bool
+	data, meta                int
+	manifestBits, manifestAll bool
 }
 
 // tamperPlanTrials plans trials over the files of the snapshots, from seed.
@@ -334,10 +239,12 @@ func tamperPlanTrials(t *testing.T, snaps map[string]string, seed uint64, n tamp
 			for _, off := range tamperOffsets(rng, f.extent, count) {
 				add(off, byte(1+rng.IntN(255)))
 			}
-			if n.manifestBits && strings.HasSuffix(f.rel, "MANIFEST") {
+			if (n.manifestBits || n.manifestAll) && strings.HasSuffix(f.rel, "MANIFEST") {
 				for off := range f.extent {
-					for bit := range 8 {
-						add(off, 1<<bit)
+					for x := 1; x < 256; x++ {
+						if n.manifestAll || x&(x-1) == 0 {
+							add(off, byte(x))
+						}
 					}
 				}
 			}

@@ -1,6 +1,7 @@
 package storage
 
-// One file-flip trial: open the damaged vault and read everything back.
+// The vault the file-flip trials damage, and one trial: open the damaged
+// vault and read everything back.
 
 import (
 	"bytes"
@@ -8,11 +9,109 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"testing"
+	"time"
 
 	"github.com/google/uuid"
 )
+
+// tamperBuild builds the vault the trials damage, snapshots it "open" and
+// "closed" under base, and returns what it holds.
+func tamperBuild(t *testing.T, base string) (snaps map[string]string, exp tamperExpect) {
+	t.Helper()
+	v, dir := newTestVault(t)
+	c, h := seedHearing(t, v)
+	const word = "tamperword"
+	var notes []*Note
+	addNotes := func(n int, tag string) {
+		var batch []Record
+		for i := range n {
+			text := fmt.Sprintf("%s note %d: the judge asked លោកសមរង្ស៊ី about article %d.", tag, i, 400+i)
+			if i%3 == 0 {
+				text += " " + word
+			}
+			nt := &Note{HearingID: h.ID, Time: h.Scheduled.Add(time.Duration(len(notes)+i) * time.Minute), Text: text}
+			batch = append(batch, nt)
+		}
+		mustPut(t, v, batch...)
+		for _, r := range batch {
+			notes = append(notes, r.(*Note))
+		}
+	}
+	addNotes(20, "first")
+	persons := []*Person{
+		{Name: "Kem Sokha", NameLocal: "កឹម សុខា"},
+		{Name: "Sam Rainsy", NameLocal: "សម រង្ស៊ី", Aliases: []string{"Rainsy"}},
+	}
+	mustPut(t, v, persons[0], persons[1])
+	// Attachment chunks of 1 MiB are over Badger's value threshold, so they
+	// go to the value log; everything else stays in the LSM tree.
+	att1 := &Attachment{CaseID: c.ID, Name: "indictment.pdf"}
+	if err := v.AddAttachment(att1, bytes.NewReader(tamperContent(1, chunkSize+chunkSize/5))); err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+
+	v, err := Open(dir, testPass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	addNotes(10, "second")
+	for _, n := range notes[:5] {
+		n.Text += " (edited) " + word
+		mustPut(t, v, n)
+	}
+	for _, n := range notes[5:7] {
+		if err := v.Update(func(tx *Tx) error { return tx.Delete(n.ID) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	att2 := &Attachment{HearingID: h.ID, Name: "photo.jpg"}
+	if err := v.AddAttachment(att2, bytes.NewReader(tamperContent(2, chunkSize+chunkSize/10))); err != nil {
+		t.Fatal(err)
+	}
+
+	// What the vault holds, read from the pristine vault.
+	exp = tamperExpect{Device: v.deviceID(), Attach: []string{att1.SHA256, att2.SHA256}, Word: word}
+	exp.ChainLen, _ = v.Head()
+	ids := []uuid.UUID{c.ID, h.ID, persons[0].ID, persons[1].ID, att1.ID, att2.ID}
+	for _, n := range notes {
+		ids = append(ids, n.ID)
+	}
+	for _, id := range ids {
+		hist, err := v.History(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := tamperRecord{ID: id, Deleted: hist[len(hist)-1].Deleted}
+		for _, ver := range hist {
+			r.Raws = append(r.Raws, ver.Raw)
+		}
+		exp.Records = append(exp.Records, r)
+	}
+	hits, err := v.Search(word, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, hit := range hits {
+		exp.WordHits = append(exp.WordHits, hit.ID)
+	}
+	if len(exp.WordHits) < 10 {
+		t.Fatalf("only %d hits for %q before tampering", len(exp.WordHits), word)
+	}
+
+	snaps = map[string]string{"open": filepath.Join(base, "snap-open"), "closed": filepath.Join(base, "snap-closed")}
+	tamperCopyDir(t, dir, snaps["open"])
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tamperCopyDir(t, dir, snaps["closed"])
+	return snaps, exp
+}
 
 // tamperTrialRun opens the vault in work and reads everything, comparing it
 // with exp. A panic is recovered and reported with its stack.
