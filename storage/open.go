@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"maps"
 	"os"
 	"path/filepath"
@@ -14,7 +15,10 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
+	"github.com/dgraph-io/badger/v4/pb"
 	"github.com/dgraph-io/badger/v4/table"
+	"github.com/dgraph-io/badger/v4/y"
+	"google.golang.org/protobuf/proto"
 )
 
 // openBadger opens the vault's Badger database, read-only when the disk is
@@ -33,10 +37,13 @@ func openBadger(dir string, key []byte, aead cipher.AEAD) (db *badger.DB, readOn
 	dbPath := filepath.Join(dir, dbDir)
 	readOnly, _ = openReadOnly(dbPath)
 	opt := badgerOptions(dir, key).WithReadOnly(readOnly)
+	old := readLedger(dir, aead)
+	if err := checkManifest(dbPath, old); err != nil {
+		return nil, false, nil, err
+	}
 	if err := checkTables(dbPath, opt); err != nil {
 		return nil, false, nil, err
 	}
-	old := readLedger(dir, aead)
 	ts, err := newTableSummer(key)
 	if err != nil {
 		return nil, false, nil, err
@@ -98,6 +105,103 @@ func (v *Vault) afterOpen() error {
 		return err
 	}
 	return v.checkHead()
+}
+
+// checkManifest reports, before Badger opens the database, damage to
+// Badger's MANIFEST that Badger would take silently and act on. The
+// MANIFEST is a list of change records (tables created and deleted), each
+// a 4-byte length, a CRC-32 and the record. Badger takes a record that
+// runs past the end of the file for one a crash tore while it was being
+// appended: it cuts the file there, forgets every table that record and
+// the later ones created, and deletes those table files. A damaged length
+// looks just like that, and would lose every record in those tables.
+//
+// So a record that runs past the end is taken for torn only when no
+// shorter record with its checksum is there in full; if one is, the length
+// was damaged (errManifestLength). And a table that the ledger of checked
+// tables (tablecheck.go) lists, whose file is still there, but which the
+// MANIFEST neither lists nor ever deleted, was forgotten by a damaged or
+// cut MANIFEST. Both are ErrTampered, and nothing is changed on disk.
+//
+// A table compacted away leaves a delete record, and its file is removed
+// just after; a table that a crash kept from the MANIFEST was never in the
+// ledger, which only ever holds tables the MANIFEST listed. (After about
+// 10,000 deletes Badger rewrites the MANIFEST without them; a crash in the
+// moment before it removes the files of that compaction would be reported
+// as damage here.) What this does not see is left to Badger, which reports
+// it (bad checksum, bad magic).
+func checkManifest(dbPath string, ledger tableLedger) error {
+	path := filepath.Join(dbPath, badger.ManifestFilename)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil // a missing MANIFEST is Badger's to create or report
+	}
+	named, err := manifestTables(b)
+	if err != nil {
+		return fmt.Errorf("open vault database: the vault database file %s is damaged (%s) and could not be read; nothing was changed: %w", path, err, ErrTampered)
+	}
+	for name := range ledger {
+		id, ok := table.ParseFileID(name)
+		if !ok || named[id] {
+			continue
+		}
+		if _, err := os.Stat(table.NewFilename(id, dbPath)); err == nil {
+			return fmt.Errorf("open vault database: the vault database file %s is damaged and could not be read (it no longer lists the table %s, which holds saved records); nothing was changed: %w", path, name, ErrTampered)
+		}
+	}
+	return nil
+}
+
+// errManifestLength is a MANIFEST record whose length runs past the end of
+// the file although the record it checksums is there in full.
+var errManifestLength = errors.New("the length of a record is damaged")
+
+// manifestTables reads a MANIFEST as Badger's ReplayManifestFile does and
+// returns every table id that a record creates or deletes. Whatever
+// Badger rejects itself (bad magic, length or checksum, a record it cannot
+// decode) returns what was read so far and no error: Badger reports it.
+func manifestTables(b []byte) (map[uint64]bool, error) {
+	named := map[uint64]bool{}
+	if len(b) < 8 || string(b[:4]) != "Bdgr" {
+		return named, nil
+	}
+	size := uint64(len(b))
+	for off := uint64(8); size-off >= 8; {
+		length := uint64(binary.BigEndian.Uint32(b[off:]))
+		sum := binary.BigEndian.Uint32(b[off+4:])
+		if length > size {
+			return named, nil
+		}
+		rec := b[off+8:]
+		if length > uint64(len(rec)) {
+			// Torn, or a damaged length: is a record with this
+			// checksum there in full?
+			crc := uint32(0)
+			for i := range rec {
+				if crc == sum {
+					return named, errManifestLength
+				}
+				crc = crc32.Update(crc, y.CastagnoliCrcTable, rec[i:i+1])
+			}
+			if crc == sum {
+				return named, errManifestLength
+			}
+			return named, nil
+		}
+		rec = rec[:length]
+		if crc32.Checksum(rec, y.CastagnoliCrcTable) != sum {
+			return named, nil
+		}
+		var cs pb.ManifestChangeSet
+		if proto.Unmarshal(rec, &cs) != nil {
+			return named, nil
+		}
+		for _, c := range cs.Changes {
+			named[c.Id] = true
+		}
+		off += 8 + length
+	}
+	return named, nil
 }
 
 // checkTables checks the footer of every table file before Badger opens
