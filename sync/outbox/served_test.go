@@ -242,23 +242,7 @@ func BenchmarkOneNoteSyncWireServed(b *testing.B) {
 	b.Run("conn=open", func(b *testing.B) {
 		var d *deliverer
 		benchServedBytes(b, func(b *testing.B, f *fixture, h *servedHQ, i int) Entry {
-			if d == nil {
-				d = newDeliverer(f.v, HTTPSFunc(fast))
-				b.Cleanup(d.close)
-			}
-			b.StopTimer()
-			if err := f.v.Put(noteAt(f.hearing, i)); err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
-			if _, err := SealAll(f.v); err != nil {
-				b.Fatal(err)
-			}
-			res, err := d.pass(context.Background(), hooks{})
-			if err != nil || len(res.Verified) != 1 {
-				b.Fatalf("pass = %v, %+v", err, res)
-			}
-			return res.Verified[0]
+			return syncOpen(b, f, &d, i)
 		})
 	})
 }
