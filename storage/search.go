@@ -333,10 +333,17 @@ func (v *Vault) Search(query string, limit int) ([]Hit, error) {
 				return false, err
 			}
 			s, ok := r.(searchable)
-			if !ok || !q.Match(s.searchText()) {
+			if !ok {
+				return false, nil
+			}
+			snippet, ok := q.Hit(s.searchText())
+			if !ok {
 				return false, nil // stale or forged posting: the record is the truth
 			}
-			hits = append(hits, Hit{ID: id, Kind: ver.Type, Snippet: q.Snippet(s.searchText()), Record: r})
+			if hits == nil {
+				hits = make([]Hit, 0, min(limit, 16))
+			}
+			hits = append(hits, Hit{ID: id, Kind: ver.Type, Snippet: snippet, Record: r})
 			return len(hits) == limit, nil
 		})
 	})
