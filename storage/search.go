@@ -356,6 +356,11 @@ func (tx *Tx) postings(l fulltext.Lookup, within map[uuid.UUID]bool) (map[uuid.U
 	prefix := lookupPrefix(l)
 	it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
+	return postingsIn(it, prefix, within), nil
+}
+
+// postingsIn is postings with it, an iterator over prefix.
+func postingsIn(it *badger.Iterator, prefix []byte, within map[uuid.UUID]bool) map[uuid.UUID]bool {
 	out := map[uuid.UUID]bool{}
 	for it.Rewind(); it.Valid(); it.Next() {
 		id, ok := postingID(it.Item().Key(), prefix)
@@ -363,5 +368,5 @@ func (tx *Tx) postings(l fulltext.Lookup, within map[uuid.UUID]bool) (map[uuid.U
 			out[id] = true
 		}
 	}
-	return out, nil
+	return out
 }
