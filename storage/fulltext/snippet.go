@@ -3,6 +3,7 @@ package fulltext
 import (
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -15,6 +16,13 @@ const (
 	// snippetSlack is how far a cut may move to land on a space.
 	snippetSlack = 12
 )
+
+// runeBufs holds the rune buffers of Snippet, which takes one per call, so
+// that a search does not allocate one per hit; a buffer is cleared before
+// it goes back, and one longer than maxPooledRunes is dropped.
+var runeBufs = sync.Pool{New: func() any { return new([]rune) }}
+
+const maxPooledRunes = 16 << 10
 
 const (
 	zwsp = '\u200B'
@@ -33,8 +41,19 @@ const (
 // end of text. If no part of the query occurs in text, the excerpt is taken
 // from the start of text.
 func (q Query) Snippet(text string) string {
-	rs := []rune(text) // invalid UTF-8 becomes U+FFFD
-	ms, me := 0, 0     // approximate start and end of the match
+	buf := runeBufs.Get().(*[]rune)
+	rs := (*buf)[:0]
+	for _, r := range text { // as []rune(text): invalid UTF-8 becomes U+FFFD
+		rs = append(rs, r)
+	}
+	defer func() {
+		clear(rs) // leave no note text behind in the pool
+		if cap(rs) <= maxPooledRunes {
+			*buf = rs
+			runeBufs.Put(buf)
+		}
+	}()
+	ms, me := 0, 0 // approximate start and end of the match
 	if k, p, ok := q.firstMatch(rs); ok {
 		me = k
 		ms = max(0, k-utf8.RuneCountInString(p[1:]))
