@@ -91,8 +91,8 @@ func (q Query) Match(text string) bool {
 
 // Hit reports whether text satisfies the query, as [Query.Match] does, and
 // if so returns the snippet [Query.Snippet] would: the text is folded once
-// for the match, and the snippet folds only chunks that are neither ASCII
-// nor Khmer.
+// for the match, and the snippet folds no ASCII chunk of it, nor, when
+// the query has no Khmer, any Khmer chunk.
 func (q Query) Hit(text string) (string, bool) {
 	if !q.Match(text) {
 		return "", false
