@@ -333,10 +333,17 @@ func (v *Vault) Search(query string, limit int) ([]Hit, error) {
 				return false, err
 			}
 			s, ok := r.(searchable)
-			if !ok || !q.Match(s.searchText()) {
+			if !ok {
+				return false, nil
+			}
+			snippet, ok := q.Hit(s.searchText())
+			if !ok {
 				return false, nil // stale or forged posting: the record is the truth
 			}
-			hits = append(hits, Hit{ID: id, Kind: ver.Type, Snippet: q.Snippet(s.searchText()), Record: r})
+			if hits == nil {
+				hits = make([]Hit, 0, min(limit, 16))
+			}
+			hits = append(hits, Hit{ID: id, Kind: ver.Type, Snippet: snippet, Record: r})
 			return len(hits) == limit, nil
 		})
 	})
@@ -349,6 +356,11 @@ func (tx *Tx) postings(l fulltext.Lookup, within map[uuid.UUID]bool) (map[uuid.U
 	prefix := lookupPrefix(l)
 	it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
+	return postingsIn(it, prefix, within), nil
+}
+
+// postingsIn is postings with it, an iterator over prefix.
+func postingsIn(it *badger.Iterator, prefix []byte, within map[uuid.UUID]bool) map[uuid.UUID]bool {
 	out := map[uuid.UUID]bool{}
 	for it.Rewind(); it.Valid(); it.Next() {
 		id, ok := postingID(it.Item().Key(), prefix)
@@ -356,5 +368,5 @@ func (tx *Tx) postings(l fulltext.Lookup, within map[uuid.UUID]bool) (map[uuid.U
 			out[id] = true
 		}
 	}
-	return out, nil
+	return out
 }

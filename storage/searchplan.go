@@ -37,7 +37,16 @@ func (tx *Tx) candidates(lookups []fulltext.Lookup, fn func(id uuid.UUID) (stop 
 	if len(lookups) == 0 {
 		return nil
 	}
-	rare, ids := tx.rarest(lookups)
+	// One iterator per lookup serves the whole search: the side-by-side
+	// scan, then the lookup's terms or its restricted scan.
+	scans := make([]postingScan, len(lookups))
+	for i, l := range lookups {
+		p := lookupPrefix(l)
+		scans[i] = postingScan{prefix: p, it: tx.txn.NewIterator(badger.IteratorOptions{Prefix: p})}
+		defer scans[i].it.Close()
+	}
+	rare := rarest(scans)
+	ids := scans[rare].ids
 	if len(ids) == 0 {
 		return nil
 	}
@@ -48,7 +57,7 @@ func (tx *Tx) candidates(lookups []fulltext.Lookup, fn func(id uuid.UUID) (stop 
 		if i == rare {
 			continue
 		}
-		terms, ok := tx.lookupTerms(l, len(ids))
+		terms, ok := lookupTerms(l, scans[i].it, len(ids))
 		if ok {
 			probes = append(probes, terms)
 			continue
@@ -57,19 +66,19 @@ func (tx *Tx) candidates(lookups []fulltext.Lookup, fn func(id uuid.UUID) (stop 
 		for _, id := range ids {
 			within[id] = true
 		}
-		in, err := tx.postings(l, within)
-		if err != nil {
-			return err
-		}
+		in := postingsIn(scans[i].it, scans[i].prefix, within)
 		ids = slices.DeleteFunc(ids, func(id uuid.UUID) bool { return !in[id] })
 		if len(ids) == 0 {
 			return nil
 		}
 	}
+	var key []byte // probe key, reused
 next:
 	for _, id := range ids {
 		for _, terms := range probes {
-			ok, err := tx.postedUnder(terms, id)
+			var ok bool
+			var err error
+			ok, key, err = tx.postedUnder(terms, id, key)
 			if err != nil {
 				return err
 			}
@@ -103,27 +112,27 @@ func postingID(k, prefix []byte) (uuid.UUID, bool) {
 	return id, true
 }
 
+// postingScan is one lookup's postings: its key prefix, an iterator over
+// them, and the ids rarest read.
+type postingScan struct {
+	prefix []byte
+	it     *badger.Iterator
+	ids    []uuid.UUID
+}
+
 // rarest scans the postings of every lookup side by side until one ends,
-// and returns its index and its ids (not sorted, possibly repeated when a
-// prefix covers several terms of one record).
-func (tx *Tx) rarest(lookups []fulltext.Lookup) (int, []uuid.UUID) {
-	type scan struct {
-		prefix []byte
-		it     *badger.Iterator
-		ids    []uuid.UUID
-	}
-	scans := make([]*scan, len(lookups))
-	for i, l := range lookups {
-		p := lookupPrefix(l)
-		it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: p})
-		defer it.Close()
-		it.Rewind()
-		scans[i] = &scan{prefix: p, it: it}
+// and returns its index; its ids are then all in its scan's ids (not
+// sorted, possibly repeated when a prefix covers several terms of one
+// record).
+func rarest(scans []postingScan) int {
+	for i := range scans {
+		scans[i].it.Rewind()
 	}
 	for {
-		for i, s := range scans {
+		for i := range scans {
+			s := &scans[i]
 			if !s.it.Valid() {
-				return i, s.ids
+				return i
 			}
 			if id, ok := postingID(s.it.Item().Key(), s.prefix); ok {
 				s.ids = append(s.ids, id)
@@ -134,14 +143,12 @@ func (tx *Tx) rarest(lookups []fulltext.Lookup) (int, []uuid.UUID) {
 }
 
 // lookupTerms returns the distinct terms posted under l, if there are few
-// enough to probe n candidates in each of them.
-func (tx *Tx) lookupTerms(l fulltext.Lookup, n int) ([]string, bool) {
+// enough to probe n candidates in each of them. it iterates over l's
+// postings.
+func lookupTerms(l fulltext.Lookup, it *badger.Iterator, n int) ([]string, bool) {
 	if !l.Prefix {
 		return []string{l.Term}, n <= probeMaxReads
 	}
-	prefix := lookupPrefix(l)
-	it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
-	defer it.Close()
 	var terms []string
 	for it.Rewind(); it.Valid(); {
 		k := it.Item().Key()
@@ -159,16 +166,19 @@ func (tx *Tx) lookupTerms(l fulltext.Lookup, n int) ([]string, bool) {
 	return terms, true
 }
 
-// postedUnder reports whether id is posted under any of terms.
-func (tx *Tx) postedUnder(terms []string, id uuid.UUID) (bool, error) {
+// postedUnder reports whether id is posted under any of terms, with a
+// point read each. key is a buffer for the posting keys, returned for
+// reuse.
+func (tx *Tx) postedUnder(terms []string, id uuid.UUID, key []byte) (bool, []byte, error) {
 	for _, t := range terms {
-		_, err := tx.txn.Get(searchKey(t, id))
+		key = append(append(append(append(key[:0], prefixSearch...), t...), 0), id[:]...)
+		_, err := tx.txn.Get(key)
 		if err == nil {
-			return true, nil
+			return true, key, nil
 		}
 		if !errors.Is(err, badger.ErrKeyNotFound) {
-			return false, classify(err)
+			return false, key, classify(err)
 		}
 	}
-	return false, nil
+	return false, key, nil
 }

@@ -65,3 +65,15 @@ func BenchmarkSnippet(b *testing.B) {
 		q.Snippet(benchNote)
 	}
 }
+
+// BenchmarkFoldASCIIKhmer folds a note of ASCII and Khmer only, like most
+// notes (and the benchmark vault's), which takes Fold's fast path.
+func BenchmarkFoldASCIIKhmer(b *testing.B) {
+	note := "09:42 The presiding judge asks លោកកឹមសុខា whether he received the summons;\n" +
+		"counsel objects that the indictment was served late. Prosecutor replies. ចៅក្រម\u200bអនុញ្ញាត"
+	b.ReportAllocs()
+	b.SetBytes(int64(len(note)))
+	for b.Loop() {
+		Fold(note)
+	}
+}

@@ -18,6 +18,9 @@ func Fold(s string) string {
 	if isASCII(s) {
 		return foldASCII(s)
 	}
+	if isASCIIKhmer(s) {
+		return foldASCIIKhmer(s)
+	}
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
@@ -101,6 +104,43 @@ func foldASCII(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// isASCIIKhmer reports whether s is valid UTF-8 of ASCII, Khmer (without
+// U+17DD) and zero-width spaces and joiners only, the usual text of a
+// note. For such text NFKD and NFC change nothing: none of these runes
+// decomposes or composes with another, and the only one among them that
+// is not a starter, COENG (combining class 9), is never reordered, since
+// U+17DD (class 230), the only other Khmer non-starter, is left out
+// (TestFoldASCIIKhmer). So Fold reduces to foldASCIIKhmer.
+func isASCIIKhmer(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf && !isKhmerChunkRune(r) || r == 0x17DD {
+			return false // utf8.RuneError, for invalid UTF-8, is neither
+		}
+	}
+	return true
+}
+
+// foldASCIIKhmer is Fold for text that isASCIIKhmer accepts: ASCII is
+// lower-cased and its control characters become spaces, the invisible
+// runes (zero-width ones, U+17B4, U+17B5) are removed, and the rest of
+// the Khmer is kept.
+func foldASCIIKhmer(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			if r < 0x20 || r == 0x7f {
+				r = ' '
+			}
+			b.WriteByte(byte(foldCase(r)))
+		case !IsInvisible(r):
+			b.WriteString(s[i : i+utf8.RuneLen(r)])
+		}
+	}
+	return b.String()
 }
 
 // isLatinDiacritic reports whether r is a combining mark from one of the

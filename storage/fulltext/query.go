@@ -89,6 +89,17 @@ func (q Query) Match(text string) bool {
 	return !q.Empty() && q.matchFolded(Fold(text))
 }
 
+// Hit reports whether text satisfies the query, as [Query.Match] does, and
+// if so returns the snippet [Query.Snippet] would: the text is folded once
+// for the match, and the snippet folds no ASCII chunk of it, nor, when
+// the query has no Khmer, any Khmer chunk.
+func (q Query) Hit(text string) (string, bool) {
+	if !q.Match(text) {
+		return "", false
+	}
+	return q.Snippet(text), true
+}
+
 // matchFolded is Match for text that is already folded.
 //
 // A Khmer part consists of Khmer-run runes only, so any occurrence of it in
@@ -107,7 +118,11 @@ func (q Query) matchFolded(f string) bool {
 	if words == 0 {
 		return true
 	}
-	found := make([]bool, len(q.parts))
+	var small [8]bool // found, without an allocation for most queries
+	found := small[:]
+	if len(q.parts) > len(small) {
+		found = make([]bool, len(q.parts))
+	}
 	for kind, w := range segments(f) {
 		if kind != kindWord {
 			continue

@@ -3,6 +3,7 @@ package fulltext
 import (
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -15,6 +16,13 @@ const (
 	// snippetSlack is how far a cut may move to land on a space.
 	snippetSlack = 12
 )
+
+// runeBufs holds the rune buffers of Snippet, which takes one per call, so
+// that a search does not allocate one per hit; a buffer is cleared before
+// it goes back, and one longer than maxPooledRunes is dropped.
+var runeBufs = sync.Pool{New: func() any { return new([]rune) }}
+
+const maxPooledRunes = 16 << 10
 
 const (
 	zwsp = '\u200B'
@@ -33,8 +41,19 @@ const (
 // end of text. If no part of the query occurs in text, the excerpt is taken
 // from the start of text.
 func (q Query) Snippet(text string) string {
-	rs := []rune(text) // invalid UTF-8 becomes U+FFFD
-	ms, me := 0, 0     // approximate start and end of the match
+	buf := runeBufs.Get().(*[]rune)
+	rs := (*buf)[:0]
+	for _, r := range text { // as []rune(text): invalid UTF-8 becomes U+FFFD
+		rs = append(rs, r)
+	}
+	defer func() {
+		clear(rs) // leave no note text behind in the pool
+		if cap(rs) <= maxPooledRunes {
+			*buf = rs
+			runeBufs.Put(buf)
+		}
+	}()
+	ms, me := 0, 0 // approximate start and end of the match
 	if k, p, ok := q.firstMatch(rs); ok {
 		me = k
 		ms = max(0, k-utf8.RuneCountInString(p[1:]))
@@ -53,14 +72,35 @@ func (q Query) Snippet(text string) string {
 	start = cutStart(rs, start, ms)
 	end = cutEnd(rs, end, me)
 
-	body := strings.Join(strings.FieldsFunc(string(rs[start:end]), isBlank), " ")
-	if start > 0 && body != "" {
-		body = "…" + body
+	return snippetBody(rs[start:end], start > 0, end < len(rs))
+}
+
+// snippetBody returns rs with its runs of white space collapsed to one
+// space and trimmed at both ends, marked with "…" before if lead and after
+// if tail, or "" if rs is blank: what strings.Join(strings.FieldsFunc(
+// string(rs), isBlank), " ") with the ellipses gives, in one allocation.
+func snippetBody(rs []rune, lead, tail bool) string {
+	var b strings.Builder
+	b.Grow(len(rs) + 2*len("…"))
+	wrote, space := false, false
+	for _, r := range rs {
+		if isBlank(r) {
+			space = wrote
+			continue
+		}
+		switch {
+		case !wrote && lead:
+			b.WriteString("…")
+		case space:
+			b.WriteByte(' ')
+		}
+		wrote, space = true, false
+		b.WriteRune(r)
 	}
-	if end < len(rs) && body != "" {
-		body += "…"
+	if wrote && tail {
+		b.WriteString("…")
 	}
-	return body
+	return b.String()
 }
 
 // firstMatch returns the shortest prefix of rs, as a rune count, in which
@@ -68,19 +108,40 @@ func (q Query) Snippet(text string) string {
 //
 // No part can match across white space, ASCII punctuation or Khmer
 // punctuation, which fold to themselves and separate words and Khmer runs,
-// so rs is folded a chunk between two of them at a time. Within the first
-// chunk that matches, occurrence is monotonic in the prefix length (words
-// and Khmer runs only grow), so a binary search finds the end of the match.
+// so rs is looked at a chunk between two of them at a time. Within the
+// first chunk that matches, occurrence is monotonic in the prefix length
+// (words and Khmer runs only grow), so a binary search over folded
+// prefixes finds the end of the match. Two kinds of chunk need no folding:
+// an ASCII chunk is one word, which Fold only lower-cases
+// (firstInASCII), and a chunk of Khmer and zero-width characters folds to
+// Khmer only (TestFoldKhmerStaysKhmer), which no query word matches.
 func (q Query) firstMatch(rs []rune) (int, string, bool) {
 	if q.Empty() {
 		return 0, "", false
 	}
+	khmerParts := false
+	for _, p := range q.parts {
+		khmerParts = khmerParts || p[0] != kindWord
+	}
 	for a := 0; a < len(rs); a++ {
 		b := a
-		for b < len(rs) && !isChunkBreak(rs[b]) {
-			b++
+		ascii, khmer := true, true
+		for ; b < len(rs) && !isChunkBreak(rs[b]); b++ {
+			ascii = ascii && rs[b] < utf8.RuneSelf
+			khmer = khmer && isKhmerChunkRune(rs[b])
 		}
 		if b == a {
+			continue
+		}
+		if ascii {
+			if n, p, ok := q.firstInASCII(rs[a:b]); ok {
+				return a + n, p, true
+			}
+			a = b
+			continue
+		}
+		if khmer && !khmerParts {
+			a = b
 			continue
 		}
 		if _, ok := q.anyIn(Fold(string(rs[a:b]))); !ok {
@@ -99,6 +160,35 @@ func (q Query) firstMatch(rs []rune) (int, string, bool) {
 		return k, p, true
 	}
 	return 0, "", false
+}
+
+// firstInASCII is firstMatch within one chunk of ASCII letters and digits:
+// Fold lower-cases it and it is one word, so the shortest prefix in which a
+// part occurs is the shortest query word that begins the chunk (Khmer
+// parts never occur in ASCII). Two query words of one length that both
+// begin the chunk would be equal, and parts are distinct.
+func (q Query) firstInASCII(chunk []rune) (int, string, bool) {
+	best := ""
+	for _, p := range q.parts {
+		w := p[1:]
+		if p[0] != kindWord || len(w) > len(chunk) || best != "" && len(w) >= len(best)-1 {
+			continue
+		}
+		i := 0
+		for i < len(w) && rune(w[i]) == foldCase(chunk[i]) {
+			i++
+		}
+		if i == len(w) {
+			best = p
+		}
+	}
+	return len(best) - 1, best, best != ""
+}
+
+// isKhmerChunkRune reports whether r is in the Khmer blocks or is a zero-width
+// space or joiner: a rune that Fold keeps as Khmer or removes.
+func isKhmerChunkRune(r rune) bool {
+	return 0x1780 <= r && r <= 0x17FF || 0x19E0 <= r && r <= 0x19FF || zwsp <= r && r <= zwj
 }
 
 // isChunkBreak reports whether r always separates words and Khmer runs.
