@@ -47,12 +47,15 @@ $CC_WIN -shared -O2 -o "$OUT/bcryptprimitives.dll" tools/wine-shim/bcryptprimiti
 cp "$OUT/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
 
 src=$($GO env GOROOT)/src/internal/syscall/windows/at_windows.go
-sed 's|^\tcase STATUS_INVALID_INFO_CLASS, // |\tcase STATUS_INVALID_INFO_CLASS, NTStatus(0xC0000002), NTStatus(0xC0000010), // Wine 8: not implemented; |' "$src" >"$OUT/at_windows_wine.go"
-if cmp -s "$src" "$OUT/at_windows_wine.go"; then
+# In a folder whose name starts with "_", which the go command's ./...
+# skips: a .go file left in $OUT broke `go build ./...` in the checkout.
+mkdir -p "$OUT/_overlay"
+sed 's|^\tcase STATUS_INVALID_INFO_CLASS, // |\tcase STATUS_INVALID_INFO_CLASS, NTStatus(0xC0000002), NTStatus(0xC0000010), // Wine 8: not implemented; |' "$src" >"$OUT/_overlay/at_windows_wine.go"
+if cmp -s "$src" "$OUT/_overlay/at_windows_wine.go"; then
 	echo "test-windows: $src has changed; update the Wine deletion fix in tools/windows/test.sh" >&2
 	exit 1
 fi
-printf '{"Replace":{"%s":"%s"}}\n' "$src" "$OUT/at_windows_wine.go" >"$OUT/overlay.json"
+printf '{"Replace":{"%s":"%s"}}\n' "$src" "$OUT/_overlay/at_windows_wine.go" >"$OUT/overlay.json"
 
 # Build every test executable first, so a build error stops early.
 pkgs=$(GOOS=windows $GO list -tags ci -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}|{{.Dir}}{{end}}' $PKGS)
