@@ -48,8 +48,7 @@ func TestIdleLock(t *testing.T) {
 	}
 
 	test.Type(u.unlock.pass, testPass)
-	test.Tap(u.unlock.submit)
-	u.agenda.list.Select(0)
+	test.Tap(u.unlock.submit) // shows the hearing open when the vault locked
 	if u.hearing == nil || u.hearing.note.Text != "Witness" {
 		t.Error("half-typed note lost by the idle lock")
 	}
