@@ -76,7 +76,7 @@ type appUI struct {
 
 	idle       time.Duration // lock after this long without input; 0 never
 	lastActive time.Time
-	released   int         // times unused memory was handed back since the last input
+	released   int         // steps of the rest taken since the last input: release, redraw, release (idle.go)
 	settling   *time.Timer // hands memory back after a new screen (settle)
 
 	tries   tries // wrong passphrases so far, across unlock screens
@@ -211,6 +211,16 @@ func (u *appUI) showMain() {
 	u.setMenu()
 }
 
+// dropMain lets go of the tabs (Cases, Defendants, Agenda) once a hearing
+// takes their place: leaving the hearing builds them afresh (showMain), so
+// holding them meanwhile only kept their widgets in memory.
+func (u *appUI) dropMain() {
+	u.tabs, u.cases, u.roster, u.agenda = nil, nil, nil, nil
+	u.forget("cases")
+	u.forget("roster")
+	u.forget("agenda")
+}
+
 // leaveHearing keeps the hearing screen's half-typed note and goes back:
 // to the hearing a search result was opened from, else to the hearing's
 // case on the Cases tab.
@@ -244,6 +254,7 @@ func (u *appUI) openHearing(id uuid.UUID) {
 	h.activity = u.touch
 	h.changed = u.vaultChanged
 	u.onVaultChange("hearing", h.refresh)
+	u.dropMain()
 	u.hearing = h
 	u.touch()
 	u.setContent(container.NewBorder(nil, u.statusBar(), nil, nil, h.content))

@@ -44,13 +44,16 @@ func TestVaultChangedNotice(t *testing.T) {
 		t.Errorf("case page shows %q after the roster renamed the person", got)
 	}
 
-	// The hearing screen starts the hearing; the case's timeline follows.
+	// The hearing screen starts the hearing; the case's timeline shows it
+	// when the hearing is left (the tabs are built afresh then: they are
+	// not kept behind a hearing).
 	u.openHearing(h.ID)
 	u.hearing.startHearing()
+	u.leaveHearing()
+	s = u.cases
 	if len(s.hearings) != 1 || !strings.Contains(hearingWhat(s.hearings[0], zoneOf(s.cur)), "Started") {
 		t.Errorf("case timeline after the hearing started: %q", hearingWhat(s.hearings[0], zoneOf(s.cur)))
 	}
-	u.leaveHearing()
 
 	// The case page adds a hearing; the agenda follows.
 	s = u.cases

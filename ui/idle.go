@@ -25,8 +25,22 @@ func (u *appUI) touch() {
 // (it keeps them a minute).
 const (
 	releaseAfter = 20 * time.Second
+	redrawAfter  = 65 * time.Second
 	releaseAgain = 90 * time.Second
 )
+
+// redraw draws the window once more. Fyne lets go of the widgets and
+// textures of the screens left (kept a minute in its caches) only when it
+// draws the window, and a window at rest is not drawn: without this, an
+// app left on the hearing screen kept every screen visited before it, in
+// the Go heap and in the OpenGL driver's textures. Drawn redrawAfter into
+// the rest, once they have expired; Fyne's cache clean-up follows within
+// 10 s, before the release at releaseAgain.
+func (u *appUI) redraw() {
+	if c := u.win.Content(); c != nil {
+		u.win.Canvas().Refresh(c)
+	}
+}
 
 // settleAfter is how long after a new screen is shown that the memory
 // the old one used is handed back, rather than after releaseAfter of
@@ -63,9 +77,13 @@ func (u *appUI) checkIdle() {
 		}
 	}
 	rest := u.now().Sub(u.lastActive)
-	if (u.released == 0 && rest >= releaseAfter) || (u.released == 1 && rest >= releaseAgain) {
+	switch {
+	case u.released == 0 && rest >= releaseAfter, u.released == 2 && rest >= releaseAgain:
 		u.released++
 		release()
+	case u.released == 1 && rest >= redrawAfter:
+		u.released++
+		u.redraw()
 	}
 	if u.idle <= 0 {
 		return

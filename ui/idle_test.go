@@ -48,8 +48,7 @@ func TestIdleLock(t *testing.T) {
 	}
 
 	test.Type(u.unlock.pass, testPass)
-	test.Tap(u.unlock.submit)
-	u.agenda.list.Select(0)
+	test.Tap(u.unlock.submit) // shows the hearing open when the vault locked
 	if u.hearing == nil || u.hearing.note.Text != "Witness" {
 		t.Error("half-typed note lost by the idle lock")
 	}
@@ -102,5 +101,41 @@ func TestSettleReleasesMemory(t *testing.T) {
 			t.Fatalf("no memory handed back within %v of showing the main screen", settleAfter+5*time.Second)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestHearingLetsGoOfTabs: while a hearing is shown, the tabs it took the
+// place of (Cases, Defendants, Agenda) are let go of rather than kept and
+// re-read behind it on every change; leaving the hearing builds them
+// afresh, on the hearing's case.
+func TestHearingLetsGoOfTabs(t *testing.T) {
+	u, h := openTestHearing(t)
+	if u.tabs != nil || u.cases != nil || u.roster != nil || u.agenda != nil {
+		t.Fatal("the tabs are still held behind the hearing")
+	}
+	for _, w := range u.watchers {
+		if w.key == "cases" || w.key == "roster" || w.key == "agenda" {
+			t.Errorf("the %s tab is still told of changes behind the hearing", w.key)
+		}
+	}
+	u.hearing.startHearing() // tells the screens that are left
+	u.leaveHearing()
+	if u.hearing != nil || u.tabs == nil || u.cases == nil || u.roster == nil || u.agenda == nil {
+		t.Fatal("the tabs were not built again when the hearing was left")
+	}
+	if s := u.tabs.Selected(); s == nil || s.Content != u.cases.content {
+		t.Error("leaving the hearing did not go to the Cases tab")
+	}
+	if c := u.cases.cur; c == nil || c.ID != h.CaseID {
+		t.Errorf("the Cases tab shows %v, want the hearing's case", c)
+	}
+	keys := map[string]bool{}
+	for _, w := range u.watchers {
+		keys[w.key] = true
+	}
+	for _, k := range []string{"cases", "roster", "agenda"} {
+		if !keys[k] {
+			t.Errorf("the rebuilt %s tab is not told of changes", k)
+		}
 	}
 }

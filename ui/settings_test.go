@@ -73,14 +73,15 @@ func TestSettingsLanguageKhmer(t *testing.T) {
 	f.language.SetSelectedIndex(slices.Index(languageCodes, langKhmer))
 	f.save()
 
-	if got := u.tabs.Items[0].Text; got != "សំណុំរឿង" {
-		t.Errorf("Cases tab shows %q after switching to Khmer", got)
-	}
 	if u.hearing == nil || u.hearing.hearing.ID != h.ID {
 		t.Fatal("the open hearing was not reopened")
 	}
 	if got := u.hearing.note.Text; got != "Half-typed ពាក្យ" {
 		t.Errorf("half-typed note is %q after the switch", got)
+	}
+	u.leaveHearing()
+	if got := u.tabs.Items[0].Text; got != "សំណុំរឿង" {
+		t.Errorf("Cases tab shows %q after switching to Khmer", got)
 	}
 	if got := fyne.CurrentApp().Preferences().String(prefLanguage); got != langKhmer {
 		t.Errorf("language preference %q", got)

@@ -82,9 +82,13 @@ func TestMouseMovePostponesIdleLock(t *testing.T) {
 }
 
 // TestIdleReleasesMemory: after releaseAfter without input the idle
-// watcher hands unused memory back once, and input arms it again.
+// watcher hands unused memory back once; at redrawAfter it draws the
+// window once (so that Fyne lets go of the screens left), and at
+// releaseAgain it hands memory back again; input arms it again.
 func TestIdleReleasesMemory(t *testing.T) {
 	u, _ := openTestHearing(t)
+	rc := &refreshCounter{Canvas: u.win.Canvas()}
+	u.win = &canvasWindow{Window: u.win, canvas: rc}
 	now := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
 	u.now = func() time.Time { return now }
 	u.touch()
@@ -98,10 +102,20 @@ func TestIdleReleasesMemory(t *testing.T) {
 	if u.released != 1 || u.vault == nil {
 		t.Fatalf("released %d times, vault open %v after %v at rest", u.released, u.vault != nil, releaseAfter)
 	}
-	now = now.Add(releaseAgain)
+	if len(rc.refreshed) != 0 {
+		t.Fatalf("window drawn %d times before %v at rest", len(rc.refreshed), redrawAfter)
+	}
+	now = now.Add(redrawAfter - releaseAfter)
 	u.checkIdle()
-	if u.released != 2 {
-		t.Fatalf("released %d times after %v", u.released, releaseAgain)
+	u.checkIdle()
+	if u.released != 2 || len(rc.refreshed) != 1 || rc.refreshed[0] != u.win.Content() {
+		t.Fatalf("after %v at rest: step %d, window content drawn %d times (%v)", redrawAfter, u.released, len(rc.refreshed), rc.refreshed)
+	}
+	now = now.Add(releaseAgain - redrawAfter)
+	u.checkIdle()
+	u.checkIdle()
+	if u.released != 3 || len(rc.refreshed) != 1 {
+		t.Fatalf("after %v at rest: step %d, window drawn %d times", releaseAgain, u.released, len(rc.refreshed))
 	}
 	u.touch()
 	if u.released != 0 {
@@ -170,4 +184,24 @@ func TestFileSaveDialogKeys(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "typed.pdf")); err != nil {
 		t.Errorf("no file written: %v", err)
 	}
+}
+
+// canvasWindow is a window whose canvas is canvas.
+type canvasWindow struct {
+	fyne.Window
+	canvas fyne.Canvas
+}
+
+func (w *canvasWindow) Canvas() fyne.Canvas { return w.canvas }
+
+// refreshCounter is a canvas that notes what it was asked to redraw
+// (Fyne's test canvas draws nothing).
+type refreshCounter struct {
+	fyne.Canvas
+	refreshed []fyne.CanvasObject
+}
+
+func (c *refreshCounter) Refresh(o fyne.CanvasObject) {
+	c.refreshed = append(c.refreshed, o)
+	c.Canvas.Refresh(o)
 }

@@ -27,6 +27,9 @@
 # DIR/appN.heap.1 after unlocking and .2 after the screens; the apps must
 # be built with -tags heapprofile (as the default build then is):
 #   go tool pprof -top -inuse_space DIR/app1.heap.2
+# Where the resident memory is (the Go heap, the C heap, each file): with
+# MEASURE_SMAPS=DIR the bare window's and each app's /proc/PID/smaps are
+# copied at each point, DIR/bare.smaps, DIR/appN.1.smaps, DIR/appN.2.smaps.
 # Without a display, the test driver's view of the same screens:
 #   COURTWATCH_HEAPPROFILE=/tmp/heap.pprof go test -tags ci ./ui -run TestHeapProfile
 set -euo pipefail
@@ -39,6 +42,7 @@ trap 'rm -rf "$work"' EXIT
 cd "$root"
 tags=no_animations,no_emoji # as make build
 if [ -n "${MEASURE_HEAPPROFILE:-}" ]; then tags=$tags,heapprofile; mkdir -p "$MEASURE_HEAPPROFILE"; fi
+if [ -n "${MEASURE_SMAPS:-}" ]; then mkdir -p "$MEASURE_SMAPS"; export MEASURE_SMAPS=$(realpath "$MEASURE_SMAPS"); fi
 go build -tags $tags -o "$work/courtwatch" ./cmd/courtwatch
 go build -o "$work/bare" ./tools/measure/bare
 apps=()
@@ -58,6 +62,8 @@ mem() {
 	awk -v bare="${BARE_RSS:-0}" '/^VmRSS/ {r = $2/1024} /^RssAnon/ {a = $2/1024} /^RssFile/ {f = $2/1024}
 		END {printf "%.0f MiB (anon %.0f, file %.0f)", r, a, f; if (bare > 0) printf "  ratio %.2f", r / bare}' /proc/$1/status
 }
+# smaps PID NAME: the process's memory map, with MEASURE_SMAPS=DIR.
+smaps() { [ -z "${MEASURE_SMAPS:-}" ] || cp /proc/$1/smaps "$MEASURE_SMAPS/$2.smaps"; }
 peak() { awk '/^VmHWM/ {printf "%.0f", $2/1024}' /proc/$1/status; }
 ticks() { awk '{print $14+$15}' /proc/$1/stat; }
 # cpu PID SECONDS: CPU use in % of one core over SECONDS.
@@ -68,6 +74,7 @@ cpu() {
 "$BARE" >/dev/null 2>&1 & bare=$!
 xdotool search --sync --name '^Bare$' >/dev/null; sleep 5
 BARE_RSS=$(rss $bare)
+smaps $bare bare
 echo "bare   rss $(mem $bare)  cpu $(cpu $bare 20) %  peak $(peak $bare) MiB"
 kill $bare; wait $bare 2>/dev/null || true
 
@@ -94,6 +101,7 @@ xdotool type --delay 20 "demo passphrase for measuring"; xdotool key Return; sle
 echo "app    rss_after_unlock $(mem $pid)  cpu_cases $(cpu $pid 20) %  peak $(peak $pid) MiB"
 gclines() { [ -z "${MEASURE_GCTRACE:-}" ] || grep '^gc ' "$LOG" | tail -n 2 | sed 's/^/       /'; }
 gclines
+smaps $pid app$n.1
 heap $pid
 k() { xdotool key "$@"; sleep 1.5; }
 k alt+2; xdotool type --delay 40 "sok"; sleep 1; k alt+3; k alt+1
@@ -102,9 +110,10 @@ k ctrl+shift+a; k ctrl+shift+k; k ctrl+shift+t; k ctrl+shift+g
 k ctrl+p; sleep 3; k Escape
 k ctrl+f; xdotool type --delay 40 "adjourn"; sleep 2; k Escape
 k ctrl+comma; k Escape
-k ctrl+shift+g; sleep 100 # at rest: the app hands unused memory back after 20 s and 90 s
+k ctrl+shift+g; sleep 100 # at rest: the app hands unused memory back after 20 s and, having drawn the window once at 65 s, 90 s
 echo "app    rss_after_screens $(mem $pid)  cpu_hearing $(cpu $pid 20) %  peak $(peak $pid) MiB"
 gclines
+smaps $pid app$n.2
 heap $pid
 kill $pid; wait $pid 2>/dev/null || true
 trap - EXIT
