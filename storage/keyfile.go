@@ -117,6 +117,17 @@ func (p KDFParams) validate(where string) error {
 	return nil
 }
 
+// ReturnKDFMemoryEarly says whether the key derivation hands Argon2id's
+// memory back to the system as soon as the key is derived: the default,
+// which keeps a command's peak memory low (TestKDFMemoryReturned). The
+// desktop app sets it to false before it opens a vault, and hands the
+// memory back itself once the vault is open: the pages freed this early
+// are where Badger's 10 MB memtable lands next, and the Go runtime clears
+// them there, which makes the whole memtable resident in some runs and
+// not in others (about 11 MiB of the app's memory at rest; tools/measure).
+// Set it before opening a vault, not while one is being opened.
+var ReturnKDFMemoryEarly = true
+
 func (p KDFParams) deriveKEK(passphrase []byte) []byte {
 	kek := argon2.IDKey(passphrase, p.Salt, p.Time, p.MemoryKiB, p.Threads, chacha20poly1305.KeySize)
 	// Argon2id's MemoryKiB (64 MiB by default) is garbage now, but the
@@ -124,7 +135,7 @@ func (p KDFParams) deriveKEK(passphrase []byte) []byte {
 	// tables and caches would sit on top of it. Give it back to the OS
 	// now, so that the two never add up in the process's peak memory.
 	// (A few MiB, as in tests, are not worth a collection.)
-	if p.MemoryKiB >= 16<<10 {
+	if p.MemoryKiB >= 16<<10 && ReturnKDFMemoryEarly {
 		debug.FreeOSMemory()
 	}
 	return kek

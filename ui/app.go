@@ -38,6 +38,9 @@ func Run(vaultDir string, chosen bool) error {
 	// that a release cannot hand back (tools/measure: 160 -> 157 MiB
 	// after every screen, in one run).
 	debug.SetGCPercent(50)
+	// Argon2id's 64 MiB go back to the system in opened, once the vault is
+	// open, not between the key derivation and Badger's memtable.
+	storage.ReturnKDFMemoryEarly = false
 	a := app.NewWithID(appID)
 	a.SetIcon(appIcon)
 	a.Settings().SetTheme(newTheme())
