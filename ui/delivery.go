@@ -270,8 +270,7 @@ func (d *deliveryScreen) pickDeviceFile() {
 		}
 	}, d.u.win)
 	fd.SetFileName("courtwatch-device-" + fileSlug(d.v.Device().Name, "monitor") + ".json")
-	fd.Resize(d.u.win.Canvas().Size())
-	fd.Show()
+	showFileDialog(fd, d.u.win)
 }
 
 // saveDeviceFile writes the device file (what `courtwatch device export`

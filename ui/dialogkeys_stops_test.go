@@ -127,3 +127,30 @@ func TestDeliveryCopyKey(t *testing.T) {
 		t.Errorf("the copy buttons copied %q, want the device key %q and id %q", copied, dev.PublicKey, dev.ID)
 	}
 }
+
+// TestDeliveryFileDialogsEscape: the Delivery screen's file dialogs (save
+// the device file, install a profile) close on Escape where Fyne puts the
+// focus, and the Delivery screen stays under them.
+func TestDeliveryFileDialogsEscape(t *testing.T) {
+	u, _, _ := newDeliveryUI(t)
+	c := u.win.Canvas()
+	d := u.openDelivery(deliverySetupTab)
+	delivery := c.Overlays().Top()
+	for name, open := range map[string]func(){
+		"save the device file": d.pickDeviceFile,
+		"install a profile":    d.pickProfile,
+	} {
+		open()
+		if c.Overlays().Top() == delivery {
+			t.Fatalf("%s: no file dialog opened", name)
+		}
+		focused := c.Focused()
+		pressKey(c, fyne.KeyEscape)
+		if top := c.Overlays().Top(); top != delivery {
+			t.Errorf("%s: Escape with the focus on %T left the file dialog open", name, focused)
+			clearOverlays(c)
+			d = u.openDelivery(deliverySetupTab)
+			delivery = c.Overlays().Top()
+		}
+	}
+}

@@ -268,8 +268,7 @@ func (o *outboxView) pickFolder() {
 			o.exportTo(dir.Path())
 		}
 	}, o.d.u.win)
-	fd.Resize(o.d.u.win.Canvas().Size())
-	fd.Show()
+	showFileDialog(fd, o.d.u.win)
 }
 
 // needProfile says, before any folder is chosen, that Export to USB needs

@@ -42,8 +42,7 @@ func (d *deliveryScreen) pickProfile() {
 		}
 		d.previewProfile(b)
 	}, d.u.win)
-	fd.Resize(d.u.win.Canvas().Size())
-	fd.Show()
+	showFileDialog(fd, d.u.win)
 }
 
 // readProfile reads a profile file, refusing one over maxProfileFile
