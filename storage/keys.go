@@ -99,5 +99,11 @@ func indexPrefix(name string, parent uuid.UUID) []byte {
 }
 
 func searchKey(term string, id uuid.UUID) []byte {
-	return cat(prefixSearch, []byte(term), []byte{0}, id[:])
+	return appendSearchKey(nil, term, id)
+}
+
+// appendSearchKey appends searchKey(term, id) to dst, for a search that
+// reads many posting keys with one buffer.
+func appendSearchKey(dst []byte, term string, id uuid.UUID) []byte {
+	return append(append(append(append(dst, prefixSearch...), term...), 0), id[:]...)
 }

@@ -171,7 +171,7 @@ func lookupTerms(l fulltext.Lookup, it *badger.Iterator, n int) ([]string, bool)
 // reuse.
 func (tx *Tx) postedUnder(terms []string, id uuid.UUID, key []byte) (bool, []byte, error) {
 	for _, t := range terms {
-		key = append(append(append(append(key[:0], prefixSearch...), t...), 0), id[:]...)
+		key = appendSearchKey(key[:0], t, id)
 		_, err := tx.txn.Get(key)
 		if err == nil {
 			return true, key, nil

@@ -32,6 +32,35 @@ func TestWindowSizeRemembered(t *testing.T) {
 	}
 }
 
+// TestWindowPlaceDamaged: a kept window place that a hand edit or a damaged
+// preferences file left unreadable or out of range is ignored, and the
+// window opens at the default size; one from an earlier version (width and
+// height as two keys) is still read.
+func TestWindowPlaceDamaged(t *testing.T) {
+	a := test.NewTempApp(t)
+	p := a.Preferences()
+	for _, bad := range []string{
+		"garbage", "1 2 3", "10 20 abc 600", "10 20 100 50", "10 20 20000 700",
+		"99999999999999999999 0 900 600", "10 20 NaN 600", "10\x0020 900 600", "\x1b[2J",
+	} {
+		p.SetString(prefWindow, bad)
+		if wp, ok := keptWindowPlace(); ok {
+			t.Errorf("%q read as a window place %+v", bad, wp)
+		}
+		w := test.NewTempWindow(t, widget.NewLabel(""))
+		restoreWindowSize(w)
+		if got := w.Canvas().Size(); got.Width < defaultWindowSize.Width-10 || got.Width > defaultWindowSize.Width+10 {
+			t.Errorf("with %q kept, the window opens at %v, want about %v", bad, got, defaultWindowSize)
+		}
+	}
+	p.RemoveValue(prefWindow)
+	p.SetFloat(prefWindowWidth, 1200)
+	p.SetFloat(prefWindowHeight, 700)
+	if wp, ok := keptWindowPlace(); !ok || wp.size != fyne.NewSize(1200, 700) || wp.x != -1 || wp.y != -1 {
+		t.Errorf("the earlier version's keys read as %+v, %v; want 1200×700 at no known place", wp, ok)
+	}
+}
+
 // TestFileDialogLarge: a file dialog takes nearly the whole window
 // (issue 10, flaw 10).
 func TestFileDialogLarge(t *testing.T) {
