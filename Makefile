@@ -137,11 +137,14 @@ screenshots: deps
 	tools/screenshots/run.sh docs/screenshots
 
 # bench runs the benchmark suite (tools/benchreport) and writes
-# bench/results.md: every figure of issue 13 at two sizes, with its
+# bench/results.md: every figure of issue 13 at two or more sizes, with its
 # baseline from the same run, the ratio and the goal; bench/raw.txt keeps
-# the go test output for benchstat. bench-all runs every benchmark once.
+# the go test output for benchstat, written after each go test run. A run
+# cut short is finished with BENCHFLAGS="-only PATTERN -reuse raw.txt".
+# bench-all runs every benchmark once.
+BENCHFLAGS ?=
 bench: deps $(VERSITYGW)
-	COURTWATCH_VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) run ./tools/benchreport -out bench/results.md -raw bench/raw.txt
+	COURTWATCH_VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) run ./tools/benchreport -out bench/results.md -raw bench/raw.txt $(BENCHFLAGS)
 
 bench-all: deps $(VERSITYGW)
 	COURTWATCH_VERSITYGW=$(CURDIR)/$(VERSITYGW) $(GO) test -tags ci -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) ./...
