@@ -12,10 +12,10 @@
 // in no binary. The S3 receiver figures need versitygw:
 // $COURTWATCH_VERSITYGW (make bench sets it).
 //
-// The raw output is written after every go test run, with benchreport's
-// own lines (start, end, load average, commit, failed runs), so that a run
-// cut short can be finished later: -only runs what is missing, -reuse
-// reads the earlier output back.
+// The raw output, with benchreport's own lines (start, end, load average,
+// commit, failed runs), goes into <raw>.partial as it comes, and to <raw>
+// at the end: a run cut short can be finished later, -only running what
+// is missing and -reuse reading the earlier output back.
 package main
 
 import (
@@ -48,13 +48,16 @@ var runs = []runSpec{
 	{"./sync/outbox", "^BenchmarkSuiteExport$", "3x"},
 	{"./sync/outbox", "^BenchmarkOneNoteSync(WireServed)?$", "30x"},
 	{"./sync/hq/importer", "^BenchmarkSuiteImport$", "3x"},
-	{"./sync/hq/importer", "^BenchmarkSuiteImportDevices$", "1x"},
+	{"./sync/hq/importer", "^BenchmarkSuiteImportDevices$/^versions=(10k|100k)$", "1x"},
 	{"./sync/hq/importer", "^BenchmarkSuiteReceiver$", "150x"},
+	// Last, since it is the longest: a run short of time can stop it and
+	// still have every other row.
+	{"./sync/hq/importer", "^BenchmarkSuiteImportDevices$/^versions=1M$", "1x"},
 }
 
 func run() error {
 	out := flag.String("out", "bench/results.md", "the table to write")
-	rawOut := flag.String("raw", "bench/raw.txt", "the go test output, for benchstat; written after every go test run")
+	rawOut := flag.String("raw", "bench/raw.txt", "the go test output, for benchstat (<raw>.partial while running)")
 	only := flag.String("only", "", "run only the go test runs whose package or pattern contains this (to finish a run cut short, with -reuse)")
 	measure := flag.Bool("rss", true, "measure the peak RSS of the CLI export (else take it from -reuse)")
 	reuse := flag.String("reuse", "", "also read benchmark lines from this earlier raw output (results of runs left out with -only)")
@@ -66,32 +69,50 @@ func run() error {
 	defer os.RemoveAll(tmp)
 	env := append(os.Environ(), "COURTWATCH_BENCH_VAULT="+filepath.Join(tmp, "vault100k"))
 	var data runData
+	// Everything goes into raw and, as it comes, into the raw file: a run
+	// cut short keeps what it measured.
 	var raw bytes.Buffer
+	w := io.Writer(&raw)
+	if *rawOut != "" {
+		if err := os.MkdirAll(filepath.Dir(*rawOut), 0o755); err != nil {
+			return err
+		}
+		f, err := os.OpenFile(*rawOut+".partial", os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = io.MultiWriter(&raw, f)
+	}
 	if *reuse != "" {
 		b, err := os.ReadFile(*reuse)
 		if err != nil {
 			return err
 		}
-		raw.Write(b)
+		w.Write(b)
 	}
 	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
 		return err
 	}
-	// note adds benchreport's own line to the raw output and writes it out.
-	save := func() error {
-		if *rawOut == "" {
-			return nil
-		}
-		return os.WriteFile(*rawOut, raw.Bytes(), 0o644)
-	}
+	// note adds benchreport's own line to the raw output.
 	note := func(format string, a ...any) error {
-		fmt.Fprintf(&raw, metaPrefix+format+"\n", a...)
-		return save()
+		_, err := fmt.Fprintf(w, metaPrefix+format+"\n", a...)
+		return err
 	}
 	if err := note("start %s load %s commit %s code %s", time.Now().UTC().Format(time.RFC3339), loadAvg(), gitCommit(), lastCodeCommit()); err != nil {
 		return err
 	}
+	// The peak RSS first (a few minutes; load disturbs it little). It goes
+	// into the raw output as benchmark lines, so that -reuse reads it back.
 	failed := 0
+	if *measure {
+		if err := measureCLI(tmp, w); err != nil {
+			failed++
+			if err := note("failed peak RSS measure: %v", err); err != nil {
+				return err
+			}
+		}
+	}
 	for _, r := range runs {
 		if *only != "" && !strings.Contains(r.pkg+r.bench, *only) {
 			continue
@@ -100,43 +121,24 @@ func run() error {
 		fmt.Fprintf(os.Stderr, "benchreport: %s go %s\n", time.Now().UTC().Format("15:04:05"), strings.Join(args, " "))
 		cmd := exec.Command("go", args...)
 		cmd.Env = env
-		var b bytes.Buffer
-		cmd.Stdout = io.MultiWriter(&b, os.Stderr)
+		cmd.Stdout = io.MultiWriter(w, os.Stderr)
 		cmd.Stderr = os.Stderr
-		err := cmd.Run()
-		raw.Write(b.Bytes())
-		if err != nil {
+		if err := cmd.Run(); err != nil {
 			// The other runs still go: their rows are worth having.
 			failed++
 			if err := note("failed go %s: %v", strings.Join(args, " "), err); err != nil {
 				return err
 			}
-		} else if err := save(); err != nil {
-			return err
-		}
-	}
-	// The peak RSS goes into the raw output as benchmark lines, so that
-	// -reuse reads it back.
-	if *measure {
-		rss, binary, err := measureRSS(tmp, []int{1_000, 10_000})
-		if err != nil {
-			return err
-		}
-		for _, n := range []int{1_000, 10_000} {
-			fmt.Fprintf(&raw, "BenchmarkCLIExportRSS/notes=%d \t 1 \t %.1f peak-MB\n", n, rss[n])
-		}
-		bleveFree, err := noBleve(binary)
-		if err != nil {
-			return err
-		}
-		if bleveFree {
-			raw.WriteString(metaPrefix + noBleveMsg + "\n")
-		} else {
-			raw.WriteString(metaPrefix + bleveMsg + "\n")
 		}
 	}
 	if err := note("end %s load %s", time.Now().UTC().Format(time.RFC3339), loadAvg()); err != nil {
 		return err
+	}
+	if *rawOut != "" {
+		if err := os.WriteFile(*rawOut, raw.Bytes(), 0o644); err != nil {
+			return err
+		}
+		os.Remove(*rawOut + ".partial")
 	}
 	parse(raw.String(), &data)
 	md := report(data, machine())

@@ -102,6 +102,7 @@ func TestRows(t *testing.T) {
 		{"HQ import", "1k versions, 1 device", "11,740 versions/s; 25,150 per CPU-s; searchable: 4,775/s, 8,410 per CPU-s", "—", "**missed**"},
 		{"HQ import", "10k versions, 1 device", "not run", "", "not run"},
 		{"HQ import", "100k versions, 100 devices", "5,000 versions/s; 9,000 per CPU-s; searchable: 4,000/s, 4,205 per CPU-s", "0.50× searchable per CPU-s", "**missed**"},
+		{"HQ import", "1M versions, 100 devices", "not run", "", "not run"},
 		{"one-note sync: bytes on the wire", "first sync", "4851 B against HQ's receiver as served", "5.7× the bundle", "**missed**"},
 		{"one-note sync: bytes on the wire", "new connection", "not run", "", "not run"},
 		{"one-note sync: bytes on the wire", "connection of the sync before", "1343 B against HQ's receiver as served", "1.6× the bundle", "met"},
@@ -112,6 +113,9 @@ func TestRows(t *testing.T) {
 		{"peak RSS, CLI export", "1,000 notes", "not run", "", "not run"},
 	} {
 		r := rowOf(t, rs, c.figure, c.size)
+		if c.size == "100k versions, 100 devices" && r.baseline != "1k versions, 1 device: searchable 8,410 per CPU-s" {
+			t.Errorf("import's baseline: %q", r.baseline)
+		}
 		if r.measured != c.measured || r.ratio != c.ratio || !strings.HasPrefix(r.verdict, c.verdictHasPrefix) {
 			t.Errorf("%s, %s: got %q | %q | %q; want %q | %q | %q…", c.figure, c.size, r.measured, r.ratio, r.verdict, c.measured, c.ratio, c.verdictHasPrefix)
 		}
@@ -130,7 +134,7 @@ func TestHeader(t *testing.T) {
 	h := header(d, "2 CPUs")
 	for _, want := range []string{
 		"from 2 runs",
-		"2026-12-03 06:00 UTC to 06:41 UTC (41m0s), load average (1, 5, 15 min) 3.10 2.50 1.20 at the start and 9.00 7.00 5.00 at the end, commit a20119a (its code other than tests and this tool is c41f917's)",
+		"2026-12-03 06:00 UTC to 06:41 UTC (41 min), load average (1, 5, 15 min) 3.10 2.50 1.20 at the start and 9.00 7.00 5.00 at the end, commit a20119a (its code other than tests and this tool is c41f917's)",
 		"2026-12-03 07:00 UTC to (cut short, no end recorded)",
 		"**A go test run failed** (its rows say not run): `go test -bench x ./sync/hq/importer: exit status 1`",
 	} {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,30 @@ import (
 	"syscall"
 	"time"
 )
+
+// measureCLI writes the peak RSS of the CLI export at 1,000 and 10,000
+// notes as benchmark lines into w, and whether go version -m finds bleve
+// in a binary as benchreport's line.
+func measureCLI(tmp string, w io.Writer) error {
+	sizes := []int{1_000, 10_000}
+	rss, binary, err := measureRSS(tmp, sizes)
+	if err != nil {
+		return err
+	}
+	for _, n := range sizes {
+		fmt.Fprintf(w, "BenchmarkCLIExportRSS/notes=%d \t 1 \t %.1f peak-MB\n", n, rss[n])
+	}
+	bleveFree, err := noBleve(binary)
+	if err != nil {
+		return err
+	}
+	msg := bleveMsg
+	if bleveFree {
+		msg = noBleveMsg
+	}
+	_, err = fmt.Fprintf(w, "%s%s\n", metaPrefix, msg)
+	return err
+}
 
 // measureRSS builds the CLIs and, for each n, makes a vault with n notes
 // (real KDF), installs an HQ profile and measures the peak RSS of
