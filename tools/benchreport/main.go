@@ -61,14 +61,21 @@ func run() error {
 	only := flag.String("only", "", "run only the go test runs whose package or pattern contains this (to finish a run cut short, with -reuse)")
 	measure := flag.Bool("rss", true, "measure the peak RSS of the CLI export (else take it from -reuse)")
 	reuse := flag.String("reuse", "", "also read benchmark lines from this earlier raw output (results of runs left out with -only)")
+	from := flag.String("from", "", "run nothing: write the table from this earlier raw output")
 	flag.Parse()
+	if *from != "" {
+		b, err := os.ReadFile(*from)
+		if err != nil {
+			return err
+		}
+		return writeReport(string(b), *out)
+	}
 	tmp, err := os.MkdirTemp("", "courtwatch-benchreport-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
 	env := append(os.Environ(), "COURTWATCH_BENCH_VAULT="+filepath.Join(tmp, "vault100k"))
-	var data runData
 	// Everything goes into raw and, as it comes, into the raw file: a run
 	// cut short keeps what it measured.
 	var raw bytes.Buffer
@@ -91,15 +98,12 @@ func run() error {
 		}
 		w.Write(b)
 	}
-	if err := os.MkdirAll(filepath.Dir(*out), 0o755); err != nil {
-		return err
-	}
 	// note adds benchreport's own line to the raw output.
 	note := func(format string, a ...any) error {
 		_, err := fmt.Fprintf(w, metaPrefix+format+"\n", a...)
 		return err
 	}
-	if err := note("start %s load %s commit %s code %s", time.Now().UTC().Format(time.RFC3339), loadAvg(), gitCommit(), lastCodeCommit()); err != nil {
+	if err := note("start %s load %s commit %s code %s", time.Now().UTC().Format(time.RFC3339), loadAvg(), gitCommit(), lastCodeCommit("HEAD")); err != nil {
 		return err
 	}
 	// The peak RSS first (a few minutes; load disturbs it little). It goes
@@ -140,16 +144,32 @@ func run() error {
 		}
 		os.Remove(*rawOut + ".partial")
 	}
-	parse(raw.String(), &data)
-	md := report(data, machine())
-	fmt.Fprint(os.Stderr, md)
-	if err := os.WriteFile(*out, []byte(md), 0o644); err != nil {
+	if err := writeReport(raw.String(), *out); err != nil {
 		return err
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d go test runs failed (see %s); their rows say not run", failed, *rawOut)
 	}
 	return nil
+}
+
+// writeReport writes the table made from the raw output to out.
+func writeReport(raw, out string) error {
+	var data runData
+	parse(raw, &data)
+	// The code measured, from the commit where git knows it (a run
+	// before the Makefile was left out of it recorded a later commit).
+	for i, s := range data.sessions {
+		if c := lastCodeCommit(strings.TrimSuffix(s.commit, "+")); c != "?" && s.commit != "?" {
+			data.sessions[i].code = c
+		}
+	}
+	md := report(data, machine())
+	fmt.Fprint(os.Stderr, md)
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(out, []byte(md), 0o644)
 }
 
 // loadAvg is the 1, 5 and 15 minute load average, or "?" off Linux.
@@ -175,10 +195,11 @@ func gitCommit() string {
 	return c
 }
 
-// lastCodeCommit is the last commit that changed anything but tests, the
-// bench folder and this tool: the code the figures measure.
-func lastCodeCommit() string {
-	out, err := exec.Command("git", "log", "-1", "--format=%h", "--", ".", ":!*_test.go", ":!tools/benchreport", ":!bench").Output()
+// lastCodeCommit is the last commit up to rev that changed anything but
+// tests, the bench folder, the Makefile and this tool: the code the
+// figures measure.
+func lastCodeCommit(rev string) string {
+	out, err := exec.Command("git", "log", "-1", "--format=%h", rev, "--", ".", ":!*_test.go", ":!tools/benchreport", ":!bench", ":!Makefile").Output()
 	if c := strings.TrimSpace(string(out)); err == nil && c != "" {
 		return c
 	}

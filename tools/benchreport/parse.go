@@ -43,6 +43,9 @@ const (
 	bleveMsg   = "go version -m: a blevesearch module is in a binary"
 )
 
+// iterations is the unit under which parse keeps a benchmark's b.N.
+const iterations = "iterations"
+
 // parse reads go test output and benchreport's own lines. A benchmark that
 // appears twice keeps its last figures.
 func parse(out string, into *runData) {
@@ -62,6 +65,9 @@ func parse(out string, into *runData) {
 			continue
 		}
 		vals := map[string]float64{}
+		if n, err := strconv.ParseFloat(m[3], 64); err == nil {
+			vals[iterations] = n
+		}
 		f := strings.Fields(m[4])
 		for i := 0; i+1 < len(f); i += 2 {
 			if v, err := strconv.ParseFloat(f[i], 64); err == nil {

@@ -120,6 +120,11 @@ func TestRows(t *testing.T) {
 			t.Errorf("%s, %s: got %q | %q | %q; want %q | %q | %q…", c.figure, c.size, r.measured, r.ratio, r.verdict, c.measured, c.ratio, c.verdictHasPrefix)
 		}
 	}
+	var d runData
+	parse(sampleRaw, &d)
+	if r := rowOf(t, rows(d.res), "search p95: two-words", "10k notes"); r.size != "10k notes, 30 searches" || r.ratio != "1.24×" || r.verdict != "**missed**" {
+		t.Errorf("two-word search at 10k: %+v", r)
+	}
 	// An older run without the CPU figure: the wall time decides.
 	r := rowOf(t, rows(results{"BenchmarkSuiteOpen/notes=10k": {"ns/op": 250e6}}), "open without KDF", "10k notes")
 	if r.verdict != "**missed**" {
