@@ -68,7 +68,7 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		return writeReport(string(b), *out)
+		return writeReport(string(b), *out, fmt.Sprintf("The table was written afterwards from that run's raw output (`benchreport -from %s`).", *from))
 	}
 	tmp, err := os.MkdirTemp("", "courtwatch-benchreport-")
 	if err != nil {
@@ -144,7 +144,7 @@ func run() error {
 		}
 		os.Remove(*rawOut + ".partial")
 	}
-	if err := writeReport(raw.String(), *out); err != nil {
+	if err := writeReport(raw.String(), *out, ""); err != nil {
 		return err
 	}
 	if failed > 0 {
@@ -153,8 +153,9 @@ func run() error {
 	return nil
 }
 
-// writeReport writes the table made from the raw output to out.
-func writeReport(raw, out string) error {
+// writeReport writes the table made from the raw output to out, with
+// note (if any) after the header's first paragraph.
+func writeReport(raw, out, note string) error {
 	var data runData
 	parse(raw, &data)
 	// The code measured, from the commit where git knows it (a run
@@ -165,6 +166,9 @@ func writeReport(raw, out string) error {
 		}
 	}
 	md := report(data, machine())
+	if note != "" {
+		md = strings.Replace(md, ".\n\n", ". "+note+"\n\n", 1)
+	}
 	fmt.Fprint(os.Stderr, md)
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
