@@ -44,7 +44,9 @@ type runSpec struct {
 
 var runs = []runSpec{
 	{"./storage", "^BenchmarkSuiteNoteSave$", "1000x"},
-	{"./storage", "^BenchmarkSuite(Open|Search)$", "30x"},
+	{"./storage", "^BenchmarkSuiteOpen$", "30x"},
+	// A p95 wants more than 30 searches (the run of 2026-12-03 had 30).
+	{"./storage", "^BenchmarkSuiteSearch$", "200x"},
 	{"./sync/outbox", "^BenchmarkSuiteExport$", "3x"},
 	{"./sync/outbox", "^BenchmarkOneNoteSync(WireServed)?$", "30x"},
 	{"./sync/hq/importer", "^BenchmarkSuiteImport$", "3x"},
