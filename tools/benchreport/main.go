@@ -44,10 +44,11 @@ type runSpec struct {
 
 var runs = []runSpec{
 	{"./storage", "^BenchmarkSuiteNoteSave$", "1000x"},
-	// One process: the search runs after the opens, on a vault whose
-	// compactions have settled (run alone, right after the vault is
-	// built, its 100k prefix search was 5× slower). A p95 wants more
-	// than 30 searches (the run of 2026-12-03 had 30).
+	// One process, the search after the opens, as in the run of
+	// 2026-12-03: run alone, right after the 100k vault was built, its
+	// prefix search was 5× slower than in that run while bleve's was not
+	// (Badger compacting the new vault, likely; not proven). A p95 wants
+	// more than the 30 searches that run had.
 	{"./storage", "^BenchmarkSuite(Open|Search)$", "200x"},
 	{"./sync/outbox", "^BenchmarkSuiteExport$", "3x"},
 	{"./sync/outbox", "^BenchmarkOneNoteSync(WireServed)?$", "30x"},
