@@ -27,8 +27,8 @@ type bundleFile struct {
 	// fs.ErrNotExist if there is none.
 	receipt func() ([]byte, error)
 	sig     []byte
-	t    verify.Trusted // what the signature claims; Open checks it
-	err  error          // why the signature names no bundle
+	t       verify.Trusted // what the signature claims; Open checks it
+	err     error          // why the signature names no bundle
 }
 
 // findBundles lists the *.cwb files under from (or from itself, if it is

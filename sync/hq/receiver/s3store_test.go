@@ -209,3 +209,48 @@ func TestS3RequestsPerUpload(t *testing.T) {
 		t.Fatal("the stored bundle changed")
 	}
 }
+
+// A signature too long for the .cwb's metadata (S3 allows 2 KB; this one
+// has a long untrusted comment, which its signature does not cover) is
+// stored as the older layout stored every bundle: the .cwb, then the
+// .cwb.minisig and .receipt.json objects. A resend gets the same receipt.
+func TestS3LongSignature(t *testing.T) {
+	f := newS3Fixture(t)
+	log := new(requestLog)
+	srv, _ := f.receiver(t, log.start(t, f.GW.URL), 0)
+	d := hqtest.NewDevice(t)
+	d.Enroll(t, f.Dir)
+	f.enroll(t, d.File())
+	p := hqtest.Profile(t, f.Dir, srv)
+	data, sig := d.Seal(t, p, 1)
+	_, rest, _ := bytes.Cut(sig, []byte("\n"))
+	sig = append([]byte("untrusted comment: "+strings.Repeat("long ", 300)+"\n"), rest...)
+	if _, fits := bundleMeta(sig, make([]byte, 600)); fits {
+		t.Fatal("the long signature fits in the metadata")
+	}
+	log.take()
+	status, body := hqtest.Post(t, nil, srv, d.ID, 1, data, sig)
+	if status != http.StatusOK {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	hqtest.CheckReceipt(t, p, body, d.ID, 1, data)
+	base := "/" + f.Bucket + "/store/" + d.ID + "/000000000001"
+	want := []string{"GET /" + f.Bucket + "/store/devices/" + d.ID + ".json",
+		"PUT " + base + ".cwb", "PUT " + base + ".cwb.minisig", "PUT " + base + ".receipt.json"}
+	if got := log.take(); !slices.Equal(got, want) {
+		t.Errorf("requests for an upload with a long signature:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	name := d.ID + "/000000000001"
+	if got := f.Object(t, name+".cwb.minisig"); !bytes.Equal(got, sig) {
+		t.Fatalf("stored signature %q", got)
+	}
+	if got := f.Object(t, name+".receipt.json"); !bytes.Equal(got, bytes.TrimSpace(body)) {
+		t.Fatalf("stored receipt %s, answered %s", got, body)
+	}
+	if gotSig, receipt, err := f.store.Extras(StoredBundle{Key: "store/" + name + ".cwb", Sidecars: true}); err != nil || !bytes.Equal(gotSig, sig) || receipt != nil {
+		t.Fatalf("Extras: %q %q %v", gotSig, receipt, err)
+	}
+	if status, again := hqtest.Post(t, nil, srv, d.ID, 1, data, sig); status != http.StatusOK || !bytes.Equal(again, body) {
+		t.Fatalf("resend: %d %s, want the stored receipt", status, again)
+	}
+}
