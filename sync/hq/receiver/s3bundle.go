@@ -26,7 +26,8 @@ const (
 )
 
 // maxUserMetadata is what S3 allows of an object's user metadata: the
-// bytes of its keys and values, 2 KB.
+// bytes of its keys and values, 2 KB. bundleMeta counts the keys with
+// their x-amz-meta- prefix, to be safe.
 const maxUserMetadata = 2 << 10
 
 // bundleMeta is the user metadata that carries sig and receipt, and false
@@ -39,7 +40,7 @@ func bundleMeta(sig, receipt []byte) (map[string]string, bool) {
 	}
 	n := 0
 	for k, v := range m {
-		n += len(k) + len(v)
+		n += len("x-amz-meta-") + len(k) + len(v)
 	}
 	return m, n <= maxUserMetadata
 }

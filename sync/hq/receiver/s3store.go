@@ -210,6 +210,10 @@ func (s *S3Store) explain(err error) error {
 	switch {
 	case errors.As(err, &er) && er.StatusCode >= 500:
 		return fmt.Errorf("%w: the server at %s answered %d %s", errStoreUnavailable, s.endpoint, er.StatusCode, er.Code)
+	case errors.As(err, &er) && er.StatusCode == http.StatusConflict && er.Code == "ConditionalRequestConflict":
+		// Amazon S3's answer to a conditional write that races another
+		// write of the key: try again.
+		return fmt.Errorf("%w: the server at %s was writing the same object for another request (409 %s)", errStoreUnavailable, s.endpoint, er.Code)
 	case errors.As(err, &er) && er.StatusCode == http.StatusTooManyRequests:
 		return fmt.Errorf("%w: the server at %s asks to slow down (429)", errStoreUnavailable, s.endpoint)
 	case errors.As(err, &er) && er.Code == minio.NoSuchBucket:
