@@ -23,7 +23,9 @@ import (
 //
 // What proves "receipted before revocation" is the receipt itself: the
 // receiver stores it next to the bundle (<seq>.receipt.json beside
-// <seq>.cwb; the same name beside a bundle copied elsewhere). It counts
+// <seq>.cwb; the same name beside a bundle copied elsewhere), or in a
+// bucket in the .cwb object's metadata (bundleFile.receipt reads it). It
+// counts
 // only if it verifies with this HQ's receipt key (receipt.pub), covers
 // exactly this device, bundle number and content (sha256), and its
 // "received" time is not after the revocation time in the registry. The
