@@ -92,6 +92,9 @@ func TestS3OlderLayout(t *testing.T) {
 	if status, got := hqtest.Get(t, nil, receiptURL(2)); status != http.StatusNotFound {
 		t.Fatalf("receipt of bundle 2, stored without one: %d %s, want 404", status, got)
 	}
+	if status, got := hqtest.Get(t, nil, receiptURL(9)); status != http.StatusNotFound {
+		t.Fatalf("receipt of bundle 9, not stored: %d %s, want 404", status, got)
+	}
 	status, receipt2 := hqtest.Post(t, nil, srv, id, 2, bs[1].data, bs[1].sig)
 	if status != http.StatusOK {
 		t.Fatalf("resend of bundle 2, stored without signature and receipt: %d %s", status, receipt2)
