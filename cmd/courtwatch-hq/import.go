@@ -21,7 +21,8 @@ folder that bundles were copied to, such as a USB stick, or the bucket
 that receivers share (--from s3://BUCKET/PREFIX, with the AWS_* variables
 as for serve). Each bundle is checked first: signed by an enrolled device
 (a revoked device's bundle only if HQ's receiver receipted it before the
-revocation: its .receipt.json next to it, signed by HQ, says when);
+revocation: its .receipt.json next to it, or in a bucket the .cwb's
+metadata, signed by HQ, says when);
 encrypted to this HQ; its manifest, content and hash chain intact; and in sequence with the
 device's bundles that HQ imported. Then its record versions are merged,
 and the HQ vault keeps every version: an edit made on a device adds a

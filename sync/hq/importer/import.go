@@ -22,7 +22,8 @@ import (
 // folder (the receiver's store, <device>/<seq>.cwb, or a folder from a USB
 // stick, <device>-<seq>.cwb; each next to its .cwb.minisig), or in a
 // bucket that receivers share (from is then s3://BUCKET/PREFIX; see
-// OpenS3), in order of device and seq, it:
+// OpenS3; signature and receipt in each .cwb's metadata, or next to it
+// in the older layout), in order of device and seq, it:
 //
 //  1. skips it as a replay if HQ imported exactly these bytes as the
 //     bundle that its signature names (checked when it was imported);

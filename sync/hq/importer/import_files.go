@@ -23,9 +23,12 @@ import (
 type bundleFile struct {
 	path string                 // a file name, or an s3:// URL
 	read func() ([]byte, error) // reads the bundle
-	sig  []byte
-	t    verify.Trusted // what the signature claims; Open checks it
-	err  error          // why the signature names no bundle
+	// receipt reads HQ's receipt of the bundle, an error wrapping
+	// fs.ErrNotExist if there is none.
+	receipt func() ([]byte, error)
+	sig     []byte
+	t       verify.Trusted // what the signature claims; Open checks it
+	err     error          // why the signature names no bundle
 }
 
 // findBundles lists the *.cwb files under from (or from itself, if it is
@@ -45,7 +48,8 @@ func findBundles(from string) ([]bundleFile, error) {
 		case d.IsDir() || hidden || !strings.HasSuffix(d.Name(), ".cwb") || !d.Type().IsRegular():
 			return nil
 		}
-		f := bundleFile{path: path, read: func() ([]byte, error) { return readBundle(path) }}
+		f := bundleFile{path: path, read: func() ([]byte, error) { return readBundle(path) },
+			receipt: func() ([]byte, error) { return readLimited(receiptPath(path), maxReceipt) }}
 		f.sig, f.t, f.err = readSignature(path + ".minisig")
 		out = append(out, f)
 		return nil

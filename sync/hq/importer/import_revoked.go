@@ -23,7 +23,9 @@ import (
 //
 // What proves "receipted before revocation" is the receipt itself: the
 // receiver stores it next to the bundle (<seq>.receipt.json beside
-// <seq>.cwb; the same name beside a bundle copied elsewhere). It counts
+// <seq>.cwb; the same name beside a bundle copied elsewhere), or in a
+// bucket in the .cwb object's metadata (bundleFile.receipt reads it). It
+// counts
 // only if it verifies with this HQ's receipt key (receipt.pub), covers
 // exactly this device, bundle number and content (sha256), and its
 // "received" time is not after the revocation time in the registry. The
@@ -32,6 +34,9 @@ import (
 // A revoked device's bundle without such a receipt arrived, or was
 // copied, after revocation: it is rejected with hq.ErrRevoked.
 
+// maxReceipt bounds what is read of a receipt.
+const maxReceipt = 64 << 10
+
 // receiptPath is where the receipt of the bundle file path is kept.
 func receiptPath(path string) string {
 	return strings.TrimSuffix(path, ".cwb") + ".receipt.json"
@@ -39,11 +44,13 @@ func receiptPath(path string) string {
 
 // receiptedBefore checks that the bundle file path, with content hash,
 // holds bundle seq of the revoked device d and carries HQ's receipt from
-// before d's revocation. It returns the receipt's time, or an error that
-// wraps hq.ErrRevoked and says why the bundle is refused.
-func (im *importer) receiptedBefore(d hq.Device, path string, seq uint64, hash string) (time.Time, error) {
+// before d's revocation; readReceipt reads that receipt (an error
+// wrapping fs.ErrNotExist if there is none). It returns the receipt's
+// time, or an error that wraps hq.ErrRevoked and says why the bundle is
+// refused.
+func (im *importer) receiptedBefore(d hq.Device, path string, readReceipt func() ([]byte, error), seq uint64, hash string) (time.Time, error) {
 	revoked := fmt.Errorf("%w: device %s (%s) was revoked on %s", hq.ErrRevoked, d.ID, d.Monitor, d.Revoked.Format(time.RFC3339))
-	b, err := readLimited(receiptPath(path), 64<<10)
+	b, err := readReceipt()
 	if errors.Is(err, fs.ErrNotExist) {
 		return time.Time{}, fmt.Errorf("%w, and bundle %d has no receipt from HQ (%s) showing it was received before then, so it is not imported; if HQ's receiver did receipt it, copy its .receipt.json from the receiver's store next to the bundle", revoked, seq, filepath.Base(receiptPath(path)))
 	}
@@ -83,7 +90,7 @@ func (im *importer) receiptKey() (minisign.PublicKey, error) {
 // openRevoked opens the bundle of a revoked device if HQ receipted it
 // before the revocation (see above).
 func (im *importer) openRevoked(d hq.Device, f bundleFile, data []byte) (*bundle.Contents, error) {
-	if _, err := im.receiptedBefore(d, f.path, f.t.Seq, bundle.Hash(data)); err != nil {
+	if _, err := im.receiptedBefore(d, f.path, f.receipt, f.t.Seq, bundle.Hash(data)); err != nil {
 		return nil, err
 	}
 	return im.openWith(d, f, data)

@@ -123,7 +123,8 @@ func (im *importer) explain(e *Explanation, path string) error {
 	switch {
 	case errors.Is(err, hq.ErrRevoked):
 		e.Monitor = d.Monitor
-		received, err := im.receiptedBefore(d, path, t.Seq, bundle.Hash(data))
+		readReceipt := func() ([]byte, error) { return readLimited(receiptPath(path), maxReceipt) }
+		received, err := im.receiptedBefore(d, path, readReceipt, t.Seq, bundle.Hash(data))
 		if err != nil {
 			return fail("device", err)
 		}

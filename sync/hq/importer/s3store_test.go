@@ -48,6 +48,17 @@ func (f *s3Fixture) receiver(t testing.TB, endpoint string, timeout time.Duratio
 	return srv.URL, logs
 }
 
+// extras reads the signature and receipt that the bucket keeps in the
+// metadata of bundle name (<device>/<seq>, without .cwb).
+func (f *s3Fixture) extras(t testing.TB, name string) (sig, receipt []byte) {
+	t.Helper()
+	sig, receipt, err := f.store.Extras(receiver.StoredBundle{Key: "store/" + name + ".cwb"})
+	if err != nil || sig == nil || receipt == nil {
+		t.Fatalf("bundle %s: signature %q, receipt %q in its metadata (%v)", name, sig, receipt, err)
+	}
+	return sig, receipt
+}
+
 func TestS3StoreRealServer(t *testing.T) {
 	f := newS3Fixture(t)
 	if _, err := receiver.OpenS3("s3://no-such-bucket/x", f.Getenv); err == nil || !strings.Contains(err.Error(), "does not exist") {
@@ -209,15 +220,16 @@ func TestS3TwoReceivers(t *testing.T) {
 			if got := f.Object(t, name+".cwb"); !bytes.Equal(got, b.data) {
 				t.Fatalf("device %d: the bucket holds other bytes for bundle %d", i, b.seq)
 			}
-			if got := f.Object(t, name+".cwb.minisig"); !bytes.Equal(got, b.sig) {
+			sig, receipt := f.extras(t, name)
+			if !bytes.Equal(sig, b.sig) {
 				t.Fatalf("device %d: the bucket holds another signature for bundle %d", i, b.seq)
 			}
-			hqtest.CheckReceipt(t, p, f.Object(t, name+".receipt.json"), d.id, b.seq, b.data)
+			hqtest.CheckReceipt(t, p, receipt, d.id, b.seq, b.data)
 			writeBundle(t, filepath.Join(folder, d.id), fmt.Sprintf("%012d.cwb", b.seq), b)
 		}
 		// A resend of the winner at the receiver that refused it is a duplicate.
 		status, body := hqtest.Post(t, nil, recv[1-k], d.id, 4, winner.data, winner.sig)
-		if status != http.StatusOK || !bytes.Equal(bytes.TrimSpace(body), bytes.TrimSpace(f.Object(t, d.id+"/000000000004.receipt.json"))) {
+		if _, receipt := f.extras(t, d.id+"/000000000004"); status != http.StatusOK || !bytes.Equal(bytes.TrimSpace(body), receipt) {
 			t.Fatalf("device %d: resend of the stored bundle 4: %d %s", i, status, body)
 		}
 	}

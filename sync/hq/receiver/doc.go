@@ -76,28 +76,42 @@
 //
 // With Config.Store s3://BUCKET/PREFIX (OpenS3; credentials and endpoint
 // from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
-// AWS_REGION and AWS_ENDPOINT_URL) the same objects live in an
-// S3-compatible bucket, under PREFIX/<device>/<seq, 12 digits>.cwb and so
-// on, and the registry under PREFIX/devices/<id>.json. Several receivers
-// may share the bucket; it stays append-only across them because every
-// write is conditional (If-None-Match: *, answered 412 when the key
-// exists):
+// AWS_REGION and AWS_ENDPOINT_URL) bundles live in an S3-compatible
+// bucket, one object each, and the registry under PREFIX/devices/<id>.json:
+//
+//	PREFIX/<device>/<seq, 12 digits>.cwb   the bundle, as uploaded, with user metadata
+//	  x-amz-meta-courtwatch-signature      base64 of its .minisig file
+//	  x-amz-meta-courtwatch-receipt        base64 of its signed receipt (JSON)
+//
+// So one object holds the bundle, its signature and its receipt, written
+// at once; S3 allows 2 KB of such metadata, and a signature too long for
+// it (a long untrusted comment) is stored in the older layout below. To
+// recover a signature with stock tools: `aws s3api head-object --bucket B
+// --key K --query 'Metadata."courtwatch-signature"' --output text |
+// base64 -d > B.cwb.minisig`. Buckets written by earlier receivers hold
+// <seq>.cwb, <seq>.cwb.minisig and <seq>.receipt.json objects instead;
+// receivers and `courtwatch-hq import` read both layouts.
+//
+// Several receivers may share the bucket; it stays append-only across
+// them because every write is conditional (If-None-Match: *, answered 412
+// when the key exists):
 //
 //  1. the upload is spooled to a local temporary file (ciphertext) and
 //     verified as above, without looking in the bucket first: step 2
-//     tells a new seq from a taken one, so a new upload costs four
-//     requests (the registry entry and three writes), and a resend or a
+//     tells a new seq from a taken one, so a new upload costs two
+//     requests (the registry entry and one write), and a resend or a
 //     conflicting bundle is found out there, after its body;
-//  2. the .cwb object is created only if absent: of two receivers racing
-//     for one seq, one creates it; the other reads it back and answers
-//     409 for other bytes, or goes on as a duplicate for the same bytes;
-//  3. the .cwb.minisig object, then the receipt, each only if absent; a
-//     receiver that finds a receipt already made answers with that one.
+//  2. the receipt is signed, then the .cwb object, carrying signature and
+//     receipt, is created only if absent: of two receivers racing for one
+//     seq, one creates it; the other discards its receipt and reads the
+//     stored one (a HEAD of the .cwb), answering 409 if it names other
+//     bytes, or with the stored receipt for the same bytes.
 //
-// A receiver stopped after step 2 leaves a bundle without signature or
-// receipt; its device, having no receipt, sends it again, and that upload
-// writes them. Receivers read the registry from the bucket for every
-// upload, so `courtwatch-hq enroll --store` and `revoke --store`
+// A bundle in the older layout whose receiver stopped between its
+// objects lacks its .cwb.minisig or receipt; its device, having no
+// receipt, sends it again, and that upload writes them, each only if
+// absent, as the older receivers did. Receivers read the registry from
+// the bucket for every upload (one GET), so `courtwatch-hq enroll --store` and `revoke --store`
 // (PublishDevice) reach all of them at once. An enrollment is only
 // created, never overwritten, so it cannot undo a revocation. Whoever can
 // write to the bucket can enroll devices for the receivers (not for the

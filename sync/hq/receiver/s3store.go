@@ -3,8 +3,6 @@ package receiver
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,7 +17,6 @@ import (
 	"unicode/utf8"
 
 	"courtwatch/sync/hq"
-	"courtwatch/sync/wire"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -177,13 +174,14 @@ func (s *S3Store) get(key string, limit int64) (b []byte, ok bool, err error) {
 	return b, true, nil
 }
 
-// put writes object key from r (size bytes). With create, it writes only
+// put writes object key from r (size bytes), with the user metadata meta
+// (x-amz-meta-*; nil: none), in one request. With create, it writes only
 // if there is no such object (If-None-Match: *), and created is false if
 // there was one.
-func (s *S3Store) put(key string, r io.Reader, size int64, create bool) (created bool, err error) {
+func (s *S3Store) put(key string, r io.Reader, size int64, create bool, meta map[string]string) (created bool, err error) {
 	ctx, cancel := s.ctx()
 	defer cancel()
-	opt := minio.PutObjectOptions{ContentType: "application/octet-stream", DisableMultipart: true, SendContentMd5: true}
+	opt := minio.PutObjectOptions{ContentType: "application/octet-stream", DisableMultipart: true, SendContentMd5: true, UserMetadata: meta}
 	if create {
 		opt.SetMatchETagExcept("*")
 	}
@@ -212,6 +210,10 @@ func (s *S3Store) explain(err error) error {
 	switch {
 	case errors.As(err, &er) && er.StatusCode >= 500:
 		return fmt.Errorf("%w: the server at %s answered %d %s", errStoreUnavailable, s.endpoint, er.StatusCode, er.Code)
+	case errors.As(err, &er) && er.StatusCode == http.StatusConflict && er.Code == "ConditionalRequestConflict":
+		// Amazon S3's answer to a conditional write that races another
+		// write of the key: try again.
+		return fmt.Errorf("%w: the server at %s was writing the same object for another request (409 %s)", errStoreUnavailable, s.endpoint, er.Code)
 	case errors.As(err, &er) && er.StatusCode == http.StatusTooManyRequests:
 		return fmt.Errorf("%w: the server at %s asks to slow down (429)", errStoreUnavailable, s.endpoint)
 	case errors.As(err, &er) && er.Code == minio.NoSuchBucket:
@@ -271,7 +273,7 @@ func (s *S3Store) PublishDevice(d hq.Device) error {
 	}
 	b = append(b, '\n')
 	key := s.key(hq.DevicesDir + "/" + d.ID + ".json")
-	created, err := s.put(key, bytes.NewReader(b), int64(len(b)), d.Active())
+	created, err := s.put(key, bytes.NewReader(b), int64(len(b)), d.Active(), nil)
 	if err != nil || created {
 		return err
 	}
@@ -289,132 +291,4 @@ func (s *S3Store) PublishDevice(d hq.Device) error {
 // only once its signature verifies. It holds ciphertext only.
 func (s *S3Store) temp(string) (*os.File, error) {
 	return os.CreateTemp("", "courtwatch-hq"+tempPrefix+"*")
-}
-
-// stored returns the hash of the bundle stored for (device, seq), from its
-// receipt if it has one, else by reading the bundle.
-func (s *S3Store) stored(device string, seq uint64) (string, []byte, error) {
-	base := s.base(device, seq)
-	receipt, ok, err := s.get(base+".receipt.json", maxSmallObject)
-	if err != nil {
-		return "", nil, err
-	}
-	if ok {
-		hash, err := receiptHash(receipt)
-		if err != nil {
-			return "", nil, fmt.Errorf("the stored receipt %s.receipt.json in %s is damaged: %v", base, s.url, err)
-		}
-		return hash, receipt, nil
-	}
-	ctx, cancel := s.ctx()
-	defer cancel()
-	obj, err := s.client.GetObject(ctx, s.bucket, base+".cwb", minio.GetObjectOptions{})
-	h := sha256.New()
-	if err == nil {
-		defer obj.Close()
-		_, err = io.Copy(h, obj)
-	}
-	switch {
-	case isNotFound(err):
-		return "", nil, nil
-	case err != nil:
-		return "", nil, fmt.Errorf("read %s.cwb: %w", base, s.explain(err))
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil, nil
-}
-
-// held does not look: that would cost two requests (receipt, bundle) on
-// every new upload, and the conditional write of the bundle in commit
-// tells a new seq from a taken one. A resend or a conflicting upload is
-// spooled to a temporary file and found out there.
-func (s *S3Store) held(string, uint64) (string, error) { return "", nil }
-
-// receiptHash is the bundle hash that a stored receipt names.
-func receiptHash(b []byte) (string, error) {
-	var sr wire.SignedReceipt
-	var r wire.Receipt
-	if err := json.Unmarshal(b, &sr); err != nil {
-		return "", err
-	}
-	if err := json.Unmarshal([]byte(sr.Receipt), &r); err != nil || !isSHA256Hex(r.Hash) {
-		return "", errors.New("it names no bundle hash")
-	}
-	return r.Hash, nil
-}
-
-// commit stores the verified upload in tmp as bundle seq of device. The
-// .cwb object is written only if there is none (If-None-Match: *), so of
-// receivers that race for one seq, one wins and the others see its
-// bundle: the same bytes are a duplicate, others a conflict. Then the
-// .cwb.minisig, then the receipt, also only if there is none: a receiver
-// that loses that race answers with the stored one. A receiver stopped
-// after the .cwb leaves a bundle without a signature or receipt; the
-// device resends it, as it has no receipt, and that upload writes them.
-func (s *S3Store) commit(device string, seq uint64, tmp *os.File, sig []byte, hash string, sign func() (wire.SignedReceipt, error)) ([]byte, outcome, error) {
-	defer s.locks.lock(fmt.Sprint(device, "/", seq))()
-	base := s.base(device, seq)
-	var have string
-	var receipt []byte
-	if tmp == nil { // receive found a bundle stored: a resend
-		var err error
-		if have, receipt, err = s.stored(device, seq); err != nil {
-			return nil, 0, err
-		}
-	}
-	if have == "" && tmp == nil {
-		return nil, 0, fmt.Errorf("bundle %s.cwb was removed from %s during an upload of it", base, s.url)
-	}
-	out := duplicate
-	if have == "" {
-		fi, err := tmp.Stat()
-		if err != nil {
-			return nil, 0, err
-		}
-		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-			return nil, 0, err
-		}
-		created, err := s.put(base+".cwb", tmp, fi.Size(), true)
-		if err != nil {
-			return nil, 0, err
-		}
-		if created {
-			out = stored
-		} else if have, receipt, err = s.stored(device, seq); err != nil { // another receiver won
-			return nil, 0, err
-		} else if have == "" {
-			return nil, 0, fmt.Errorf("%w: %s refused to create %s.cwb, which it says does not exist", errStoreUnavailable, s.url, base)
-		}
-	}
-	switch {
-	case have != "" && have != hash:
-		return nil, conflict, nil
-	case receipt != nil:
-		return receipt, duplicate, nil
-	}
-	// The bundle is stored: ours, or the same bytes from another upload.
-	if _, err := s.put(base+".cwb.minisig", bytes.NewReader(sig), int64(len(sig)), true); err != nil {
-		return nil, 0, err
-	}
-	sr, err := sign()
-	if err != nil {
-		return nil, 0, err
-	}
-	if receipt, err = json.Marshal(sr); err != nil {
-		return nil, 0, err
-	}
-	created, err := s.put(base+".receipt.json", bytes.NewReader(receipt), int64(len(receipt)), true)
-	if err != nil {
-		return nil, 0, err
-	}
-	if !created { // another receiver answered the same bundle first
-		b, ok, err := s.get(base+".receipt.json", maxSmallObject)
-		if err != nil {
-			return nil, 0, err
-		}
-		if !ok {
-			return nil, 0, fmt.Errorf("the receipt %s.receipt.json in %s vanished", base, s.url)
-		}
-		receipt = b
-	}
-	return receipt, out, nil
 }

@@ -122,8 +122,10 @@ func TestS3RevokedDuringUpload(t *testing.T) {
 	if status != http.StatusForbidden || !strings.Contains(string(body), "revoked during the upload") {
 		t.Fatalf("revoked during the upload: %d %s", status, body)
 	}
-	if _, ok, err := f.store.get(f.store.base(d.ID, 2)+".receipt.json", maxSmallObject); ok || err != nil {
-		t.Fatalf("a receipt was stored for an upload that ended after the revocation (%v)", err)
+	for _, ext := range []string{".cwb", ".receipt.json"} {
+		if _, ok, err := f.store.get(f.store.base(d.ID, 2)+ext, maxSmallObject); ok || err != nil {
+			t.Fatalf("%s was stored for an upload that ended after the revocation (%v)", ext, err)
+		}
 	}
 }
 
@@ -161,10 +163,12 @@ func (l *requestLog) take() []string {
 	return r
 }
 
-// A new upload costs four requests to the bucket: the registry entry and
-// the three conditional writes; no lookup of the seq before (the write of
-// the .cwb tells a new seq from a taken one). A resend and a conflicting
-// upload are still answered right.
+// A new upload costs two requests to the bucket: the registry entry and
+// the conditional write of the .cwb, which carries the signature and the
+// receipt in its metadata; no lookup of the seq before (the write tells a
+// new seq from a taken one). A resend costs the registry entry, the
+// refused write and a HEAD of the stored .cwb, and is answered with the
+// stored receipt; a conflicting upload gets 409.
 func TestS3RequestsPerUpload(t *testing.T) {
 	f := newS3Fixture(t)
 	log := new(requestLog)
@@ -179,16 +183,23 @@ func TestS3RequestsPerUpload(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("upload: %d %s", status, body)
 	}
+	hqtest.CheckReceipt(t, p, body, d.ID, 1, data)
 	base := "/" + f.Bucket + "/store/" + d.ID + "/000000000001"
-	want := []string{
-		"GET /" + f.Bucket + "/store/devices/" + d.ID + ".json",
-		"PUT " + base + ".cwb", "PUT " + base + ".cwb.minisig", "PUT " + base + ".receipt.json",
-	}
+	registry := "GET /" + f.Bucket + "/store/devices/" + d.ID + ".json"
+	want := []string{registry, "PUT " + base + ".cwb"}
 	if got := log.take(); !slices.Equal(got, want) {
 		t.Errorf("requests for a new upload:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	gotSig, receipt, err := f.store.Extras(StoredBundle{Key: "store/" + d.ID + "/000000000001.cwb"})
+	if err != nil || !bytes.Equal(gotSig, sig) || !bytes.Equal(receipt, bytes.TrimSpace(body)) {
+		t.Fatalf("the .cwb's metadata holds signature %q and receipt %q (%v), want the upload's and the answer's", gotSig, receipt, err)
+	}
 	if status, again := hqtest.Post(t, nil, srv, d.ID, 1, data, sig); status != http.StatusOK || !bytes.Equal(again, body) {
 		t.Fatalf("resend: %d %s, want the stored receipt", status, again)
+	}
+	want = []string{registry, "PUT " + base + ".cwb", "HEAD " + base + ".cwb"}
+	if got := log.take(); !slices.Equal(got, want) {
+		t.Errorf("requests for a resend:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	other, osig := d.Seal(t, p, 1)
 	if status, body := hqtest.Post(t, nil, srv, d.ID, 1, other, osig); status != http.StatusConflict {
@@ -196,5 +207,50 @@ func TestS3RequestsPerUpload(t *testing.T) {
 	}
 	if got := f.Object(t, d.ID+"/000000000001.cwb"); !bytes.Equal(got, data) {
 		t.Fatal("the stored bundle changed")
+	}
+}
+
+// A signature too long for the .cwb's metadata (S3 allows 2 KB; this one
+// has a long untrusted comment, which its signature does not cover) is
+// stored as the older layout stored every bundle: the .cwb, then the
+// .cwb.minisig and .receipt.json objects. A resend gets the same receipt.
+func TestS3LongSignature(t *testing.T) {
+	f := newS3Fixture(t)
+	log := new(requestLog)
+	srv, _ := f.receiver(t, log.start(t, f.GW.URL), 0)
+	d := hqtest.NewDevice(t)
+	d.Enroll(t, f.Dir)
+	f.enroll(t, d.File())
+	p := hqtest.Profile(t, f.Dir, srv)
+	data, sig := d.Seal(t, p, 1)
+	_, rest, _ := bytes.Cut(sig, []byte("\n"))
+	sig = append([]byte("untrusted comment: "+strings.Repeat("long ", 300)+"\n"), rest...)
+	if _, fits := bundleMeta(sig, make([]byte, 600)); fits {
+		t.Fatal("the long signature fits in the metadata")
+	}
+	log.take()
+	status, body := hqtest.Post(t, nil, srv, d.ID, 1, data, sig)
+	if status != http.StatusOK {
+		t.Fatalf("upload: %d %s", status, body)
+	}
+	hqtest.CheckReceipt(t, p, body, d.ID, 1, data)
+	base := "/" + f.Bucket + "/store/" + d.ID + "/000000000001"
+	want := []string{"GET /" + f.Bucket + "/store/devices/" + d.ID + ".json",
+		"PUT " + base + ".cwb", "PUT " + base + ".cwb.minisig", "PUT " + base + ".receipt.json"}
+	if got := log.take(); !slices.Equal(got, want) {
+		t.Errorf("requests for an upload with a long signature:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	name := d.ID + "/000000000001"
+	if got := f.Object(t, name+".cwb.minisig"); !bytes.Equal(got, sig) {
+		t.Fatalf("stored signature %q", got)
+	}
+	if got := f.Object(t, name+".receipt.json"); !bytes.Equal(got, bytes.TrimSpace(body)) {
+		t.Fatalf("stored receipt %s, answered %s", got, body)
+	}
+	if gotSig, receipt, err := f.store.Extras(StoredBundle{Key: "store/" + name + ".cwb", Sidecars: true}); err != nil || !bytes.Equal(gotSig, sig) || receipt != nil {
+		t.Fatalf("Extras: %q %q %v", gotSig, receipt, err)
+	}
+	if status, again := hqtest.Post(t, nil, srv, d.ID, 1, data, sig); status != http.StatusOK || !bytes.Equal(again, body) {
+		t.Fatalf("resend: %d %s, want the stored receipt", status, again)
 	}
 }

@@ -1,10 +1,15 @@
 package receiver
 
 import (
+	"errors"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"courtwatch/sync/hq/s3gw"
+
+	"github.com/minio/minio-go/v7"
 )
 
 func TestOpenS3Errors(t *testing.T) {
@@ -58,4 +63,27 @@ func FuzzParseS3URL(f *testing.F) {
 			}
 		}
 	})
+}
+
+// explain marks what a later attempt may not meet as unavailable (503 and
+// Retry-After for the device): 5xx, 429, and Amazon S3's 409 to a
+// conditional write that raced another; not other refusals.
+func TestS3Explain(t *testing.T) {
+	s := &S3Store{endpoint: "s3.example.org", bucket: "b", Timeout: time.Second}
+	for _, tc := range []struct {
+		status int
+		code   string
+		want   bool
+	}{
+		{http.StatusServiceUnavailable, "SlowDown", true},
+		{http.StatusTooManyRequests, "TooManyRequests", true},
+		{http.StatusConflict, "ConditionalRequestConflict", true},
+		{http.StatusConflict, "BucketNotEmpty", false},
+		{http.StatusForbidden, "AccessDenied", false},
+	} {
+		err := s.explain(minio.ErrorResponse{StatusCode: tc.status, Code: tc.code})
+		if got := errors.Is(err, errStoreUnavailable); got != tc.want {
+			t.Errorf("%d %s: %v, unavailable %v, want %v", tc.status, tc.code, err, got, tc.want)
+		}
+	}
 }

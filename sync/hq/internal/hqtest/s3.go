@@ -21,7 +21,7 @@ type S3 struct {
 }
 
 // NewS3 makes an HQ folder and starts a gateway with a bucket for it.
-func NewS3(t *testing.T) *S3 {
+func NewS3(t testing.TB) *S3 {
 	t.Helper()
 	f := &S3{Dir: NewHQ(t), GW: s3gw.Start(t)}
 	f.Bucket = f.GW.Bucket(t, "courtwatch-hq")
