@@ -16,10 +16,11 @@ import (
 
 // Pipeline sizes of a Sealer.
 const (
-	batchBytes  = 64 << 10  // records handed to the workers at once
-	queuedBatch = 64        // batches a worker may have waiting
-	streamStart = 256 << 10 // records.jsonl bytes before compressing starts
-	zstdLevel   = zstd.SpeedFastest
+	batchBytes  = 64 << 10          // records handed to the workers at once
+	queuedBatch = 64                // batches a worker may have waiting
+	streamStart = 256 << 10         // records.jsonl bytes before compressing starts
+	zstdLevel   = zstd.SpeedFastest // records compressed as they come
+	smallLevel  = zstd.SpeedDefault // a bundle below streamStart, and the manifest
 )
 
 // A Sealer makes one bundle from records added one at a time, in chain
@@ -228,52 +229,30 @@ func (sl *Sealer) Finish(attachments map[string][]byte) (data, sig []byte, err e
 	if err != nil {
 		return nil, nil, sl.fail(err)
 	}
+	var frames [][]byte
 	if sl.comp.ch == nil {
-		second := (sl.size+511)/512*512 + 1024
-		for _, e := range atts {
-			second += tarSize(e.size)
-		}
-		sl.compress(windowFor(second))
+		frames, err = sl.oneFrame(m.Created, mj, atts)
+	} else {
+		frames, err = sl.twoFrames(m.Created, mj, atts)
 	}
-	sl.comp.stop()
 	sl.ended = true
-
-	// The rest of the second frame: records.jsonl's padding, the
-	// attachments and the end-of-archive marker.
-	sl.zw.Write(make([]byte, (512-sl.size%512)%512))
-	if err := writeTar(sl.zw, m.Created, atts); err != nil {
-		return nil, nil, fmt.Errorf("seal bundle %d: %w", sl.in.Seq, err)
-	}
-	if err := sl.zw.Close(); err != nil {
-		return nil, nil, fmt.Errorf("seal bundle %d: %w", sl.in.Seq, err)
-	}
-
-	// The first frame: manifest.json, and records.jsonl's header.
-	var first bytes.Buffer
-	tw := tar.NewWriter(&first)
-	err = tw.WriteHeader(header(manifestName, int64(len(mj)), m.Created))
-	if err == nil {
-		_, err = tw.Write(mj)
-	}
-	if err == nil {
-		// records.jsonl's content follows in the second frame.
-		err = tw.WriteHeader(header(recordsName, sl.size, m.Created))
-	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("seal bundle %d: %w", sl.in.Seq, err)
 	}
-	zw, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstdLevel), zstd.WithWindowSize(windowFor(int64(first.Len()))),
-		zstd.WithEncoderConcurrency(1))
-	frame := zw.EncodeAll(first.Bytes(), nil)
 
 	var buf bytes.Buffer
-	buf.Grow(len(frame) + sl.zbuf.Len() + sl.zbuf.Len()/4096 + 4096) // age: 16 bytes a 64 KiB chunk, and the header
+	n := 4096 // age's header
+	for _, f := range frames {
+		n += len(f) + len(f)/4096 // and 16 bytes a 64 KiB chunk
+	}
+	buf.Grow(n)
 	aw, err := age.Encrypt(&buf, sl.recipients...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("seal bundle %d: %w", sl.in.Seq, err)
 	}
-	aw.Write(frame)
-	aw.Write(sl.zbuf.Bytes())
+	for _, f := range frames {
+		aw.Write(f) // into memory: cannot fail
+	}
 	if err := aw.Close(); err != nil {
 		return nil, nil, fmt.Errorf("seal bundle %d: %w", sl.in.Seq, err)
 	}
@@ -282,6 +261,67 @@ func (sl *Sealer) Finish(attachments map[string][]byte) (data, sig []byte, err e
 	}
 	data = buf.Bytes()
 	return data, sl.signer.sign(data, m.Seq), nil
+}
+
+// oneFrame compresses the tar stream of a bundle whose records were not
+// compressed as they came (it is small: below streamStart) as one zstd
+// frame, at a level that costs little for so few bytes and keeps a
+// one-note bundle small on the wire.
+func (sl *Sealer) oneFrame(created time.Time, mj []byte, atts []entry) ([][]byte, error) {
+	records := entry{name: recordsName, size: sl.size}
+	for _, b := range sl.pending {
+		for _, r := range b {
+			records.parts = append(records.parts, r, newline)
+		}
+	}
+	entries := append([]entry{{name: manifestName, parts: [][]byte{mj}, size: int64(len(mj))}, records}, atts...)
+	total := int64(1024)
+	for _, e := range entries {
+		total += tarSize(e.size)
+	}
+	zw, _ := zstd.NewWriter(&sl.zbuf, zstd.WithEncoderLevel(smallLevel), zstd.WithWindowSize(windowFor(total)),
+		zstd.WithEncoderConcurrency(1)) // the options are valid: no error
+	if err := writeTar(zw, created, entries); err != nil {
+		zw.Close()
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return [][]byte{sl.zbuf.Bytes()}, nil
+}
+
+// twoFrames finishes the second frame, whose records are compressed, and
+// makes the first: manifest.json and records.jsonl's header.
+func (sl *Sealer) twoFrames(created time.Time, mj []byte, atts []entry) ([][]byte, error) {
+	sl.comp.stop()
+	// The rest of the second frame: records.jsonl's padding, the
+	// attachments and the end-of-archive marker.
+	sl.zw.Write(make([]byte, (512-sl.size%512)%512))
+	if err := writeTar(sl.zw, created, atts); err != nil {
+		sl.zw.Close()
+		return nil, err
+	}
+	if err := sl.zw.Close(); err != nil {
+		return nil, err
+	}
+
+	var first bytes.Buffer
+	tw := tar.NewWriter(&first)
+	err := tw.WriteHeader(header(manifestName, int64(len(mj)), created))
+	if err == nil {
+		_, err = tw.Write(mj)
+	}
+	if err == nil {
+		// records.jsonl's content follows in the second frame.
+		err = tw.WriteHeader(header(recordsName, sl.size, created))
+	}
+	if err != nil {
+		return nil, err
+	}
+	zw, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(smallLevel), zstd.WithWindowSize(windowFor(int64(first.Len()))),
+		zstd.WithEncoderConcurrency(1))
+	return [][]byte{zw.EncodeAll(first.Bytes(), nil), sl.zbuf.Bytes()}, nil
 }
 
 // header is the tar header of a bundle's file.

@@ -52,27 +52,12 @@ func Seal(v *storage.Vault) (*Entry, error) {
 	if err != nil || in == nil {
 		return nil, err
 	}
-	prof, err := DefaultProfile(v)
-	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	recipients, err := prof.AgeRecipients()
-	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	signer, err := bundle.NewSigner(v.Device().ID.String(), v.SigningKey())
-	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	data, sig, err := bundle.Seal(in.Input, recipients, signer)
-	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
+	data, sig := in.data, in.sig
 	e := &Entry{
 		Device: in.Device, Seq: in.Seq, Hash: bundle.Hash(data), Prev: in.Prev, Size: int64(len(data)),
-		Records: len(in.Records), Attachments: len(in.Attachments),
+		Records: in.records, Attachments: len(in.Attachments),
 		ChainFirst: cur.Chain + 1, ChainLast: in.chainLast,
-		Created: in.Created.UTC().Truncate(time.Second), Profile: prof.Name, State: Sealed,
+		Created: in.Created.UTC().Truncate(time.Second), Profile: in.profile, State: Sealed,
 	}
 	err = v.Update(func(tx *storage.Tx) error {
 		now, err := loadCursor(tx)
@@ -110,19 +95,55 @@ func SealAll(v *storage.Vault) ([]*Entry, error) {
 	}
 }
 
-type sealInput struct {
+// sealed is a bundle as collect seals it: in has its header fields and
+// its attachments (Records is unused).
+type sealed struct {
 	bundle.Input
+	records   int
 	chainLast uint64
+	profile   string
+	data, sig []byte
 }
 
+// newSealer starts the bundle in: encrypted to the default HQ profile's
+// recipients, signed with the device key.
+func newSealer(v *storage.Vault, in *sealed) (*bundle.Sealer, error) {
+	prof, err := DefaultProfile(v)
+	if err != nil {
+		return nil, err
+	}
+	recipients, err := prof.AgeRecipients()
+	if err != nil {
+		return nil, err
+	}
+	signer, err := bundle.NewSigner(v.Device().ID.String(), v.SigningKey())
+	if err != nil {
+		return nil, err
+	}
+	in.profile = prof.Name
+	return bundle.NewSealer(in.Input, recipients, signer)
+}
+
+// errSeal stops the chain walk in collect when sealing failed.
+var errSeal = errors.New("seal failed")
+
 // collect reads the next bundle's records after cur from the device chain,
-// and the content of the attachments they add; nil when there are none.
-func collect(v *storage.Vault, cur cursor) (*sealInput, error) {
+// and the content of the attachments they add, and seals them; nil when
+// there are none. The records go to the bundle as they are read, so that
+// it checks and compresses them while the next ones are read.
+func collect(v *storage.Vault, cur cursor) (*sealed, error) {
 	dev := v.Device()
-	in := &sealInput{Input: bundle.Input{
+	in := &sealed{Input: bundle.Input{
 		Device: dev.ID.String(), Monitor: dev.Name, Seq: cur.Seq + 1, Prev: cur.Hash,
 		Created: time.Now(), Attachments: map[string][]byte{},
 	}}
+	var sl *bundle.Sealer
+	var sealErr error
+	defer func() {
+		if sl != nil {
+			sl.Abort()
+		}
+	}()
 	size := 0
 	var shas []string
 	var added []*storage.Version
@@ -149,10 +170,18 @@ func collect(v *storage.Vault, cur cursor) (*sealInput, error) {
 		// The attachment's content counts before it goes in, so that a
 		// bundle stays below maxBundleInput plus at most one attachment
 		// when it is alone (and so below wire.MaxUpload).
-		if len(in.Records) > 0 && (size+len(c.Raw)+a.Size > maxBundleInput || len(shas) >= maxBundleAttachments) {
+		if in.records > 0 && (size+len(c.Raw)+a.Size > maxBundleInput || len(shas) >= maxBundleAttachments) {
 			return errFull
 		}
-		in.Records = append(in.Records, c.Raw)
+		if sl == nil {
+			if sl, sealErr = newSealer(v, in); sealErr != nil {
+				return errSeal
+			}
+		}
+		if sealErr = sl.Add(c.Raw); sealErr != nil {
+			return errSeal
+		}
+		in.records++
 		in.chainLast = c.Seq
 		size += len(c.Raw) + 1
 		if attachment {
@@ -162,10 +191,13 @@ func collect(v *storage.Vault, cur cursor) (*sealInput, error) {
 		}
 		return nil
 	})
+	if errors.Is(err, errSeal) {
+		return nil, fmt.Errorf("export: %w", sealErr)
+	}
 	if err != nil && !errors.Is(err, errFull) {
 		return nil, fmt.Errorf("export: read changes: %w", err)
 	}
-	if len(in.Records) == 0 {
+	if in.records == 0 {
 		return nil, nil
 	}
 	for i, sha := range shas {
@@ -184,6 +216,10 @@ func collect(v *storage.Vault, cur cursor) (*sealInput, error) {
 			return nil, fmt.Errorf("export: attachment %s: %w", added[i].ID, err)
 		}
 		in.Attachments[sha] = b
+	}
+	in.data, in.sig, err = sl.Finish(in.Attachments)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
 	}
 	return in, nil
 }
