@@ -23,7 +23,7 @@
 //     recipients in the HQ profile (one or more), optionally with the
 //     monitor's own recipient added.
 //  2. zstd (RFC 8878), one or more frames, with a window of at most 32 MiB
-//     (Courtwatch writes 8 MiB; stock zstd decodes up to 128 MiB).
+//     (Courtwatch writes at most 1 MiB; stock zstd decodes up to 128 MiB).
 //  3. tar: POSIX USTAR (readers also accept PAX headers), regular files
 //     only, mode 0600, owner 0, mtime = the manifest's created time, in the
 //     order manifest.json, records.jsonl, then attachments/<sha256 hex>

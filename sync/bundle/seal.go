@@ -27,7 +27,7 @@ const (
 	maxManifest   = 1 << 20  // bytes of manifest.json
 	maxRecordLine = 16 << 20 // bytes of one records.jsonl line, with its newline
 	maxWindow     = 32 << 20 // zstd window the reader accepts
-	encodeWindow  = 8 << 20  // zstd window Seal uses
+	encodeWindow  = 1 << 20  // zstd window Seal uses
 )
 
 // maxTarTime is the latest mtime a USTAR header can hold (year 2242).

@@ -16,11 +16,13 @@ import (
 
 // Pipeline sizes of a Sealer.
 const (
-	batchBytes  = 64 << 10          // records handed to the workers at once
-	queuedBatch = 64                // batches a worker may have waiting
-	streamStart = 256 << 10         // records.jsonl bytes before compressing starts
-	zstdLevel   = zstd.SpeedFastest // records compressed as they come
-	smallLevel  = zstd.SpeedDefault // a bundle below streamStart, and the manifest
+	batchBytes  = 64 << 10  // records handed to the workers at once
+	queuedBatch = 64        // batches a worker may have waiting
+	streamStart = 256 << 10 // records.jsonl bytes before compressing starts
+	// zstd's level. SpeedFastest takes about half the CPU but makes
+	// bundles of varied text 6 to 15 % larger, and bytes on a slow link
+	// cost the monitor more than the CPU (bench/misses.md).
+	zstdLevel = zstd.SpeedDefault
 )
 
 // A Sealer makes one bundle from records added one at a time, in chain
@@ -265,8 +267,8 @@ func (sl *Sealer) Finish(attachments map[string][]byte) (data, sig []byte, err e
 
 // oneFrame compresses the tar stream of a bundle whose records were not
 // compressed as they came (it is small: below streamStart) as one zstd
-// frame, at a level that costs little for so few bytes and keeps a
-// one-note bundle small on the wire.
+// frame: a second frame would make a one-note bundle about 100 bytes
+// larger on the wire.
 func (sl *Sealer) oneFrame(created time.Time, mj []byte, atts []entry) ([][]byte, error) {
 	records := entry{name: recordsName, size: sl.size}
 	for _, b := range sl.pending {
@@ -279,7 +281,7 @@ func (sl *Sealer) oneFrame(created time.Time, mj []byte, atts []entry) ([][]byte
 	for _, e := range entries {
 		total += tarSize(e.size)
 	}
-	zw, _ := zstd.NewWriter(&sl.zbuf, zstd.WithEncoderLevel(smallLevel), zstd.WithWindowSize(windowFor(total)),
+	zw, _ := zstd.NewWriter(&sl.zbuf, zstd.WithEncoderLevel(zstdLevel), zstd.WithWindowSize(windowFor(total)),
 		zstd.WithEncoderConcurrency(1)) // the options are valid: no error
 	if err := writeTar(zw, created, entries); err != nil {
 		zw.Close()
@@ -319,7 +321,7 @@ func (sl *Sealer) twoFrames(created time.Time, mj []byte, atts []entry) ([][]byt
 	if err != nil {
 		return nil, err
 	}
-	zw, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(smallLevel), zstd.WithWindowSize(windowFor(int64(first.Len()))),
+	zw, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstdLevel), zstd.WithWindowSize(windowFor(int64(first.Len()))),
 		zstd.WithEncoderConcurrency(1))
 	return [][]byte{zw.EncodeAll(first.Bytes(), nil), sl.zbuf.Bytes()}, nil
 }
