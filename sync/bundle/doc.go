@@ -121,7 +121,11 @@
 //
 // # Using the package
 //
-// A device seals with Seal and a Signer (NewSigner) made from its vault key.
+// A device seals with Seal and a Signer (NewSigner) made from its vault key,
+// or with a Sealer (NewSealer), which takes the records one at a time and
+// checks and compresses them on two goroutines while the caller reads the
+// next ones. A bundle of more than 256 KiB of records is then two zstd
+// frames: manifest.json with records.jsonl's header, and the rest.
 // The receiver, which holds no decryption key, checks uploads with package
 // sync/bundle/verify, which has no age code: verify.Verify, or a
 // verify.Verifier while it streams them to disk, and Trusted.CheckDevice.

@@ -321,9 +321,15 @@ func (sl *Sealer) twoFrames(created time.Time, mj []byte, atts []entry) ([][]byt
 	if err != nil {
 		return nil, err
 	}
-	zw, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstdLevel), zstd.WithWindowSize(windowFor(int64(first.Len()))),
-		zstd.WithEncoderConcurrency(1))
-	return [][]byte{zw.EncodeAll(first.Bytes(), nil), sl.zbuf.Bytes()}, nil
+	// The second frame's encoder makes the first too: a new one would
+	// allocate and clear its tables again for a few hundred bytes.
+	var frame bytes.Buffer
+	sl.zw.Reset(&frame)
+	sl.zw.Write(first.Bytes()) // into memory: cannot fail
+	if err := sl.zw.Close(); err != nil {
+		return nil, err
+	}
+	return [][]byte{frame.Bytes(), sl.zbuf.Bytes()}, nil
 }
 
 // header is the tar header of a bundle's file.
