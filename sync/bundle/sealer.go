@@ -191,7 +191,10 @@ func (sl *Sealer) compress(w int) {
 // fail ends the Sealer with err, or with the chain check's error when it
 // found one in an earlier record.
 func (sl *Sealer) fail(err error) error {
-	sl.flush()
+	if len(sl.batch) > 0 && sl.check.ch != nil {
+		sl.check.ch <- sl.batch // the records before the failing one
+	}
+	sl.batch = nil
 	if cerr := sl.check.stop(); cerr != nil {
 		err = cerr
 	}
