@@ -10,6 +10,8 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
+
+	"filippo.io/age"
 )
 
 // Bundle budget: Seal adds no record that would bring a bundle over this
@@ -105,9 +107,15 @@ type sealed struct {
 	data, sig []byte
 }
 
-// newSealer starts the bundle in: encrypted to the default HQ profile's
-// recipients, signed with the device key.
-func newSealer(v *storage.Vault, in *sealed) (*bundle.Sealer, error) {
+// sealKeys are what a bundle is sealed with: the default HQ profile's
+// recipients and the device's signer.
+type sealKeys struct {
+	profile    string
+	recipients []age.Recipient
+	signer     *bundle.Signer
+}
+
+func loadSealKeys(v *storage.Vault) (*sealKeys, error) {
 	prof, err := DefaultProfile(v)
 	if err != nil {
 		return nil, err
@@ -120,8 +128,7 @@ func newSealer(v *storage.Vault, in *sealed) (*bundle.Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	in.profile = prof.Name
-	return bundle.NewSealer(in.Input, recipients, signer)
+	return &sealKeys{prof.Name, recipients, signer}, nil
 }
 
 // errSeal stops the chain walk in collect when sealing failed.
@@ -137,6 +144,11 @@ func collect(v *storage.Vault, cur cursor) (*sealed, error) {
 		Device: dev.ID.String(), Monitor: dev.Name, Seq: cur.Seq + 1, Prev: cur.Hash,
 		Created: time.Now(), Attachments: map[string][]byte{},
 	}}
+	// The keys are loaded before the chain is read, not in its
+	// transaction (a View inside a View can deadlock with a Close waiting
+	// between them); their error counts only when there is something to
+	// seal.
+	keys, keysErr := loadSealKeys(v)
 	var sl *bundle.Sealer
 	var sealErr error
 	defer func() {
@@ -174,7 +186,11 @@ func collect(v *storage.Vault, cur cursor) (*sealed, error) {
 			return errFull
 		}
 		if sl == nil {
-			if sl, sealErr = newSealer(v, in); sealErr != nil {
+			if sealErr = keysErr; sealErr != nil {
+				return errSeal
+			}
+			in.profile = keys.profile
+			if sl, sealErr = bundle.NewSealer(in.Input, keys.recipients, keys.signer); sealErr != nil {
 				return errSeal
 			}
 		}
