@@ -38,7 +38,10 @@ func (v *Vault) ChainRawSince(seq uint64, fn func(ChainRaw) error) error {
 
 func (tx *Tx) chainRaw(device uuid.UUID, from uint64, fn func(ChainRaw) error) error {
 	prefix := cat(prefixChain, device[:])
-	it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true, PrefetchSize: 256})
+	// No prefetching: a chain entry is 24 bytes in the table block, which
+	// Item.Value reads in place; prefetching copied each one (ChainRawSince
+	// of 20,000 versions: about 13 % less CPU without it).
+	it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	vr := versionReader{tx: tx, it: tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefixVersion})}
 	defer vr.it.Close()

@@ -23,7 +23,7 @@
 //     recipients in the HQ profile (one or more), optionally with the
 //     monitor's own recipient added.
 //  2. zstd (RFC 8878), one or more frames, with a window of at most 32 MiB
-//     (Courtwatch writes 8 MiB; stock zstd decodes up to 128 MiB).
+//     (Courtwatch writes at most 1 MiB; stock zstd decodes up to 128 MiB).
 //  3. tar: POSIX USTAR (readers also accept PAX headers), regular files
 //     only, mode 0600, owner 0, mtime = the manifest's created time, in the
 //     order manifest.json, records.jsonl, then attachments/<sha256 hex>
@@ -121,7 +121,11 @@
 //
 // # Using the package
 //
-// A device seals with Seal and a Signer (NewSigner) made from its vault key.
+// A device seals with Seal and a Signer (NewSigner) made from its vault key,
+// or with a Sealer (NewSealer), which takes the records one at a time and
+// checks and compresses them on two goroutines while the caller reads the
+// next ones. A bundle of more than 256 KiB of records is then two zstd
+// frames: manifest.json with records.jsonl's header, and the rest.
 // The receiver, which holds no decryption key, checks uploads with package
 // sync/bundle/verify, which has no age code: verify.Verify, or a
 // verify.Verifier while it streams them to disk, and Trusted.CheckDevice.

@@ -280,10 +280,22 @@ func (s *scanner) skipString() bool {
 			}
 		default:
 			s.i++
+			for s.i < len(s.b) && plainByte[s.b[s.i]] {
+				s.i++
+			}
 		}
 	}
 	return false
 }
+
+// plainByte holds the bytes that a JSON string holds as they are: all but
+// control characters, the quote and the backslash.
+var plainByte = func() (t [256]bool) {
+	for c := 0x20; c < 256; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
 
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'

@@ -27,7 +27,7 @@ const (
 	maxManifest   = 1 << 20  // bytes of manifest.json
 	maxRecordLine = 16 << 20 // bytes of one records.jsonl line, with its newline
 	maxWindow     = 32 << 20 // zstd window the reader accepts
-	encodeWindow  = 8 << 20  // zstd window Seal uses
+	encodeWindow  = 1 << 20  // zstd window Seal uses
 )
 
 // maxTarTime is the latest mtime a USTAR header can hold (year 2242).
@@ -57,54 +57,60 @@ type entry struct {
 // tar stream compressed with zstd, encrypted with age to the recipients and
 // signed by s. data is the bundle file (.cwb) and sig its detached minisign
 // signature (.cwb.minisig). Input that breaks the format gives ErrMalformed
-// and input over a limit gives ErrTooLarge; nothing is sealed then.
+// and input over a limit gives ErrTooLarge; nothing is sealed then. Seal
+// is a Sealer given in's records at once.
 func Seal(in Input, recipients []age.Recipient, s *Signer) (data, sig []byte, err error) {
-	if s == nil {
-		return nil, nil, fmt.Errorf("seal bundle %d: no signer", in.Seq)
-	}
-	m, entries, err := build(in, s)
+	sl, err := NewSealer(in, recipients, s)
 	if err != nil {
-		return nil, nil, fmt.Errorf("seal bundle %d: %w", in.Seq, err)
+		return nil, nil, err
 	}
-	if len(recipients) == 0 {
-		return nil, nil, fmt.Errorf("seal bundle %d: no age recipients; the HQ profile must name at least one", in.Seq)
+	defer sl.Abort()
+	for _, r := range in.Records {
+		if err := sl.Add(r); err != nil {
+			return nil, nil, err
+		}
 	}
-	var buf bytes.Buffer
-	if err := encrypt(&buf, recipients, m.Created, entries); err != nil {
-		return nil, nil, fmt.Errorf("seal bundle %d: %w", in.Seq, err)
-	}
-	if buf.Len() > verify.MaxBundle {
-		return nil, nil, fmt.Errorf("seal bundle %d: %w: it would have %d bytes, the limit is %d; put fewer records in it", in.Seq, ErrTooLarge, buf.Len(), verify.MaxBundle)
-	}
-	data = buf.Bytes()
-	return data, s.sign(data, m.Seq), nil
+	return sl.Finish(in.Attachments)
 }
 
-// build checks in and makes the manifest and the tar entries.
-func build(in Input, s *Signer) (Manifest, []entry, error) {
+// checkHeader checks the fields of in that Seal takes as they are.
+func checkHeader(in Input, s *Signer) error {
 	if in.Device != s.device {
-		return Manifest{}, nil, fmt.Errorf("%w: the input is for device %q but the signer is device %s", ErrMalformed, in.Device, s.device)
+		return fmt.Errorf("%w: the input is for device %q but the signer is device %s", ErrMalformed, in.Device, s.device)
+	}
+	created := in.Created.UTC().Truncate(time.Second)
+	if created.Unix() <= 0 || created.Unix() > maxTarTime {
+		return fmt.Errorf("%w: created time %v is out of range", ErrMalformed, in.Created)
+	}
+	return nil
+}
+
+// checkRecord checks the i-th record (from 1) as a line of records.jsonl.
+func checkRecord(i int, r []byte) error {
+	if len(r)+1 > maxRecordLine {
+		return fmt.Errorf("%w: record %d has %d bytes, the limit is %d", ErrTooLarge, i, len(r), maxRecordLine-1)
+	}
+	if bytes.IndexByte(r, '\n') >= 0 {
+		return fmt.Errorf("%w: record %d holds a newline; records are compact JSON", ErrMalformed, i)
+	}
+	return nil
+}
+
+// build checks in and makes the manifest and the tar entries, as Seal
+// writes them.
+func build(in Input, s *Signer) (Manifest, []entry, error) {
+	if err := checkHeader(in, s); err != nil {
+		return Manifest{}, nil, err
 	}
 	if len(in.Records) == 0 {
 		return Manifest{}, nil, fmt.Errorf("%w: no records; an empty bundle is never sealed", ErrMalformed)
 	}
-	created := in.Created.UTC().Truncate(time.Second)
-	if created.Unix() <= 0 || created.Unix() > maxTarTime {
-		return Manifest{}, nil, fmt.Errorf("%w: created time %v is out of range", ErrMalformed, in.Created)
-	}
-	if n := 2 + len(in.Attachments); n > maxEntries {
-		return Manifest{}, nil, fmt.Errorf("%w: %d entries, the limit is %d", ErrTooLarge, n, maxEntries)
-	}
-
 	c := chainCheck{device: in.Device}
 	h := sha256.New()
 	var size int64
 	for i, r := range in.Records {
-		if len(r)+1 > maxRecordLine {
-			return Manifest{}, nil, fmt.Errorf("%w: record %d has %d bytes, the limit is %d", ErrTooLarge, i+1, len(r), maxRecordLine-1)
-		}
-		if bytes.IndexByte(r, '\n') >= 0 {
-			return Manifest{}, nil, fmt.Errorf("%w: record %d holds a newline; records are compact JSON", ErrMalformed, i+1)
+		if err := checkRecord(i+1, r); err != nil {
+			return Manifest{}, nil, err
 		}
 		if err := c.add(r); err != nil {
 			return Manifest{}, nil, err
@@ -117,82 +123,69 @@ func build(in Input, s *Signer) (Manifest, []entry, error) {
 	for _, r := range in.Records {
 		records.parts = append(records.parts, r, []byte{'\n'})
 	}
-
-	m := Manifest{
-		Format: verify.Format, Device: in.Device, Monitor: in.Monitor, Seq: in.Seq, Prev: in.Prev,
-		HLCFirst: c.hlcMin, HLCLast: c.hlcMax, ChainFirst: c.first, ChainLast: c.last,
-		Records: c.n, Created: created,
-		Entries: map[string]string{recordsName: hex.EncodeToString(h.Sum(nil))},
-	}
-	entries := []entry{{}, records}
-	for _, sum := range slices.Sorted(maps.Keys(in.Attachments)) {
-		b := in.Attachments[sum]
-		if !verify.IsHash(sum) || Hash(b) != sum {
-			return Manifest{}, nil, fmt.Errorf("%w: attachment %q has sha256 %s; attachments are keyed by their sha256 in lowercase hex", ErrMalformed, sum, Hash(b))
-		}
-		name := attachmentsPath + sum
-		m.Entries[name] = sum
-		entries = append(entries, entry{name: name, parts: [][]byte{b}, size: int64(len(b))})
-	}
-	if err := m.check(); err != nil {
-		return Manifest{}, nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	mj, err := json.Marshal(m)
+	m, mj, atts, err := makeManifest(in, &c, h.Sum(nil), size, in.Attachments)
 	if err != nil {
 		return Manifest{}, nil, err
 	}
-	if len(mj) > maxManifest {
-		return Manifest{}, nil, fmt.Errorf("%w: the manifest would have %d bytes, the limit is %d; put fewer attachments in the bundle", ErrTooLarge, len(mj), maxManifest)
-	}
-	entries[0] = entry{name: manifestName, parts: [][]byte{mj}, size: int64(len(mj))}
-
-	total := int64(1024) // end-of-archive marker
-	for _, e := range entries {
-		total += 512 + (e.size+511)/512*512
-	}
-	if total > maxPayload {
-		return Manifest{}, nil, fmt.Errorf("%w: the tar stream would have %d bytes, the limit is %d; put fewer records or attachments in the bundle", ErrTooLarge, total, maxPayload)
-	}
-	return m, entries, nil
+	entries := []entry{{name: manifestName, parts: [][]byte{mj}, size: int64(len(mj))}, records}
+	return m, append(entries, atts...), nil
 }
 
-// encrypt writes the tar stream of entries, zstd-compressed and
-// age-encrypted, to w.
-// windowFor is the zstd window for a tar stream of entries: the smallest
-// power of two that holds it, between zstd.MinWindowSize and encodeWindow.
-func windowFor(entries []entry) int {
-	total := int64(1024)
-	for _, e := range entries {
-		total += 512 + (e.size+511)/512*512
+// makeManifest makes and checks the manifest of a bundle from in's header
+// fields, the chain check of its records, records.jsonl's sha256 and
+// size, and the attachments, whose tar entries it returns in their order.
+func makeManifest(in Input, c *chainCheck, recordsSum []byte, recordsSize int64, attachments map[string][]byte) (Manifest, []byte, []entry, error) {
+	if n := 2 + len(attachments); n > maxEntries {
+		return Manifest{}, nil, nil, fmt.Errorf("%w: %d entries, the limit is %d", ErrTooLarge, n, maxEntries)
 	}
+	m := Manifest{
+		Format: verify.Format, Device: in.Device, Monitor: in.Monitor, Seq: in.Seq, Prev: in.Prev,
+		HLCFirst: c.hlcMin, HLCLast: c.hlcMax, ChainFirst: c.first, ChainLast: c.last,
+		Records: c.n, Created: in.Created.UTC().Truncate(time.Second),
+		Entries: map[string]string{recordsName: hex.EncodeToString(recordsSum)},
+	}
+	var atts []entry
+	for _, sum := range slices.Sorted(maps.Keys(attachments)) {
+		b := attachments[sum]
+		if !verify.IsHash(sum) || Hash(b) != sum {
+			return Manifest{}, nil, nil, fmt.Errorf("%w: attachment %q has sha256 %s; attachments are keyed by their sha256 in lowercase hex", ErrMalformed, sum, Hash(b))
+		}
+		name := attachmentsPath + sum
+		m.Entries[name] = sum
+		atts = append(atts, entry{name: name, parts: [][]byte{b}, size: int64(len(b))})
+	}
+	if err := m.check(); err != nil {
+		return Manifest{}, nil, nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	mj, err := json.Marshal(m)
+	if err != nil {
+		return Manifest{}, nil, nil, err
+	}
+	if len(mj) > maxManifest {
+		return Manifest{}, nil, nil, fmt.Errorf("%w: the manifest would have %d bytes, the limit is %d; put fewer attachments in the bundle", ErrTooLarge, len(mj), maxManifest)
+	}
+	total := 1024 + tarSize(int64(len(mj))) + tarSize(recordsSize) // 1024: end-of-archive marker
+	for _, e := range atts {
+		total += tarSize(e.size)
+	}
+	if total > maxPayload {
+		return Manifest{}, nil, nil, fmt.Errorf("%w: the tar stream would have %d bytes, the limit is %d; put fewer records or attachments in the bundle", ErrTooLarge, total, maxPayload)
+	}
+	return m, mj, atts, nil
+}
+
+// tarSize is the size of a tar entry of n bytes: its header and its
+// content padded to whole blocks.
+func tarSize(n int64) int64 { return 512 + (n+511)/512*512 }
+
+// windowFor is the zstd window for n bytes of input: the smallest power of
+// two that holds them, between zstd.MinWindowSize and encodeWindow.
+func windowFor(n int64) int {
 	w := zstd.MinWindowSize
-	for w < encodeWindow && int64(w) < total {
+	for w < encodeWindow && int64(w) < n {
 		w <<= 1
 	}
 	return w
-}
-
-func encrypt(w io.Writer, recipients []age.Recipient, created time.Time, entries []entry) error {
-	aw, err := age.Encrypt(w, recipients...)
-	if err != nil {
-		return err
-	}
-	// A window larger than the payload compresses no better, but zstd
-	// allocates and clears it (and one block buffer per goroutine): for a
-	// small bundle that was most of the cost of sealing it.
-	zw, err := zstd.NewWriter(aw, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithWindowSize(windowFor(entries)),
-		zstd.WithEncoderConcurrency(1))
-	if err != nil {
-		return err
-	}
-	if err := writeTar(zw, created, entries); err != nil {
-		zw.Close()
-		return err
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	return aw.Close()
 }
 
 // writeTar writes entries as a USTAR stream: regular files, mode 0600, owner
@@ -200,11 +193,7 @@ func encrypt(w io.Writer, recipients []age.Recipient, created time.Time, entries
 func writeTar(w io.Writer, created time.Time, entries []entry) error {
 	tw := tar.NewWriter(w)
 	for _, e := range entries {
-		hdr := &tar.Header{
-			Typeflag: tar.TypeReg, Name: e.name, Mode: 0o600, Size: e.size,
-			ModTime: created, Format: tar.FormatUSTAR,
-		}
-		if err := tw.WriteHeader(hdr); err != nil {
+		if err := tw.WriteHeader(header(e.name, e.size, created)); err != nil {
 			return err
 		}
 		for _, p := range e.parts {

@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,10 +19,21 @@ func TestStockTools(t *testing.T) {
 	for _, tool := range [][2]string{{"age", "age"}, {"minisign", "minisign"}, {"zstd", "zstd"}, {"tar", "tar"}, {"sh", "dash"}} {
 		testtool.Need(t, tool[0], tool[1])
 	}
+	// 3,000 records are over streamStart: Seal compresses them while it
+	// checks them, in many batches.
+	for _, n := range []int{30, 3000} {
+		t.Run(fmt.Sprintf("records=%d", n), func(t *testing.T) { testStockTools(t, n) })
+	}
+}
+
+func testStockTools(t *testing.T, n int) {
 	a := newTestDevice(t, devA, seedOf(1))
 	hq, other := newIdentity(t), newIdentity(t)
 	photo := []byte("\x89PNG not really")
-	in := testInput(devA, 3, Hash([]byte("bundle 2")), chainRecords(devA, 10, Hash([]byte("v9")), 30, 120), photo)
+	in := testInput(devA, 3, Hash([]byte("bundle 2")), chainRecords(devA, 10, Hash([]byte("v9")), n, 120), photo)
+	if n > 30 && jsonlSize(in.Records) < 2*streamStart {
+		t.Fatalf("%d records are %d bytes, not over streamStart", n, jsonlSize(in.Records))
+	}
 	data, sig := mustSeal(t, in, a.signer, other.Recipient(), hq.Recipient())
 	c, err := Open(data, sig, a.signer.Public(), hq)
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
+
+	"filippo.io/age"
 )
 
 // Bundle budget: Seal adds no record that would bring a bundle over this
@@ -52,27 +54,12 @@ func Seal(v *storage.Vault) (*Entry, error) {
 	if err != nil || in == nil {
 		return nil, err
 	}
-	prof, err := DefaultProfile(v)
-	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	recipients, err := prof.AgeRecipients()
-	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	signer, err := bundle.NewSigner(v.Device().ID.String(), v.SigningKey())
-	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	data, sig, err := bundle.Seal(in.Input, recipients, signer)
-	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
+	data, sig := in.data, in.sig
 	e := &Entry{
 		Device: in.Device, Seq: in.Seq, Hash: bundle.Hash(data), Prev: in.Prev, Size: int64(len(data)),
-		Records: len(in.Records), Attachments: len(in.Attachments),
+		Records: in.records, Attachments: len(in.Attachments),
 		ChainFirst: cur.Chain + 1, ChainLast: in.chainLast,
-		Created: in.Created.UTC().Truncate(time.Second), Profile: prof.Name, State: Sealed,
+		Created: in.Created.UTC().Truncate(time.Second), Profile: in.profile, State: Sealed,
 	}
 	err = v.Update(func(tx *storage.Tx) error {
 		now, err := loadCursor(tx)
@@ -110,19 +97,65 @@ func SealAll(v *storage.Vault) ([]*Entry, error) {
 	}
 }
 
-type sealInput struct {
+// sealed is a bundle as collect seals it: in has its header fields and
+// its attachments (Records is unused).
+type sealed struct {
 	bundle.Input
+	records   int
 	chainLast uint64
+	profile   string
+	data, sig []byte
 }
 
+// sealKeys are what a bundle is sealed with: the default HQ profile's
+// recipients and the device's signer.
+type sealKeys struct {
+	profile    string
+	recipients []age.Recipient
+	signer     *bundle.Signer
+}
+
+func loadSealKeys(v *storage.Vault) (*sealKeys, error) {
+	prof, err := DefaultProfile(v)
+	if err != nil {
+		return nil, err
+	}
+	recipients, err := prof.AgeRecipients()
+	if err != nil {
+		return nil, err
+	}
+	signer, err := bundle.NewSigner(v.Device().ID.String(), v.SigningKey())
+	if err != nil {
+		return nil, err
+	}
+	return &sealKeys{prof.Name, recipients, signer}, nil
+}
+
+// errSeal stops the chain walk in collect when sealing failed.
+var errSeal = errors.New("seal failed")
+
 // collect reads the next bundle's records after cur from the device chain,
-// and the content of the attachments they add; nil when there are none.
-func collect(v *storage.Vault, cur cursor) (*sealInput, error) {
+// and the content of the attachments they add, and seals them; nil when
+// there are none. The records go to the bundle as they are read, so that
+// it checks and compresses them while the next ones are read.
+func collect(v *storage.Vault, cur cursor) (*sealed, error) {
 	dev := v.Device()
-	in := &sealInput{Input: bundle.Input{
+	in := &sealed{Input: bundle.Input{
 		Device: dev.ID.String(), Monitor: dev.Name, Seq: cur.Seq + 1, Prev: cur.Hash,
 		Created: time.Now(), Attachments: map[string][]byte{},
 	}}
+	// The keys are loaded before the chain is read, not in its
+	// transaction (a View inside a View can deadlock with a Close waiting
+	// between them); their error counts only when there is something to
+	// seal.
+	keys, keysErr := loadSealKeys(v)
+	var sl *bundle.Sealer
+	var sealErr error
+	defer func() {
+		if sl != nil {
+			sl.Abort()
+		}
+	}()
 	size := 0
 	var shas []string
 	var added []*storage.Version
@@ -149,10 +182,22 @@ func collect(v *storage.Vault, cur cursor) (*sealInput, error) {
 		// The attachment's content counts before it goes in, so that a
 		// bundle stays below maxBundleInput plus at most one attachment
 		// when it is alone (and so below wire.MaxUpload).
-		if len(in.Records) > 0 && (size+len(c.Raw)+a.Size > maxBundleInput || len(shas) >= maxBundleAttachments) {
+		if in.records > 0 && (size+len(c.Raw)+a.Size > maxBundleInput || len(shas) >= maxBundleAttachments) {
 			return errFull
 		}
-		in.Records = append(in.Records, c.Raw)
+		if sl == nil {
+			if sealErr = keysErr; sealErr != nil {
+				return errSeal
+			}
+			in.profile = keys.profile
+			if sl, sealErr = bundle.NewSealer(in.Input, keys.recipients, keys.signer); sealErr != nil {
+				return errSeal
+			}
+		}
+		if sealErr = sl.Add(c.Raw); sealErr != nil {
+			return errSeal
+		}
+		in.records++
 		in.chainLast = c.Seq
 		size += len(c.Raw) + 1
 		if attachment {
@@ -162,10 +207,13 @@ func collect(v *storage.Vault, cur cursor) (*sealInput, error) {
 		}
 		return nil
 	})
+	if errors.Is(err, errSeal) {
+		return nil, fmt.Errorf("export: %w", sealErr)
+	}
 	if err != nil && !errors.Is(err, errFull) {
 		return nil, fmt.Errorf("export: read changes: %w", err)
 	}
-	if len(in.Records) == 0 {
+	if in.records == 0 {
 		return nil, nil
 	}
 	for i, sha := range shas {
@@ -185,14 +233,25 @@ func collect(v *storage.Vault, cur cursor) (*sealInput, error) {
 		}
 		in.Attachments[sha] = b
 	}
+	in.data, in.sig, err = sl.Finish(in.Attachments)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
 	return in, nil
 }
 
 // mayBeAttachment reports whether raw may be a version of an attachment
 // record: the vault writes its versions with json.Marshal, which spells
 // the type "attachment" as it is, so a version without these bytes is
-// none.
+// none. json.Marshal also writes a version's id first and its type second,
+// once each: when raw starts that way, its type is read there, not looked
+// for in the whole version (which was a tenth of reading a large export).
 func mayBeAttachment(raw []byte) bool {
+	const id, typ = `{"id":"`, `","type":"`
+	if n := len(id) + 36; len(raw) > n+len(typ) && bytes.HasPrefix(raw, []byte(id)) &&
+		bytes.IndexAny(raw[len(id):n], `"\`) < 0 && bytes.HasPrefix(raw[n:], []byte(typ)) {
+		return bytes.HasPrefix(raw[n+len(typ):], []byte(storage.KindAttachment+`"`))
+	}
 	return bytes.Contains(raw, []byte(`"`+storage.KindAttachment+`"`))
 }
 

@@ -109,6 +109,41 @@ func TestSealAttachments(t *testing.T) {
 	}
 }
 
+// TestMayBeAttachment: the versions the vault writes are told apart by
+// their type field, and a version in any other form by its bytes.
+func TestMayBeAttachment(t *testing.T) {
+	f := newFixture(t)
+	a := &storage.Attachment{HearingID: f.hearing, Name: "notice.jpg", Caption: `the "attachment" on the gate`}
+	if err := f.v.AddAttachment(a, strings.NewReader("photo")); err != nil {
+		t.Fatal(err)
+	}
+	n := noteAt(f.hearing, 1)
+	n.Text = `see the "attachment"`
+	f.put(n)
+	raws := f.chainRaw(0)
+	const id = `"id":"01a23a57-c482-7849-8c0a-6004a6a08d35"`
+	tests := []struct {
+		name string
+		raw  []byte
+		want bool
+	}{
+		{"the vault's attachment", raws[len(raws)-2], true},
+		{"the vault's note that quotes the word", raws[len(raws)-1], false},
+		{"the vault's hearing", raws[1], false},
+		{"type first", []byte(`{"type":"attachment",` + id + `}`), true},
+		{"type third", []byte(`{` + id + `,"version":1,"type":"attachment"}`), true},
+		{"a quote in the id", []byte(`{"id":"01a23a57-c482-7849-8c0a-6004a6a\"d35","type":"note","x":{"type":"attachment"}}`), true},
+		{"a note in the vault's form", []byte(`{` + id + `,"type":"note","data":{"text":"x"}}`), false},
+		{"an attachment in the vault's form", []byte(`{` + id + `,"type":"attachment","data":{}}`), true},
+		{"a type that starts with attachment", []byte(`{` + id + `,"type":"attachments"}`), false},
+	}
+	for _, tt := range tests {
+		if got := mayBeAttachment(tt.raw); got != tt.want {
+			t.Errorf("%s: mayBeAttachment(%s) = %v, want %v", tt.name, tt.raw, got, tt.want)
+		}
+	}
+}
+
 func TestSealSplitsLargeBacklog(t *testing.T) {
 	old := maxBundleInput
 	maxBundleInput = 2000
