@@ -39,6 +39,13 @@ const (
 	compactionReserve = 32 << 20
 )
 
+// lowSpaceMark is the free space under which the search indexer stops
+// letting saves gather beyond indexSettle (indexer.go): the postings it
+// writes are not part of any save's check, so on a filling disk they go in
+// soon after the saves, and the saves that follow see the room they took.
+// (A variable for tests.)
+var lowSpaceMark uint64 = 256 << 20
+
 // spaceNeed is the free space, in bytes, that a commit of n bytes needs,
 // given the vault's files now.
 func spaceNeed(db string, n int) uint64 {
@@ -90,6 +97,7 @@ func (v *Vault) checkSpace(n int) error {
 		c.mem, c.tables = dbUsage(db)
 		c.at = time.Now()
 	}
+	v.lowSpace.Store(free < lowSpaceMark)
 	if free < need(n, c.mem, c.tables) {
 		return diskFullError(free)
 	}
