@@ -4,13 +4,12 @@ package storage
 
 import "syscall"
 
-// cpuTime is the CPU time this process used so far, user and system, in
-// nanoseconds; benchmarks report it per operation (cpu-ns/op) because on a
-// shared machine wall time mostly measures the other processes.
-func cpuTime() int64 {
+// cpuTime returns the CPU time this process has used so far, user and
+// system, in nanoseconds.
+func cpuTime() (int64, bool) {
 	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, false
 	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
+	return ru.Utime.Nano() + ru.Stime.Nano(), true
 }

@@ -39,6 +39,13 @@ const (
 	compactionReserve = 32 << 20
 )
 
+// lowSpaceMark is the free space under which the search indexer stops
+// letting saves gather beyond indexSettle (indexer.go): the postings it
+// writes are not part of any save's check, so on a filling disk they go in
+// soon after the saves, and the saves that follow see the room they took.
+// (A variable for tests.)
+var lowSpaceMark uint64 = 256 << 20
+
 // spaceNeed is the free space, in bytes, that a commit of n bytes needs,
 // given the vault's files now.
 func spaceNeed(db string, n int) uint64 {
@@ -71,29 +78,53 @@ func dbUsage(db string) (mem, tables uint64) {
 
 // spaceCache keeps the folder scan of dbUsage for up to a second (a save
 // should not list the folder); the bytes committed since are added to the
-// log's size meanwhile.
+// log's size meanwhile. It also keeps the last free space read, which a
+// save may rely on instead of asking again (see freeAmple).
 type spaceCache struct {
 	at          time.Time
 	mem, tables uint64
+	freeAt      time.Time // when free was read
+	free        uint64
+	since       uint64 // what commits since may have used of it
 }
+
+// A save skips the free-space query (a statfs) when one less than
+// freeRecheck ago found freeAmple more than the save needs, less what
+// the vault's commits since may have used: to be caught out, other
+// programs would have to write a gigabyte in a quarter of a second. On a
+// disk with less free space than that, every save asks.
+const (
+	freeAmple   = 1 << 30
+	freeRecheck = 250 * time.Millisecond
+)
 
 // checkSpace refuses a commit of about n bytes when the disk is too full
 // to take it and still flush and close cleanly.
 func (v *Vault) checkSpace(n int) error {
+	c := &v.space
+	grow := 2 * uint64(n)
+	if !c.freeAt.IsZero() && time.Since(c.freeAt) < freeRecheck &&
+		c.free >= c.since+need(n, c.mem, c.tables)+freeAmple {
+		c.mem += grow
+		c.since += grow
+		return nil
+	}
 	db := filepath.Join(v.dir, dbDir)
 	free, ok := freeSpace(db)
 	if !ok {
 		return nil // the platform cannot tell; Badger's own error applies
 	}
-	c := &v.space
 	if time.Since(c.at) > time.Second || free < 4*reserveMargin {
 		c.mem, c.tables = dbUsage(db)
 		c.at = time.Now()
 	}
+	c.free, c.freeAt, c.since = free, time.Now(), 0
+	v.lowSpace.Store(free < lowSpaceMark)
 	if free < need(n, c.mem, c.tables) {
 		return diskFullError(free)
 	}
-	c.mem += 2 * uint64(n)
+	c.mem += grow
+	c.since += grow
 	return nil
 }
 

@@ -9,26 +9,32 @@ import (
 	"github.com/google/uuid"
 )
 
-// indexSettle is how long the indexer lets saves gather before indexing
-// them, when no search is waiting and fewer than indexQueueMax are queued.
-// Each indexer commit is an fsync of its own, and a save that arrives
-// meanwhile waits behind it: gathering a quarter of a second of saves keeps
-// that to a few fsyncs a second however fast notes are saved, so a durable
-// save costs about one fsync, like a raw Badger write. The postings are
-// derived data: a crash before they are written leaves the p/ markers, which
-// the next Open indexes, and a search does not wait out the settle time.
+// indexSettle is the pause in saves the indexer waits for before indexing
+// what they queued, when no search is waiting and fewer than indexQueueMax
+// are queued. Each indexer commit writes a few dozen postings per record
+// through Badger's one write goroutine (and fsyncs), and a save that
+// arrives meanwhile waits behind it: waiting for a pause keeps that work
+// out of a burst of saves, so a durable save costs about what a raw Badger
+// write does, and notes typed at a human pace are indexed a quarter of a
+// second after each. The postings are derived data: a crash before they
+// are written leaves the p/ markers, which the next Open indexes, and a
+// search does not wait out the settle time.
 const indexSettle = 250 * time.Millisecond
 
-// indexQueueMax is the queue length at which the indexer stops waiting for
-// more saves to gather, so that a long burst is indexed in bounded batches.
-const indexQueueMax = 2000
+// indexGatherMax bounds how long saves that never pause keep the indexer
+// waiting; indexQueueMax bounds how many refs it lets gather, so that a
+// long burst is indexed in bounded batches.
+const (
+	indexGatherMax = 2 * time.Second
+	indexQueueMax  = 2000
+)
 
 // indexer brings the search postings up to date after Update has committed
 // the versions, in the background: one goroutine per open vault, owned by
 // the Vault, fed with the refs of each committed batch. It lets saves
-// gather for indexSettle, then indexes whatever is queued in one Badger
-// transaction (or a few, if too big), so that a run of saves costs one
-// indexer fsync between them instead of one each.
+// gather until they pause for indexSettle, then indexes whatever is queued
+// in one Badger transaction (or a few, if too big), so that a run of saves
+// costs one indexer commit after them instead of several between them.
 //
 // It is the only writer of s/ and t/ keys while the vault is open (Open
 // indexes leftovers before starting it), and it does not take wmu or life:
@@ -48,6 +54,7 @@ type indexer struct {
 	// purge, or a merge of an older version) removes its entry.
 	newest  map[uuid.UUID]*Version
 	queued  uint64        // refs ever queued
+	lastAdd time.Time     // when refs were last queued
 	indexed uint64        // refs ever taken off the queue and handled
 	changed chan struct{} // closed (and replaced) when indexed grows or the loop ends
 	ended   bool
@@ -83,17 +90,36 @@ func (ix *indexer) run(ctx context.Context) {
 			ix.indexQueued()
 			return
 		case <-ix.wake:
-			// Let a burst of saves gather, so that it is indexed in one
-			// commit, unless a search is waiting.
-			t := time.NewTimer(indexSettle)
-			select {
-			case <-t.C:
-			case <-ix.urgent:
-			case <-ctx.Done():
-			}
-			t.Stop()
+			ix.gather(ctx)
 			ix.indexQueued()
 		}
+	}
+}
+
+// gather returns once the saves have paused for indexSettle, or have kept
+// coming for indexGatherMax, or indexQueueMax refs are queued, or a search
+// is waiting, or the vault is closing. On a disk with little free space
+// left (lowSpaceMark) it waits indexSettle and no longer.
+func (ix *indexer) gather(ctx context.Context) {
+	deadline := time.Now().Add(indexGatherMax)
+	t := time.NewTimer(indexSettle)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+		case <-ix.urgent:
+			return
+		case <-ctx.Done():
+			return
+		}
+		ix.mu.Lock()
+		quiet := time.Since(ix.lastAdd)
+		ix.mu.Unlock()
+		left := time.Until(deadline)
+		if quiet >= indexSettle || left <= 0 || ix.v.lowSpace.Load() {
+			return
+		}
+		t.Reset(min(indexSettle-quiet, left))
 	}
 }
 
@@ -137,6 +163,7 @@ func (ix *indexer) add(refs []ref, newest map[uuid.UUID]*Version) {
 	}
 	ix.queue = append(ix.queue, refs...)
 	ix.queued += uint64(len(refs))
+	ix.lastAdd = time.Now()
 	full := len(ix.queue) >= indexQueueMax
 	ix.mu.Unlock()
 	select {

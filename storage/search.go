@@ -147,12 +147,12 @@ func opsCost(ops []op) (count, size int64) {
 // checkTerms authenticates the search-terms list of each record in refs,
 // reading the committed state: a tampered index fails the save, as it did
 // when the postings were written in the save's own transaction, rather than
-// failing later in the background.
+// failing later in the background. A record the Tx created has none yet.
 func (tx *Tx) checkTerms(refs []ref) error {
 	rd := &Tx{v: tx.v, txn: tx.rd, rd: tx.rd}
 	seen := map[uuid.UUID]bool{}
 	for _, r := range refs {
-		if seen[r.ID] {
+		if seen[r.ID] || tx.fresh[r.ID] {
 			continue
 		}
 		seen[r.ID] = true

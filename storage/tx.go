@@ -27,6 +27,9 @@ type Tx struct {
 	// then read-only); see staging.go.
 	stage *stager
 	bytes int // bytes set so far, for the free-space check
+	// fresh holds the records this Tx created (new UUIDv7s): they have no
+	// search-terms list to check yet.
+	fresh map[uuid.UUID]bool
 	// versions is one iterator over rd that latest seeks in, instead of
 	// opening one per record; closeReads closes it, before rd is
 	// discarded.
@@ -167,6 +170,10 @@ func (tx *Tx) Put(r Record) error {
 			return err
 		}
 		m.ID = id
+		if tx.fresh == nil {
+			tx.fresh = map[uuid.UUID]bool{}
+		}
+		tx.fresh[id] = true
 	} else {
 		p, err := tx.latest(m.ID)
 		switch {

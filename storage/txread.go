@@ -41,7 +41,15 @@ func (tx *Tx) latest(id uuid.UUID) (*Version, error) {
 	if key == nil {
 		return nil, fmt.Errorf("%s: %w", id, ErrNotFound)
 	}
-	return tx.parseVersion(key, val)
+	if ver, ok := tx.v.memo.get(key, val); ok {
+		return ver, nil
+	}
+	ver, err := tx.parseVersion(key, val)
+	if err != nil {
+		return nil, err
+	}
+	tx.v.memo.put(key, val, ver)
+	return ver, nil
 }
 
 func (tx *Tx) versionFromItem(item *badger.Item) (*Version, error) {

@@ -43,10 +43,12 @@ type Vault struct {
 	ix     *indexer // search postings, in the background; started by Open, stopped by Close
 
 	space      spaceCache  // the last look at the database folder (diskspace.go)
+	lowSpace   atomic.Bool // the last free-space check found less than lowSpaceMark
 	readOnly   bool        // opened read-only: the disk was too full (diskspace.go)
 	unfinished error       // a committed large import could not be applied yet (staging.go)
 	notes      []string    // what Open found and did, for the user (Notices)
 	sealedHead *headFile   // this device's chain head, kept outside Badger (chainhead.go)
+	memo       verMemo     // versions Tx.latest decoded, by key and sealed bytes (vermemo.go)
 	tables     *tableCheck // records the session's new tables at Close (tablecheck.go); nil if read-only
 
 	testHookIndexCommit func()                            // tests: called by the indexer just before it commits
@@ -278,6 +280,7 @@ func (v *Vault) Close() error {
 	}
 	wipe(v.key)
 	v.aead = nil
+	v.memo.clear()
 	v.lockf.Close()
 	if err != nil {
 		return fmt.Errorf("close vault: %w", classify(err))
