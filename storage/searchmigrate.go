@@ -28,7 +28,11 @@ var keySearch = []byte("m/search")
 // migrateBatch is how many records a migration step marks and reindexes:
 // a search waiting behind a step waits for about this many records'
 // postings to be rewritten.
-const migrateBatch = 200
+var migrateBatch = 200 // a var for tests
+
+// testHookMigrate, in tests, is called after each migration step has
+// committed its markers, before they are indexed. Set it before Open.
+var testHookMigrate func()
 
 type searchState struct {
 	Layout int       `json:"layout"`
@@ -101,8 +105,8 @@ func (v *Vault) migrateStep() (done bool, err error) {
 		return true, err
 	}
 	if len(refs) > 0 {
-		if v.testHookMigrate != nil {
-			v.testHookMigrate()
+		if testHookMigrate != nil {
+			testHookMigrate()
 		}
 		if err := v.indexRefs(refs, nil); err != nil {
 			return true, err
