@@ -394,25 +394,3 @@ func TestSearchStalePostingReadsNewest(t *testing.T) {
 	}
 	done()
 }
-
-// BenchmarkSearchMigrate100k times the migration of a layout-1 copy of the
-// 100k-note vault given by COURTWATCH_MIGRATE_VAULT (a vault the tree
-// before layout 2 built), once.
-func BenchmarkSearchMigrate100k(b *testing.B) {
-	dir := os.Getenv("COURTWATCH_MIGRATE_VAULT")
-	if dir == "" {
-		b.Skip("set COURTWATCH_MIGRATE_VAULT to a layout-1 vault")
-	}
-	for b.Loop() {
-		t0 := time.Now()
-		v, err := Open(dir, testPass)
-		if err != nil {
-			b.Fatal(err)
-		}
-		opened := time.Since(t0)
-		<-v.ix.migrateDone
-		b.ReportMetric(opened.Seconds(), "open-s")
-		b.ReportMetric(time.Since(t0).Seconds(), "migrated-s")
-		v.Close()
-	}
-}

@@ -47,14 +47,18 @@ func (tx *Tx) candidates(lookups []fulltext.Lookup, fn func(id uuid.UUID, posted
 		defer scans[i].it.Close()
 	}
 	rare := rarest(scans)
-	ids := scans[rare].ids
-	if len(ids) == 0 {
+	cands := scans[rare].refs
+	if len(cands) == 0 {
 		return nil
 	}
-	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(b[:], a[:]) })
-	ids = slices.Compact(ids)
-	posted := scans[rare].refs
-	slices.SortFunc(posted, func(a, b ref) int { return bytes.Compare(a.ID[:], b.ID[:]) })
+	// Newest first; an id posted under several terms of a prefix keeps
+	// one entry (its postings name one version).
+	slices.SortFunc(cands, func(a, b ref) int { return bytes.Compare(b.ID[:], a.ID[:]) })
+	cands = slices.CompactFunc(cands, func(a, b ref) bool { return a.ID == b.ID })
+	ids := make([]uuid.UUID, len(cands))
+	for i, c := range cands {
+		ids[i] = c.ID
+	}
 	var probes [][]string // per other lookup: its terms to probe
 	for i, l := range lookups {
 		if i == rare {
@@ -70,6 +74,7 @@ func (tx *Tx) candidates(lookups []fulltext.Lookup, fn func(id uuid.UUID, posted
 			within[id] = true
 		}
 		in := postingsIn(scans[i].it, scans[i].prefix, within)
+		cands = slices.DeleteFunc(cands, func(c ref) bool { return !in[c.ID] })
 		ids = slices.DeleteFunc(ids, func(id uuid.UUID) bool { return !in[id] })
 		if len(ids) == 0 {
 			return nil
@@ -77,7 +82,7 @@ func (tx *Tx) candidates(lookups []fulltext.Lookup, fn func(id uuid.UUID, posted
 	}
 	var key []byte // probe key, reused
 next:
-	for _, id := range ids {
+	for n, id := range ids {
 		for _, terms := range probes {
 			var ok bool
 			var err error
@@ -89,7 +94,7 @@ next:
 				continue next
 			}
 		}
-		stop, err := fn(id, postedFor(posted, id))
+		stop, err := fn(id, cands[n])
 		if err != nil || stop {
 			return err
 		}
@@ -115,42 +120,23 @@ func postingID(k, prefix []byte) (uuid.UUID, bool) {
 	return id, true
 }
 
-// maxPosted is how many postings of each lookup rarest keeps the values
-// of. A search reads the hits of a rare lookup with the versions they
-// name; a lookup with more postings (a common prefix searched alone) is
-// sorted by id only, as moving whole refs would cost more than the seeks
-// to its few hits' newest versions, which it then does.
-const maxPosted = 1024
-
 // postingScan is one lookup's postings: its key prefix, an iterator over
-// them, the ids rarest read, and the first maxPosted of them with the
-// versions their postings name (if any).
+// them, and the ids rarest read, each with the version its posting names
+// (HLC 0 if none).
 type postingScan struct {
 	prefix []byte
 	it     *badger.Iterator
-	ids    []uuid.UUID
 	refs   []ref
 }
 
-// postedFor returns the version that id's posting in posted (sorted by
-// id) names, or a ref with HLC 0.
-func postedFor(posted []ref, id uuid.UUID) ref {
-	i, ok := slices.BinarySearchFunc(posted, id, func(r ref, id uuid.UUID) int { return bytes.Compare(r.ID[:], id[:]) })
-	if !ok {
-		return ref{ID: id}
-	}
-	return posted[i]
-}
-
 // rarest scans the postings of every lookup side by side until one ends,
-// and returns its index; its ids are then all in its scan's ids (not
+// and returns its index; its ids are then all in its scan's refs (not
 // sorted, possibly repeated when a prefix covers several terms of one
 // record).
 func rarest(scans []postingScan) int {
 	for i := range scans {
 		scans[i].it.Rewind()
 	}
-	val := make([]byte, 0, 24) // a posting's value, copied
 	for {
 		for i := range scans {
 			s := &scans[i]
@@ -159,14 +145,14 @@ func rarest(scans []postingScan) int {
 			}
 			item := s.it.Item()
 			if id, ok := postingID(item.Key(), s.prefix); ok {
-				s.ids = append(s.ids, id)
-				if len(s.ids) <= maxPosted && item.ValueSize() == 24 {
-					if v, err := item.ValueCopy(val[:0]); err == nil {
-						if r, ok := postedRef(id, v); ok {
-							s.refs = append(s.refs, r)
-						}
-					}
+				r := ref{ID: id}
+				if item.ValueSize() == 8+16 {
+					_ = item.Value(func(val []byte) error {
+						r, _ = postedRef(id, val)
+						return nil
+					})
 				}
+				s.refs = append(s.refs, r)
 			}
 			s.it.Next()
 		}

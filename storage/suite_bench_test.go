@@ -179,13 +179,6 @@ func BenchmarkSuiteSearch(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer v.Close()
-			// A vault built by an older layout is migrated first
-			// (searchmigrate.go): measure the index as it then stays.
-			t0 := time.Now()
-			<-v.ix.migrateDone
-			if d := time.Since(t0); d > time.Second {
-				b.Logf("migrated the search index of %d notes in %v", n, d.Round(time.Second))
-			}
 			idx := suiteBleve(b, n)
 			defer idx.Close()
 			for _, q := range suiteQueries {
