@@ -33,14 +33,7 @@ func unlock(dir string, passphrase []byte) (header, []byte, error) {
 // passphrase testPass, COURTWATCH_TEST_KDF=1), and returns its folder.
 func extractV1(t testing.TB) string {
 	t.Helper()
-	return extractVault(t, "testdata/v1vault.tar.gz")
-}
-
-// extractVault unpacks a vault folder "vault" from a .tar.gz file and
-// returns its path.
-func extractVault(t testing.TB, file string) string {
-	t.Helper()
-	f, err := os.Open(file)
+	f, err := os.Open("testdata/v1vault.tar.gz")
 	if err != nil {
 		t.Fatal(err)
 	}

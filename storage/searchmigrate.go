@@ -28,11 +28,7 @@ var keySearch = []byte("m/search")
 // migrateBatch is how many records a migration step marks and reindexes:
 // a search waiting behind a step waits for about this many records'
 // postings to be rewritten.
-var migrateBatch = 200 // a var for tests
-
-// testHookMigrate, in tests, is called after each migration step has
-// committed its markers, before they are indexed. Set it before Open.
-var testHookMigrate func()
+const migrateBatch = 200
 
 type searchState struct {
 	Layout int       `json:"layout"`
@@ -105,8 +101,8 @@ func (v *Vault) migrateStep() (done bool, err error) {
 		return true, err
 	}
 	if len(refs) > 0 {
-		if testHookMigrate != nil {
-			testHookMigrate()
+		if v.testHookMigrate != nil {
+			v.testHookMigrate()
 		}
 		if err := v.indexRefs(refs, nil); err != nil {
 			return true, err

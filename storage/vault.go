@@ -55,6 +55,7 @@ type Vault struct {
 
 	testHookIndexCommit func()                            // tests: called by the indexer just before it commits
 	testHookPostings    func(id uuid.UUID, readBack bool) // tests: called as the indexer computes a record's postings
+	testHookMigrate     func()                            // tests: called after a migration step's markers are committed
 }
 
 // Device is this vault's identity: the device that signs its versions.
