@@ -52,25 +52,14 @@ type indexer struct {
 	changed chan struct{} // closed (and replaced) when indexed grows or the loop ends
 	ended   bool
 	err     error // first indexing failure; its refs keep their p/ markers
-
-	// migrating is set while the index is older than searchLayout: the
-	// loop then runs a migration step whenever no save is queued
-	// (searchmigrate.go). Only the loop changes it.
-	migrating   bool
-	migrateDone chan struct{} // closed when migration ends (tests)
-	migrateErr  error         // why it stopped early; the next Open retries
 }
 
 // startIndexer starts the vault's indexer. openErr is the failure, if any,
-// of the indexing Open did first; Search reports it. With migrate, the
-// indexer brings the index to searchLayout when it has nothing else to do.
-func startIndexer(v *Vault, openErr error, migrate bool) *indexer {
+// of the indexing Open did first; Search reports it.
+func startIndexer(v *Vault, openErr error) *indexer {
 	ctx, cancel := context.WithCancel(context.Background())
 	ix := &indexer{v: v, wake: make(chan struct{}, 1), urgent: make(chan struct{}, 1), cancel: cancel,
-		done: make(chan struct{}), changed: make(chan struct{}), migrating: migrate, migrateDone: make(chan struct{})}
-	if !migrate {
-		close(ix.migrateDone)
-	}
+		done: make(chan struct{}), changed: make(chan struct{})}
 	if openErr != nil {
 		ix.err = fmt.Errorf("search index is incomplete (the next open retries): %w", openErr)
 	}
@@ -86,25 +75,7 @@ func (ix *indexer) run(ctx context.Context) {
 		close(ix.changed)
 		ix.mu.Unlock()
 	}()
-	defer func() {
-		ix.mu.Lock()
-		if ix.migrating {
-			ix.migrating = false
-			close(ix.migrateDone)
-		}
-		ix.mu.Unlock()
-	}()
 	for {
-		if ix.migrating && ix.queueEmpty() && ctx.Err() == nil {
-			done, err := ix.v.migrateStep()
-			if done {
-				ix.mu.Lock()
-				ix.migrating, ix.migrateErr = false, err
-				ix.mu.Unlock()
-				close(ix.migrateDone)
-			}
-			continue
-		}
 		select {
 		case <-ctx.Done():
 			// Close: index what is queued now, then end. Refs queued after
@@ -124,13 +95,6 @@ func (ix *indexer) run(ctx context.Context) {
 			ix.indexQueued()
 		}
 	}
-}
-
-// queueEmpty reports whether no save waits to be indexed.
-func (ix *indexer) queueEmpty() bool {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	return len(ix.queue) == 0
 }
 
 // indexQueued indexes everything queued, in as few transactions as fit.

@@ -12,15 +12,13 @@ import (
 // are declared next to the code that owns them.
 //
 //	m/device                          sealed device identity
-//	m/search                          sealed search index layout (searchmigrate.go)
 //	m/head                            sealed head of this device's chain
 //	v/<id:16><hlc:8><device:16>       sealed version (JSON envelope)
 //	f/<hlc:8><device:16><id:16>       change feed, empty value
 //	d/<device:16><seq:8>              device chain: <id:16><hlc:8>
 //	x/<index>\0<parent:16><sort:n><id:16>   secondary index, empty value
 //	p/<id:16><hlc:8><device:16>       version awaiting search indexing
-//	s/<term>\0<id:16>                 search posting: <hlc:8><device:16> of the version
-//	                                  indexed (empty in vaults indexed before layout 2)
+//	s/<term>\0<id:16>                 search posting, empty value
 //	b/<sha256:32><chunk:4>            sealed attachment chunk
 //	t/<id:16>                         sealed list of the terms posted for id (search.go)
 //	a/<key>                           sealed auxiliary value of another package (aux.go)
@@ -108,22 +106,4 @@ func searchKey(term string, id uuid.UUID) []byte {
 // reads many posting keys with one buffer.
 func appendSearchKey(dst []byte, term string, id uuid.UUID) []byte {
 	return append(append(append(append(dst, prefixSearch...), term...), 0), id[:]...)
-}
-
-// postingValue is the value of every posting of r's record: the HLC and
-// device of the version r its postings were made from, so that a search
-// reads the hit's version with one point read.
-func postingValue(r ref) []byte { return append(u64(r.HLC), r.Device[:]...) }
-
-// postedRef returns the version of id that a posting's value names; ok is
-// false for an empty value (a posting written before layout 2) or a
-// malformed one.
-func postedRef(id uuid.UUID, val []byte) (r ref, ok bool) {
-	if len(val) != 8+16 {
-		return ref{}, false
-	}
-	r.ID = id
-	r.HLC = binary.BigEndian.Uint64(val)
-	copy(r.Device[:], val[8:])
-	return r, r.HLC != 0
 }

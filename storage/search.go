@@ -130,8 +130,6 @@ func (v *Vault) commitIndex(txn *badger.Txn, n int) (int, error) {
 	if v.testHookIndexCommit != nil {
 		v.testHookIndexCommit()
 	}
-	v.iseq.Add(1)
-	defer v.iseq.Add(1)
 	return n, txn.Commit()
 }
 
@@ -188,12 +186,9 @@ func applyOps(txn *badger.Txn, ops []op) error {
 }
 
 // postingOps computes the writes that make id's postings match its newest
-// version (none if it is deleted, purged or not searchable). Every posting
-// of id holds that version's ref (postingValue), as does its terms list:
-// when the indexed version changes, all of its postings are rewritten.
+// version (none if it is deleted, purged or not searchable).
 func (v *Vault) postingOps(tx *Tx, id uuid.UUID, hint *Version) ([]op, error) {
 	var want []string
-	var wantRef ref
 	ver, err := tx.indexedVersion(id, hint)
 	switch {
 	case errors.Is(err, ErrNotFound): // purged
@@ -209,66 +204,41 @@ func (v *Vault) postingOps(tx *Tx, id uuid.UUID, hint *Version) ([]op, error) {
 		}
 		if s, ok := r.(searchable); ok {
 			want = fulltext.Terms(s.searchText())
-			wantRef = ver.ref()
 		}
 	}
-	var have termsList
+	var have []string
 	b, err := tx.getSealed(termsKey(id))
 	switch {
 	case errors.Is(err, ErrNotFound):
 	case err != nil:
 		return nil, err
 	default:
-		if have, err = decodeTermsList(b); err != nil {
+		if err := json.Unmarshal(b, &have); err != nil {
 			return nil, fmt.Errorf("search terms of %s do not decode: %w", id, ErrTampered)
 		}
 	}
-	same := have.Ref == wantRef && have.Ref.HLC != 0
 	var ops []op
-	for _, t := range have.Terms {
+	for _, t := range have {
 		if !slices.Contains(want, t) {
 			ops = append(ops, op{key: searchKey(t, id), del: true})
 		}
 	}
+	for _, t := range want {
+		if !slices.Contains(have, t) {
+			ops = append(ops, op{key: searchKey(t, id)})
+		}
+	}
 	if len(want) == 0 {
-		if have.Terms != nil || have.Ref.HLC != 0 {
+		if have != nil {
 			ops = append(ops, op{key: termsKey(id), del: true})
 		}
 		return ops, nil
 	}
-	val := postingValue(wantRef)
-	for _, t := range want {
-		if !same || !slices.Contains(have.Terms, t) {
-			ops = append(ops, op{key: searchKey(t, id), val: val})
-		}
-	}
-	sealed, err := v.seal(termsKey(id), mustJSON(termsList{Ref: wantRef, Terms: want}))
+	sealed, err := v.seal(termsKey(id), mustJSON(want))
 	if err != nil {
 		return nil, err
 	}
 	return append(ops, op{key: termsKey(id), val: sealed}), nil
-}
-
-// termsList is the sealed value of t/<id>: the terms posted for id and
-// the version they were taken from. Before layout 2 it was a bare JSON
-// list of terms (Ref zero: the postings name no version).
-type termsList struct {
-	Ref   ref      `json:"ref"`
-	Terms []string `json:"terms"`
-}
-
-func decodeTermsList(b []byte) (termsList, error) {
-	var l termsList
-	if len(b) > 0 && b[0] == '[' {
-		return l, json.Unmarshal(b, &l.Terms)
-	}
-	if err := json.Unmarshal(b, &l); err != nil {
-		return l, err
-	}
-	if l.Ref.HLC == 0 {
-		return l, errors.New("terms list without a version")
-	}
-	return l, nil
 }
 
 // indexedVersion returns the version of id to index: hint, the version
@@ -346,11 +316,9 @@ func (v *Vault) Search(query string, limit int) ([]Hit, error) {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	var hits []Hit
-	w, i := v.wseq.Load(), v.iseq.Load()
 	err := v.View(func(tx *Tx) error {
-		current := v.indexCurrent(w, i)
-		return tx.candidates(q.Lookups(), func(id uuid.UUID, posted ref) (bool, error) {
-			ver, err := tx.hitVersion(id, posted, current)
+		return tx.candidates(q.Lookups(), func(id uuid.UUID) (bool, error) {
+			ver, err := tx.Current(id)
 			if errors.Is(err, ErrNotFound) {
 				return false, nil
 			}

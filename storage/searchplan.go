@@ -32,9 +32,8 @@ const (
 )
 
 // candidates calls fn with each id posted under every one of lookups,
-// newest (largest UUIDv7) first, until fn returns stop or an error, with
-// the version its postings under the rarest lookup name (HLC 0: none).
-func (tx *Tx) candidates(lookups []fulltext.Lookup, fn func(id uuid.UUID, posted ref) (stop bool, err error)) error {
+// newest (largest UUIDv7) first, until fn returns stop or an error.
+func (tx *Tx) candidates(lookups []fulltext.Lookup, fn func(id uuid.UUID) (stop bool, err error)) error {
 	if len(lookups) == 0 {
 		return nil
 	}
@@ -47,18 +46,12 @@ func (tx *Tx) candidates(lookups []fulltext.Lookup, fn func(id uuid.UUID, posted
 		defer scans[i].it.Close()
 	}
 	rare := rarest(scans)
-	cands := scans[rare].refs
-	if len(cands) == 0 {
+	ids := scans[rare].ids
+	if len(ids) == 0 {
 		return nil
 	}
-	// Newest first; an id posted under several terms of a prefix keeps
-	// one entry (its postings name one version).
-	slices.SortFunc(cands, func(a, b ref) int { return bytes.Compare(b.ID[:], a.ID[:]) })
-	cands = slices.CompactFunc(cands, func(a, b ref) bool { return a.ID == b.ID })
-	ids := make([]uuid.UUID, len(cands))
-	for i, c := range cands {
-		ids[i] = c.ID
-	}
+	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(b[:], a[:]) })
+	ids = slices.Compact(ids)
 	var probes [][]string // per other lookup: its terms to probe
 	for i, l := range lookups {
 		if i == rare {
@@ -74,7 +67,6 @@ func (tx *Tx) candidates(lookups []fulltext.Lookup, fn func(id uuid.UUID, posted
 			within[id] = true
 		}
 		in := postingsIn(scans[i].it, scans[i].prefix, within)
-		cands = slices.DeleteFunc(cands, func(c ref) bool { return !in[c.ID] })
 		ids = slices.DeleteFunc(ids, func(id uuid.UUID) bool { return !in[id] })
 		if len(ids) == 0 {
 			return nil
@@ -82,7 +74,7 @@ func (tx *Tx) candidates(lookups []fulltext.Lookup, fn func(id uuid.UUID, posted
 	}
 	var key []byte // probe key, reused
 next:
-	for n, id := range ids {
+	for _, id := range ids {
 		for _, terms := range probes {
 			var ok bool
 			var err error
@@ -94,7 +86,7 @@ next:
 				continue next
 			}
 		}
-		stop, err := fn(id, cands[n])
+		stop, err := fn(id)
 		if err != nil || stop {
 			return err
 		}
@@ -121,16 +113,15 @@ func postingID(k, prefix []byte) (uuid.UUID, bool) {
 }
 
 // postingScan is one lookup's postings: its key prefix, an iterator over
-// them, and the ids rarest read, each with the version its posting names
-// (HLC 0 if none).
+// them, and the ids rarest read.
 type postingScan struct {
 	prefix []byte
 	it     *badger.Iterator
-	refs   []ref
+	ids    []uuid.UUID
 }
 
 // rarest scans the postings of every lookup side by side until one ends,
-// and returns its index; its ids are then all in its scan's refs (not
+// and returns its index; its ids are then all in its scan's ids (not
 // sorted, possibly repeated when a prefix covers several terms of one
 // record).
 func rarest(scans []postingScan) int {
@@ -143,16 +134,8 @@ func rarest(scans []postingScan) int {
 			if !s.it.Valid() {
 				return i
 			}
-			item := s.it.Item()
-			if id, ok := postingID(item.Key(), s.prefix); ok {
-				r := ref{ID: id}
-				if item.ValueSize() == 8+16 {
-					_ = item.Value(func(val []byte) error {
-						r, _ = postedRef(id, val)
-						return nil
-					})
-				}
-				s.refs = append(s.refs, r)
+			if id, ok := postingID(s.it.Item().Key(), s.prefix); ok {
+				s.ids = append(s.ids, id)
 			}
 			s.it.Next()
 		}

@@ -316,9 +316,7 @@ func (v *Vault) beginWrite() (done func(), err error) {
 		return nil, ErrLocked
 	}
 	v.wmu.Lock()
-	v.wseq.Add(1) // odd while a writer may commit (see Vault.indexCurrent)
 	done = func() {
-		v.wseq.Add(1)
 		v.wmu.Unlock()
 		v.life.RUnlock()
 	}

@@ -41,10 +41,6 @@ type Vault struct {
 	closed atomic.Bool
 	slot   int      // the key file slot that holds the data key
 	ix     *indexer // search postings, in the background; started by Open, stopped by Close
-	// wseq and iseq are odd while a writer holds wmu, and while the indexer
-	// commits, respectively; each moves on by two per section. Search reads
-	// them around taking its snapshot (indexCurrent).
-	wseq, iseq atomic.Uint64
 
 	space      spaceCache  // the last look at the database folder (diskspace.go)
 	readOnly   bool        // opened read-only: the disk was too full (diskspace.go)
@@ -55,7 +51,6 @@ type Vault struct {
 
 	testHookIndexCommit func()                            // tests: called by the indexer just before it commits
 	testHookPostings    func(id uuid.UUID, readBack bool) // tests: called as the indexer computes a record's postings
-	testHookMigrate     func()                            // tests: called after a migration step's markers are committed
 }
 
 // Device is this vault's identity: the device that signs its versions.
@@ -221,14 +216,9 @@ func openUnlocked(dir string, dataKey []byte, lockf *os.File) (*Vault, error) {
 	// cannot be indexed (tampered), the vault still opens and Search
 	// reports it; its marker stays for the next Open.
 	if v.readOnly {
-		v.ix = startIndexer(v, nil, false) // nothing can be written: pending markers wait for the next open
+		v.ix = startIndexer(v, nil) // nothing can be written: pending markers wait for the next open
 	} else {
-		pending := v.indexPending()
-		migrate, err := v.searchNeedsMigration()
-		if pending == nil {
-			pending = err
-		}
-		v.ix = startIndexer(v, pending, migrate && pending == nil)
+		v.ix = startIndexer(v, v.indexPending())
 	}
 	return v, nil
 }
