@@ -322,17 +322,20 @@ func header(d runData, machine string) string {
 			}
 		}
 	}
+	// Busy: other processes shared the machine. At the start the load is
+	// theirs; at the end it includes the run's own, which keeps up to every
+	// CPU busy.
 	busy := false
 	for _, s := range d.sessions {
-		for _, l := range []string{s.loadStart, s.loadEnd} {
+		for i, l := range []string{s.loadStart, s.loadEnd} {
 			var l1 float64
-			if _, err := fmt.Sscan(l, &l1); err == nil && l1 > float64(numCPU()) {
+			if _, err := fmt.Sscan(l, &l1); err == nil && l1 > float64(numCPU()*(1+i)) {
 				busy = true
 			}
 		}
 	}
 	if busy {
-		b.WriteString("**These figures are noisy.** The load average was above the number of CPUs: other busy processes shared the machine, so absolute times swing by 2–5× between runs. Read the ratios to a baseline measured in the same run, and the CPU times, which the other processes disturb less.\n\n")
+		b.WriteString("**These figures are noisy.** The load average was above what this run alone makes: other busy processes shared the machine, so absolute times swing by 2–5× between runs. Read the ratios to a baseline measured in the same run, and the CPU times, which the other processes disturb less.\n\n")
 	} else {
 		b.WriteString("**These figures are noisy**: absolute times swing between runs. Read the ratios to a baseline measured in the same run, and the CPU times.\n\n")
 	}

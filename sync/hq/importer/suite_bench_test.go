@@ -11,6 +11,8 @@ import (
 	"courtwatch/sync/hq/internal/hqtest"
 	"courtwatch/sync/hq/receiver"
 	"courtwatch/sync/hq/s3gw"
+
+	"filippo.io/age"
 )
 
 // The benchmark suite's HQ figures (make bench, tools/benchreport).
@@ -31,41 +33,21 @@ func BenchmarkSuiteImport(b *testing.B) {
 			bs := m.seal(b, first, nil)
 			m.flat(b, from, bs)
 			ids := hqtest.Identity(b, first)
-			var took, tookSearchable time.Duration
-			var cpu, cpuSearchable int64
+			var r importRates
 			for b.Loop() {
 				b.StopTimer()
 				dir := hqtest.NewHQ(b)
 				m.enroll(b, dir)
 				v := openHQVault(b, dir)
-				b.StartTimer()
-				t0, c0 := time.Now(), cpuTime()
-				rep, err := Import(dir, v, from, ImportOptions{Identities: ids})
-				took += time.Since(t0)
-				cpu += cpuTime() - c0
-				b.StopTimer()
-				if err != nil || rep.Failed() || rep.Device(m.id()).Added != n {
-					b.Fatalf("%v %+v\n%s", err, rep.Device(m.id()), problems(rep))
-				}
-				// Searchable: a search waits for the vault's background
-				// indexer to catch up with the import.
-				if hits, err := v.Search("prosecutor", 1); err != nil || len(hits) != 1 {
-					b.Fatalf("search after the import: %d hits, %v", len(hits), err)
-				}
-				tookSearchable += time.Since(t0)
-				cpuSearchable += cpuTime() - c0
+				r.measure(b, dir, v, from, ids, func(rep *ImportReport) {
+					if got := rep.Device(m.id()).Added; got != n {
+						b.Fatalf("%d versions added, want %d\n%s", got, n, problems(rep))
+					}
+				})
 				v.Close()
 				b.StartTimer()
 			}
-			b.ReportMetric(float64(n*b.N)/took.Seconds(), "versions/s")
-			// The CPU time of the process (the vault's indexer and Badger's
-			// compactions included): on a shared machine wall time mostly
-			// measures the other processes.
-			b.ReportMetric(float64(n*b.N)/(float64(cpu)/1e9), "versions/cpu-s")
-			// The same until the import is searchable: the indexer's work
-			// left when Import returns included.
-			b.ReportMetric(float64(n*b.N)/tookSearchable.Seconds(), "searchable-versions/s")
-			b.ReportMetric(float64(n*b.N)/(float64(cpuSearchable)/1e9), "searchable-versions/cpu-s")
+			r.report(b, n)
 		})
 	}
 }
@@ -202,8 +184,7 @@ func BenchmarkSuiteImportDevices(b *testing.B) {
 				m.v.Close() // 100 open vaults would hold about 1 GB of Badger's tables and caches
 			}
 			b.Logf("%d monitors' bundles made in %s", devices, time.Since(t0).Round(time.Second))
-			var took, tookSearchable time.Duration
-			var cpu, cpuSearchable int64
+			var r importRates
 			for b.Loop() {
 				b.StopTimer()
 				dir := hqtest.NewHQ(b)
@@ -213,32 +194,61 @@ func BenchmarkSuiteImportDevices(b *testing.B) {
 					}
 				}
 				v := openHQVault(b, dir)
-				b.StartTimer()
-				t0, c0 := time.Now(), cpuTime()
-				rep, err := Import(dir, v, from, ImportOptions{Identities: ids})
-				took += time.Since(t0)
-				cpu += cpuTime() - c0
-				b.StopTimer()
-				if err != nil || rep.Failed() {
-					b.Fatalf("%v\n%s", err, problems(rep))
-				}
-				for _, d := range ds {
-					if got := rep.Device(d.id).Added; got != perDevice {
-						b.Fatalf("device %s: %d versions added, want %d\n%s", d.id, got, perDevice, problems(rep))
+				r.measure(b, dir, v, from, ids, func(rep *ImportReport) {
+					for _, d := range ds {
+						if got := rep.Device(d.id).Added; got != perDevice {
+							b.Fatalf("device %s: %d versions added, want %d\n%s", d.id, got, perDevice, problems(rep))
+						}
 					}
-				}
-				if hits, err := v.Search("prosecutor", 1); err != nil || len(hits) != 1 {
-					b.Fatalf("search after the import: %d hits, %v", len(hits), err)
-				}
-				tookSearchable += time.Since(t0)
-				cpuSearchable += cpuTime() - c0
+				})
 				v.Close()
 				b.StartTimer()
 			}
-			b.ReportMetric(float64(n*b.N)/took.Seconds(), "versions/s")
-			b.ReportMetric(float64(n*b.N)/(float64(cpu)/1e9), "versions/cpu-s")
-			b.ReportMetric(float64(n*b.N)/tookSearchable.Seconds(), "searchable-versions/s")
-			b.ReportMetric(float64(n*b.N)/(float64(cpuSearchable)/1e9), "searchable-versions/cpu-s")
+			r.report(b, n)
 		})
 	}
+}
+
+// importRates adds up the wall and CPU time of benchmarked imports, until
+// Import returns and until the import is searchable.
+type importRates struct {
+	took, tookSearchable time.Duration
+	cpu, cpuSearchable   int64
+}
+
+// measure times one import of from into the HQ vault v of dir (the
+// benchmark's timer stopped on entry and on return); check judges its
+// report. Searchable: a search waits for the vault's background indexer
+// to catch up with the import.
+func (r *importRates) measure(b *testing.B, dir string, v *storage.Vault, from string, ids []age.Identity, check func(*ImportReport)) {
+	b.StartTimer()
+	t0, c0 := time.Now(), cpuTime()
+	rep, err := Import(dir, v, from, ImportOptions{Identities: ids})
+	r.took += time.Since(t0)
+	r.cpu += cpuTime() - c0
+	b.StopTimer()
+	if err != nil || rep.Failed() {
+		b.Fatalf("%v\n%s", err, problems(rep))
+	}
+	check(rep)
+	if hits, err := v.Search("prosecutor", 1); err != nil || len(hits) != 1 {
+		b.Fatalf("search after the import: %d hits, %v", len(hits), err)
+	}
+	r.tookSearchable += time.Since(t0)
+	r.cpuSearchable += cpuTime() - c0
+}
+
+// report gives the rates in versions per second of all the imports of
+// versions versions each.
+func (r *importRates) report(b *testing.B, versions int) {
+	n := float64(versions * b.N)
+	b.ReportMetric(n/r.took.Seconds(), "versions/s")
+	// The CPU time of the process (the vault's indexer and Badger's
+	// compactions included): on a shared machine wall time mostly
+	// measures the other processes.
+	b.ReportMetric(n/(float64(r.cpu)/1e9), "versions/cpu-s")
+	// The same until the import is searchable: the indexer's work left
+	// when Import returns included.
+	b.ReportMetric(n/r.tookSearchable.Seconds(), "searchable-versions/s")
+	b.ReportMetric(n/(float64(r.cpuSearchable)/1e9), "searchable-versions/cpu-s")
 }
