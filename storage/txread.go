@@ -48,7 +48,12 @@ func (tx *Tx) latest(id uuid.UUID) (*Version, error) {
 	if err != nil {
 		return nil, err
 	}
-	tx.v.memo.put(key, val, ver)
+	if tx.write {
+		// Only saves and merges fill the memo: they read the same parents
+		// again and again, where a search or a screen reads many versions
+		// once each.
+		tx.v.memo.put(key, val, ver)
+	}
 	return ver, nil
 }
 

@@ -13,7 +13,8 @@ import (
 // under this key, so the same key with the same bytes unseals and decodes
 // to the same version: the memo gives that result without redoing it.
 // Bytes that differ in any way (damage, tampering, a purge) are unsealed
-// and checked as usual. It lives in memory only and is cleared at Close.
+// and checked as usual. Write transactions fill it; every read may use
+// it. It lives in memory only and is cleared at Close.
 type verMemo struct {
 	mu sync.Mutex
 	m  map[string]memoVer

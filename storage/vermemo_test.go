@@ -56,6 +56,7 @@ func TestVerMemoSeesChangedBytes(t *testing.T) {
 func TestVerMemoCopies(t *testing.T) {
 	v, _ := newTestVault(t)
 	_, h := seedHearing(t, v)
+	mustPut(t, v, &Note{HearingID: h.ID, Time: h.Scheduled, Text: "puts the hearing in the memo"})
 	read := func() *Version {
 		var ver *Version
 		if err := v.View(func(tx *Tx) error {
@@ -67,7 +68,7 @@ func TestVerMemoCopies(t *testing.T) {
 		}
 		return ver
 	}
-	first := read()
+	first := read() // from the memo
 	want := bytes.Clone(first.Data)
 	second := read() // from the memo
 	second.Data[0], second.Raw[0], second.Type = 'X', 'X', "changed"

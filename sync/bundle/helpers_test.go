@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -155,4 +156,40 @@ func randomBytes(n int) []byte {
 	b := make([]byte, n)
 	rand.Read(b)
 	return b
+}
+
+// build checks in and makes the manifest and the tar entries, as a
+// Sealer writes them in one go: tests use them to write tar streams of
+// their own.
+func build(in Input, s *Signer) (Manifest, []entry, error) {
+	if err := checkHeader(in, s); err != nil {
+		return Manifest{}, nil, err
+	}
+	if len(in.Records) == 0 {
+		return Manifest{}, nil, fmt.Errorf("%w: no records; an empty bundle is never sealed", ErrMalformed)
+	}
+	c := chainCheck{device: in.Device}
+	h := sha256.New()
+	var size int64
+	for i, r := range in.Records {
+		if err := checkRecord(i+1, r); err != nil {
+			return Manifest{}, nil, err
+		}
+		if err := c.add(r); err != nil {
+			return Manifest{}, nil, err
+		}
+		h.Write(r)
+		h.Write([]byte{'\n'})
+		size += int64(len(r)) + 1
+	}
+	records := entry{name: recordsName, size: size}
+	for _, r := range in.Records {
+		records.parts = append(records.parts, r, []byte{'\n'})
+	}
+	m, mj, atts, err := makeManifest(in, &c, h.Sum(nil), size, in.Attachments)
+	if err != nil {
+		return Manifest{}, nil, err
+	}
+	entries := []entry{{name: manifestName, parts: [][]byte{mj}, size: int64(len(mj))}, records}
+	return m, append(entries, atts...), nil
 }

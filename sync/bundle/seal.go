@@ -3,7 +3,6 @@ package bundle
 import (
 	"archive/tar"
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -94,41 +93,6 @@ func checkRecord(i int, r []byte) error {
 		return fmt.Errorf("%w: record %d holds a newline; records are compact JSON", ErrMalformed, i)
 	}
 	return nil
-}
-
-// build checks in and makes the manifest and the tar entries, as Seal
-// writes them.
-func build(in Input, s *Signer) (Manifest, []entry, error) {
-	if err := checkHeader(in, s); err != nil {
-		return Manifest{}, nil, err
-	}
-	if len(in.Records) == 0 {
-		return Manifest{}, nil, fmt.Errorf("%w: no records; an empty bundle is never sealed", ErrMalformed)
-	}
-	c := chainCheck{device: in.Device}
-	h := sha256.New()
-	var size int64
-	for i, r := range in.Records {
-		if err := checkRecord(i+1, r); err != nil {
-			return Manifest{}, nil, err
-		}
-		if err := c.add(r); err != nil {
-			return Manifest{}, nil, err
-		}
-		h.Write(r)
-		h.Write([]byte{'\n'})
-		size += int64(len(r)) + 1
-	}
-	records := entry{name: recordsName, size: size}
-	for _, r := range in.Records {
-		records.parts = append(records.parts, r, []byte{'\n'})
-	}
-	m, mj, atts, err := makeManifest(in, &c, h.Sum(nil), size, in.Attachments)
-	if err != nil {
-		return Manifest{}, nil, err
-	}
-	entries := []entry{{name: manifestName, parts: [][]byte{mj}, size: int64(len(mj))}, records}
-	return m, append(entries, atts...), nil
 }
 
 // makeManifest makes and checks the manifest of a bundle from in's header
