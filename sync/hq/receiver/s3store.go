@@ -3,6 +3,9 @@ package receiver
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +21,7 @@ import (
 
 	"courtwatch/sync/hq"
 
+	"aead.dev/minisign"
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 	"github.com/minio/minio-go/v7/pkg/s3utils"
@@ -44,6 +48,9 @@ type S3Store struct {
 	bucket   string
 	prefix   string // "" or ending in "/"
 	locks    keyLocks
+	// receiptPub checks the receipts that a resend is answered with; a
+	// receiver's store has it (openStore).
+	receiptPub *minisign.PublicKey
 }
 
 // IsS3URL reports whether store names a bucket (s3://BUCKET/PREFIX)
@@ -86,6 +93,9 @@ func OpenS3(rawURL string, getenv func(string) string) (*S3Store, error) {
 		BucketLookup: lookup,
 		Transport:    s3Transport(secure),
 		MaxRetries:   3,
+		// Lets put send x-amz-checksum-sha256, which the server checks
+		// and keeps (see stored).
+		TrailingHeaders: true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store %s: the endpoint %s is not usable; check AWS_ENDPOINT_URL and AWS_REGION", rawURL, endpoint)
@@ -174,14 +184,22 @@ func (s *S3Store) get(key string, limit int64) (b []byte, ok bool, err error) {
 	return b, true, nil
 }
 
-// put writes object key from r (size bytes), with the user metadata meta
-// (x-amz-meta-*; nil: none), in one request. With create, it writes only
-// if there is no such object (If-None-Match: *), and created is false if
-// there was one.
-func (s *S3Store) put(key string, r io.Reader, size int64, create bool, meta map[string]string) (created bool, err error) {
+// put writes object key from r (size bytes, whose SHA-256 in hex is sum),
+// with the user metadata meta (x-amz-meta-*; nil: none), in one request.
+// The server checks sum and keeps it, so stored can read a bundle's hash
+// without reading the bundle. With create, it writes only if there is no
+// such object (If-None-Match: *), and created is false if there was one.
+func (s *S3Store) put(key string, r io.Reader, size int64, create bool, meta map[string]string, sum string) (created bool, err error) {
 	ctx, cancel := s.ctx()
 	defer cancel()
-	opt := minio.PutObjectOptions{ContentType: "application/octet-stream", DisableMultipart: true, SendContentMd5: true, UserMetadata: meta}
+	headers := map[string]string{}
+	for k, v := range meta {
+		headers[k] = v
+	}
+	if b, err := hex.DecodeString(sum); err == nil && len(b) == sha256.Size {
+		headers["x-amz-checksum-sha256"] = base64.StdEncoding.EncodeToString(b)
+	}
+	opt := minio.PutObjectOptions{ContentType: "application/octet-stream", DisableMultipart: true, SendContentMd5: true, UserMetadata: headers}
 	if create {
 		opt.SetMatchETagExcept("*")
 	}
@@ -273,7 +291,7 @@ func (s *S3Store) PublishDevice(d hq.Device) error {
 	}
 	b = append(b, '\n')
 	key := s.key(hq.DevicesDir + "/" + d.ID + ".json")
-	created, err := s.put(key, bytes.NewReader(b), int64(len(b)), d.Active(), nil)
+	created, err := s.put(key, bytes.NewReader(b), int64(len(b)), d.Active(), nil, sha256Hex(b))
 	if err != nil || created {
 		return err
 	}
