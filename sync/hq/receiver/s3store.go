@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -102,16 +104,31 @@ func OpenS3(rawURL string, getenv func(string) string) (*S3Store, error) {
 	}
 	s := &S3Store{Timeout: DefaultStoreTimeout, client: client, url: "s3://" + bucket + "/" + prefix,
 		endpoint: endpoint, bucket: bucket, prefix: prefix}
-	ctx, cancel := s.ctx()
-	defer cancel()
-	ok, err := client.BucketExists(ctx, s.bucket)
-	switch {
-	case err != nil:
-		return nil, fmt.Errorf("store %s: %w", s.url, s.explain(err))
-	case !ok:
-		return nil, fmt.Errorf("store %s: bucket %s does not exist at %s; create it, or check the name and AWS_ENDPOINT_URL", s.url, s.bucket, endpoint)
+	if err := s.check(); err != nil {
+		return nil, fmt.Errorf("store %s: %w", s.url, err)
 	}
 	return s, nil
+}
+
+// check lists one key of the store: the bucket exists, the key may list
+// it, and the server answers as S3 does (a HEAD of the bucket, whose
+// answer has no body, passed a web server that answers 200 to all, and
+// named no cause for a refusal).
+func (s *S3Store) check() error {
+	// Core's listing has the transport's timeouts, and names the bucket
+	// it lists, which a server that is not S3 does not.
+	res, err := minio.Core{Client: s.client}.ListObjectsV2(s.bucket, s.prefix, "", "", "", 1)
+	var er minio.ErrorResponse
+	var syntax *xml.SyntaxError
+	switch {
+	case err == nil && res.Name == s.bucket:
+		return nil
+	case err == nil || errors.As(err, &syntax) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("the server at %s does not answer as an S3 server does; check AWS_ENDPOINT_URL", s.endpoint)
+	case errors.As(err, &er) && er.Code == minio.NoSuchBucket:
+		return fmt.Errorf("bucket %s does not exist at %s; create it, or check the name and AWS_ENDPOINT_URL", s.bucket, s.endpoint)
+	}
+	return s.explain(err)
 }
 
 // parseS3URL reads s3://BUCKET[/PREFIX]: prefix is "" or ends in "/",
@@ -236,21 +253,32 @@ func (s *S3Store) explain(err error) error {
 		return fmt.Errorf("%w: the server at %s asks to slow down (429)", errStoreUnavailable, s.endpoint)
 	case errors.As(err, &er) && er.Code == minio.NoSuchBucket:
 		return fmt.Errorf("bucket %s does not exist at %s; create it, or check the store's name and AWS_ENDPOINT_URL", s.bucket, s.endpoint)
-	case errors.As(err, &er) && (er.StatusCode == http.StatusForbidden || er.StatusCode == http.StatusUnauthorized):
+	case errors.As(err, &er) && (er.StatusCode == http.StatusForbidden || er.StatusCode == http.StatusUnauthorized ||
+		er.Code == "InvalidAccessKeyId" || strings.HasSuffix(er.Code, "UserNotFound")):
 		return fmt.Errorf("the server at %s refused the access key (%d %s); check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and the key's rights on bucket %s", s.endpoint, er.StatusCode, er.Code, s.bucket)
+	case errors.As(err, &er) && (er.StatusCode == http.StatusMovedPermanently || er.Code == "AuthorizationHeaderMalformed" || er.Code == "PermanentRedirect" ||
+		er.StatusCode == http.StatusBadRequest && er.Region != ""):
+		return fmt.Errorf("the server at %s says bucket %s is in another region (%d %s); set AWS_REGION to the bucket's region", s.endpoint, s.bucket, er.StatusCode, er.Code)
+	case errors.As(err, &er) && er.StatusCode == http.StatusBadRequest:
+		return fmt.Errorf("the server at %s refused the request (400 %s); check AWS_REGION and AWS_ENDPOINT_URL", s.endpoint, er.Code)
 	case errors.As(err, &er) && er.StatusCode != 0:
 		return fmt.Errorf("the server at %s answered %d %s", s.endpoint, er.StatusCode, er.Code)
 	case errors.As(err, &er) && er.Code != "":
 		return fmt.Errorf("the request to %s is not valid (%s); check the store's name", s.endpoint, er.Code)
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &nerr) && nerr.Timeout():
 		return fmt.Errorf("%w: the server at %s did not answer within %s", errStoreUnavailable, s.endpoint, s.Timeout)
-	default:
-		var op *net.OpError
-		if errors.As(err, &op) {
-			return fmt.Errorf("%w: cannot reach %s: %v", errStoreUnavailable, s.endpoint, op.Err)
-		}
-		return fmt.Errorf("%w: the exchange with %s failed (%T)", errStoreUnavailable, s.endpoint, errors.Unwrap(err))
 	}
+	var cert *tls.CertificateVerificationError
+	var op *net.OpError
+	switch {
+	case errors.As(err, &cert):
+		return fmt.Errorf("the certificate of the server at %s is not trusted (%v); check AWS_ENDPOINT_URL, or add the server's CA to the system's", s.endpoint, cert.Err)
+	case strings.Contains(err.Error(), "HTTP response to HTTPS client"):
+		return fmt.Errorf("the server at %s speaks plain http, not https; check AWS_ENDPOINT_URL", s.endpoint)
+	case errors.As(err, &op):
+		return fmt.Errorf("%w: cannot reach %s: %v", errStoreUnavailable, s.endpoint, op.Err)
+	}
+	return fmt.Errorf("%w: the exchange with %s failed (%T)", errStoreUnavailable, s.endpoint, errors.Unwrap(err))
 }
 
 // device reads the registry entry <prefix>devices/<id>.json.
