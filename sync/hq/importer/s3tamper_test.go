@@ -145,3 +145,7 @@ func TestS3TamperedBucket(t *testing.T) {
 		}
 	}
 }
+
+func minioList(prefix string) minio.ListObjectsOptions {
+	return minio.ListObjectsOptions{Prefix: prefix, Recursive: true}
+}
