@@ -87,6 +87,9 @@ func (s s3Store) bundleFiles(b receiver.StoredBundle) []bundleFile {
 		if err == nil && !ok {
 			err = fmt.Errorf("the bundle %s was removed from the bucket", key)
 		}
+		if errors.Is(err, receiver.ErrStoreUnavailable) {
+			return nil, fmt.Errorf("read the bundle: %w; nothing of it was imported: import again once the bucket answers", err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read the bundle: %w", err)
 		}

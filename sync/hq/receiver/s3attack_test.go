@@ -180,6 +180,10 @@ func TestS3PartialFaults(t *testing.T) {
 		status, body, h = post(2, data2, sig2)
 		want503(fmt.Sprintf("upload with GET meeting %s", fault), status, body, h)
 	}
+	proxy.Set(only(http.MethodPut, s3gw.RaceConflict), 0)
+	data2, sig2 := d.Seal(t, p, 2)
+	status, body, h := post(2, data2, sig2)
+	want503("upload with PUT meeting Amazon's 409 ConditionalRequestConflict", status, body, h)
 	proxy.Set(nil, 0)
 	if status, got, _ := post(1, data, sig); status != http.StatusOK || !bytes.Equal(got, receipt) {
 		t.Fatalf("resend after the faults: %d %s, want the stored receipt", status, got)
@@ -196,7 +200,7 @@ func TestS3PartialFaults(t *testing.T) {
 		return s3gw.Pass
 	}, 0)
 	data, sig = d.Seal(t, p, 2)
-	status, body, _ := post(2, data, sig)
+	status, body, _ = post(2, data, sig)
 	if status != http.StatusOK {
 		t.Fatalf("upload whose first PUT answer was lost: %d %s\n%s", status, body, logs)
 	}
@@ -206,7 +210,7 @@ func TestS3PartialFaults(t *testing.T) {
 	}
 	proxy.Set(only(http.MethodPut, s3gw.LoseAnswer), 0)
 	data, sig = d.Seal(t, p, 3)
-	status, body, h := post(3, data, sig)
+	status, body, h = post(3, data, sig)
 	want503("upload whose PUT answers are all lost", status, body, h)
 	proxy.Set(nil, 0)
 	status, got, _ := get(3)

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -242,6 +243,12 @@ func isNotFound(err error) bool {
 func (s *S3Store) explain(err error) error {
 	var er minio.ErrorResponse
 	var nerr net.Error
+	if errors.As(err, &er) {
+		// An answer without a body (to HEAD, or from a proxy) has the
+		// status line as its code: "503 Service Unavailable".
+		er.Code = strings.TrimSpace(strings.TrimPrefix(er.Code, strconv.Itoa(er.StatusCode)))
+		err = er
+	}
 	switch {
 	case errors.As(err, &er) && er.StatusCode >= 500:
 		return fmt.Errorf("%w: the server at %s answered %d %s", errStoreUnavailable, s.endpoint, er.StatusCode, er.Code)
