@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"courtwatch/sync/hq"
 	"courtwatch/sync/hq/internal/hqtest"
 	"courtwatch/sync/hq/receiver"
 	"courtwatch/sync/hq/s3gw"
@@ -148,4 +150,47 @@ func TestS3TamperedBucket(t *testing.T) {
 
 func minioList(prefix string) minio.ListObjectsOptions {
 	return minio.ListObjectsOptions{Prefix: prefix, Recursive: true}
+}
+
+// TestS3SwappedReceiptRevoked swaps the receipts in the metadata of a
+// device's bundles 1 and 2: the device's resend of bundle 1 gets a
+// receipt that the receiver stores as .receipt.json next to it, and once
+// the device is revoked, import takes bundle 1 on that receipt (the one
+// in its metadata is bundle 2's) and refuses bundle 2, whose only receipt
+// is bundle 1's.
+func TestS3SwappedReceiptRevoked(t *testing.T) {
+	f := newS3Fixture(t)
+	srv, _ := f.receiver(t, "", 0)
+	b := f.bucket(t)
+	m := newMonitor(t, "R")
+	f.enroll(t, m.file())
+	var bs []sealed
+	for n := range 2 {
+		m.note(t, fmt.Sprintf("note %d", n))
+		s := m.seal(t, f.Dir, nil)
+		if status, body := hqtest.Post(t, nil, srv, m.id(), s.seq, s.data, s.sig); status != http.StatusOK {
+			t.Fatalf("upload: %d %s", status, body)
+		}
+		bs = append(bs, s)
+	}
+	key := func(seq int) string { return fmt.Sprintf("store/%s/%012d.cwb", m.id(), seq) }
+	m1, m2 := b.meta(t, key(1)), b.meta(t, key(2))
+	m1[receiver.MetaReceipt], m2[receiver.MetaReceipt] = m2[receiver.MetaReceipt], m1[receiver.MetaReceipt]
+	b.put(t, key(1), bs[0].data, m1)
+	b.put(t, key(2), bs[1].data, m2)
+	status, body := hqtest.Post(t, nil, srv, m.id(), 1, bs[0].data, bs[0].sig)
+	if status != http.StatusOK {
+		t.Fatalf("resend of bundle 1: %d %s", status, body)
+	}
+	hqtest.CheckReceipt(t, hqtest.Profile(t, f.Dir, srv), body, m.id(), 1, bs[0].data)
+	if r, err := hq.Revoke(f.Dir, m.id()); err != nil {
+		t.Fatal(err)
+	} else if err := f.store.PublishDevice(r); err != nil {
+		t.Fatal(err)
+	}
+	rep := mustImport(t, f.Dir, openHQVault(t, f.Dir), f.URL, ImportOptions{Getenv: f.Getenv})
+	d := rep.Device(m.id())
+	if d == nil || !slices.Equal(d.Imported, []uint64{1}) || len(d.Rejected) != 1 || d.Rejected[0].Seq != 2 || !errors.Is(d.Rejected[0].Err, hq.ErrRevoked) {
+		t.Fatalf("import after revocation: %+v\n%s", d, problems(rep))
+	}
 }
