@@ -3,8 +3,12 @@ package receiver
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/hex"
 	"strings"
 	"testing"
+
+	"aead.dev/minisign"
+	"github.com/minio/minio-go/v7"
 )
 
 // FuzzParseBundleMeta feeds ParseBundleMeta the user metadata a bucket
@@ -68,6 +72,47 @@ func FuzzParseBundleMeta(f *testing.F) {
 		sig2, receipt2, err := ParseBundleMeta(back)
 		if err != nil || !bytes.Equal(sig, sig2) || !bytes.Equal(receipt, receipt2) {
 			t.Fatalf("written back and read again: %q %q %v, want %q %q", sig2, receipt2, err, sig, receipt)
+		}
+	})
+}
+
+// FuzzStoredFits feeds what a bucket hands back for a stored bundle (its
+// checksum header, a signature and a receipt, from metadata or objects)
+// to checksumHash and fits: no panic; a checksum is taken only as the
+// base64 of 32 bytes of a whole object; a receipt fits only if it names
+// the hash, and the signature's trusted comment the bundle.
+func FuzzStoredFits(f *testing.F) {
+	const device = "01a23ae7-4a02-7305-92ee-be8f7dd1033d"
+	hash := strings.Repeat("ab", 32)
+	receipt := `{"receipt":"{\"format\":\"courtwatch-receipt/1\",\"device\":\"` + device + `\",\"seq\":1,\"hash\":\"` + hash + `\",\"received\":\"2026-12-03T07:56:06Z\"}","signature":"x"}`
+	_, key, err := minisign.GenerateKey(nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	sig := string(minisign.SignWithComments(key, []byte("bundle"), "courtwatch-bundle/1 device="+device+" seq=1 hash="+hash, "x"))
+	s := &S3Store{}
+	if !s.fits([]byte(sig), []byte(receipt), device, 1, hash) {
+		f.Fatal("the seed does not fit")
+	}
+	f.Add([]byte(sig), []byte(receipt), "q83vq83vq83vq83vq83vq83vq83vq83vq83vq83vq80=", "FULL_OBJECT")
+	f.Add([]byte(sig), []byte(receipt), "q83vq83vq83vq83vq83vq83vq83vq83vq83vq83vq80=-2", "COMPOSITE")
+	f.Add([]byte("x"), []byte("{}"), "", "")
+	f.Fuzz(func(t *testing.T, sig, receipt []byte, checksum, mode string) {
+		h := checksumHash(minio.ObjectInfo{ChecksumSHA256: checksum, ChecksumMode: mode})
+		if h != "" {
+			b, _ := hex.DecodeString(h)
+			if len(b) != 32 || base64.StdEncoding.EncodeToString(b) != checksum || (mode != "" && mode != "FULL_OBJECT") {
+				t.Fatalf("checksum %q (%s) taken as %s", checksum, mode, h)
+			}
+		}
+		if s.fits(sig, receipt, device, 1, hash) {
+			if got, err := receiptHash(receipt); err != nil || got != hash {
+				t.Fatalf("receipt %q fits but names %q (%v)", receipt, got, err)
+			}
+			var ms minisign.Signature
+			if ms.UnmarshalText(sig) != nil || !strings.Contains(ms.TrustedComment, hash) {
+				t.Fatalf("signature %q fits but does not name the bundle", sig)
+			}
 		}
 	})
 }
