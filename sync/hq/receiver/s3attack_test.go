@@ -122,7 +122,7 @@ func TestS3TamperedBucketResend(t *testing.T) {
 func TestS3PartialFaults(t *testing.T) {
 	f := newS3Fixture(t)
 	proxy := s3gw.NewHTTPProxy(t, f.GW.URL)
-	srv, logs := f.receiver(t, proxy.URL, time.Second)
+	srv, logs := f.receiver(t, proxy.URL, 2*time.Second) // a margin for a busy machine
 	d := hqtest.NewDevice(t)
 	d.Enroll(t, f.Dir)
 	f.enroll(t, d.File())
@@ -170,12 +170,12 @@ func TestS3PartialFaults(t *testing.T) {
 		t.Fatalf("upload: %d %s", status, receipt)
 	}
 	for _, fault := range []s3gw.Fault{s3gw.Unavailable, s3gw.Drop, s3gw.Delay} {
-		proxy.Set(only(http.MethodHead, fault), 2*time.Second)
+		proxy.Set(only(http.MethodHead, fault), 3*time.Second)
 		status, body, h := post(1, data, sig)
 		want503(fmt.Sprintf("resend with HEAD meeting %s", fault), status, body, h)
 		status, body, h = get(1)
 		want503(fmt.Sprintf("receipt with HEAD meeting %s", fault), status, body, h)
-		proxy.Set(only(http.MethodGet, fault), 2*time.Second)
+		proxy.Set(only(http.MethodGet, fault), 3*time.Second)
 		data2, sig2 := d.Seal(t, p, 2)
 		status, body, h = post(2, data2, sig2)
 		want503(fmt.Sprintf("upload with GET meeting %s", fault), status, body, h)

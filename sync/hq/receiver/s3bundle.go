@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -11,6 +12,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/wire"
@@ -133,7 +135,7 @@ func (s *S3Store) stored(device string, seq uint64) (string, []byte, error) {
 	}
 	hash := checksumHash(info)
 	if hash == "" {
-		if hash, ok, err = s.hashObject(base + ".cwb"); err != nil || !ok {
+		if hash, ok, err = s.hashObject(base+".cwb", info.Size); err != nil || !ok {
 			return "", nil, err
 		}
 	}
@@ -192,11 +194,13 @@ func checksumHash(info minio.ObjectInfo) string {
 	return hex.EncodeToString(b)
 }
 
-// hashObject reads object key and returns its SHA-256 in hex; ok is false
-// if there is none. Past verify.MaxBundle bytes it stops: such an object
-// is no bundle, and its hash matches none.
-func (s *S3Store) hashObject(key string) (hash string, ok bool, err error) {
-	ctx, cancel := s.ctx()
+// hashObject reads object key, of size bytes, and returns its SHA-256 in
+// hex; ok is false if there is none. It allows the store's timeout and a
+// second per MiB: a large bundle must not make every resend of it time
+// out. Past verify.MaxBundle bytes it stops: such an object is no bundle,
+// and its hash matches none.
+func (s *S3Store) hashObject(key string, size int64) (hash string, ok bool, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), s.Timeout+time.Duration(min(size, verify.MaxBundle)>>20)*time.Second)
 	defer cancel()
 	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
 	h := sha256.New()
