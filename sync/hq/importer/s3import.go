@@ -150,7 +150,7 @@ func (s s3Store) bundleFiles(b receiver.StoredBundle) []bundleFile {
 	}
 	if metaSig != nil {
 		try(metaSig, "in the metadata of "+base, url)
-	} else if metaErr != nil && strings.Contains(metaErr.Error(), "signature") {
+	} else if metaErr != nil && hasKey(meta, receiver.MetaSignature) {
 		c := f
 		c.err = fmt.Errorf("%w: the metadata of %s is damaged: %v", bundle.ErrBadSignature, base, metaErr)
 		bad = append(bad, candidate{c, url})
@@ -182,4 +182,14 @@ func (s s3Store) bundleFiles(b receiver.StoredBundle) []bundleFile {
 		out = append(out, c.f)
 	}
 	return out
+}
+
+// hasKey reports whether the metadata m has key k, in any case.
+func hasKey(m map[string]string, k string) bool {
+	for key := range m {
+		if strings.EqualFold(key, k) {
+			return true
+		}
+	}
+	return false
 }
