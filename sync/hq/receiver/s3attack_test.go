@@ -68,8 +68,8 @@ func TestS3TamperedBucketResend(t *testing.T) {
 	if status, body := hqtest.Get(t, nil, receiptURL(1)); status != http.StatusNotFound {
 		t.Errorf("receipt of bundle 1, whose bytes were replaced: %d %s, want 404", status, body)
 	}
-	if status, body := hqtest.Post(t, nil, srv, d.ID, 1, bs[0].data, bs[0].sig); status != http.StatusConflict {
-		t.Errorf("resend of bundle 1, whose bytes were replaced: %d %s, want 409", status, body)
+	if status, body := hqtest.Post(t, nil, srv, d.ID, 1, bs[0].data, bs[0].sig); status != http.StatusConflict || !strings.Contains(string(body), "altered HQ's store") {
+		t.Errorf("resend of bundle 1, whose bytes were replaced: %d %s, want 409 that names an altered store", status, body)
 	}
 
 	// 2: the receipt of bundle 3 in bundle 2's metadata. The resend gets
