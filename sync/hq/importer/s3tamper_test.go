@@ -141,6 +141,11 @@ func TestS3TamperedBucket(t *testing.T) {
 			t.Errorf("the report does not name %s:\n%s", name, all)
 		}
 	}
+	for _, p := range rep.Unreadable {
+		if strings.HasSuffix(p.File, "/store/junk.cwb") && (!strings.Contains(p.Reason, "drops object metadata") || !strings.Contains(p.Reason, "README")) {
+			t.Errorf("a bundle without a signature anywhere: %s; want the likely cause and where the fix is", p.Reason)
+		}
+	}
 	for _, name := range []string{"README.txt", "devices/x.cwb", "store2/", "store-old/"} {
 		if strings.Contains(all, name) {
 			t.Errorf("the report names %s, which is not a bundle of the store:\n%s", name, all)
