@@ -23,10 +23,14 @@ import (
 type bundleFile struct {
 	path string                 // a file name, or an s3:// URL
 	read func() ([]byte, error) // reads the bundle
-	// receipt reads HQ's receipt of the bundle, an error wrapping
-	// fs.ErrNotExist if there is none.
-	receipt func() ([]byte, error)
+	// receipt reads HQ's receipts of the bundle (in a bucket, the one in
+	// the metadata and the .receipt.json object: one may be damaged), an
+	// error wrapping fs.ErrNotExist if there is none.
+	receipt func() ([][]byte, error)
 	sig     []byte
+	// sigFrom says where sig came from if not from the .minisig file next
+	// to path (a bucket's metadata), for messages.
+	sigFrom string
 	t       verify.Trusted // what the signature claims; Open checks it
 	err     error          // why the signature names no bundle
 }
@@ -49,7 +53,10 @@ func findBundles(from string) ([]bundleFile, error) {
 			return nil
 		}
 		f := bundleFile{path: path, read: func() ([]byte, error) { return readBundle(path) },
-			receipt: func() ([]byte, error) { return readLimited(receiptPath(path), maxReceipt) }}
+			receipt: func() ([][]byte, error) {
+				b, err := readLimited(receiptPath(path), maxReceipt)
+				return [][]byte{b}, err
+			}}
 		f.sig, f.t, f.err = readSignature(path + ".minisig")
 		out = append(out, f)
 		return nil
@@ -159,9 +166,13 @@ func claimed(f bundleFile, err error) (uint64, error) {
 	if device, n, ok := nameSeq(f.path); ok && device == f.t.Device {
 		seq = n
 	}
-	if seq == f.t.Seq {
-		return seq, fmt.Errorf("its signature file %s, which names bundle %d, does not verify: %w", filepath.Base(f.path)+".minisig", f.t.Seq, err)
+	what, fix := "signature file "+filepath.Base(f.path)+".minisig", "copy this bundle's own .minisig next to it"
+	if f.sigFrom != "" {
+		what, fix = "signature ("+f.sigFrom+")", "HQ's receivers never store that: check who else holds the bucket's keys"
 	}
-	return seq, fmt.Errorf("its signature file %s names bundle %d of device %s but does not verify, so it may belong to another bundle; copy this bundle's own .minisig next to it: %w",
-		filepath.Base(f.path)+".minisig", f.t.Seq, f.t.Device, err)
+	if seq == f.t.Seq {
+		return seq, fmt.Errorf("its %s, which names bundle %d, does not verify: %w", what, f.t.Seq, err)
+	}
+	return seq, fmt.Errorf("its %s names bundle %d of device %s but does not verify, so it may belong to another bundle; %s: %w",
+		what, f.t.Seq, f.t.Device, fix, err)
 }

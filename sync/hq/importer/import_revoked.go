@@ -49,8 +49,18 @@ func receiptPath(path string) string {
 // time, or an error that wraps hq.ErrRevoked and says why the bundle is
 // refused.
 func (im *importer) receiptedBefore(d hq.Device, path string, readReceipt func() ([]byte, error), seq uint64, hash string) (time.Time, error) {
+	return im.receiptedBeforeAny(d, path, func() ([][]byte, error) {
+		b, err := readReceipt()
+		return [][]byte{b}, err
+	}, seq, hash)
+}
+
+// receiptedBeforeAny is receiptedBefore for a bundle with several
+// receipts (a bucket's metadata and .receipt.json): the first that is
+// HQ's for this bundle counts; else the first one's fault is reported.
+func (im *importer) receiptedBeforeAny(d hq.Device, path string, readReceipt func() ([][]byte, error), seq uint64, hash string) (time.Time, error) {
 	revoked := fmt.Errorf("%w: device %s (%s) was revoked on %s", hq.ErrRevoked, d.ID, d.Monitor, d.Revoked.Format(time.RFC3339))
-	b, err := readReceipt()
+	bs, err := readReceipt()
 	if errors.Is(err, fs.ErrNotExist) {
 		return time.Time{}, fmt.Errorf("%w, and bundle %d has no receipt from HQ (%s) showing it was received before then, so it is not imported; if HQ's receiver did receipt it, copy its .receipt.json from the receiver's store next to the bundle", revoked, seq, filepath.Base(receiptPath(path)))
 	}
@@ -61,6 +71,21 @@ func (im *importer) receiptedBefore(d hq.Device, path string, readReceipt func()
 	if err != nil {
 		return time.Time{}, err
 	}
+	var first error
+	for _, b := range bs {
+		received, err := receivedBefore(d, pub, b, seq, hash, revoked)
+		if err == nil {
+			return received, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return time.Time{}, first
+}
+
+// receivedBefore checks one receipt b of receiptedBefore.
+func receivedBefore(d hq.Device, pub minisign.PublicKey, b []byte, seq uint64, hash string, revoked error) (time.Time, error) {
 	var sr wire.SignedReceipt
 	if err := json.Unmarshal(b, &sr); err != nil {
 		return time.Time{}, fmt.Errorf("%w, and the receipt next to bundle %d is damaged, so nothing shows HQ received it before then", revoked, seq)
@@ -90,7 +115,7 @@ func (im *importer) receiptKey() (minisign.PublicKey, error) {
 // openRevoked opens the bundle of a revoked device if HQ receipted it
 // before the revocation (see above).
 func (im *importer) openRevoked(d hq.Device, f bundleFile, data []byte) (*bundle.Contents, error) {
-	if _, err := im.receiptedBefore(d, f.path, f.receipt, f.t.Seq, bundle.Hash(data)); err != nil {
+	if _, err := im.receiptedBeforeAny(d, f.path, f.receipt, f.t.Seq, bundle.Hash(data)); err != nil {
 		return nil, err
 	}
 	return im.openWith(d, f, data)

@@ -102,10 +102,21 @@
 //     requests (the registry entry and one write), and a resend or a
 //     conflicting bundle is found out there, after its body;
 //  2. the receipt is signed, then the .cwb object, carrying signature and
-//     receipt, is created only if absent: of two receivers racing for one
-//     seq, one creates it; the other discards its receipt and reads the
-//     stored one (a HEAD of the .cwb), answering 409 if it names other
-//     bytes, or with the stored receipt for the same bytes.
+//     receipt and the bundle's SHA-256 (x-amz-checksum-sha256, which the
+//     server checks and keeps), is created only if absent: of two
+//     receivers racing for one seq, one creates it; the other discards
+//     its receipt and looks at the stored object (a HEAD of the .cwb),
+//     answering 409 if it holds other bytes, or with the stored receipt
+//     for the same bytes.
+//
+// Receipt lookups and resends trust nothing in the bucket that its
+// receivers did not write (someone else with its keys may have): the
+// hash is that of the bytes it holds (its checksum, or else the bytes
+// read), and a stored receipt is answered only if it verifies with
+// receipt.key for those bytes and lies next to a signature that names
+// them, in the metadata or in the older layout's objects. For the same
+// bytes without such a receipt, a resend writes the older layout's
+// objects (each only if absent) and answers with what is then stored.
 //
 // A bundle in the older layout whose receiver stopped between its
 // objects lacks its .cwb.minisig or receipt; its device, having no

@@ -113,7 +113,7 @@ func New(cfg Config) (*Receiver, error) {
 	if err != nil {
 		return nil, fmt.Errorf("receiver: %w", err)
 	}
-	st, err := openStore(cfg)
+	st, err := openStore(cfg, key.Public().(minisign.PublicKey))
 	if err != nil {
 		return nil, fmt.Errorf("receiver: %w", err)
 	}

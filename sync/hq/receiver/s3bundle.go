@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -11,9 +12,12 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/wire"
 
+	"aead.dev/minisign"
 	"github.com/minio/minio-go/v7"
 )
 
@@ -47,91 +51,170 @@ func bundleMeta(sig, receipt []byte) (map[string]string, bool) {
 
 // ParseBundleMeta reads the signature and receipt from the user metadata
 // of a .cwb object (minio-go's ObjectInfo.UserMetadata; keys in any
-// case). Both are nil for an object without them, stored in the layout
-// with separate .cwb.minisig and .receipt.json objects. Metadata with one
-// of them, or with one that is not base64, is damaged.
+// case). Each is nil if the metadata lacks it, as in the layout with
+// separate .cwb.minisig and .receipt.json objects. err says what is
+// damaged: a value that is not base64 (standard, padded, on one line),
+// one of the two without the other, or a key given twice with different
+// values; what is not damaged is still returned, so that a damaged
+// receipt does not hide a good signature.
 func ParseBundleMeta(m map[string]string) (sig, receipt []byte, err error) {
-	var sigB64, receiptB64 string
-	var haveSig, haveReceipt bool
+	var vals [2]string
+	var have [2]bool
 	for k, v := range m {
+		i := 0
 		switch {
 		case strings.EqualFold(k, MetaSignature):
-			sigB64, haveSig = v, true
 		case strings.EqualFold(k, MetaReceipt):
-			receiptB64, haveReceipt = v, true
+			i = 1
+		default:
+			continue
 		}
+		if have[i] && vals[i] != v {
+			return nil, nil, fmt.Errorf("its metadata gives %s twice", [2]string{MetaSignature, MetaReceipt}[i])
+		}
+		vals[i], have[i] = v, true
 	}
-	switch {
-	case !haveSig && !haveReceipt:
-		return nil, nil, nil
-	case !haveSig || !haveReceipt:
-		return nil, nil, errors.New("its metadata has a signature or a receipt, not both")
+	var errs []string
+	dec := func(i int, what string) []byte {
+		if !have[i] {
+			return nil
+		}
+		b, err := base64.StdEncoding.DecodeString(vals[i])
+		if err != nil || len(b) == 0 || base64.StdEncoding.EncodeToString(b) != vals[i] { // one spelling: no line breaks
+
+			errs = append(errs, "its "+what+" metadata is not base64")
+			return nil
+		}
+		return b
 	}
-	if sig, err = base64.StdEncoding.DecodeString(sigB64); err != nil || len(sig) == 0 {
-		return nil, nil, errors.New("its signature metadata is not base64")
+	sig, receipt = dec(0, "signature"), dec(1, "receipt")
+	if have[0] != have[1] {
+		errs = append(errs, "its metadata has a signature or a receipt, not both")
 	}
-	if receipt, err = base64.StdEncoding.DecodeString(receiptB64); err != nil || len(receipt) == 0 {
-		return nil, nil, errors.New("its receipt metadata is not base64")
+	if errs != nil {
+		err = errors.New(strings.Join(errs, "; "))
 	}
-	return sig, receipt, nil
+	return sig, receipt, err
 }
 
 // head reads the user metadata of object key; ok is false if there is none.
 func (s *S3Store) head(key string) (meta map[string]string, ok bool, err error) {
-	ctx, cancel := s.ctx()
-	defer cancel()
-	info, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
-	switch {
-	case isNotFound(err):
-		return nil, false, nil
-	case err != nil:
-		return nil, false, fmt.Errorf("read %s: %w", key, s.explain(err))
-	}
-	return info.UserMetadata, true, nil
+	info, ok, err := s.stat(key)
+	return info.UserMetadata, ok, err
 }
 
-// stored returns the hash of the bundle stored for (device, seq) and its
-// receipt: from the .cwb's metadata (one request), or in the older layout
-// from its .receipt.json object, else by reading the bundle.
+// stat reads object key's metadata and checksum; ok is false if there is
+// none.
+func (s *S3Store) stat(key string) (info minio.ObjectInfo, ok bool, err error) {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	info, err = s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{Checksum: true})
+	switch {
+	case isNotFound(err):
+		return info, false, nil
+	case err != nil:
+		return info, false, fmt.Errorf("read %s: %w", key, s.explain(err))
+	}
+	return info, true, nil
+}
+
+// stored returns the hash of the bytes that the bucket holds for (device,
+// seq), "" if none, and a receipt for them if it holds one. The hash is
+// the bucket's own SHA-256 of the object (commit sends it, and the server
+// checks it), else it reads the bytes. A receipt counts only if it is
+// HQ's for exactly these bytes and lies next to a signature that names
+// them: in the .cwb's metadata, or as .receipt.json next to a
+// .cwb.minisig (the older layout). Someone with the bucket's keys may
+// have replaced the bytes or metadata, and a device that gets a receipt
+// may delete its copy: so no receipt for other bytes.
 func (s *S3Store) stored(device string, seq uint64) (string, []byte, error) {
 	base := s.base(device, seq)
-	meta, ok, err := s.head(base + ".cwb")
+	info, ok, err := s.stat(base + ".cwb")
 	if err != nil || !ok {
 		return "", nil, err
 	}
-	_, receipt, err := ParseBundleMeta(meta)
-	if err != nil {
-		return "", nil, fmt.Errorf("the bundle %s.cwb in %s is damaged: %v", base, s.url, err)
-	}
-	if receipt == nil {
-		if receipt, ok, err = s.get(base+".receipt.json", maxSmallObject); err != nil {
+	hash := checksumHash(info)
+	if hash == "" {
+		if hash, ok, err = s.hashObject(base+".cwb", info.Size); err != nil || !ok {
 			return "", nil, err
-		} else if !ok {
-			receipt = nil
 		}
 	}
-	if receipt != nil {
-		hash, err := receiptHash(receipt)
-		if err != nil {
-			return "", nil, fmt.Errorf("the stored receipt of %s.cwb in %s is damaged: %v", base, s.url, err)
-		}
+	sig, receipt, _ := ParseBundleMeta(info.UserMetadata) // a damaged part fits nothing
+	if s.fits(sig, receipt, device, seq, hash) {
 		return hash, receipt, nil
 	}
-	ctx, cancel := s.ctx()
+	if receipt, ok, err = s.get(base+".receipt.json", maxSmallObject); err != nil || !ok {
+		return hash, nil, err
+	}
+	if sig, ok, err = s.get(base+".cwb.minisig", verify.MaxSignature); err != nil || !ok {
+		return hash, nil, err
+	}
+	if s.fits(sig, receipt, device, seq, hash) {
+		return hash, receipt, nil
+	}
+	return hash, nil, nil
+}
+
+// fits reports whether receipt is HQ's for bundle seq of device with hash
+// (any receipt naming them if the store has no receipt key), and sig a
+// signature whose trusted comment names the same.
+func (s *S3Store) fits(sig, receipt []byte, device string, seq uint64, hash string) bool {
+	if sig == nil || receipt == nil {
+		return false
+	}
+	var ms minisign.Signature
+	if ms.UnmarshalText(sig) != nil {
+		return false
+	}
+	if t, err := verify.ParseTrusted(ms.TrustedComment); err != nil || t.Device != device || t.Seq != seq || t.Hash != hash {
+		return false
+	}
+	var sr wire.SignedReceipt
+	if json.Unmarshal(receipt, &sr) != nil {
+		return false
+	}
+	if s.receiptPub == nil {
+		h, err := receiptHash(receipt)
+		return err == nil && h == hash
+	}
+	_, err := sr.Verify(*s.receiptPub, device, seq, hash)
+	return err == nil
+}
+
+// checksumHash is the SHA-256 in hex that the server computed of the
+// whole object, or "" if it gives none.
+func checksumHash(info minio.ObjectInfo) string {
+	if info.ChecksumMode != "" && info.ChecksumMode != "FULL_OBJECT" {
+		return ""
+	}
+	b, err := base64.StdEncoding.DecodeString(info.ChecksumSHA256)
+	if err != nil || len(b) != sha256.Size {
+		return ""
+	}
+	return hex.EncodeToString(b)
+}
+
+// hashObject reads object key, of size bytes, and returns its SHA-256 in
+// hex; ok is false if there is none. It allows the store's timeout and a
+// second per MiB: a large bundle must not make every resend of it time
+// out. Past verify.MaxBundle bytes it stops: such an object is no bundle,
+// and its hash matches none.
+func (s *S3Store) hashObject(key string, size int64) (hash string, ok bool, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), s.Timeout+time.Duration(min(size, verify.MaxBundle)>>20)*time.Second)
 	defer cancel()
-	obj, err := s.client.GetObject(ctx, s.bucket, base+".cwb", minio.GetObjectOptions{})
+	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
 	h := sha256.New()
 	if err == nil {
 		defer obj.Close()
-		_, err = io.Copy(h, obj)
+		_, err = io.Copy(h, io.LimitReader(obj, verify.MaxBundle+1))
 	}
 	switch {
 	case isNotFound(err):
-		return "", nil, nil
+		return "", false, nil
 	case err != nil:
-		return "", nil, fmt.Errorf("read %s.cwb: %w", base, s.explain(err))
+		return "", false, fmt.Errorf("read %s: %w", key, s.explain(err))
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil, nil
+	return hex.EncodeToString(h.Sum(nil)), true, nil
 }
 
 // held does not look: that would cost a request on every new upload, and
@@ -191,7 +274,7 @@ func (s *S3Store) commit(device string, seq uint64, tmp *os.File, sig []byte, ha
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return nil, 0, err
 	}
-	created, err := s.put(base+".cwb", tmp, fi.Size(), true, meta)
+	created, err := s.put(base+".cwb", tmp, fi.Size(), true, meta, hash)
 	switch {
 	case err != nil:
 		return nil, 0, err
@@ -214,22 +297,28 @@ func (s *S3Store) commit(device string, seq uint64, tmp *os.File, sig []byte, ha
 		out = duplicate
 	}
 	// The older layout: the bundle is stored (ours, or the same bytes
-	// without signature and receipt yet).
-	if _, err := s.put(base+".cwb.minisig", bytes.NewReader(sig), int64(len(sig)), true, nil); err != nil {
+	// without a signature and receipt that fit them).
+	sigNew, err := s.put(base+".cwb.minisig", bytes.NewReader(sig), int64(len(sig)), true, nil, sha256Hex(sig))
+	if err != nil {
 		return nil, 0, err
 	}
-	if created, err = s.put(base+".receipt.json", bytes.NewReader(receipt), int64(len(receipt)), true, nil); err != nil {
+	receiptNew, err := s.put(base+".receipt.json", bytes.NewReader(receipt), int64(len(receipt)), true, nil, sha256Hex(receipt))
+	switch {
+	case err != nil:
 		return nil, 0, err
+	case sigNew && receiptNew:
+		return receipt, out, nil
 	}
-	if !created { // another receiver answered the same bundle first
-		b, ok, err := s.get(base+".receipt.json", maxSmallObject)
-		if err != nil {
-			return nil, 0, err
-		}
-		if !ok {
-			return nil, 0, fmt.Errorf("the receipt %s.receipt.json in %s vanished", base, s.url)
-		}
-		receipt = b
+	// Another receiver answered the same bundle first, or someone else
+	// wrote these objects: answer with what the bucket holds, if it fits.
+	if _, storedReceipt, err := s.stored(device, seq); err != nil || storedReceipt != nil {
+		return storedReceipt, out, err
 	}
-	return receipt, out, nil
+	return nil, 0, fmt.Errorf("%s holds bundle %s.cwb without a signature and receipt that fit it, and its %s.cwb.minisig or %s.receipt.json, which receivers write only if absent, holds something else: someone other than the receivers wrote to the bucket; check who holds its keys, and move those objects aside so that the device's next resend stores its own",
+		s.url, base, base, base)
+}
+
+func sha256Hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }

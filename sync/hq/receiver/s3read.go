@@ -77,6 +77,12 @@ func (s *S3Store) Extras(b StoredBundle) (sig, receipt []byte, err error) {
 	return sig, receipt, nil
 }
 
+// Metadata reads the user metadata of object key; ok is false if there
+// is none.
+func (s *S3Store) Metadata(key string) (meta map[string]string, ok bool, err error) {
+	return s.head(key)
+}
+
 // ReadReceipt reads the .receipt.json object of bundle b, stored in the
 // older layout; ok is false if there is none.
 func (s *S3Store) ReadReceipt(b StoredBundle) (receipt []byte, ok bool, err error) {

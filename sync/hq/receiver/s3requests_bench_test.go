@@ -24,7 +24,7 @@ func BenchmarkS3Requests(b *testing.B) {
 	s := f.store
 	body := bytes.Repeat([]byte{0xa5}, 900)
 	registry := s.key("devices/x.json")
-	if _, err := s.put(registry, bytes.NewReader(body[:300]), 300, true, nil); err != nil {
+	if _, err := s.put(registry, bytes.NewReader(body[:300]), 300, true, nil, sha256Hex(body[:300])); err != nil {
 		b.Fatal(err)
 	}
 	meta, _ := bundleMeta(bytes.Repeat([]byte("s"), 370), bytes.Repeat([]byte("r"), 600))
@@ -36,11 +36,11 @@ func BenchmarkS3Requests(b *testing.B) {
 		{"get-registry", func() error { _, _, err := s.get(registry, maxSmallObject); return err }},
 		{"head", func() error { _, _, err := s.head(registry); return err }},
 		{"put-create", func() error {
-			_, err := s.put(s.key(fmt.Sprint("a/", n.Add(1))), bytes.NewReader(body), int64(len(body)), true, nil)
+			_, err := s.put(s.key(fmt.Sprint("a/", n.Add(1))), bytes.NewReader(body), int64(len(body)), true, nil, sha256Hex(body))
 			return err
 		}},
 		{"put-create-metadata", func() error {
-			_, err := s.put(s.key(fmt.Sprint("b/", n.Add(1))), bytes.NewReader(body), int64(len(body)), true, meta)
+			_, err := s.put(s.key(fmt.Sprint("b/", n.Add(1))), bytes.NewReader(body), int64(len(body)), true, meta, sha256Hex(body))
 			return err
 		}},
 	}

@@ -3,7 +3,12 @@ package receiver
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -18,6 +24,7 @@ import (
 
 	"courtwatch/sync/hq"
 
+	"aead.dev/minisign"
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 	"github.com/minio/minio-go/v7/pkg/s3utils"
@@ -44,6 +51,9 @@ type S3Store struct {
 	bucket   string
 	prefix   string // "" or ending in "/"
 	locks    keyLocks
+	// receiptPub checks the receipts that a resend is answered with; a
+	// receiver's store has it (openStore).
+	receiptPub *minisign.PublicKey
 }
 
 // IsS3URL reports whether store names a bucket (s3://BUCKET/PREFIX)
@@ -86,22 +96,40 @@ func OpenS3(rawURL string, getenv func(string) string) (*S3Store, error) {
 		BucketLookup: lookup,
 		Transport:    s3Transport(secure),
 		MaxRetries:   3,
+		// Lets put send x-amz-checksum-sha256, which the server checks
+		// and keeps (see stored).
+		TrailingHeaders: true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store %s: the endpoint %s is not usable; check AWS_ENDPOINT_URL and AWS_REGION", rawURL, endpoint)
 	}
 	s := &S3Store{Timeout: DefaultStoreTimeout, client: client, url: "s3://" + bucket + "/" + prefix,
 		endpoint: endpoint, bucket: bucket, prefix: prefix}
-	ctx, cancel := s.ctx()
-	defer cancel()
-	ok, err := client.BucketExists(ctx, s.bucket)
-	switch {
-	case err != nil:
-		return nil, fmt.Errorf("store %s: %w", s.url, s.explain(err))
-	case !ok:
-		return nil, fmt.Errorf("store %s: bucket %s does not exist at %s; create it, or check the name and AWS_ENDPOINT_URL", s.url, s.bucket, endpoint)
+	if err := s.check(); err != nil {
+		return nil, fmt.Errorf("store %s: %w", s.url, err)
 	}
 	return s, nil
+}
+
+// check lists one key of the store: the bucket exists, the key may list
+// it, and the server answers as S3 does (a HEAD of the bucket, whose
+// answer has no body, passed a web server that answers 200 to all, and
+// named no cause for a refusal).
+func (s *S3Store) check() error {
+	// Core's listing has the transport's timeouts, and names the bucket
+	// it lists, which a server that is not S3 does not.
+	res, err := minio.Core{Client: s.client}.ListObjectsV2(s.bucket, s.prefix, "", "", "", 1)
+	var er minio.ErrorResponse
+	var syntax *xml.SyntaxError
+	switch {
+	case err == nil && res.Name == s.bucket:
+		return nil
+	case err == nil || errors.As(err, &syntax) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("the server at %s does not answer as an S3 server does; check AWS_ENDPOINT_URL", s.endpoint)
+	case errors.As(err, &er) && er.Code == minio.NoSuchBucket:
+		return fmt.Errorf("bucket %s does not exist at %s; create it, or check the name and AWS_ENDPOINT_URL", s.bucket, s.endpoint)
+	}
+	return s.explain(err)
 }
 
 // parseS3URL reads s3://BUCKET[/PREFIX]: prefix is "" or ends in "/",
@@ -174,14 +202,22 @@ func (s *S3Store) get(key string, limit int64) (b []byte, ok bool, err error) {
 	return b, true, nil
 }
 
-// put writes object key from r (size bytes), with the user metadata meta
-// (x-amz-meta-*; nil: none), in one request. With create, it writes only
-// if there is no such object (If-None-Match: *), and created is false if
-// there was one.
-func (s *S3Store) put(key string, r io.Reader, size int64, create bool, meta map[string]string) (created bool, err error) {
+// put writes object key from r (size bytes, whose SHA-256 in hex is sum),
+// with the user metadata meta (x-amz-meta-*; nil: none), in one request.
+// The server checks sum and keeps it, so stored can read a bundle's hash
+// without reading the bundle. With create, it writes only if there is no
+// such object (If-None-Match: *), and created is false if there was one.
+func (s *S3Store) put(key string, r io.Reader, size int64, create bool, meta map[string]string, sum string) (created bool, err error) {
 	ctx, cancel := s.ctx()
 	defer cancel()
-	opt := minio.PutObjectOptions{ContentType: "application/octet-stream", DisableMultipart: true, SendContentMd5: true, UserMetadata: meta}
+	headers := map[string]string{}
+	for k, v := range meta {
+		headers[k] = v
+	}
+	if b, err := hex.DecodeString(sum); err == nil && len(b) == sha256.Size {
+		headers["x-amz-checksum-sha256"] = base64.StdEncoding.EncodeToString(b)
+	}
+	opt := minio.PutObjectOptions{ContentType: "application/octet-stream", DisableMultipart: true, SendContentMd5: true, UserMetadata: headers}
 	if create {
 		opt.SetMatchETagExcept("*")
 	}
@@ -207,6 +243,12 @@ func isNotFound(err error) bool {
 func (s *S3Store) explain(err error) error {
 	var er minio.ErrorResponse
 	var nerr net.Error
+	if errors.As(err, &er) {
+		// An answer without a body (to HEAD, or from a proxy) has the
+		// status line as its code: "503 Service Unavailable".
+		er.Code = strings.TrimSpace(strings.TrimPrefix(er.Code, strconv.Itoa(er.StatusCode)))
+		err = er
+	}
 	switch {
 	case errors.As(err, &er) && er.StatusCode >= 500:
 		return fmt.Errorf("%w: the server at %s answered %d %s", errStoreUnavailable, s.endpoint, er.StatusCode, er.Code)
@@ -218,21 +260,32 @@ func (s *S3Store) explain(err error) error {
 		return fmt.Errorf("%w: the server at %s asks to slow down (429)", errStoreUnavailable, s.endpoint)
 	case errors.As(err, &er) && er.Code == minio.NoSuchBucket:
 		return fmt.Errorf("bucket %s does not exist at %s; create it, or check the store's name and AWS_ENDPOINT_URL", s.bucket, s.endpoint)
-	case errors.As(err, &er) && (er.StatusCode == http.StatusForbidden || er.StatusCode == http.StatusUnauthorized):
+	case errors.As(err, &er) && (er.StatusCode == http.StatusForbidden || er.StatusCode == http.StatusUnauthorized ||
+		er.Code == "InvalidAccessKeyId" || strings.HasSuffix(er.Code, "UserNotFound")):
 		return fmt.Errorf("the server at %s refused the access key (%d %s); check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and the key's rights on bucket %s", s.endpoint, er.StatusCode, er.Code, s.bucket)
+	case errors.As(err, &er) && (er.StatusCode == http.StatusMovedPermanently || er.Code == "AuthorizationHeaderMalformed" || er.Code == "PermanentRedirect" ||
+		er.StatusCode == http.StatusBadRequest && er.Region != ""):
+		return fmt.Errorf("the server at %s says bucket %s is in another region (%d %s); set AWS_REGION to the bucket's region", s.endpoint, s.bucket, er.StatusCode, er.Code)
+	case errors.As(err, &er) && er.StatusCode == http.StatusBadRequest:
+		return fmt.Errorf("the server at %s refused the request (400 %s); check AWS_REGION and AWS_ENDPOINT_URL", s.endpoint, er.Code)
 	case errors.As(err, &er) && er.StatusCode != 0:
 		return fmt.Errorf("the server at %s answered %d %s", s.endpoint, er.StatusCode, er.Code)
 	case errors.As(err, &er) && er.Code != "":
 		return fmt.Errorf("the request to %s is not valid (%s); check the store's name", s.endpoint, er.Code)
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &nerr) && nerr.Timeout():
 		return fmt.Errorf("%w: the server at %s did not answer within %s", errStoreUnavailable, s.endpoint, s.Timeout)
-	default:
-		var op *net.OpError
-		if errors.As(err, &op) {
-			return fmt.Errorf("%w: cannot reach %s: %v", errStoreUnavailable, s.endpoint, op.Err)
-		}
-		return fmt.Errorf("%w: the exchange with %s failed (%T)", errStoreUnavailable, s.endpoint, errors.Unwrap(err))
 	}
+	var cert *tls.CertificateVerificationError
+	var op *net.OpError
+	switch {
+	case errors.As(err, &cert):
+		return fmt.Errorf("the certificate of the server at %s is not trusted (%v); check AWS_ENDPOINT_URL, or add the server's CA to the system's", s.endpoint, cert.Err)
+	case strings.Contains(err.Error(), "HTTP response to HTTPS client"):
+		return fmt.Errorf("the server at %s speaks plain http, not https; check AWS_ENDPOINT_URL", s.endpoint)
+	case errors.As(err, &op):
+		return fmt.Errorf("%w: cannot reach %s: %v", errStoreUnavailable, s.endpoint, op.Err)
+	}
+	return fmt.Errorf("%w: the exchange with %s failed (%T)", errStoreUnavailable, s.endpoint, errors.Unwrap(err))
 }
 
 // device reads the registry entry <prefix>devices/<id>.json.
@@ -273,7 +326,7 @@ func (s *S3Store) PublishDevice(d hq.Device) error {
 	}
 	b = append(b, '\n')
 	key := s.key(hq.DevicesDir + "/" + d.ID + ".json")
-	created, err := s.put(key, bytes.NewReader(b), int64(len(b)), d.Active(), nil)
+	created, err := s.put(key, bytes.NewReader(b), int64(len(b)), d.Active(), nil, sha256Hex(b))
 	if err != nil || created {
 		return err
 	}

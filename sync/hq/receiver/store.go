@@ -17,6 +17,8 @@ import (
 	"courtwatch/storage/safefile"
 	"courtwatch/sync/hq"
 	"courtwatch/sync/wire"
+
+	"aead.dev/minisign"
 )
 
 // tempPrefix starts the name of an upload's temporary file.
@@ -262,14 +264,16 @@ func isSHA256Hex(s string) bool {
 	return err == nil && len(b) == sha256.Size && hex.EncodeToString(b) == s
 }
 
-// openStore opens the store that cfg.Store names: an s3:// bucket, or a
-// folder that it creates if missing and cleans of crashed uploads.
-func openStore(cfg Config) (bundleStore, error) {
+// openStore opens the store that cfg.Store names: an s3:// bucket, whose
+// stored receipts are checked with receiptPub, or a folder that it
+// creates if missing and cleans of crashed uploads.
+func openStore(cfg Config, receiptPub minisign.PublicKey) (bundleStore, error) {
 	if IsS3URL(cfg.Store) {
 		s, err := OpenS3(cfg.Store, cfg.Getenv)
 		if err != nil {
 			return nil, err
 		}
+		s.receiptPub = &receiptPub
 		if cfg.StoreTimeout > 0 {
 			s.Timeout = cfg.StoreTimeout
 		}

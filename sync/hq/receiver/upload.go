@@ -221,7 +221,7 @@ func (rv *Receiver) receive(w http.ResponseWriter, r *http.Request, device strin
 }
 
 func (rv *Receiver) conflict(device string, seq uint64) error {
-	return fmt.Errorf("HQ already holds another bundle %d of device %s; the device's history has forked (restored backup or copied vault?): report it to HQ", seq, device)
+	return fmt.Errorf("HQ already holds another bundle %d of device %s; the device's history has forked (restored backup or copied vault?), or someone altered HQ's store: keep this vault as it is and report it to HQ", seq, device)
 }
 
 // tooLarge says a bundle of n bytes (0: unknown) is over the limit.

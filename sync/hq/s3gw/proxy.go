@@ -18,9 +18,19 @@ const (
 	Drop                     // close the connection at once
 	Delay                    // wait Proxy's delay before forwarding
 	Unavailable              // answer 503 Service Unavailable, forward nothing
+	// LoseAnswer forwards the request and closes the connection instead
+	// of passing the answer on: the server did the work, the client does
+	// not know (HTTPProxy only; Proxy passes).
+	LoseAnswer
+	// RaceConflict answers 409 ConditionalRequestConflict, as Amazon S3
+	// does to a conditional write that races another write of the key
+	// (HTTPProxy only; Proxy passes).
+	RaceConflict
 )
 
-func (f Fault) String() string { return [...]string{"pass", "drop", "delay", "503"}[f] }
+func (f Fault) String() string {
+	return [...]string{"pass", "drop", "delay", "503", "lose answer", "409 conflict"}[f]
+}
 
 // Proxy is a TCP proxy on loopback in front of a server, whose fault can be
 // changed while it runs. Changing it cuts the connections open, so that
