@@ -81,6 +81,7 @@ type headFile struct {
 	st     headState
 	synced time.Time // last fdatasync
 	dirty  bool      // written since
+	slot   [headSlotSize]byte
 }
 
 // headSyncEvery batches the head file's fdatasync: a save writes the slot
@@ -160,9 +161,9 @@ func (h *headFile) write(v *Vault, st headState, sync bool) error {
 	if len(sealed)+4 > headSlotSize {
 		return errors.New("chain head does not fit its slot")
 	}
-	slot := make([]byte, headSlotSize)
+	slot := h.slot[:]
 	binary.BigEndian.PutUint32(slot, uint32(len(sealed)))
-	copy(slot[4:], sealed)
+	clear(slot[4+copy(slot[4:], sealed):])
 	if _, err := h.f.WriteAt(slot, int64(st.N%2)*headSlotSize); err != nil {
 		return err
 	}
