@@ -102,3 +102,33 @@ func sha256Sum(b []byte) (out [16]byte) {
 	copy(out[:], hashHex(b))
 	return out
 }
+
+func TestHeadStateMarshalSameBytes(t *testing.T) {
+	now := time.Now().UTC()
+	lost := []LostRange{{From: 3, To: 9, After: now.Add(-time.Hour), Until: now}, {From: 12, To: 12, Until: now}}
+	for _, st := range []headState{
+		{},
+		{N: 1, Seq: 0, Written: now},
+		{N: 1 << 63, Seq: 1<<64 - 1, Hash: hashHex([]byte("x")), Written: now},
+		{N: 7, Seq: 5, Hash: hashHex([]byte("y")), Written: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC), Lost: lost},
+		{N: 2, Seq: 2, Hash: "a\"<b", Written: now.In(time.FixedZone("x", 3600))}, // json.Marshal's own path
+		{N: 2, Written: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
+	} {
+		want, werr := json.Marshal(st)
+		var got []byte
+		func() {
+			defer func() {
+				if recover() != nil && werr == nil {
+					t.Fatalf("marshal of %+v panicked", st)
+				}
+			}()
+			got = st.marshal()
+		}()
+		if werr != nil {
+			continue // json.Marshal refuses it too (mustJSON panics)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("headState.marshal differs from json.Marshal:\n got %s\nwant %s", got, want)
+		}
+	}
+}
