@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -59,6 +60,71 @@ func (v *Version) Saved() time.Time { return HLCTime(v.HLC) }
 func hashHex(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
+}
+
+// marshalVersion returns the bytes json.Marshal(v) gives, without its
+// reflection: a save encodes one version each time. v.Data must be nil or
+// the output of json.Marshal (compact, HTML characters escaped), as Put's
+// is; json.Marshal would copy such Data through unchanged. A Type, Prev or
+// Chain with a character JSON escapes takes json.Marshal itself
+// (TestMarshalVersionSameBytes, FuzzMarshalVersion).
+func marshalVersion(v *Version) ([]byte, error) {
+	if !plainJSON(v.Type) || !plainJSON(v.Prev) || !plainJSON(v.Chain) {
+		return json.Marshal(v)
+	}
+	b := make([]byte, 0, 256+len(v.Type)+len(v.Prev)+len(v.Chain)+len(v.Data))
+	b = append(b, `{"id":`...)
+	b = appendUUID(b, v.ID)
+	b = append(b, `,"type":"`...)
+	b = append(b, v.Type...)
+	b = append(b, `","version":`...)
+	b = strconv.AppendUint(b, v.Version, 10)
+	b = append(b, `,"hlc":`...)
+	b = strconv.AppendUint(b, v.HLC, 10)
+	b = append(b, `,"device":`...)
+	b = appendUUID(b, v.Device)
+	b = append(b, `,"seq":`...)
+	b = strconv.AppendUint(b, v.Seq, 10)
+	if v.Prev != "" {
+		b = append(append(append(b, `,"prev":"`...), v.Prev...), '"')
+	}
+	if v.Chain != "" {
+		b = append(append(append(b, `,"chain":"`...), v.Chain...), '"')
+	}
+	if v.Deleted {
+		b = append(b, `,"deleted":true`...)
+	}
+	if len(v.Data) > 0 {
+		b = append(append(b, `,"data":`...), v.Data...)
+	}
+	return append(b, '}'), nil
+}
+
+// plainJSON reports whether s is printable ASCII that json.Marshal writes
+// as it is (no quote, backslash or HTML character to escape).
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
+}
+
+// appendUUID appends id as json.Marshal writes it: its quoted text form.
+func appendUUID(b []byte, id uuid.UUID) []byte {
+	var t [36]byte
+	hex.Encode(t[0:8], id[0:4])
+	t[8] = '-'
+	hex.Encode(t[9:13], id[4:6])
+	t[13] = '-'
+	hex.Encode(t[14:18], id[6:8])
+	t[18] = '-'
+	hex.Encode(t[19:23], id[8:10])
+	t[23] = '-'
+	hex.Encode(t[24:], id[10:])
+	return append(append(append(b, '"'), t[:]...), '"')
 }
 
 // ParseVersion decodes raw version bytes (as found in the vault or in an

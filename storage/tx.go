@@ -231,7 +231,7 @@ func (tx *Tx) writeVersion(r Record, id uuid.UUID, prev *Version, data []byte, d
 			oldEntries = entriesOf(old)
 		}
 	}
-	raw, err := json.Marshal(ver)
+	raw, err := marshalVersion(ver) // data is json.Marshal's output (Put) or nil
 	if err != nil {
 		return err
 	}

@@ -61,7 +61,17 @@ func (c *verMemo) clear() {
 // what it got cannot change the memo.
 func (v *Version) clone() *Version {
 	c := *v
-	c.Data = bytes.Clone(v.Data)
-	c.Raw = bytes.Clone(v.Raw)
+	// One allocation for both; each capped, so appending to one cannot
+	// write into the other.
+	buf := make([]byte, len(v.Raw)+len(v.Data))
+	nr := copy(buf, v.Raw)
+	copy(buf[nr:], v.Data)
+	c.Raw, c.Data = nil, nil
+	if v.Raw != nil {
+		c.Raw = buf[:nr:nr]
+	}
+	if v.Data != nil {
+		c.Data = buf[nr:len(buf):len(buf)]
+	}
 	return &c
 }
