@@ -1,0 +1,37 @@
+package storage
+
+import (
+	"github.com/dgraph-io/badger/v4"
+)
+
+// OpenOptions tune OpenWith. The zero value is what Open uses: a
+// monitor's vault on a laptop, kept small in memory.
+type OpenOptions struct {
+	// Server sizes the database for a server that merges many devices'
+	// records (HQ's vault): larger memtables, tables and caches, so that
+	// Badger's compactions and reads cost less per record as the vault
+	// grows, for a few hundred MB more memory. What is stored, and how
+	// durably, is the same; a vault opened either way opens the other way.
+	Server bool
+}
+
+// badgerOptions are the Badger options of a vault in dir opened with o.
+func (o OpenOptions) badgerOptions(dir string, key []byte) badger.Options {
+	opt := badgerOptions(dir, key)
+	if !o.Server {
+		return opt
+	}
+	opt = opt.
+		WithMemTableSize(64 << 20).
+		WithNumMemtables(3).
+		WithBaseTableSize(8 << 20).
+		WithBaseLevelSize(64 << 20).
+		WithBlockCacheSize(256 << 20).
+		WithIndexCacheSize(256 << 20)
+	return opt
+}
+
+// MaxTxnBytes is about the most bytes (keys and values) one Update can
+// write: Badger takes at most 15 % of a memtable in one transaction.
+// Past it, Update returns ErrTooBig.
+func (v *Vault) MaxTxnBytes() int { return int(v.db.MaxBatchSize()) }
