@@ -10,7 +10,7 @@ type OpenOptions struct {
 	// Server sizes the database for a server that merges many devices'
 	// records (HQ's vault): larger memtables, tables and caches, so that
 	// Badger's compactions and reads cost less per record as the vault
-	// grows, for a few hundred MB more memory. What is stored, and how
+	// grows, for up to about 700 MB more memory. What is stored, and how
 	// durably, is the same; a vault opened either way opens the other way.
 	Server bool
 }
@@ -21,6 +21,11 @@ func (o OpenOptions) badgerOptions(dir string, key []byte) badger.Options {
 	if !o.Server {
 		return opt
 	}
+	// At 1M versions (bench/import.benchstat.md) the tables' indexes and
+	// bloom filters take about 160 MB decoded: with the laptop's 4 MB
+	// cache, point reads decrypted them again and again. Larger memtables
+	// and tables mean fewer flushes, tables and compactions, and a
+	// transaction may hold 15 % of a memtable.
 	opt = opt.
 		WithMemTableSize(64 << 20).
 		WithNumMemtables(3).
