@@ -48,13 +48,23 @@ func (tx *Tx) MergeVersion(ver *Version) (added bool, err error) {
 		}
 	}
 	rf := ver.ref()
-	if old, err := tx.getSealed(rf.versionKey()); err == nil {
-		if bytes.Equal(old, raw) {
-			return false, nil
-		}
-		return false, fmt.Errorf("merge %s %s: %w", ver.Type, ver.ID, ErrConflict)
-	} else if !errors.Is(err, ErrNotFound) {
+	// The newest version of the record first: when there is none (a record
+	// new to this vault, as most are at HQ), no version of it is stored,
+	// nor written by this Tx (its first merge would be the newest), so
+	// this one is not stored either, and need not be looked up.
+	prev, err := tx.latest(ver.ID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return false, err
+	}
+	if prev != nil {
+		if old, err := tx.getSealed(rf.versionKey()); err == nil {
+			if bytes.Equal(old, raw) {
+				return false, nil
+			}
+			return false, fmt.Errorf("merge %s %s: %w", ver.Type, ver.ID, ErrConflict)
+		} else if !errors.Is(err, ErrNotFound) {
+			return false, err
+		}
 	}
 	ck := chainKey(ver.Device, ver.Seq)
 	if item, err := tx.txn.Get(ck); err == nil {
@@ -69,10 +79,6 @@ func (tx *Tx) MergeVersion(ver *Version) (added bool, err error) {
 		return false, classify(err)
 	}
 
-	prev, err := tx.latest(ver.ID)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return false, err
-	}
 	newest := prev == nil || newer(ver, prev)
 	if newest {
 		var oldEntries, newEntries []indexEntry

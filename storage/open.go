@@ -33,10 +33,10 @@ import (
 // the check cannot be made (no manifest, a key it cannot read), Badger
 // checks every table itself as it opens, as before. The tables a session writes are checked when the
 // vault closes (tableCheck).
-func openBadger(dir string, key []byte, aead cipher.AEAD) (db *badger.DB, readOnly bool, tc *tableCheck, err error) {
+func openBadger(dir string, key []byte, aead cipher.AEAD, oo OpenOptions) (db *badger.DB, readOnly bool, tc *tableCheck, err error) {
 	dbPath := filepath.Join(dir, dbDir)
 	readOnly, _ = openReadOnly(dbPath)
-	opt := badgerOptions(dir, key).WithReadOnly(readOnly)
+	opt := oo.badgerOptions(dir, key).WithReadOnly(readOnly)
 	old := readLedger(dir, aead)
 	if err := checkManifest(dbPath, old); err != nil {
 		return nil, false, nil, err
@@ -77,7 +77,7 @@ func openBadger(dir string, key []byte, aead cipher.AEAD) (db *badger.DB, readOn
 	if !maps.Equal(ledger, old) {
 		_ = writeLedger(dir, aead, ledger) // a failure only makes the next open slower
 	}
-	return db, readOnly, &tableCheck{dir: dir, key: bytes.Clone(key), ts: ts, aead: aead, ledger: ledger}, nil
+	return db, readOnly, &tableCheck{dir: dir, key: bytes.Clone(key), ts: ts, aead: aead, ledger: ledger, opts: oo}, nil
 }
 
 // afterOpen brings a freshly opened vault to a consistent state: it

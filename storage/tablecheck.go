@@ -302,6 +302,7 @@ type tableCheck struct {
 	ts     tableSummer
 	aead   cipher.AEAD
 	ledger tableLedger // as written at open
+	opts   OpenOptions
 }
 
 // afterClose checks the tables that are not in the ledger yet (flushes and
@@ -311,7 +312,7 @@ type tableCheck struct {
 func (tc *tableCheck) afterClose() {
 	defer wipe(tc.key)
 	dbPath := filepath.Join(tc.dir, dbDir)
-	ledger, ok, _ := checkTablesFast(dbPath, badgerOptions(tc.dir, tc.key), tc.ts, tc.ledger, true)
+	ledger, ok, _ := checkTablesFast(dbPath, tc.opts.badgerOptions(tc.dir, tc.key), tc.ts, tc.ledger, true)
 	if ok && !maps.Equal(ledger, tc.ledger) {
 		_ = writeLedger(tc.dir, tc.aead, ledger)
 	}

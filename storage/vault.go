@@ -50,6 +50,7 @@ type Vault struct {
 	sealedHead *headFile   // this device's chain head, kept outside Badger (chainhead.go)
 	memo       verMemo     // versions Tx.latest decoded, by key and sealed bytes (vermemo.go)
 	tables     *tableCheck // records the session's new tables at Close (tablecheck.go); nil if read-only
+	opts       OpenOptions // how it was opened
 
 	testHookIndexCommit func()                            // tests: called by the indexer just before it commits
 	testHookPostings    func(id uuid.UUID, readBack bool) // tests: called as the indexer computes a record's postings
@@ -104,6 +105,11 @@ func Create(dir string, passphrase []byte, opt CreateOptions) (*Vault, error) {
 // ErrVaultInUse. The duress passphrase erases the vault and returns the
 // decoy that replaces it, as if it were the vault (see SetDuress).
 func Open(dir string, passphrase []byte) (*Vault, error) {
+	return OpenWith(dir, passphrase, OpenOptions{})
+}
+
+// OpenWith is Open with options; see OpenOptions.
+func OpenWith(dir string, passphrase []byte, opt OpenOptions) (*Vault, error) {
 	lockf, err := lockVault(dir)
 	if err != nil {
 		return nil, err
@@ -124,7 +130,7 @@ func Open(dir string, passphrase []byte) (*Vault, error) {
 		return u.decoy, nil
 	}
 	defer u.wipeKeys()
-	v, err := openUnlocked(dir, bytes.Clone(u.dataKey), lockf)
+	v, err := openUnlockedWith(dir, bytes.Clone(u.dataKey), lockf, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -190,6 +196,10 @@ func badgerOptions(dir string, key []byte) badger.Options {
 // openUnlocked opens Badger with keys derived from dataKey, which it wipes.
 // It owns lockf, the held lock on the vault folder (or nil), from here on.
 func openUnlocked(dir string, dataKey []byte, lockf *os.File) (*Vault, error) {
+	return openUnlockedWith(dir, dataKey, lockf, OpenOptions{})
+}
+
+func openUnlockedWith(dir string, dataKey []byte, lockf *os.File, opt OpenOptions) (*Vault, error) {
 	defer wipe(dataKey)
 	sealKey := subkey(dataKey, "record seal")
 	dbKey := subkey(dataKey, "badger")
@@ -204,12 +214,12 @@ func openUnlocked(dir string, dataKey []byte, lockf *os.File) (*Vault, error) {
 		lockf.Close()
 		return nil, err
 	}
-	db, readOnly, tables, err := openBadger(dir, dbKey, aead)
+	db, readOnly, tables, err := openBadger(dir, dbKey, aead, opt)
 	if err != nil {
 		lockf.Close()
 		return nil, err
 	}
-	v := &Vault{dir: dir, db: db, aead: aead, lockf: lockf, readOnly: readOnly, tables: tables}
+	v := &Vault{dir: dir, db: db, aead: aead, lockf: lockf, readOnly: readOnly, tables: tables, opts: opt}
 	if err := v.afterOpen(); err != nil {
 		v.Close()
 		return nil, err

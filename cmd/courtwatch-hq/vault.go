@@ -7,6 +7,7 @@ import (
 	"courtwatch/cmd/internal/cmdline"
 	"courtwatch/storage"
 	"courtwatch/sync/hq"
+	"courtwatch/sync/hq/setup"
 
 	"github.com/google/uuid"
 )
@@ -26,7 +27,7 @@ func (c *cli) withVault(fn func(dir string, v *storage.Vault) error) (err error)
 	if err != nil {
 		return err
 	}
-	v, err := storage.Open(vdir, pass)
+	v, err := setup.OpenVault(dir, pass) // hq.VaultDir(dir), sized for a server
 	clear(pass)
 	if err != nil {
 		return vaultError(vdir, err)

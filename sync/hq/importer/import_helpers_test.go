@@ -20,6 +20,7 @@ import (
 	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/hq"
 	"courtwatch/sync/hq/internal/hqtest"
+	"courtwatch/sync/hq/setup"
 	"courtwatch/sync/wire"
 
 	"aead.dev/minisign"
@@ -194,7 +195,7 @@ func (m *monitor) versions(t testing.TB) []string {
 // openHQVault opens the HQ vault of dir until the end of the test.
 func openHQVault(t testing.TB, dir string) *storage.Vault {
 	t.Helper()
-	v, err := storage.Open(hq.VaultDir(dir), hqtest.Pass)
+	v, err := setup.OpenVault(dir, hqtest.Pass)
 	if err != nil {
 		t.Fatal(err)
 	}

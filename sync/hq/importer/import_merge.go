@@ -39,7 +39,7 @@ func (im *importer) merge(c *bundle.Contents, st *deviceState) (added int, err e
 	}
 	batch := im.batch
 	if batch <= 0 {
-		batch = firstBatch(len(recs), size)
+		batch = firstBatch(len(recs), size, im.v.MaxTxnBytes())
 	}
 	for i := 0; i < len(recs); {
 		end := min(i+batch, len(recs))
@@ -91,21 +91,24 @@ func (im *importer) merge(c *bundle.Contents, st *deviceState) (added int, err e
 	return added, nil
 }
 
-// txnBytes is about what one vault transaction takes (Badger takes at most
-// 15 % of its 8 MB memtable in one), and versionOverhead about what a
-// merged version writes besides its bytes: the AEAD's nonce and tag, its
-// feed, chain and pending keys, and its index entries.
+// txnShare is the share of the most a vault transaction takes
+// (storage.Vault.MaxTxnBytes) that the first transaction of an import
+// aims at, and versionOverhead about what a merged version writes besides
+// its bytes: the AEAD's nonce and tag, its feed, chain and pending keys,
+// and its index entries.
 const (
-	txnBytes        = 900 << 10
+	txnShare        = 0.7
 	versionOverhead = 400
 )
 
 // firstBatch is how many of n records, of size bytes in all, to merge in
-// the first transaction of an import: all of them if they fit, else as many
-// as are likely to fit, so that the first transaction of a large bundle is
-// not built in vain (a transaction the vault finds too large is tried
-// again with half as many records).
-func firstBatch(n, size int) int {
+// the first transaction of an import into a vault that takes at most
+// limit bytes in one: all of them if they fit, else as many as are likely
+// to fit, so that the first transaction of a large bundle is not built in
+// vain (a transaction the vault finds too large is tried again with half
+// as many records).
+func firstBatch(n, size, limit int) int {
+	txnBytes := int(float64(limit) * txnShare)
 	if n == 0 || size+n*versionOverhead <= txnBytes {
 		return max(n, 1)
 	}

@@ -3,6 +3,10 @@ package importer
 import (
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +15,7 @@ import (
 	"courtwatch/sync/hq/internal/hqtest"
 	"courtwatch/sync/hq/receiver"
 	"courtwatch/sync/hq/s3gw"
+	"courtwatch/sync/hq/setup"
 
 	"filippo.io/age"
 )
@@ -167,23 +172,7 @@ func BenchmarkSuiteImportDevices(b *testing.B) {
 		devices, perDevice := size.devices, size.perDevice
 		n := devices * perDevice
 		b.Run(size.name, func(b *testing.B) {
-			first := hqtest.NewHQ(b)
-			ids := hqtest.Identity(b, first)
-			from := b.TempDir()
-			type device struct {
-				id   string
-				file []byte
-			}
-			ds := make([]device, devices)
-			t0 := time.Now()
-			for i := range ds {
-				m := newMonitor(b, fmt.Sprintf("Monitor %d", i))
-				addNotes(b, m, perDevice-len(m.versions(b)), "The prosecutor read the conclusions; defence counsel objected.")
-				m.flat(b, from, m.seal(b, first, nil))
-				ds[i] = device{m.id(), m.file()}
-				m.v.Close() // 100 open vaults would hold about 1 GB of Badger's tables and caches
-			}
-			b.Logf("%d monitors' bundles made in %s", devices, time.Since(t0).Round(time.Second))
+			ids, from, ds := deviceBundles(b, size.name, devices, perDevice)
 			var r importRates
 			for b.Loop() {
 				b.StopTimer()
@@ -209,6 +198,76 @@ func BenchmarkSuiteImportDevices(b *testing.B) {
 	}
 }
 
+// benchDevice is an enrolled monitor's device: its id and device file.
+type benchDevice struct {
+	id   string
+	file []byte
+}
+
+// deviceBundles makes devices monitors' bundles of perDevice versions each
+// in one folder, sealed to a new HQ, and returns HQ's identities, the
+// folder and the devices. With COURTWATCH_BENCH_BUNDLES set to a folder,
+// they are kept in a subfolder of it named after the benchmark and taken
+// from there when it is complete, so that rounds of old and new test
+// binaries import the same bundles without making them again (minutes at
+// 1M versions).
+func deviceBundles(b *testing.B, name string, devices, perDevice int) ([]age.Identity, string, []benchDevice) {
+	b.Helper()
+	cache := os.Getenv("COURTWATCH_BENCH_BUNDLES")
+	var hqDir, from, devDir string
+	if cache != "" {
+		base := filepath.Join(cache, strings.NewReplacer("/", "_", "=", "-").Replace(name))
+		hqDir, from, devDir = filepath.Join(base, "hq"), filepath.Join(base, "bundles"), filepath.Join(base, "devices")
+		if _, err := os.Stat(filepath.Join(base, "complete")); err == nil {
+			var ds []benchDevice
+			files, _ := filepath.Glob(filepath.Join(devDir, "*.json"))
+			for _, f := range files {
+				data, err := os.ReadFile(f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				ds = append(ds, benchDevice{strings.TrimSuffix(filepath.Base(f), ".json"), data})
+			}
+			if len(ds) != devices {
+				b.Fatalf("%s holds %d devices, want %d", devDir, len(ds), devices)
+			}
+			return hqtest.Identity(b, hqDir), from, ds
+		}
+		if err := os.RemoveAll(base); err != nil {
+			b.Fatal(err)
+		}
+		if err := setup.Init(hqDir, setup.InitOptions{Name: "Test HQ", Passphrase: hqtest.Pass, KDF: storage.TestKDF}); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.MkdirAll(devDir, 0o700); err != nil {
+			b.Fatal(err)
+		}
+	} else {
+		hqDir, from = hqtest.NewHQ(b), b.TempDir()
+	}
+	ds := make([]benchDevice, devices)
+	t0 := time.Now()
+	for i := range ds {
+		m := newMonitor(b, fmt.Sprintf("Monitor %d", i))
+		addNotes(b, m, perDevice-len(m.versions(b)), "The prosecutor read the conclusions; defence counsel objected.")
+		m.flat(b, from, m.seal(b, hqDir, nil))
+		ds[i] = benchDevice{m.id(), m.file()}
+		m.v.Close() // 100 open vaults would hold about 1 GB of Badger's tables and caches
+		if devDir != "" {
+			if err := os.WriteFile(filepath.Join(devDir, m.id()+".json"), ds[i].file, 0o600); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Logf("%d monitors' bundles made in %s", devices, time.Since(t0).Round(time.Second))
+	if cache != "" {
+		if err := os.WriteFile(filepath.Join(filepath.Dir(hqDir), "complete"), nil, 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return hqtest.Identity(b, hqDir), from, ds
+}
+
 // importRates adds up the wall and CPU time of benchmarked imports, until
 // Import returns and until the import is searchable.
 type importRates struct {
@@ -221,6 +280,18 @@ type importRates struct {
 // report. Searchable: a search waits for the vault's background indexer
 // to catch up with the import.
 func (r *importRates) measure(b *testing.B, dir string, v *storage.Vault, from string, ids []age.Identity, check func(*ImportReport)) {
+	if p := os.Getenv("COURTWATCH_BENCH_CPUPROFILE"); p != "" {
+		// The CPU profile of the import until it is searchable; the last
+		// iteration's is kept.
+		f, err := os.Create(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatal(err)
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	b.StartTimer()
 	t0, c0 := time.Now(), cpuTime()
 	rep, err := Import(dir, v, from, ImportOptions{Identities: ids})

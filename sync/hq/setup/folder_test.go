@@ -84,12 +84,23 @@ func TestInit(t *testing.T) {
 		t.Error(err)
 	}
 
-	// The vault opens with the passphrase.
-	v, err := storage.Open(hq.VaultDir(dir), hqtest.Pass)
+	// The vault opens with the passphrase, as a server's (OpenVault), and
+	// as a laptop's.
+	v, err := setup.OpenVault(dir, hqtest.Pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	v, err = storage.Open(hq.VaultDir(dir), hqtest.Pass)
 	if err != nil {
 		t.Fatal(err)
 	}
 	v.Close()
+	if _, err := setup.OpenVault(dir, []byte("wrong")); !errors.Is(err, storage.ErrWrongPassphrase) {
+		t.Fatalf("OpenVault with a wrong passphrase: %v, want ErrWrongPassphrase", err)
+	}
 
 	// An existing folder is refused, even an empty one; a failure leaves nothing.
 	if err := setup.Init(dir, setup.InitOptions{Passphrase: hqtest.Pass, KDF: storage.TestKDF}); !errors.Is(err, hq.ErrExists) {
