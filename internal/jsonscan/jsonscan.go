@@ -10,7 +10,10 @@
 // decoder fuzzes itself against encoding/json).
 package jsonscan
 
-import "bytes"
+import (
+	"bytes"
+	"unicode/utf8"
+)
 
 // MaxDepth bounds the nesting that Value follows; deeper values are
 // declined (encoding/json allows 10,000 levels).
@@ -68,6 +71,102 @@ func (s *Scanner) Str() (v []byte, plain bool) {
 		s.I++
 	}
 	return nil, false
+}
+
+// String reads a string and returns it decoded as encoding/json decodes
+// it; ok is false for none, and for a string with bytes of invalid UTF-8
+// or a \u escape of a UTF-16 surrogate (encoding/json replaces those with
+// U+FFFD, or joins a pair; String leaves them to it).
+func (s *Scanner) String() (v string, ok bool) {
+	if !s.Byte('"') {
+		return "", false
+	}
+	start := s.I
+	var buf []byte // the decoded string, once it has an escape
+	for s.I < len(s.B) {
+		c := s.B[s.I]
+		switch {
+		case c == '"':
+			s.I++
+			if buf == nil {
+				return string(s.B[start : s.I-1]), true
+			}
+			return string(buf), true
+		case c < 0x20:
+			return "", false
+		case c == '\\':
+			if buf == nil {
+				buf = append(make([]byte, 0, 2*(s.I-start)+16), s.B[start:s.I]...)
+			}
+			if s.I+1 >= len(s.B) {
+				return "", false
+			}
+			e := s.B[s.I+1]
+			s.I += 2
+			switch e {
+			case '"', '\\', '/':
+				buf = append(buf, e)
+			case 'b':
+				buf = append(buf, '\b')
+			case 'f':
+				buf = append(buf, '\f')
+			case 'n':
+				buf = append(buf, '\n')
+			case 'r':
+				buf = append(buf, '\r')
+			case 't':
+				buf = append(buf, '\t')
+			case 'u':
+				if s.I+4 > len(s.B) {
+					return "", false
+				}
+				var r rune
+				for _, h := range s.B[s.I : s.I+4] {
+					d, ok := hexValue(h)
+					if !ok {
+						return "", false
+					}
+					r = r<<4 | d
+				}
+				if utf16Surrogate(r) {
+					return "", false
+				}
+				s.I += 4
+				buf = utf8.AppendRune(buf, r)
+			default:
+				return "", false
+			}
+		case c < utf8.RuneSelf:
+			if buf != nil {
+				buf = append(buf, c)
+			}
+			s.I++
+		default:
+			r, n := utf8.DecodeRune(s.B[s.I:])
+			if r == utf8.RuneError && n == 1 {
+				return "", false
+			}
+			if buf != nil {
+				buf = append(buf, s.B[s.I:s.I+n]...)
+			}
+			s.I += n
+		}
+	}
+	return "", false
+}
+
+func utf16Surrogate(r rune) bool { return r >= 0xd800 && r < 0xe000 }
+
+func hexValue(c byte) (rune, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return rune(c - '0'), true
+	case c >= 'a' && c <= 'f':
+		return rune(c-'a') + 10, true
+	case c >= 'A' && c <= 'F':
+		return rune(c-'A') + 10, true
+	}
+	return 0, false
 }
 
 // Uint reads a JSON number that is an unsigned integer fitting uint64.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestValue(t *testing.T) {
@@ -47,6 +48,36 @@ func FuzzValue(f *testing.F) {
 		}
 		if want && !got && strings.Count(string(b), "[")+strings.Count(string(b), "{") <= MaxDepth {
 			t.Fatalf("declined %q, which encoding/json accepts", b)
+		}
+	})
+}
+
+// String decodes what it accepts as encoding/json does, and declines only
+// invalid strings, invalid UTF-8 and escaped surrogates.
+func FuzzString(f *testing.F) {
+	for _, s := range []string{`"plain"`, `"ចៅក្រម \"q\" \\ \/ \b\f\n\r\t \u00e9\u2028\u003c"`, `"\ud83d\ude00"`, "\"\xff\"", `"a`, `"\u12"`, `"\q"`, "\"\x01\""} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s := Scanner{B: b}
+		s.Space()
+		got, ok := s.String()
+		var want string
+		err := json.Unmarshal(b, &want)
+		if !ok {
+			if err == nil && utf8.Valid(b) && !strings.Contains(string(b), `\u`) {
+				t.Fatalf("declined %q, which encoding/json decodes", b)
+			}
+			return
+		}
+		if !s.End() {
+			return // a string, then more: json.Unmarshal's answer is for all of b
+		}
+		if err != nil {
+			t.Fatalf("accepted %q, which encoding/json rejects: %v", b, err)
+		}
+		if got != want {
+			t.Fatalf("%q: %q, encoding/json %q", b, got, want)
 		}
 	})
 }
