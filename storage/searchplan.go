@@ -19,7 +19,9 @@ import (
 // word is posted for most notes. Instead the lookups' postings are scanned
 // side by side, one key each in turn, until one of them ends: that one is
 // the rarest, found at the cost of a few times its own size. Its ids are
-// then taken newest first, and each is probed in the other lookups with a
+// then taken newest first (a term's postings are in id order, so the
+// scan's runs of ids are merged from their ends as they are taken, not
+// sorted: a common prefix posts most records), and each is probed in the other lookups with a
 // point read per term (a lookup's distinct terms are found by seeking from
 // one term to the next); the caller stops as soon as it has enough hits. A
 // lookup with too many distinct terms to probe cheaply (a one-letter
