@@ -317,36 +317,34 @@ func (v *Vault) Search(query string, limit int) ([]Hit, error) {
 	}
 	var hits []Hit
 	err := v.View(func(tx *Tx) error {
-		return tx.candidates(q.Lookups(), limit, func(tx *Tx, id uuid.UUID) (Hit, bool, error) {
+		return tx.candidates(q.Lookups(), func(id uuid.UUID) (bool, error) {
 			ver, err := tx.Current(id)
 			if errors.Is(err, ErrNotFound) {
-				return Hit{}, false, nil
+				return false, nil
 			}
 			if err != nil {
-				return Hit{}, false, err
+				return false, err
 			}
 			r, err := newRecord(ver.Type)
 			if err != nil {
-				return Hit{}, false, err
+				return false, err
 			}
 			if err := decodeInto(ver, r); err != nil {
-				return Hit{}, false, err
+				return false, err
 			}
 			s, ok := r.(searchable)
 			if !ok {
-				return Hit{}, false, nil
+				return false, nil
 			}
 			snippet, ok := q.Hit(s.searchText())
 			if !ok {
-				return Hit{}, false, nil // stale or forged posting: the record is the truth
+				return false, nil // stale or forged posting: the record is the truth
 			}
-			return Hit{ID: id, Kind: ver.Type, Snippet: snippet, Record: r}, true, nil
-		}, func(h Hit) bool {
 			if hits == nil {
 				hits = make([]Hit, 0, min(limit, 16))
 			}
-			hits = append(hits, h)
-			return len(hits) == limit
+			hits = append(hits, Hit{ID: id, Kind: ver.Type, Snippet: snippet, Record: r})
+			return len(hits) == limit, nil
 		})
 	})
 	return hits, err

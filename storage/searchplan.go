@@ -34,11 +34,9 @@ const (
 	probeMaxReads = 50_000 // candidates × terms above which a lookup is scanned
 )
 
-// candidates finds the ids posted under every one of lookups and passes
-// them, newest (largest UUIDv7) first, to check and what check found to
-// take, until take returns stop or check an error (see checkInOrder); want
-// is how many hits the caller stops at.
-func (tx *Tx) candidates(lookups []fulltext.Lookup, want int, check checkFunc, take func(Hit) (stop bool)) error {
+// candidates calls fn with each id posted under every one of lookups,
+// newest (largest UUIDv7) first, until fn returns stop or an error.
+func (tx *Tx) candidates(lookups []fulltext.Lookup, fn func(id uuid.UUID) (stop bool, err error)) error {
 	if len(lookups) == 0 {
 		return nil
 	}
@@ -83,7 +81,29 @@ func (tx *Tx) candidates(lookups []fulltext.Lookup, want int, check checkFunc, t
 		slices.Reverse(ids)
 		order = newNewest(ids, nil)
 	}
-	return tx.checkInOrder(order, probes, want, check, take)
+	var key []byte // probe key, reused
+next:
+	for {
+		id, ok := order.next()
+		if !ok {
+			return nil
+		}
+		for _, terms := range probes {
+			var ok bool
+			var err error
+			ok, key, err = tx.postedUnder(terms, id, key)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue next
+			}
+		}
+		stop, err := fn(id)
+		if err != nil || stop {
+			return err
+		}
+	}
 }
 
 // lookupPrefix is the key prefix of l's postings.
