@@ -130,9 +130,12 @@ func appendUUID(b []byte, id uuid.UUID) []byte {
 // ParseVersion decodes raw version bytes (as found in the vault or in an
 // export bundle) and computes their hash.
 func ParseVersion(raw []byte) (*Version, error) {
-	var v Version
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return nil, err
+	v, ok := scanVersion(raw)
+	if !ok {
+		v = Version{}
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return nil, err
+		}
 	}
 	v.Raw = raw
 	v.Hash = hashHex(raw)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"slices"
+	"sync"
 
 	"courtwatch/storage/fulltext"
 
@@ -18,7 +19,9 @@ import (
 // word is posted for most notes. Instead the lookups' postings are scanned
 // side by side, one key each in turn, until one of them ends: that one is
 // the rarest, found at the cost of a few times its own size. Its ids are
-// then taken newest first, and each is probed in the other lookups with a
+// then taken newest first (a term's postings are in id order, so the
+// scan's runs of ids are merged from their ends as they are taken, not
+// sorted: a common prefix posts most records), and each is probed in the other lookups with a
 // point read per term (a lookup's distinct terms are found by seeking from
 // one term to the next); the caller stops as soon as it has enough hits. A
 // lookup with too many distinct terms to probe cheaply (a one-letter
@@ -42,26 +45,30 @@ func (tx *Tx) candidates(lookups []fulltext.Lookup, fn func(id uuid.UUID) (stop 
 	scans := make([]postingScan, len(lookups))
 	for i, l := range lookups {
 		p := lookupPrefix(l)
-		scans[i] = postingScan{prefix: p, it: tx.txn.NewIterator(badger.IteratorOptions{Prefix: p})}
+		scans[i] = postingScan{prefix: p, it: tx.txn.NewIterator(badger.IteratorOptions{Prefix: p}), ids: getIDs()}
 		defer scans[i].it.Close()
 	}
+	defer func() {
+		for _, s := range scans {
+			putIDs(s.ids)
+		}
+	}()
 	rare := rarest(scans)
-	ids := scans[rare].ids
-	if len(ids) == 0 {
+	if len(scans[rare].ids) == 0 {
 		return nil
 	}
-	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(b[:], a[:]) })
-	ids = slices.Compact(ids)
+	order := newNewest(scans[rare].ids, scans[rare].runs)
 	var probes [][]string // per other lookup: its terms to probe
 	for i, l := range lookups {
 		if i == rare {
 			continue
 		}
-		terms, ok := lookupTerms(l, scans[i].it, len(ids))
+		terms, ok := lookupTerms(l, &scans[i], order.len())
 		if ok {
 			probes = append(probes, terms)
 			continue
 		}
+		ids := order.all()
 		within := make(map[uuid.UUID]bool, len(ids))
 		for _, id := range ids {
 			within[id] = true
@@ -71,10 +78,16 @@ func (tx *Tx) candidates(lookups []fulltext.Lookup, fn func(id uuid.UUID) (stop 
 		if len(ids) == 0 {
 			return nil
 		}
+		slices.Reverse(ids)
+		order = newNewest(ids, nil)
 	}
 	var key []byte // probe key, reused
 next:
-	for _, id := range ids {
+	for {
+		id, ok := order.next()
+		if !ok {
+			return nil
+		}
 		for _, terms := range probes {
 			var ok bool
 			var err error
@@ -91,7 +104,6 @@ next:
 			return err
 		}
 	}
-	return nil
 }
 
 // lookupPrefix is the key prefix of l's postings.
@@ -113,20 +125,27 @@ func postingID(k, prefix []byte) (uuid.UUID, bool) {
 }
 
 // postingScan is one lookup's postings: its key prefix, an iterator over
-// them, and the ids rarest read.
+// them, the ids rarest read, and where in ids each ascending run of them
+// begins.
 type postingScan struct {
 	prefix []byte
 	it     *badger.Iterator
 	ids    []uuid.UUID
+	runs   []int
+	first  []byte // the first posting key read, if any
 }
 
 // rarest scans the postings of every lookup side by side until one ends,
-// and returns its index; its ids are then all in its scan's ids (not
-// sorted, possibly repeated when a prefix covers several terms of one
-// record).
+// and returns its index; its ids are then all in its scan's ids, in
+// ascending runs (one or more per term: a term's postings are in id
+// order), without an id repeated next to itself; an id may still be in
+// several runs when a prefix covers several terms of one record.
 func rarest(scans []postingScan) int {
 	for i := range scans {
 		scans[i].it.Rewind()
+		if scans[i].it.Valid() {
+			scans[i].first = scans[i].it.Item().KeyCopy(nil)
+		}
 	}
 	for {
 		for i := range scans {
@@ -135,28 +154,140 @@ func rarest(scans []postingScan) int {
 				return i
 			}
 			if id, ok := postingID(s.it.Item().Key(), s.prefix); ok {
-				s.ids = append(s.ids, id)
+				s.add(id)
 			}
 			s.it.Next()
 		}
 	}
 }
 
+// add appends id to s's ids, starting a new run unless it is larger than
+// the last one.
+func (s *postingScan) add(id uuid.UUID) {
+	if n := len(s.ids); n > 0 {
+		switch c := bytes.Compare(id[:], s.ids[n-1][:]); {
+		case c == 0:
+			return
+		case c < 0:
+			s.runs = append(s.runs, n)
+		}
+	} else {
+		s.runs = append(s.runs, 0)
+	}
+	s.ids = append(s.ids, id)
+}
+
+// newest yields ids newest first and each once, merging the ascending
+// runs of ids that start at runs (nil: one run) from their ends, so that
+// a search that stops at its limit orders only what it takes.
+type newest struct {
+	ids        []uuid.UUID
+	start, end []int // per run: its first index and one past the next to yield
+	last       uuid.UUID
+	yielded    bool
+	count      int // at most this many left to yield
+}
+
+// newestMaxRuns bounds the runs merged; ids in more runs are sorted.
+const newestMaxRuns = 32
+
+func newNewest(ids []uuid.UUID, runs []int) *newest {
+	if len(runs) > newestMaxRuns {
+		slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+		ids = slices.Compact(ids)
+		runs = nil
+	}
+	if len(runs) == 0 {
+		runs = []int{0}
+	}
+	o := &newest{ids: ids, count: len(ids)}
+	for i, r := range runs {
+		e := len(ids)
+		if i+1 < len(runs) {
+			e = runs[i+1]
+		}
+		o.start, o.end = append(o.start, r), append(o.end, e)
+	}
+	return o
+}
+
+// len is at least the number of ids left to yield.
+func (o *newest) len() int { return o.count }
+
+// next returns the newest id not yet yielded.
+func (o *newest) next() (uuid.UUID, bool) {
+	for {
+		best := -1
+		for r := range o.start {
+			if o.end[r] > o.start[r] && (best < 0 || bytes.Compare(o.ids[o.end[r]-1][:], o.ids[o.end[best]-1][:]) > 0) {
+				best = r
+			}
+		}
+		if best < 0 {
+			return uuid.Nil, false
+		}
+		o.end[best]--
+		o.count--
+		id := o.ids[o.end[best]]
+		if o.yielded && id == o.last {
+			continue // the same record under another term
+		}
+		o.last, o.yielded = id, true
+		return id, true
+	}
+}
+
+// all returns the ids left to yield, newest first, in a new slice.
+func (o *newest) all() []uuid.UUID {
+	out := make([]uuid.UUID, 0, o.count)
+	for id, ok := o.next(); ok; id, ok = o.next() {
+		out = append(out, id)
+	}
+	return out
+}
+
+// idBufs holds the scans' id buffers between searches: a common prefix
+// posts most records, and a buffer grown afresh for each search was most of
+// what a search allocated.
+var idBufs sync.Pool
+
+func getIDs() []uuid.UUID {
+	if p, ok := idBufs.Get().(*[]uuid.UUID); ok {
+		return (*p)[:0]
+	}
+	return nil
+}
+
+func putIDs(ids []uuid.UUID) {
+	if cap(ids) > 0 {
+		idBufs.Put(&ids)
+	}
+}
+
 // lookupTerms returns the distinct terms posted under l, if there are few
-// enough to probe n candidates in each of them. it iterates over l's
-// postings.
-func lookupTerms(l fulltext.Lookup, it *badger.Iterator, n int) ([]string, bool) {
+// enough to probe n candidates in each of them. s is l's scan: its
+// iterator moves on from the first term, which rarest read.
+func lookupTerms(l fulltext.Lookup, s *postingScan, n int) ([]string, bool) {
 	if !l.Prefix {
 		return []string{l.Term}, n <= probeMaxReads
 	}
+	it := s.it
 	var terms []string
-	for it.Rewind(); it.Valid(); {
-		k := it.Item().Key()
-		if len(k) < len(prefixSearch)+17 || k[len(k)-17] != 0 {
+	if term, ok := postingTerm(s.first); ok {
+		terms = append(terms, term)
+		if n > probeMaxReads {
+			return nil, false
+		}
+		it.Seek(cat(prefixSearch, []byte(term), []byte{1})) // the next term
+	} else {
+		it.Rewind()
+	}
+	for it.Valid() {
+		term, ok := postingTerm(it.Item().Key())
+		if !ok {
 			it.Next() // not a posting key: skip it, as postings does
 			continue
 		}
-		term := string(k[len(prefixSearch) : len(k)-17])
 		terms = append(terms, term)
 		if len(terms) > probeMaxTerms || n*len(terms) > probeMaxReads {
 			return nil, false
@@ -164,6 +295,14 @@ func lookupTerms(l fulltext.Lookup, it *badger.Iterator, n int) ([]string, bool)
 		it.Seek(cat(prefixSearch, []byte(term), []byte{1})) // the next term
 	}
 	return terms, true
+}
+
+// postingTerm returns the term of posting key k.
+func postingTerm(k []byte) (string, bool) {
+	if len(k) < len(prefixSearch)+17 || k[len(k)-17] != 0 {
+		return "", false
+	}
+	return string(k[len(prefixSearch) : len(k)-17]), true
 }
 
 // postedUnder reports whether id is posted under any of terms, with a

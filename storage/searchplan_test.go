@@ -135,3 +135,47 @@ func TestSearchRarestFirstSameResults(t *testing.T) {
 		t.Fatalf("the fixture has only %d hits for two words; the test would show little", n)
 	}
 }
+
+// newest yields the ids of its ascending runs as sorting them newest
+// first and dropping repeats would: few runs and many, repeats within and
+// across runs, empty input.
+func TestNewestSameAsSort(t *testing.T) {
+	rng := mrand.New(mrand.NewPCG(3, 5))
+	for round := range 300 {
+		var s postingScan
+		runs := rng.IntN(2 * newestMaxRuns)
+		for range runs {
+			// A run: ascending ids drawn from a small space, so that runs
+			// share ids.
+			var run []uuid.UUID
+			for range rng.IntN(20) {
+				var id uuid.UUID
+				id[15] = byte(rng.IntN(64))
+				id[0] = byte(rng.IntN(2))
+				run = append(run, id)
+			}
+			slices.SortFunc(run, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+			for _, id := range run {
+				s.add(id)
+			}
+		}
+		want := slices.Clone(s.ids)
+		slices.SortFunc(want, func(a, b uuid.UUID) int { return bytes.Compare(b[:], a[:]) })
+		want = slices.Compact(want)
+		o := newNewest(slices.Clone(s.ids), s.runs)
+		if o.len() < len(want) {
+			t.Fatalf("round %d: len %d, below the %d ids to yield", round, o.len(), len(want))
+		}
+		var got []uuid.UUID
+		if round%2 == 0 {
+			got = o.all()
+		} else {
+			for id, ok := o.next(); ok; id, ok = o.next() {
+				got = append(got, id)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("round %d (%d runs): got %d ids, want %d", round, len(s.runs), len(got), len(want))
+		}
+	}
+}

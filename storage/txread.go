@@ -118,8 +118,10 @@ func decodeInto(ver *Version, r Record) error {
 	if ver.Type != r.Kind() {
 		return fmt.Errorf("%s is a %s, not a %s", ver.ID, ver.Type, r.Kind())
 	}
-	if err := json.Unmarshal(ver.Data, r); err != nil {
-		return fmt.Errorf("%s %s does not decode: %v", ver.Type, ver.ID, err)
+	if !scanRecord(ver.Data, r) {
+		if err := json.Unmarshal(ver.Data, r); err != nil {
+			return fmt.Errorf("%s %s does not decode: %v", ver.Type, ver.ID, err)
+		}
 	}
 	ver.fillMeta(r.meta())
 	return nil
