@@ -10,8 +10,6 @@ import (
 
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
-
-	"filippo.io/age"
 )
 
 // Bundle budget: Seal adds no record that would bring a bundle over this
@@ -108,11 +106,12 @@ type sealed struct {
 }
 
 // sealKeys are what a bundle is sealed with: the default HQ profile's
-// recipients and the device's signer.
+// recipients and the device's signer, in newSealer. (The outbox names no
+// age type: only sync/bundle and sync/wire/hqprofile use age keys,
+// internal/archtest.)
 type sealKeys struct {
-	profile    string
-	recipients []age.Recipient
-	signer     *bundle.Signer
+	profile   string
+	newSealer func(bundle.Input) (*bundle.Sealer, error)
 }
 
 func loadSealKeys(v *storage.Vault) (*sealKeys, error) {
@@ -128,7 +127,9 @@ func loadSealKeys(v *storage.Vault) (*sealKeys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sealKeys{prof.Name, recipients, signer}, nil
+	return &sealKeys{prof.Name, func(in bundle.Input) (*bundle.Sealer, error) {
+		return bundle.NewSealer(in, recipients, signer)
+	}}, nil
 }
 
 // errSeal stops the chain walk in collect when sealing failed.
@@ -190,7 +191,7 @@ func collect(v *storage.Vault, cur cursor) (*sealed, error) {
 				return errSeal
 			}
 			in.profile = keys.profile
-			if sl, sealErr = bundle.NewSealer(in.Input, keys.recipients, keys.signer); sealErr != nil {
+			if sl, sealErr = keys.newSealer(in.Input); sealErr != nil {
 				return errSeal
 			}
 		}
