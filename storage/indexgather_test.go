@@ -15,10 +15,14 @@ import (
 func indexBurst(t *testing.T, v *Vault, d time.Duration) (saves, commits []time.Time, last uuid.UUID) {
 	t.Helper()
 	_, h := seedHearing(t, v)
+	// The hook keeps running after this returns, so it appends to a
+	// variable of its own, not to the named result, which the caller
+	// reads after the deferred Unlock.
 	var mu sync.Mutex
+	var got []time.Time
 	v.testHookIndexCommit = func() {
 		mu.Lock()
-		commits = append(commits, time.Now())
+		got = append(got, time.Now())
 		mu.Unlock()
 	}
 	for i := 0; len(saves) == 0 || time.Since(saves[0]) < d; i++ {
@@ -29,7 +33,7 @@ func indexBurst(t *testing.T, v *Vault, d time.Duration) (saves, commits []time.
 	end := saves[len(saves)-1]
 	for wait := time.Now(); time.Since(wait) < 10*time.Second; time.Sleep(10 * time.Millisecond) {
 		mu.Lock()
-		done := len(commits) > 0 && commits[len(commits)-1].After(end)
+		done := len(got) > 0 && got[len(got)-1].After(end)
 		mu.Unlock()
 		if done {
 			break
@@ -37,7 +41,7 @@ func indexBurst(t *testing.T, v *Vault, d time.Duration) (saves, commits []time.
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	return saves, append([]time.Time(nil), commits...), last
+	return saves, append([]time.Time(nil), got...), last
 }
 
 // maxGap is the longest time between two saves of a burst.
