@@ -14,6 +14,22 @@ import (
 // and those bytes decode to the same version.
 func checkMarshalVersion(t *testing.T, ver *Version) {
 	t.Helper()
+	got := sameAsMarshal(t, ver)
+	back, err := ParseVersion(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.ID != ver.ID || back.Type != ver.Type || back.Version != ver.Version || back.HLC != ver.HLC ||
+		back.Device != ver.Device || back.Seq != ver.Seq || back.Prev != ver.Prev || back.Chain != ver.Chain ||
+		back.Deleted != ver.Deleted || !bytes.Equal(back.Data, ver.Data) {
+		t.Fatalf("%s decodes to %+v", got, back)
+	}
+}
+
+// sameAsMarshal fails unless marshalVersion(ver) gives json.Marshal's
+// bytes, and returns them.
+func sameAsMarshal(t *testing.T, ver *Version) []byte {
+	t.Helper()
 	want, err := json.Marshal(ver)
 	if err != nil {
 		t.Fatal(err)
@@ -25,15 +41,7 @@ func checkMarshalVersion(t *testing.T, ver *Version) {
 	if !bytes.Equal(got, want) {
 		t.Fatalf("marshalVersion differs from json.Marshal:\n got %s\nwant %s", got, want)
 	}
-	back, err := ParseVersion(got)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if back.ID != ver.ID || back.Type != ver.Type || back.Version != ver.Version || back.HLC != ver.HLC ||
-		back.Device != ver.Device || back.Seq != ver.Seq || back.Prev != ver.Prev || back.Chain != ver.Chain ||
-		back.Deleted != ver.Deleted || !bytes.Equal(back.Data, ver.Data) {
-		t.Fatalf("%s decodes to %+v", got, back)
-	}
+	return got
 }
 
 func noteData(t *testing.T, text string) []byte {
@@ -51,8 +59,8 @@ func TestMarshalVersionSameBytes(t *testing.T) {
 	h1, h2 := hashHex([]byte("a")), hashHex([]byte("b"))
 	for _, c := range []struct {
 		typ, prev, chain, text string
-		deleted              bool
-		seq                  uint64
+		deleted                bool
+		seq                    uint64
 	}{
 		{KindNote, "", "", "the judge <adjourned> & left", false, 1},
 		{KindNote, h1, h2, "ទីក្រុង \u2028 line\tseparator \"quoted\" back\\slash", false, 1 << 63},
@@ -84,17 +92,7 @@ func FuzzMarshalVersion(f *testing.F) {
 		if !deleted {
 			ver.Data = noteData(t, text)
 		}
-		want, err := json.Marshal(ver)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := marshalVersion(ver)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Fatalf("marshalVersion differs from json.Marshal:\n got %s\nwant %s", got, want)
-		}
+		sameAsMarshal(t, ver)
 	})
 }
 

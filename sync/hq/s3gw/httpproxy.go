@@ -2,6 +2,7 @@ package s3gw
 
 import (
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -58,11 +59,7 @@ func (p *HTTPProxy) Set(rule Rule, delay time.Duration) {
 func (p *HTTPProxy) Stats() map[Fault]int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := map[Fault]int{}
-	for k, v := range p.stats {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(p.stats)
 }
 
 func (p *HTTPProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {

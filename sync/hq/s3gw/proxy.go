@@ -3,6 +3,7 @@ package s3gw
 import (
 	"bufio"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"sync"
@@ -82,11 +83,7 @@ func (p *Proxy) Set(fault Fault, delay time.Duration) {
 func (p *Proxy) Stats() map[Fault]int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := map[Fault]int{}
-	for k, v := range p.stats {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(p.stats)
 }
 
 func (p *Proxy) close() {
