@@ -82,7 +82,13 @@ func postSlow(t *testing.T, base, device string, seq uint64, data, sig []byte, p
 	}
 	req.ContentLength = int64(len(data))
 	req.Header.Set(wire.SignatureHeader, base64.StdEncoding.EncodeToString(sig))
-	return hqtest.Do(t, nil, req)
+	// The body waits for the receiver's 100 Continue, which it sends when
+	// it first reads the body, after its registry check at the start: so
+	// pause runs during the upload, never before that check.
+	req.Header.Set("Expect", "100-continue")
+	c := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
+	defer c.CloseIdleConnections()
+	return hqtest.Do(t, c, req)
 }
 
 // The revocation re-check after a long upload reads the bucket's registry:
