@@ -34,6 +34,9 @@ device is imported, and the missing one is named ("device X: bundle 7
 missing"); it is linked to its neighbours when it arrives. A bundle that
 conflicts with one HQ imported (a fork: the device was copied or restored
 from a backup) or fails a check is not imported, and the exit status is 1.
+So is a bundle in another bundle's place (its name, <device>/<seq>.cwb or
+<device>-<seq>.cwb, names another device or number than its signature):
+someone moved or copied it, and the report says where it belongs.
 "courtwatch-hq verify BUNDLE" explains one bundle in detail.
 `
 

@@ -26,13 +26,16 @@ import (
 // in the older layout), in order of device and seq, it:
 //
 //  1. skips it as a replay if HQ imported exactly these bytes as the
-//     bundle that its signature names (checked when it was imported);
+//     bundle that its signature names (checked when it was imported),
+//     unless its name says it is another bundle (ErrMisplaced: see 3);
 //  2. finds the device that the signature names in the registry (an
 //     unknown device's bundles are rejected, and a revoked device's unless
 //     HQ receipted them before the revocation: see import_revoked.go);
 //  3. opens the bundle with bundle.Open: signature by that device's key,
 //     decryption with HQ's age identity, manifest, entries and the hash
-//     chain of the records inside;
+//     chain of the records inside; a bundle whose name, in one of the
+//     layouts, names another device or seq than its signature is
+//     reported (ErrMisplaced) and not imported from there;
 //  4. classifies it with the device's bundle.Sequence kept in the vault:
 //     a replay is skipped and counted; a fork is reported and skipped; a
 //     bundle after a gap is merged, and the gap reported;
@@ -227,11 +230,17 @@ func (im *importer) importFile(f bundleFile) error {
 	if seen, err := im.imported(f.t, data); err != nil {
 		return err
 	} else if seen {
+		if err := misplaced(f.path, f.t, true); err != nil {
+			return reject(err)
+		}
 		dr.Replays++
 		return nil
 	}
 	c, err := im.open(f, data)
 	if err != nil {
+		return reject(err)
+	}
+	if err := misplaced(f.path, c.Trusted, false); err != nil {
 		return reject(err)
 	}
 	var st *deviceState

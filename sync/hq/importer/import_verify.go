@@ -40,7 +40,7 @@ const (
 
 // Step is one check of a bundle.
 type Step struct {
-	Check  string `json:"check"`  // files, signer, device, signature, decryption, contents, chain, sequence
+	Check  string `json:"check"`  // files, signer, device, signature, place, decryption, contents, chain, sequence
 	Status string `json:"status"` // ok, failed, warning, not checked
 	Detail string `json:"detail"` // plain words
 }
@@ -152,6 +152,9 @@ func (im *importer) explain(e *Explanation, path string) error {
 		return fail("signature", err)
 	}
 	step("signature", StepOK, "made with the device's key over exactly these bytes")
+	if err := misplaced(path, t, false); err != nil {
+		return fail("place", err)
+	}
 
 	if _, err := age.Decrypt(bytes.NewReader(data), im.ids...); err != nil {
 		return fail("decryption", fmt.Errorf("%w: HQ's age key cannot open it (%v); it was sealed for another HQ key, so check the HQ profile on the device", bundle.ErrNotForUs, err))

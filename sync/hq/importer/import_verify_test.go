@@ -72,8 +72,10 @@ func TestVerifyFile(t *testing.T) {
 	check("unknown device", stranger.flat(t, t.TempDir(), stranger.seal(t, dir, nil)), OutcomeReject, "device", hq.ErrUnknownDevice, "not enrolled")
 	check("other HQ", m2.flat(t, t.TempDir(), m2.seal(t, other, nil)), OutcomeReject, "decryption", bundle.ErrNotForUs, "another HQ key")
 
-	fork := m.flat(t, t.TempDir(), sealed{1, b2.data, b2.sig}) // bundle 2's files under bundle 1's name
-	check("renamed", fork, OutcomeImport, "", nil)             // the name does not matter
+	// Bundle 2's files under bundle 1's name: someone renamed them, and
+	// verify says where they belong.
+	renamed := m.flat(t, t.TempDir(), sealed{1, b2.data, b2.sig})
+	check("renamed", renamed, OutcomeReject, "place", ErrMisplaced, "its name says it is the device's bundle 1", m.id()+"-2.cwb")
 	m.note(t, "x")
 	m.seq, m.hash = 0, "" // the device forgets its bundles
 	again := m.seal(t, dir, nil)

@@ -123,6 +123,7 @@ func TestS3TamperedBucket(t *testing.T) {
 		t.Fatalf("importing the altered bucket changed the HQ vault:\n%s", problems(rep))
 	}
 	t.Logf("again:\n%s", problems(rep))
+	checkMisplaced(t, rep, ma.id(), 1, "/"+key(mb, 9))
 
 	fresh := hqtest.NewHQ(t)
 	copyHQKeys(t, f.Dir, fresh)
@@ -135,8 +136,9 @@ func TestS3TamperedBucket(t *testing.T) {
 			t.Errorf("device %s: imported %v, want %v", id, d, seqs)
 		}
 	}
+	checkMisplaced(t, rep, ma.id(), 1, "/"+key(mb, 9))
 	all := problems(rep)
-	for _, name := range []string{key(ma, 3), key(ma, 4), key(ma, 5), key(ma, 6) + ".minisig", key(ma, 2), key(mb, 3), "store/junk.cwb", "store/ü/ñ.cwb"} {
+	for _, name := range []string{key(mb, 9), key(ma, 3), key(ma, 4), key(ma, 5), key(ma, 6) + ".minisig", key(ma, 2), key(mb, 3), "store/junk.cwb", "store/ü/ñ.cwb"} {
 		if !strings.Contains(all, "/"+name) {
 			t.Errorf("the report does not name %s:\n%s", name, all)
 		}
