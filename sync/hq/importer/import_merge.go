@@ -87,9 +87,16 @@ func (im *importer) merge(c *bundle.Contents, st *deviceState) (added int, err e
 		}
 		added += n
 		i = end
+		if afterCommit != nil {
+			afterCommit(c.Manifest.Device, c.Manifest.Seq, last)
+		}
 	}
 	return added, nil
 }
+
+// afterCommit, if set (by tests), is called after each transaction of
+// merge: of bundle seq of device, the bundle's last (recorded) if last.
+var afterCommit func(device string, seq uint64, last bool)
 
 // txnShare is the share of the most a vault transaction takes
 // (storage.Vault.MaxTxnBytes) that the first transaction of an import
