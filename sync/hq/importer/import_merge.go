@@ -78,9 +78,12 @@ func (im *importer) merge(c *bundle.Contents, st *deviceState) (added int, err e
 		case errors.Is(err, storage.ErrConflict):
 			return added, fmt.Errorf("record %d of bundle %d of device %s: %w; the device's history has split: do not import it again, and find out whether the device was restored from a backup or copied",
 				i+done+1, c.Manifest.Seq, c.Manifest.Device, err)
-		case done == end-i, errors.Is(err, storage.ErrTampered), errors.Is(err, storage.ErrLocked), errors.Is(err, storage.ErrTooBig):
+		case done == end-i, errors.Is(err, storage.ErrTampered), errors.Is(err, storage.ErrLocked), errors.Is(err, storage.ErrTooBig),
+			errors.Is(err, storage.ErrDiskFull):
 			// Every record merged, so saving failed; or the vault is damaged
-			// or closed.
+			// or closed, or its disk is full (a vault opened on a full disk
+			// refuses every transaction before the first record: that is
+			// not the bundle's fault).
 			return added, &vaultError{err}
 		default:
 			return added, fmt.Errorf("record %d of bundle %d of device %s cannot be stored: %w", i+done+1, c.Manifest.Seq, c.Manifest.Device, err)
