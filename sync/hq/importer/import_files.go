@@ -114,8 +114,15 @@ func readBundle(name string) ([]byte, error) {
 	return b, nil
 }
 
-// readLimited reads a file of at most limit bytes.
+// readLimited reads a file of at most limit bytes. It refuses what is not
+// a plain file before opening it: opening a named pipe put in a bundle's
+// place would wait for a writer, and stop the import for good.
 func readLimited(name string, limit int64) ([]byte, error) {
+	if fi, err := os.Stat(name); err != nil {
+		return nil, err
+	} else if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a plain file but a %s; a bundle, its signature and its receipt are plain files: copy them again from where they came", filepath.Base(name), fileKind(fi.Mode()))
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
@@ -132,6 +139,21 @@ func readLimited(name string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s has more than %d bytes", bundle.ErrTooLarge, filepath.Base(name), limit)
 	}
 	return b, nil
+}
+
+// fileKind names what a file that is not a plain file is.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	}
+	return "special file"
 }
 
 // nameSeq reads the device and bundle number that a bundle file's name
