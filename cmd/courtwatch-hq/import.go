@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -57,12 +58,20 @@ func runImport(c *cli, cmd *command, args []string) error {
 		return err
 	}
 	return c.withVault(func(dir string, v *storage.Vault) error {
+		store := filepath.Join(dir, "store")
 		if *from == "" {
-			*from = filepath.Join(dir, "store")
+			*from = store
 		}
 		if _, err := os.Stat(*from); err != nil && !receiver.IsS3URL(*from) {
-			return &hintError{Msg: fmt.Sprintf("import: no bundles to read: %v", err), Err: err,
-				Advice: "give the folder of bundles with --from: the store that serve writes to, or a USB stick's folder"}
+			msg := fmt.Sprintf("import: no bundles to read: %s cannot be read (%v)", *from, errors.Unwrap(err))
+			switch {
+			case errors.Is(err, os.ErrNotExist) && *from == store:
+				msg = fmt.Sprintf("import: no bundles to read: %s does not exist yet; serve makes it when it stores the first bundle", *from)
+			case errors.Is(err, os.ErrNotExist):
+				msg = fmt.Sprintf("import: no bundles to read: there is no %s", *from)
+			}
+			return &hintError{Msg: msg, Err: err,
+				Advice: "give the folder of bundles with --from: the store that serve writes to, or a USB stick's folder, or s3://BUCKET/PREFIX"}
 		}
 		rep, err := importer.Import(dir, v, *from, importer.ImportOptions{Getenv: c.getenv})
 		if err != nil {

@@ -3,8 +3,13 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"courtwatch/storage"
+	"courtwatch/sync/hq/setup"
 )
 
 // TestReadCommands checks how import, verify, list, history and search
@@ -56,5 +61,47 @@ func TestReadCommands(t *testing.T) {
 				t.Errorf("report printed %q, want a hint", printed.String())
 			}
 		})
+	}
+}
+
+// TestImportVaultInUse: a second import (or any command) while one holds
+// the HQ vault is refused at once, saying why and what to do, and the
+// first one's vault is unharmed.
+func TestImportVaultInUse(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "hq")
+	pass := "correct horse battery staple"
+	if err := setup.Init(dir, setup.InitOptions{Name: "Test HQ", Passphrase: []byte(pass), KDF: storage.TestKDF}); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(passphraseVar, pass)
+	t.Setenv(passphraseFileVar, "")
+	v, err := setup.OpenVault(dir, []byte(pass))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	err = run([]string{"import", "--dir", dir}, strings.NewReader(""), &out, &errOut)
+	var printed bytes.Buffer
+	report(&printed, err)
+	if !errors.Is(err, storage.ErrVaultInUse) || !strings.Contains(printed.String(), "hint: another courtwatch-hq command is using the HQ vault; wait until it ends") {
+		t.Fatalf("import while the vault is open: %v\n%s", err, printed.String())
+	}
+	if err := v.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Free again; a new HQ's receiver has stored nothing yet.
+	err = run([]string{"import", "--dir", dir}, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "store does not exist yet; serve makes it when it stores the first bundle") {
+		t.Fatalf("import once the vault is free, before serve stored a bundle: %v", err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "store"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := run([]string{"import", "--dir", dir}, strings.NewReader(""), &out, &errOut); err != nil || !strings.Contains(out.String(), "no bundles in") {
+		t.Fatalf("import of an empty store: %v, %q", err, out.String())
+	}
+	err = run([]string{"import", "--dir", dir, "--from", filepath.Join(dir, "usb")}, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "no bundles to read: there is no "+filepath.Join(dir, "usb")) || strings.Contains(err.Error(), "stat ") {
+		t.Fatalf("import from a folder that is not there: %v", err)
 	}
 }
