@@ -74,6 +74,7 @@ func runImport(c *cli, cmd *command, args []string) error {
 				Advice: "give the folder of bundles with --from: the store that serve writes to, or a USB stick's folder, or s3://BUCKET/PREFIX"}
 		}
 		rep, err := importer.Import(dir, v, *from, importer.ImportOptions{Getenv: c.getenv})
+		defer noteIndexing(c.stderr, v) // before withVault closes v
 		if err != nil {
 			return err
 		}
@@ -92,6 +93,20 @@ func runImport(c *cli, cmd *command, args []string) error {
 		return &hintError{Msg: fmt.Sprintf("import: %s not imported; the reasons are listed above", table.Plural(n, "bundle")),
 			Advice: "see what is wrong with one with: courtwatch-hq verify FILE; copy a damaged bundle again from the device, and find out how a forked one came about before importing anything more from that device"}
 	})
+}
+
+// indexNotice is the search index's backlog (storage.Vault.IndexBacklog)
+// from which import says why closing the HQ vault takes a while: at 1M
+// versions imported at once, about half a minute, which looks like a hang.
+var indexNotice = 100_000
+
+// noteIndexing says, if closing v will wait for the search index to take
+// in many imported versions, that it does and that stopping it is safe.
+func noteIndexing(w io.Writer, v *storage.Vault) {
+	if n := v.IndexBacklog(); n >= indexNotice {
+		fmt.Fprintf(w, "courtwatch-hq: making %s searchable before closing the HQ vault; this can take a minute. Stopping it loses nothing: the next command that opens the HQ vault finishes it\n",
+			table.Plural(n, "imported version"))
+	}
 }
 
 // writeReport prints the import report for people.

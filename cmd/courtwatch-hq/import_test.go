@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"courtwatch/storage"
 	"courtwatch/sync/hq/setup"
@@ -103,5 +105,51 @@ func TestImportVaultInUse(t *testing.T) {
 	err = run([]string{"import", "--dir", dir, "--from", filepath.Join(dir, "usb")}, strings.NewReader(""), &out, &errOut)
 	if err == nil || !strings.Contains(err.Error(), "no bundles to read: there is no "+filepath.Join(dir, "usb")) || strings.Contains(err.Error(), "stat ") {
 		t.Fatalf("import from a folder that is not there: %v", err)
+	}
+}
+
+// TestNoteIndexing: import says, before closing the HQ vault, when the
+// search index has many versions to take in (the close waits for them),
+// and nothing when it has caught up.
+func TestNoteIndexing(t *testing.T) {
+	defer func(n int) { indexNotice = n }(indexNotice)
+	indexNotice = 100
+	dir := filepath.Join(t.TempDir(), "vault")
+	v, err := storage.Create(dir, []byte("pass"), storage.CreateOptions{KDF: storage.TestKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	k := &storage.Case{Title: "CNRP leaders"}
+	if err := v.Put(k); err != nil {
+		t.Fatal(err)
+	}
+	h := &storage.Hearing{CaseID: k.ID, Scheduled: time.Date(2024, 3, 1, 8, 30, 0, 0, time.UTC)}
+	if err := v.Put(h); err != nil {
+		t.Fatal(err)
+	}
+	var rs []storage.Record
+	for i := range 150 {
+		rs = append(rs, &storage.Note{HearingID: h.ID, Time: h.Scheduled, Text: "prosecutor " + strings.Repeat("x", i%7), Source: storage.SourceSeen})
+	}
+	if _, err := v.Search("prosecutor", 1); err != nil { // the index caught up with the case and hearing
+		t.Fatal(err)
+	}
+	if err := v.Put(rs...); err != nil {
+		t.Fatal(err)
+	}
+	// The indexer waits a quarter of a second for more saves.
+	var b bytes.Buffer
+	noteIndexing(&b, v)
+	if n := v.IndexBacklog(); n < 100 || !strings.Contains(b.String(), "making "+fmt.Sprint(n)+" imported versions searchable before closing the HQ vault") {
+		t.Errorf("with %d versions to index: %q", n, b.String())
+	}
+	if _, err := v.Search("prosecutor", 1); err != nil {
+		t.Fatal(err)
+	}
+	b.Reset()
+	noteIndexing(&b, v)
+	if b.Len() != 0 {
+		t.Errorf("with the index caught up: %q", b.String())
 	}
 }
