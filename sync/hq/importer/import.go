@@ -29,7 +29,8 @@ import (
 //     bundle that its signature names (checked when it was imported),
 //     unless its name says it is another bundle (ErrMisplaced: see 3);
 //  2. finds the device that the signature names in the registry (an
-//     unknown device's bundles are rejected, and a revoked device's unless
+//     unknown device's bundles are rejected first, unread, and a
+//     revoked device's unless
 //     HQ receipted them before the revocation: see import_revoked.go);
 //  3. opens the bundle with bundle.Open: signature by that device's key,
 //     decryption with HQ's age identity, manifest, entries and the hash
@@ -212,6 +213,14 @@ func (im *importer) importFile(f bundleFile) error {
 		return nil
 	}
 	dr := im.device(f.t.Device)
+	if _, ok := im.devices[f.t.Device]; !ok {
+		// Not enrolled (a registry never forgets a device): nothing to
+		// read. A prefix of another organisation's bundles is not
+		// downloaded only to be refused.
+		_, err := im.enrolled(f.t.Device)
+		dr.Rejected = append(dr.Rejected, Problem{File: f.path, Seq: f.t.Seq, Reason: err.Error(), Err: err})
+		return nil
+	}
 	var data []byte
 	reject := func(err error) error {
 		seq := f.t.Seq
