@@ -29,9 +29,9 @@ import (
 //     bundle that its signature names (checked when it was imported),
 //     unless its name says it is another bundle (ErrMisplaced: see 3);
 //  2. finds the device that the signature names in the registry (an
-//     unknown device's bundles are rejected first, unread, and a
-//     revoked device's unless
-//     HQ receipted them before the revocation: see import_revoked.go);
+//     unknown device's bundles are rejected before step 1, unread, and a
+//     revoked device's unless HQ receipted them before the revocation:
+//     see import_revoked.go);
 //  3. opens the bundle with bundle.Open: signature by that device's key,
 //     decryption with HQ's age identity, manifest, entries and the hash
 //     chain of the records inside; a bundle whose name, in one of the
