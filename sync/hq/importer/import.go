@@ -102,7 +102,8 @@ type ImportOptions struct {
 type ImportReport struct {
 	Devices []*DeviceReport `json:"devices"` // ordered by device id
 	// Unreadable lists bundle files whose signature names no device: the
-	// .minisig file is missing, damaged or not a Courtwatch signature.
+	// .minisig file is missing, damaged or not a Courtwatch signature;
+	// and folders under the import folder that cannot be read.
 	Unreadable []Problem `json:"unreadable"`
 }
 

@@ -42,6 +42,13 @@ type bundleFile struct {
 func findBundles(from string) ([]bundleFile, error) {
 	var out []bundleFile
 	err := filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil && path != from {
+			// A folder this user cannot read, such as lost+found at the
+			// top of a USB stick: the rest is imported, and the report
+			// says that what it may hold was not.
+			out = append(out, bundleFile{path: path, err: unreadableFolder(path, err)})
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -63,6 +70,17 @@ func findBundles(from string) ([]bundleFile, error) {
 	})
 	sortBundles(out)
 	return out, err
+}
+
+// unreadableFolder says that the folder path, which the walk could not
+// read (err), was not imported.
+func unreadableFolder(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err // the path is in the message already
+	}
+	return fmt.Errorf("the folder %s cannot be read (%w), so the bundles it may hold are not imported; if it should hold some, make it readable for this user or copy them to another folder, and import again",
+		path, err)
 }
 
 // sortBundles orders bundle files by the device and seq their signatures
