@@ -38,11 +38,19 @@ type bundleFile struct {
 // findBundles lists the *.cwb files under from (or from itself, if it is
 // one), skipping hidden files and folders such as the receiver's
 // temporary uploads, ordered by the device and seq their signatures name.
-// Files whose signature cannot be read come last.
+// Files whose signature cannot be read come last. A symbolic link given
+// as from, or named *.cwb, is followed; links to folders under from are
+// not (they could loop).
 func findBundles(from string) ([]bundleFile, error) {
+	root := from
+	if fi, err := os.Lstat(from); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		if st, err := os.Stat(from); err == nil && st.IsDir() {
+			root = from + string(filepath.Separator) // WalkDir follows it then
+		}
+	}
 	var out []bundleFile
-	err := filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
-		if err != nil && path != from {
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil && path != root {
 			// A folder this user cannot read, such as lost+found at the
 			// top of a USB stick: the rest is imported, and the report
 			// says that what it may hold was not.
@@ -52,12 +60,25 @@ func findBundles(from string) ([]bundleFile, error) {
 		if err != nil {
 			return err
 		}
-		hidden := path != from && strings.HasPrefix(d.Name(), ".")
+		hidden := path != root && strings.HasPrefix(d.Name(), ".")
 		switch {
 		case d.IsDir() && hidden:
 			return filepath.SkipDir
-		case d.IsDir() || hidden || !strings.HasSuffix(d.Name(), ".cwb") || !d.Type().IsRegular():
+		case d.IsDir() || hidden || !strings.HasSuffix(d.Name(), ".cwb"):
 			return nil
+		case !d.Type().IsRegular():
+			// A link to a bundle file is one; a pipe, device or link to
+			// anything else named like one is reported, not skipped.
+			st, err := os.Stat(path)
+			if err != nil || !st.Mode().IsRegular() {
+				what := "a link to nothing"
+				if err == nil {
+					what = "a " + fileKind(st.Mode())
+				}
+				out = append(out, bundleFile{path: path, err: fmt.Errorf("%s is not a plain file but %s; a bundle is a plain file: copy it again from where it came",
+					filepath.Base(path), what)})
+				return nil
+			}
 		}
 		f := bundleFile{path: path, read: func() ([]byte, error) { return readBundle(path) },
 			receipt: func() ([][]byte, error) {

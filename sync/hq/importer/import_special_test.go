@@ -5,6 +5,7 @@ package importer
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -69,5 +70,49 @@ func TestImportSpecialFiles(t *testing.T) {
 		if !errors.Is(p.Err, bundle.ErrBadSignature) || !strings.Contains(p.Reason, "not a plain file but a "+want) {
 			t.Errorf("%s: %s; want it called a %s", p.File, p.Reason, want)
 		}
+	}
+}
+
+// TestImportLinks imports from a symbolic link to the folder of bundles
+// (it found nothing, and said "no bundles", before), with a bundle that
+// is itself a link to the file, and a pipe and a dangling link named like
+// bundles, which are reported instead of skipped without a word.
+func TestImportLinks(t *testing.T) {
+	dir := hqtest.NewHQ(t)
+	m := newMonitor(t, "A")
+	m.enroll(t, dir)
+	real, elsewhere := t.TempDir(), t.TempDir()
+	m.flat(t, real, m.seal(t, dir, nil))
+	m.note(t, "second")
+	b2 := m.flat(t, elsewhere, m.seal(t, dir, nil))
+	for _, ext := range []string{"", ".minisig"} {
+		if err := os.Symlink(b2+ext, filepath.Join(real, filepath.Base(b2)+ext)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(real, "pipe.cwb"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(elsewhere, "gone.cwb"), filepath.Join(real, "dangling.cwb")); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "bundles")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	rep := mustImport(t, dir, openHQVault(t, dir), link, ImportOptions{})
+	if d := rep.Device(m.id()); d == nil || !slices.Equal(d.Imported, []uint64{1, 2}) {
+		t.Fatalf("imported %+v\n%s", d, problems(rep))
+	}
+	var got []string
+	for _, p := range rep.Unreadable {
+		got = append(got, filepath.Base(p.File)+": "+p.Reason)
+	}
+	want := []string{
+		"dangling.cwb: dangling.cwb is not a plain file but a link to nothing; a bundle is a plain file: copy it again from where it came",
+		"pipe.cwb: pipe.cwb is not a plain file but a named pipe; a bundle is a plain file: copy it again from where it came",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("reported %q, want %q", got, want)
 	}
 }
