@@ -164,10 +164,12 @@ func TestImportKilled(t *testing.T) {
 		// in three is); then it completes.
 		{"during", []crashKill{{"OPENING", 0, time.Duration(rng.IntN(40)) * time.Millisecond},
 			{"COMMIT", 4, jitter()}, {"COMMIT", txns/3 + 1, jitter()}, {"COMMIT", txns/3 + 2, jitter()}}},
-		// Killed while it closes the vault after the whole import
-		// (Badger flushes its memtable, the vault writes its table
-		// ledger), twice.
-		{"closing", []crashKill{{"CLOSING", 0, jitter()}, {"CLOSING", 0, 5*time.Millisecond + jitter()}}},
+		// Killed in the middle, then while it closes the vault after the
+		// rest of the import (the indexer takes in its queue, Badger
+		// flushes its memtable, the vault writes its table ledger). A
+		// second kill at close would find nothing to do: the run after
+		// imports nothing.
+		{"closing", []crashKill{{"COMMIT", txns / 2, jitter()}, {"CLOSING", 0, jitter()}}},
 	} {
 		t.Run(sc.name, func(t *testing.T) {
 			hqDir := hqtest.NewHQ(t)
