@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"courtwatch/sync/bundle"
 	"courtwatch/sync/bundle/verify"
@@ -96,7 +98,10 @@ func (s s3Store) bundleFiles(b receiver.StoredBundle) []bundleFile {
 		return data, nil
 	}}
 	meta, ok, err := s.Metadata(key)
-	if err == nil && !ok {
+	switch {
+	case err == nil && !ok && garbled(key):
+		err = fmt.Errorf("the bucket lists an object named %q, but has none under that name: its real name holds characters that the bucket's listing cannot carry (control characters, or bytes that are not UTF-8). Receivers never store such names, so it is not a bundle they stored: look at it with the bucket's own tools and move it aside", key)
+	case err == nil && !ok:
 		err = fmt.Errorf("the bundle %s was removed from %s while it was read", key, s)
 	}
 	var sidecar []byte
@@ -182,6 +187,13 @@ func (s s3Store) bundleFiles(b receiver.StoredBundle) []bundleFile {
 		out = append(out, c.f)
 	}
 	return out
+}
+
+// garbled reports whether an object key, as listed, may not be the
+// object's real name: it holds control characters, or the replacement
+// character that a listing puts for what it cannot carry.
+func garbled(key string) bool {
+	return !utf8.ValidString(key) || strings.ContainsFunc(key, func(r rune) bool { return r == utf8.RuneError || unicode.IsControl(r) })
 }
 
 // hasKey reports whether the metadata m has key k, in any case.
