@@ -2,6 +2,8 @@ package importer
 
 import (
 	"bufio"
+	"bytes"
+	crand "crypto/rand"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -76,6 +78,7 @@ type crashBundle struct {
 	seq      uint64
 	hash     string
 	versions []string
+	blobs    map[string][]byte // attachment content by sha256
 }
 
 // crashKill is when to kill one importer: after mark (OPENING, COMMIT
@@ -111,15 +114,25 @@ func TestImportKilled(t *testing.T) {
 	for d := range devices {
 		m := newMonitor(t, fmt.Sprintf("Monitor %d", d))
 		m.enroll(t, dir)
-		for range bundles {
+		for i := range bundles {
 			addNotes(t, m, notes, fmt.Sprintf("The prosecutor questioned witness%d", d))
-			s := m.seal(t, dir, nil)
+			var blobs map[string][]byte
+			if d == 0 { // the first device's bundles each hold a photo
+				content := make([]byte, 64<<10)
+				crand.Read(content)
+				a := &storage.Attachment{HearingID: m.hearing, Name: fmt.Sprintf("photo%d.jpg", i), MediaType: "image/jpeg"}
+				if err := m.v.AddAttachment(a, bytes.NewReader(content)); err != nil {
+					t.Fatal(err)
+				}
+				blobs = map[string][]byte{a.SHA256: content}
+			}
+			s := m.seal(t, dir, blobs)
 			m.store(t, from, s)
 			c, err := bundle.Open(s.data, s.sig, m.signer.Public(), ids...)
 			if err != nil {
 				t.Fatal(err)
 			}
-			cb := crashBundle{device: m.id(), seq: s.seq, hash: bundle.Hash(s.data)}
+			cb := crashBundle{device: m.id(), seq: s.seq, hash: bundle.Hash(s.data), blobs: blobs}
 			for _, raw := range c.Records {
 				ver, err := storage.ParseVersion(raw)
 				if err != nil {
@@ -313,6 +326,14 @@ func crashCheck(t *testing.T, dir string, all []crashBundle, acked, before map[s
 				}
 			}
 			known += n
+			// The content of its attachments is stored with the
+			// transaction that records the bundle.
+			for sha, want := range b.blobs {
+				got, err := v.AttachmentContent(sha)
+				if (l != nil) != (err == nil) || (err == nil && !bytes.Equal(got, want)) {
+					t.Errorf("%s: bundle %s (recorded: %t): attachment %s: %d bytes, %v", when, key, l != nil, sha, len(got), err)
+				}
+			}
 			switch {
 			case l != nil:
 				linked[key] = true
