@@ -90,8 +90,12 @@ func runImport(c *cli, cmd *command, args []string) error {
 		for _, d := range rep.Devices {
 			n += len(d.Forks) + len(d.Rejected)
 		}
+		advice := "see what is wrong with one with: courtwatch-hq verify FILE; copy a damaged bundle again from the device, and find out how a forked one came about before importing anything more from that device"
+		if receiver.IsS3URL(*from) {
+			advice = "to look at one with courtwatch-hq verify, download it and its signature as \"Bundles in a bucket\" in the README shows; find out who else holds the bucket's keys if an object was altered or moved, and how a forked bundle came about before importing anything more from that device"
+		}
 		return &hintError{Msg: fmt.Sprintf("import: %s not imported; the reasons are listed above", table.Plural(n, "bundle")),
-			Advice: "see what is wrong with one with: courtwatch-hq verify FILE; copy a damaged bundle again from the device, and find out how a forked one came about before importing anything more from that device"}
+			Advice: advice}
 	})
 }
 
@@ -176,6 +180,10 @@ func runVerify(c *cli, cmd *command, args []string) error {
 	path, err := cmd.ParseOne(c.stdout, fs, args, "BUNDLE")
 	if err != nil {
 		return err
+	}
+	if receiver.IsS3URL(path) {
+		return &usageError{Msg: "verify: " + path + " is in a bucket; verify reads a bundle file with its .minisig next to it",
+			Advice: "download the object and its signature first, as \"Bundles in a bucket\" in the README shows (aws s3api head-object ... | base64 -d > B.cwb.minisig)"}
 	}
 	return c.withVault(func(dir string, v *storage.Vault) error {
 		e, err := importer.VerifyFile(dir, v, path)

@@ -31,6 +31,7 @@ func TestReadCommands(t *testing.T) {
 		{args: []string{"import"}, wantErr: "no HQ folder given", usage: true},
 		{args: []string{"import", "--dir", "x", "extra"}, wantErr: `import: unexpected argument "extra"`, usage: true},
 		{args: []string{"verify", "--dir", "x"}, wantErr: "verify: BUNDLE is required", usage: true},
+		{args: []string{"verify", "--dir", "x", "s3://b/hq/d/000000000001.cwb"}, wantErr: "verify: s3://b/hq/d/000000000001.cwb is in a bucket", usage: true},
 		{args: []string{"list", "--dir", "x"}, wantErr: "list: say what to list", usage: true},
 		{args: []string{"list", "--dir", "x", "judges"}, wantErr: `list: cannot list "judges"`, usage: true},
 		{args: []string{"list", "--dir", "x", "notes"}, wantErr: "list: --hearing is required", usage: true},
