@@ -85,6 +85,9 @@ func (s s3Store) bundleFiles(b receiver.StoredBundle) []bundleFile {
 	key, url := b.Key, s.URL(b.Key)
 	base := path.Base(key)
 	f := bundleFile{path: url, read: func() ([]byte, error) {
+		if b.Size > verify.MaxBundle { // not downloaded only to be refused
+			return nil, fmt.Errorf("read the bundle: %w: %s has %d bytes, the limit is %d; it is not a bundle a device sealed", bundle.ErrTooLarge, base, b.Size, verify.MaxBundle)
+		}
 		data, ok, err := s.Read(key, verify.MaxBundle)
 		if err == nil && !ok {
 			err = fmt.Errorf("the bundle %s was removed from the bucket", key)

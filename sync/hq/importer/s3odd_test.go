@@ -21,9 +21,10 @@ import (
 // TestS3OddObjects puts in the bucket what a careless tool or someone
 // with its keys may: a zero-byte copy of a bundle under its signature, a
 // zero-byte object without one, an object whose name holds control
-// characters, and a 600 MB object (sparse, on the gateway's disk) with
-// no signature. Import reports each by name, downloads neither the
-// unsigned ones nor the huge one, and imports the good bundles.
+// characters, and two 600 MB objects (sparse, on the gateway's disk), one
+// with no signature and one signed as bundle 4. Import reports each by
+// name, downloads neither the unsigned ones nor the huge ones (the
+// listing gives their size), and imports the good bundles.
 func TestS3OddObjects(t *testing.T) {
 	f := newS3Fixture(t)
 	srv, _ := f.receiver(t, "", 0)
@@ -46,8 +47,13 @@ func TestS3OddObjects(t *testing.T) {
 	b.put(t, odd, []byte("junk"), nil)
 	huge := key(9)
 	b.put(t, huge, []byte("x"), nil)
-	if err := os.Truncate(filepath.Join(f.GW.Root, f.Bucket, huge), 600<<20); err != nil {
-		t.Fatal(err)
+	// And one with a signature, as if a device had signed it.
+	hugeSigned := key(4)
+	b.put(t, hugeSigned, []byte("x"), map[string]string{receiver.MetaSignature: base64.StdEncoding.EncodeToString(signAs(minisignKey(t, m.v.SigningKey()), m.id(), 4, []byte("x")))})
+	for _, k := range []string{huge, hugeSigned} {
+		if err := os.Truncate(filepath.Join(f.GW.Root, f.Bucket, k), 600<<20); err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	p := s3gw.NewHTTPProxy(t, f.GW.URL)
@@ -68,8 +74,11 @@ func TestS3OddObjects(t *testing.T) {
 	if d == nil || !slices.Equal(d.Imported, []uint64{1, 2}) {
 		t.Fatalf("imported %+v\n%s", d, problems(rep))
 	}
-	if len(d.Rejected) != 1 || d.Rejected[0].Seq != 3 || !errors.Is(d.Rejected[0].Err, bundle.ErrTampered) {
+	if len(d.Rejected) != 2 || d.Rejected[0].Seq != 3 || !errors.Is(d.Rejected[0].Err, bundle.ErrTampered) {
 		t.Errorf("the zero-byte bundle 3: %+v", d.Rejected)
+	}
+	if len(d.Rejected) == 2 && (d.Rejected[1].Seq != 4 || !errors.Is(d.Rejected[1].Err, bundle.ErrTooLarge)) {
+		t.Errorf("the 600 MB bundle 4: %+v", d.Rejected[1])
 	}
 	// versitygw lists the odd name with U+FFFD for the escape character,
 	// and has no object under the listed name: import says so.
@@ -92,8 +101,8 @@ func TestS3OddObjects(t *testing.T) {
 		t.Errorf("unreadable %q, want %q", unread, sortedCopy(want))
 	}
 	for _, path := range got {
-		if strings.HasSuffix(path, "/000000000009.cwb") || strings.HasSuffix(path, "/empty.cwb") || strings.HasSuffix(path, "x.cwb") {
-			t.Errorf("downloaded %q, which has no signature", path)
+		if strings.HasSuffix(path, "/000000000009.cwb") || strings.HasSuffix(path, "/000000000004.cwb") || strings.HasSuffix(path, "/empty.cwb") || strings.HasSuffix(path, "x.cwb") {
+			t.Errorf("downloaded %q, which import refuses unread", path)
 		}
 	}
 	if n := len(hqVersions(t, v)); n != len(m.versions(t))-1 {

@@ -25,6 +25,8 @@ type StoredBundle struct {
 	// layout of receivers before the signature and receipt went into the
 	// .cwb's metadata (see "Store in a bucket" in the package doc).
 	Sidecars bool
+	// Size is the .cwb object's size in bytes, as listed.
+	Size int64
 }
 
 // Bundles lists the bundles (*.cwb) in the store, skipping the registry
@@ -44,7 +46,7 @@ func (s *S3Store) Bundles() ([]StoredBundle, error) {
 		}
 		switch {
 		case strings.HasSuffix(rel, ".cwb"):
-			out = append(out, StoredBundle{Key: obj.Key})
+			out = append(out, StoredBundle{Key: obj.Key, Size: obj.Size})
 		case strings.HasSuffix(rel, ".cwb.minisig"):
 			sigs[strings.TrimSuffix(obj.Key, ".minisig")] = true
 		}
