@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"courtwatch/sync/bundle/verify"
 	"courtwatch/sync/hq/internal/hqtest"
 )
 
@@ -112,4 +113,40 @@ func checkMisplaced(t *testing.T, rep *ImportReport, device string, seq uint64, 
 		}
 	}
 	t.Errorf("the report does not name %s as misplaced:\n%s", name, problems(rep))
+}
+
+// FuzzMisplaced: for any file or object name, misplaced does not panic,
+// says nothing of a name outside the layouts or naming the bundle
+// itself, and the place it gives for the bundle is named after it.
+func FuzzMisplaced(f *testing.F) {
+	dev := "01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7b"
+	other := "01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7c"
+	for _, p := range []string{
+		"store/" + other + "/000000000001.cwb", "store/" + dev + "/000000000002.cwb", "usb/" + other + "-1.cwb",
+		"s3://b/hq/" + other + "/000000000009.cwb", other + "-3.cwb", other + "/1.cwb", "x.cwb", "", "/", "s3://",
+		"store/\x1b[2J/" + other + "-1.cwb", "a/" + other + "-0.cwb", "a/" + other + "-18446744073709551616.cwb",
+	} {
+		f.Add(p, uint64(2))
+	}
+	f.Fuzz(func(t *testing.T, path string, seq uint64) {
+		if seq == 0 {
+			return
+		}
+		tr := verify.Trusted{Device: dev, Seq: seq}
+		err := misplaced(path, tr, seq%2 == 0)
+		d, q, ok := nameSeq(path)
+		if (err == nil) != (!ok || (d == dev && q == seq)) {
+			t.Fatalf("%q: %v, but its name says %s %d (%t)", path, err, d, q, ok)
+		}
+		if err == nil {
+			return
+		}
+		if !errors.Is(err, ErrMisplaced) {
+			t.Fatalf("%q: %v", path, err)
+		}
+		to := rightPlace(path, tr)
+		if d, q, ok := nameSeq(to); !ok || d != dev || q != seq {
+			t.Fatalf("%q belongs at %q, which names %s %d (%t)", path, to, d, q, ok)
+		}
+	})
 }
