@@ -251,3 +251,22 @@ func TestRegistry(t *testing.T) {
 		t.Errorf("devices: %+v", all)
 	}
 }
+
+// TestIdentitiesMissing: an HQ that keeps its age key away from the HQ
+// folder (it opens every bundle) is told, by import and profile, that it
+// is missing and what to do, not "open …: no such file or directory".
+func TestIdentitiesMissing(t *testing.T) {
+	dir := hqtest.NewHQ(t)
+	name := filepath.Join(dir, hq.AgeKeyFile)
+	if err := os.Rename(name, name+".away"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := setup.Identities(dir)
+	if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "the HQ age key "+name+" is missing") ||
+		!strings.Contains(err.Error(), "copy it back for this command") || strings.Contains(err.Error(), "no such file") {
+		t.Fatalf("without age.key: %v", err)
+	}
+	if _, err := setup.Profile(dir, "https://hq.example.org", nil, "", true); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("profile without age.key: %v", err)
+	}
+}

@@ -1,7 +1,9 @@
 package setup
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -56,7 +58,11 @@ func Profile(dir, rawURL string, extraRecipients []string, proxy string, pin boo
 // Identities reads the HQ age identities from dir's age.key: the key that
 // opens bundles, which only setup and the importer may hold.
 func Identities(dir string) ([]age.Identity, error) {
-	f, err := os.Open(filepath.Join(dir, hq.AgeKeyFile))
+	name := filepath.Join(dir, hq.AgeKeyFile)
+	f, err := os.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("the HQ age key %s is missing: it opens the monitors' bundles, and the HQ profile's recipients come from it. If you keep it elsewhere, copy it back for this command (mode 0600), and remove it again afterwards: %w", name, fs.ErrNotExist)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read the HQ age key: %w", err)
 	}
