@@ -14,14 +14,14 @@ type OpenOptions struct {
 	// durably, is the same; a vault opened either way opens the other way.
 	Server bool
 
-	keepL0 bool // tests: Close leaves level 0 as it is, as before closeCompactsL0
+	keepL0 bool // tests: Close leaves level 0 as it is (as before a934a00)
 }
 
 // badgerOptions are the Badger options of a vault in dir opened with o.
 func (o OpenOptions) badgerOptions(dir string, key []byte) badger.Options {
 	opt := badgerOptions(dir, key)
 	if !o.Server {
-		// Close compacts level 0 into the next level (closeCompactsL0):
+		// Close compacts level 0 into the base level (closecompact_test.go):
 		// the next session's reads then skip the up to four level-0 tables,
 		// each of which covers the whole key range. On a 100k-note vault
 		// that halves the tables every search seek goes through.
