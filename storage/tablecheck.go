@@ -306,7 +306,8 @@ type tableCheck struct {
 }
 
 // afterClose checks the tables that are not in the ledger yet (flushes and
-// compactions of this session) and records them; the ones checked at open
+// compactions of this session, the compaction of level 0 that Badger's
+// Close runs included) and records them; the ones checked at open
 // keep their entries. It runs after Badger has closed. A failure only means
 // that the next open checks those tables.
 func (tc *tableCheck) afterClose() {

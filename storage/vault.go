@@ -389,7 +389,11 @@ func classify(err error) error {
 	case strings.Contains(s, "checksum"), strings.Contains(s, "corrupt"), strings.Contains(s, "opening table"),
 		strings.Contains(s, "failed to read index"), strings.Contains(s, "proto:"), strings.Contains(s, "truncate"),
 		strings.Contains(s, "manifest"), strings.Contains(s, "encryption key mismatch"), strings.Contains(s, "invalid data key"):
-		if f := badgerFile.FindString(err.Error()); f != "" {
+		f := badgerFile.FindString(err.Error())
+		if f == "" && strings.HasPrefix(s, "manifest has") { // "manifest has checksum mismatch", "… unsupported version"
+			f = badger.ManifestFilename
+		}
+		if f != "" {
 			return fmt.Errorf("the vault database file %s is damaged and could not be read: %w", f, ErrTampered)
 		}
 		return fmt.Errorf("a file of the vault database is damaged and could not be read: %w", ErrTampered)
