@@ -91,6 +91,9 @@ type appUI struct {
 	roster  *rosterScreen
 	hearing *hearingScreen
 	reopen  uuid.UUID // the hearing open when the vault locked, shown again after unlock
+	// closing, while a lock's close of the vault runs in the background,
+	// is closed when it is over: an unlock and the app's exit wait for it.
+	closing chan struct{}
 	status  *widget.Label
 	sync    *syncBar // delivery to HQ, while the vault is open
 	// syncSlot holds the sync bar in the status bar, so that a new bar can
@@ -130,6 +133,7 @@ func (u *appUI) showUnlock() {
 	u.unlock = newUnlockScreen(u.dir, u.kdf, u.opened, u.chooseDir)
 	u.unlock.br = &u.bridge
 	u.unlock.tries = &u.tries
+	u.unlock.closing = u.closing
 	u.win.SetMainMenu(nil)
 	u.win.SetContent(u.unlock.content)
 	// No menu while locked, but the language can be changed before unlocking.
@@ -338,22 +342,46 @@ func (u *appUI) lock() {
 	if u.hearing != nil {
 		u.reopen = u.hearing.hearing.ID
 	}
-	err := u.close()
+	// The vault's screens go first and its close runs in the background:
+	// closing a large vault after a session of saves takes a few hundred
+	// milliseconds (its level-0 compaction), during which the window must
+	// already show nothing of it. An unlock waits for the close.
+	closeVault := u.detach()
 	u.tabs, u.cases, u.agenda, u.roster, u.hearing, u.status = nil, nil, nil, nil, nil, nil
 	u.forgetAll()
+	done := make(chan struct{})
+	u.closing = done
 	u.showUnlock()
-	if err != nil {
-		u.fail(lang.L("The vault did not close cleanly"), err)
-	}
+	var err error
+	u.bridge.background(func() {
+		defer close(done)
+		err = closeVault()
+	}, func() {
+		if err != nil {
+			u.fail(lang.L("The vault did not close cleanly"), err)
+		}
+	})
 }
 
-// close keeps a half-typed note and closes the vault if it is open.
+// close keeps a half-typed note and closes the vault if it is open, after
+// waiting for a lock's close to end.
 func (u *appUI) close() error {
+	err := u.detach()()
+	if u.closing != nil {
+		<-u.closing
+	}
+	return err
+}
+
+// detach keeps a half-typed note, stops what uses the vault and takes it
+// from the screens; the returned function closes it (nil error if none
+// was open).
+func (u *appUI) detach() (closeVault func() error) {
 	if u.settling != nil {
 		u.settling.Stop()
 	}
 	if u.vault == nil {
-		return nil
+		return func() error { return nil }
 	}
 	var draftErr error
 	if u.hearing != nil {
@@ -361,9 +389,9 @@ func (u *appUI) close() error {
 	}
 	u.sync.stop() // the uploader must not outlive the open vault
 	u.sync = nil
-	err := errors.Join(draftErr, u.vault.Close())
+	v := u.vault
 	u.vault = nil
-	return err
+	return func() error { return errors.Join(draftErr, v.Close()) }
 }
 
 // statusBar is the vault folder on the left and delivery on the right.

@@ -41,7 +41,10 @@ type unlockScreen struct {
 
 	// tries outlives the screen, so that choosing another folder and back
 	// does not reset the wait after wrong passphrases.
-	tries    *tries
+	tries *tries
+	// closing, if not nil, is closed when the vault's close after a lock
+	// is over; opening waits for it.
+	closing  <-chan struct{}
 	now      func() time.Time
 	pass     *widget.Entry
 	confirm  *widget.Entry
@@ -149,10 +152,13 @@ func (s *unlockScreen) doSubmit() {
 	}
 	s.submit.Disable()
 	s.message.SetText("")
-	creating, dir, kdf := s.creating, s.dir, s.kdf
+	creating, dir, kdf, closing := s.creating, s.dir, s.kdf, s.closing
 	var v *storage.Vault
 	var err error
 	s.br.background(func() {
+		if closing != nil {
+			<-closing
+		}
 		if creating {
 			v, err = storage.Create(dir, pass, storage.CreateOptions{KDF: kdf})
 		} else {
