@@ -214,11 +214,11 @@ func (im *importer) importFile(f bundleFile) error {
 		return nil
 	}
 	dr := im.device(f.t.Device)
-	if _, ok := im.devices[f.t.Device]; !ok {
+	if _, err := im.enrolled(f.t.Device); errors.Is(err, hq.ErrUnknownDevice) {
 		// Not enrolled (a registry never forgets a device): nothing to
 		// read. A prefix of another organisation's bundles is not
-		// downloaded only to be refused.
-		_, err := im.enrolled(f.t.Device)
+		// downloaded only to be refused. (A revoked device's bundles are
+		// read: those HQ receipted before the revocation are imported.)
 		dr.Rejected = append(dr.Rejected, Problem{File: f.path, Seq: f.t.Seq, Reason: err.Error(), Err: err})
 		return nil
 	}

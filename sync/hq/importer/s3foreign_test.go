@@ -2,7 +2,6 @@ package importer
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -25,13 +24,7 @@ func TestS3ForeignPrefix(t *testing.T) {
 	srv, _ := f.receiver(t, "", 0)
 	ours := newMonitor(t, "ours")
 	f.enroll(t, ours.file())
-	for i := range 2 {
-		ours.note(t, fmt.Sprintf("our note %d", i))
-		s := ours.seal(t, f.Dir, nil)
-		if status, body := hqtest.Post(t, nil, srv, ours.id(), s.seq, s.data, s.sig); status != http.StatusOK {
-			t.Fatalf("upload: %d %s", status, body)
-		}
-	}
+	ours.upload(t, f.Dir, srv, 2, "our note %d")
 	// The other organisation: its HQ, receiver on other/, two monitors.
 	other := hqtest.NewHQ(t)
 	otherURL := "s3://" + f.Bucket + "/other"
@@ -50,13 +43,7 @@ func TestS3ForeignPrefix(t *testing.T) {
 		if err := otherStore.PublishDevice(d); err != nil {
 			t.Fatal(err)
 		}
-		for i := range 3 {
-			m.note(t, fmt.Sprintf("their note %d", i))
-			s := m.seal(t, other, nil)
-			if status, body := hqtest.Post(t, nil, otherSrv.URL, m.id(), s.seq, s.data, s.sig); status != http.StatusOK {
-				t.Fatalf("upload to the other receiver: %d %s", status, body)
-			}
-		}
+		m.upload(t, other, otherSrv.URL, 3, "their note %d")
 		theirs = append(theirs, m)
 	}
 

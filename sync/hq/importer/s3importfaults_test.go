@@ -1,14 +1,12 @@
 package importer
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"courtwatch/sync/hq/internal/hqtest"
 	"courtwatch/sync/hq/s3gw"
 )
 
@@ -21,13 +19,7 @@ func TestS3ImportFaults(t *testing.T) {
 	srv, _ := f.receiver(t, "", 0)
 	m := newMonitor(t, "A")
 	f.enroll(t, m.file())
-	for n := range 3 {
-		m.note(t, fmt.Sprintf("note %d", n))
-		s := m.seal(t, f.Dir, nil)
-		if status, body := hqtest.Post(t, nil, srv, m.id(), s.seq, s.data, s.sig); status != http.StatusOK {
-			t.Fatalf("upload: %d %s", status, body)
-		}
-	}
+	m.upload(t, f.Dir, srv, 3, "note %d")
 	proxy := s3gw.NewHTTPProxy(t, f.GW.URL)
 	opt := ImportOptions{Getenv: f.Through(proxy.URL)}
 	v := openHQVault(t, f.Dir)

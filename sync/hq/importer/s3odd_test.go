@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"courtwatch/sync/bundle"
-	"courtwatch/sync/hq/internal/hqtest"
 	"courtwatch/sync/hq/receiver"
 	"courtwatch/sync/hq/s3gw"
 )
@@ -30,13 +29,7 @@ func TestS3OddObjects(t *testing.T) {
 	srv, _ := f.receiver(t, "", 0)
 	m := newMonitor(t, "A")
 	f.enroll(t, m.file())
-	for i := range 2 {
-		m.note(t, fmt.Sprintf("note %d", i))
-		s := m.seal(t, f.Dir, nil)
-		if status, body := hqtest.Post(t, nil, srv, m.id(), s.seq, s.data, s.sig); status != http.StatusOK {
-			t.Fatalf("upload: %d %s", status, body)
-		}
-	}
+	m.upload(t, f.Dir, srv, 2, "note %d")
 	m.note(t, "note 3")
 	s3 := m.seal(t, f.Dir, nil)
 	b := f.bucket(t)

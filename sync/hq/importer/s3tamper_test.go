@@ -68,18 +68,7 @@ func TestS3TamperedBucket(t *testing.T) {
 	f := newS3Fixture(t)
 	srv, _ := f.receiver(t, "", 0)
 	b := f.bucket(t)
-	upload := func(m *monitor, n int) []sealed {
-		var out []sealed
-		for i := range n {
-			m.note(t, fmt.Sprintf("note %d of %s", i, m.name))
-			s := m.seal(t, f.Dir, nil)
-			if status, body := hqtest.Post(t, nil, srv, m.id(), s.seq, s.data, s.sig); status != http.StatusOK {
-				t.Fatalf("upload: %d %s", status, body)
-			}
-			out = append(out, s)
-		}
-		return out
-	}
+	upload := func(m *monitor, n int) []sealed { return m.upload(t, f.Dir, srv, n, "note %d of "+m.name) }
 	ma, mb := newMonitor(t, "A"), newMonitor(t, "B")
 	f.enroll(t, ma.file())
 	f.enroll(t, mb.file())
@@ -171,15 +160,7 @@ func TestS3SwappedReceiptRevoked(t *testing.T) {
 	b := f.bucket(t)
 	m := newMonitor(t, "R")
 	f.enroll(t, m.file())
-	var bs []sealed
-	for n := range 2 {
-		m.note(t, fmt.Sprintf("note %d", n))
-		s := m.seal(t, f.Dir, nil)
-		if status, body := hqtest.Post(t, nil, srv, m.id(), s.seq, s.data, s.sig); status != http.StatusOK {
-			t.Fatalf("upload: %d %s", status, body)
-		}
-		bs = append(bs, s)
-	}
+	bs := m.upload(t, f.Dir, srv, 2, "note %d")
 	key := func(seq int) string { return fmt.Sprintf("store/%s/%012d.cwb", m.id(), seq) }
 	m1, m2 := b.meta(t, key(1)), b.meta(t, key(2))
 	m1[receiver.MetaReceipt], m2[receiver.MetaReceipt] = m2[receiver.MetaReceipt], m1[receiver.MetaReceipt]
