@@ -288,19 +288,7 @@ func TestCrashDuringCloseCompaction(t *testing.T) {
 			t.Fatalf("run %d (killed %v into the close: %s): open: %v\nwriter stderr:\n%s", it, delay, state, err, tailOf(run.stderr, 4000))
 		}
 		opened := time.Since(t0)
-		err = w.View(func(tx *Tx) error {
-			for id, text := range acked {
-				var got Note
-				if err := tx.Get(id, &got); err != nil {
-					return fmt.Errorf("note %s: %w", id, err)
-				}
-				if got.Text != text {
-					return fmt.Errorf("note %s reads %q, want %q", id, got.Text, text)
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := readsAcked(w, acked); err != nil {
 			t.Fatalf("run %d (%s): acknowledged note: %v", it, state, err)
 		}
 		if last := run.lastAcked(); last.word != "" {
