@@ -67,7 +67,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatalf("close on a full disk: %v", err)
 	}
 	// Fill what the reserve kept, as another program would.
-	fillDisk(t, mnt)
+	testtool.Fill(t, filepath.Join(mnt, "filler"))
 	v, err = Open(dir, testPass)
 	if err != nil {
 		t.Fatalf("open on a full disk: %v", err)
@@ -90,26 +90,5 @@ func TestDiskFull(t *testing.T) {
 	mustPut(t, v, &Note{HearingID: h.ID, Time: time.Now(), Text: "after freeing space"})
 	if got := noteCount(t, v, h.ID); got != saved+1 {
 		t.Errorf("after freeing space: %d notes, want %d", got, saved+1)
-	}
-}
-
-// fillDisk writes a file until the file system holding dir is full.
-func fillDisk(t testing.TB, dir string) {
-	t.Helper()
-	f, err := os.Create(filepath.Join(dir, "filler"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	buf := make([]byte, 64<<10)
-	for {
-		if _, err := f.Write(buf); err != nil {
-			break
-		}
-	}
-	for {
-		if _, err := f.Write(buf[:512]); err != nil {
-			break
-		}
 	}
 }

@@ -27,3 +27,26 @@ func SmallDisk(t testing.TB, size int) string {
 	})
 	return dir
 }
+
+// Fill writes the file name until the disk that holds it is full, as
+// another program would: in 64 KiB writes, then in 512-byte ones for what
+// is left. Removing the file frees the space again.
+func Fill(t testing.TB, name string) {
+	t.Helper()
+	f, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	buf := make([]byte, 64<<10)
+	for {
+		if _, err := f.Write(buf); err != nil {
+			break
+		}
+	}
+	for {
+		if _, err := f.Write(buf[:512]); err != nil {
+			break
+		}
+	}
+}

@@ -72,7 +72,7 @@ func TestImportDiskFull(t *testing.T) {
 	// Full when the vault opens: it opens read-only, and the import stops
 	// at the first bundle instead of rejecting each.
 	filler := filepath.Join(mnt, "filler")
-	fill(t, filler)
+	testtool.Fill(t, filler)
 	if v, err = setup.OpenVault(dir, hqtest.Pass); err != nil {
 		t.Fatalf("open on a full disk: %v", err)
 	}
@@ -98,26 +98,5 @@ func TestImportDiskFull(t *testing.T) {
 	}
 	if got := len(hqVersions(t, v)); got != 3*6004 {
 		t.Errorf("the HQ vault holds %d versions, want %d", got, 3*6004)
-	}
-}
-
-// fill writes the file name until its disk is full.
-func fill(t testing.TB, name string) {
-	t.Helper()
-	f, err := os.Create(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	buf := make([]byte, 64<<10)
-	for {
-		if _, err := f.Write(buf); err != nil {
-			break
-		}
-	}
-	for {
-		if _, err := f.Write(buf[:512]); err != nil {
-			break
-		}
 	}
 }
