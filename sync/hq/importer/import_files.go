@@ -154,20 +154,36 @@ func readBundle(name string) ([]byte, error) {
 }
 
 // readLimited reads a file of at most limit bytes. It refuses what is not
-// a plain file before opening it: opening a named pipe put in a bundle's
-// place would wait for a writer, and stop the import for good.
+// a plain file: opening a named pipe put in a bundle's place would wait
+// for a writer, and stop the import for good. The file is checked before
+// it is opened, so that no device is opened, and again once it is open,
+// without waiting (openNoWait), so that a pipe put in its place between
+// the two is refused too.
 func readLimited(name string, limit int64) ([]byte, error) {
 	if fi, err := os.Stat(name); err != nil {
 		return nil, err
 	} else if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a plain file but a %s; a bundle, its signature and its receipt are plain files: copy them again from where they came", filepath.Base(name), fileKind(fi.Mode()))
+		return nil, notPlain(name, fi.Mode())
 	}
-	f, err := os.Open(name)
+	return readOpen(name, limit)
+}
+
+// readOpen opens the file name without waiting and reads at most limit
+// bytes of it, refusing what is not a plain file once it is open.
+func readOpen(name string, limit int64) ([]byte, error) {
+	f, err := os.OpenFile(name, os.O_RDONLY|openNoWait, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err == nil && fi.Size() > limit {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, notPlain(name, fi.Mode())
+	}
+	if fi.Size() > limit {
 		return nil, fmt.Errorf("%w: %s has %d bytes, the limit is %d", bundle.ErrTooLarge, filepath.Base(name), fi.Size(), limit)
 	}
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
@@ -178,6 +194,11 @@ func readLimited(name string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %s has more than %d bytes", bundle.ErrTooLarge, filepath.Base(name), limit)
 	}
 	return b, nil
+}
+
+// notPlain says that the file name, of mode m, is not a plain file.
+func notPlain(name string, m fs.FileMode) error {
+	return fmt.Errorf("%s is not a plain file but a %s; a bundle, its signature and its receipt are plain files: copy them again from where they came", filepath.Base(name), fileKind(m))
 }
 
 // fileKind names what a file that is not a plain file is.

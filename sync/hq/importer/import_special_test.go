@@ -116,3 +116,27 @@ func TestImportLinks(t *testing.T) {
 		t.Errorf("reported %q, want %q", got, want)
 	}
 }
+
+// TestReadOpenPipe puts a named pipe where readLimited has just found a
+// plain file, as someone racing the import could: readOpen, which it
+// calls after its check, refuses the pipe at once instead of waiting for
+// a writer, and says what it is.
+func TestReadOpenPipe(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "x.cwb.minisig")
+	if err := syscall.Mkfifo(name, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := readOpen(name, 1<<10)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a plain file but a named pipe") {
+			t.Fatalf("readOpen of a named pipe: %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("readOpen still waits for a writer after a minute")
+	}
+}
