@@ -23,6 +23,7 @@ func BenchmarkSession(b *testing.B) {
 				b.Fatal(err)
 			}
 			var open, closing time.Duration
+			var closeWritten int64 // bytes
 			var saves []time.Duration
 			i := 0
 			for b.Loop() {
@@ -49,14 +50,19 @@ func BenchmarkSession(b *testing.B) {
 					b.Fatal(err)
 				}
 				t2 := time.Now()
+				w0, ok0 := bytesWritten()
 				if err := v.Close(); err != nil {
 					b.Fatal(err)
 				}
 				closing += time.Since(t2)
+				if w1, ok1 := bytesWritten(); ok0 && ok1 {
+					closeWritten += w1 - w0
+				}
 			}
 			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 			b.ReportMetric(ms(open)/float64(b.N), "open-ms")
 			b.ReportMetric(ms(closing)/float64(b.N), "close-ms")
+			b.ReportMetric(float64(closeWritten)/float64(b.N)/1e6, "close-MB-written")
 			var sum time.Duration
 			for _, d := range saves {
 				sum += d
