@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,5 +56,50 @@ func TestLockHidesBeforeClose(t *testing.T) {
 	hits, err := u.vault.Search("Witness", 10)
 	if err != nil || len(hits) != 1 {
 		t.Fatalf("after lock and unlock: %d hits, %v", len(hits), err)
+	}
+}
+
+// TestUnlockWaitsForOtherClose: an unlock while another Courtwatch still
+// holds the vault (one just quit and closing it, or a command) says it
+// waits, and opens the vault as soon as the other lets go; if the other
+// does not within inUseWait, it says the vault is in use, and counts no
+// wrong passphrase.
+func TestUnlockWaitsForOtherClose(t *testing.T) {
+	u := newTestUI(t)
+	v, err := storage.Create(u.dir, []byte(testPass), storage.CreateOptions{KDF: storage.TestKDF})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.showUnlock()
+	s := u.unlock
+	var messages []string
+	s.br.post = func(f func()) { f(); messages = append(messages, s.message.Text) }
+
+	// Held for longer than the wait: the error names the cause.
+	s.inUseWait = 300 * time.Millisecond
+	test.Type(s.pass, testPass)
+	test.Tap(s.submit)
+	if u.vault != nil || !strings.Contains(s.message.Text, "in use") || s.submit.Disabled() {
+		t.Fatalf("vault held: opened %v, message %q, disabled %v", u.vault != nil, s.message.Text, s.submit.Disabled())
+	}
+	if s.tries.failures != 0 {
+		t.Errorf("a vault in use counted as %d wrong passphrases", s.tries.failures)
+	}
+	if len(messages) == 0 || !strings.Contains(messages[0], "Waiting for it to close") {
+		t.Errorf("no word of the wait: %q", messages)
+	}
+
+	// Let go within the wait: the unlock opens it.
+	s.inUseWait = time.Minute
+	released := time.AfterFunc(time.Second, func() { v.Close() })
+	defer released.Stop()
+	t0 := time.Now()
+	s.pass.SetText(testPass) // kept after the refusal: typed again here
+	test.Tap(s.submit)
+	if u.vault == nil {
+		t.Fatalf("not opened once the other let go: %q", s.message.Text)
+	}
+	if d := time.Since(t0); d < time.Second || d > 20*time.Second {
+		t.Errorf("opened after %v; the other let go after 1 s", d)
 	}
 }

@@ -44,14 +44,17 @@ type unlockScreen struct {
 	tries *tries
 	// closing, if not nil, is closed when the vault's close after a lock
 	// is over; opening waits for it.
-	closing  <-chan struct{}
-	now      func() time.Time
-	pass     *widget.Entry
-	confirm  *widget.Entry
-	strength *widget.Label
-	message  *widget.Label
-	submit   *widget.Button
-	content  fyne.CanvasObject
+	closing <-chan struct{}
+	// inUseWait is how long an unlock waits for a vault that another
+	// Courtwatch holds (open).
+	inUseWait time.Duration
+	now       func() time.Time
+	pass      *widget.Entry
+	confirm   *widget.Entry
+	strength  *widget.Label
+	message   *widget.Label
+	submit    *widget.Button
+	content   fyne.CanvasObject
 }
 
 func newUnlockScreen(dir string, kdf storage.KDFParams, onOpen func(*storage.Vault), onChangeDir func()) *unlockScreen {
@@ -64,6 +67,7 @@ func newUnlockScreen(dir string, kdf storage.KDFParams, onOpen func(*storage.Vau
 		br:          &bridge{spawn: func(f func()) { go f() }},
 		delay:       failureDelay,
 		tries:       &tries{},
+		inUseWait:   10 * time.Second,
 		now:         time.Now,
 	}
 	s.build()
@@ -162,11 +166,34 @@ func (s *unlockScreen) doSubmit() {
 		if creating {
 			v, err = storage.Create(dir, pass, storage.CreateOptions{KDF: kdf})
 		} else {
-			v, err = storage.Open(dir, pass)
+			v, err = s.open(dir, pass)
 		}
 		clear(pass)
 	}, func() { s.finish(v, err) })
 }
+
+// open opens the vault in dir. If another Courtwatch holds it, it tries
+// again for up to inUseWait, saying so: a Courtwatch just quit, or a
+// command just run, may still be closing it (after a session of saves, a
+// second or two on a USB stick). The lock is taken before the key
+// derivation, so the tries cost nothing and count as no wrong passphrase.
+func (s *unlockScreen) open(dir string, pass []byte) (*storage.Vault, error) {
+	deadline := time.Now().Add(s.inUseWait)
+	v, err := storage.Open(dir, pass)
+	if errors.Is(err, storage.ErrVaultInUse) && s.inUseWait > 0 {
+		s.br.do(func() {
+			s.message.SetText(lang.L("Another Courtwatch window or command is still using this vault. Waiting for it to close…"))
+		})
+	}
+	for errors.Is(err, storage.ErrVaultInUse) && time.Now().Before(deadline) {
+		time.Sleep(inUsePoll)
+		v, err = storage.Open(dir, pass)
+	}
+	return v, err
+}
+
+// inUsePoll is how often open tries again a vault that is in use.
+const inUsePoll = 200 * time.Millisecond
 
 func (s *unlockScreen) finish(v *storage.Vault, err error) {
 	if err == nil {
