@@ -76,13 +76,17 @@ func runImport(c *cli, cmd *command, args []string) error {
 		rep, err := importer.Import(dir, v, *from, importer.ImportOptions{Getenv: c.getenv})
 		defer noteIndexing(c.stderr, v) // before withVault closes v
 		if err != nil {
+			// Stopped (a full disk, a failing vault): what it imported
+			// until then is in the HQ vault, and the report says so.
+			if rep != nil && rep.Any() {
+				if !*jsonOut {
+					fmt.Fprintln(c.stdout, "import stopped before it was done (the error below says why); until then:")
+				}
+				writeImportReport(c.stdout, *from, rep, *jsonOut, true)
+			}
 			return err
 		}
-		if *jsonOut {
-			err = table.PrintJSON(c.stdout, rep)
-		} else {
-			err = writeReport(c.stdout, *from, rep)
-		}
+		err = writeImportReport(c.stdout, *from, rep, *jsonOut, false)
 		if err != nil || !rep.Failed() {
 			return err
 		}
@@ -113,8 +117,25 @@ func noteIndexing(w io.Writer, v *storage.Vault) {
 	}
 }
 
-// writeReport prints the import report for people.
+// writeImportReport prints the import report as JSON or for people;
+// stopped says that the import stopped before it was done.
+func writeImportReport(w io.Writer, from string, rep *importer.ImportReport, jsonOut, stopped bool) error {
+	if jsonOut {
+		return table.PrintJSON(w, rep)
+	}
+	return writeReportOf(w, from, rep, stopped)
+}
+
+// writeReport prints the report of a whole import for people.
 func writeReport(w io.Writer, from string, rep *importer.ImportReport) error {
+	return writeReportOf(w, from, rep, false)
+}
+
+// writeReportOf prints the import report for people. If the import
+// stopped before it was done, it stopped at the last device listed (they
+// are imported in the order listed), which is said instead of "nothing
+// new".
+func writeReportOf(w io.Writer, from string, rep *importer.ImportReport, stopped bool) error {
 	var b strings.Builder
 	if len(rep.Devices) == 0 && len(rep.Unreadable) == 0 {
 		fmt.Fprintf(&b, "no bundles in %s\n", from)
@@ -134,7 +155,10 @@ func writeReport(w io.Writer, from string, rep *importer.ImportReport) error {
 		if d.Replays > 0 {
 			fmt.Fprintf(&b, "  skipped %s imported before\n", table.Plural(d.Replays, "bundle"))
 		}
-		if len(d.Imported) == 0 && d.Replays == 0 && len(d.Forks)+len(d.Rejected) == 0 {
+		switch {
+		case stopped && d == rep.Devices[len(rep.Devices)-1]:
+			b.WriteString("  the import stopped at this device's bundles\n")
+		case len(d.Imported) == 0 && d.Replays == 0 && len(d.Forks)+len(d.Rejected) == 0:
 			b.WriteString("  nothing new\n")
 		}
 		for i, q := range d.Missing {

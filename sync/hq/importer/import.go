@@ -149,6 +149,20 @@ func (r *ImportReport) Failed() bool {
 	return false
 }
 
+// Any reports whether Import did or found anything to report: a bundle
+// imported, skipped or refused, or a file or folder it could not read.
+func (r *ImportReport) Any() bool {
+	if len(r.Unreadable) > 0 {
+		return true
+	}
+	for _, d := range r.Devices {
+		if len(d.Imported)+d.Replays+len(d.Forks)+len(d.Rejected) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // Device returns the report of device id, or nil.
 func (r *ImportReport) Device(id string) *DeviceReport {
 	for _, d := range r.Devices {
