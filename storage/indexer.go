@@ -201,6 +201,14 @@ func (ix *indexer) wait() error {
 	return ix.err
 }
 
+// idle reports whether every ref ever queued has been indexed, its
+// commit done: the indexer writes nothing until more are queued.
+func (ix *indexer) idle() bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.indexed == ix.queued
+}
+
 // stop ends the loop after it has indexed what is queued, and waits for it.
 func (ix *indexer) stop() {
 	ix.cancel()

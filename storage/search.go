@@ -202,10 +202,26 @@ func (v *Vault) postingOps(tx *Tx, id uuid.UUID, hint *Version) ([]op, error) {
 		if err := decodeInto(ver, r); err != nil {
 			return nil, err
 		}
-		if s, ok := r.(searchable); ok {
-			want = fulltext.Terms(s.searchText())
-		}
+		want = termsOf(r)
 	}
+	return v.termOps(tx, id, want)
+}
+
+// termsOf is the search terms of a live record's text, or none if its type
+// is not searched.
+func termsOf(r Record) []string {
+	if s, ok := r.(searchable); ok {
+		return fulltext.Terms(s.searchText())
+	}
+	return nil
+}
+
+// termOps computes the writes that make id's postings and terms list
+// those of want (none: no postings, no terms list), from the terms list
+// stored for id as tx's write transaction sees it (its own writes
+// included). Reading that list through the write transaction makes a
+// commit fail with a conflict if another writer changed it meanwhile.
+func (v *Vault) termOps(tx *Tx, id uuid.UUID, want []string) ([]op, error) {
 	var have []string
 	b, err := tx.getSealed(termsKey(id))
 	switch {
