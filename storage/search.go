@@ -26,9 +26,17 @@ import (
 // crash or a Close with refs still queued leaves their markers, which the
 // next Open indexes before returning.
 //
-// While the vault is open the indexer is the only writer of s/ and t/
-// (Purge, too, leaves a marker rather than deleting postings itself), so
-// postings never race with each other. They can race with a newer version:
+// Merges of other devices' versions (HQ's import) are the exception: when
+// the indexer has nothing queued or in progress as an Update begins, a
+// merge in it writes the postings of the version it leaves newest in the
+// same transaction (Tx.postMerged, with the indexer's termOps) and no
+// marker, so a large import leaves no backlog. Update holds wmu, and only
+// Update queues work for the indexer: an indexer idle when the Tx begins
+// writes nothing until the Tx has committed.
+//
+// Otherwise the indexer is the only writer of s/ and t/ while the vault is
+// open (Purge, too, leaves a marker rather than deleting postings itself),
+// so postings never race with each other. They can race with a newer version:
 // indexRefs reads each ref's marker inside its write transaction, so that a
 // Purge committed meanwhile (which deletes the markers) makes the commit
 // fail with a conflict and the batch is redone from the new state; an edit
