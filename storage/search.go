@@ -30,9 +30,9 @@ import (
 // the indexer has nothing queued or in progress as an Update begins, a
 // merge in it writes the postings of the version it leaves newest in the
 // same transaction (Tx.postMerged, with the indexer's termOps) and no
-// marker, so a large import leaves no backlog. Update holds wmu, and only
-// Update queues work for the indexer: an indexer idle when the Tx begins
-// writes nothing until the Tx has committed.
+// marker, so a large import leaves no backlog. Only commits under wmu
+// (Update, UpdateLarge) queue work for the indexer, and Update holds it: an
+// indexer idle when the Tx begins writes nothing until the Tx has committed.
 //
 // Otherwise the indexer is the only writer of s/ and t/ while the vault is
 // open (Purge, too, leaves a marker rather than deleting postings itself),

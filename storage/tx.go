@@ -78,10 +78,10 @@ func (v *Vault) Update(fn func(tx *Tx) error) error {
 		return err
 	}
 	defer done()
-	// Only Update queues work for the indexer, under wmu: an indexer idle
-	// now stays idle until this Tx commits, and has committed all its
-	// writes before txn begins, so postings this Tx writes cannot race
-	// with its own.
+	// Only commits under wmu (Update, UpdateLarge) queue work for the
+	// indexer: an indexer idle now stays idle until this Tx commits, and
+	// has committed all its writes before txn begins, so postings this Tx
+	// writes cannot race with its own.
 	postNow := v.ix != nil && v.ix.idle()
 	txn := v.db.NewTransaction(true)
 	defer txn.Discard()
