@@ -37,7 +37,8 @@ const (
 // costs one indexer commit after them instead of several between them.
 //
 // It is the only writer of s/ and t/ keys while the vault is open (Open
-// indexes leftovers before starting it), and it does not take wmu or life:
+// indexes leftovers before starting it), but for merges in an Update that
+// began while it was idle (search.go), and it does not take wmu or life:
 // a save never waits for it. Readers of postings call wait first.
 type indexer struct {
 	v      *Vault
@@ -199,6 +200,14 @@ func (ix *indexer) wait() error {
 		ix.mu.Lock()
 	}
 	return ix.err
+}
+
+// idle reports whether every ref ever queued has been indexed, its
+// commit done: the indexer writes nothing until more are queued.
+func (ix *indexer) idle() bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.indexed == ix.queued
 }
 
 // stop ends the loop after it has indexed what is queued, and waits for it.

@@ -19,6 +19,13 @@ var ErrConflict = errors.New("version conflicts with a different version already
 // a version already stored byte for byte is skipped and added is false.
 // The record's current state is the version with the highest clock, so
 // versions may arrive in any order.
+//
+// In Update, when the vault's indexer has nothing queued or in progress
+// as the transaction begins (as at HQ, whose vault only merges), a merge
+// makes its record searchable in the same transaction: the postings of
+// the version the commit leaves newest are written with it, and no p/
+// marker is left for the indexer. Otherwise (the indexer busy, or in
+// UpdateLarge) it leaves a marker, as a save does.
 func (tx *Tx) Merge(raw []byte) (added bool, err error) {
 	ver, err := ParseVersion(raw)
 	if err != nil {
@@ -99,9 +106,24 @@ func (tx *Tx) MergeVersion(ver *Version) (added bool, err error) {
 			return false, err
 		}
 		tx.mine[ver.ID] = ver
+		if tx.postNow {
+			if tx.posted == nil {
+				tx.posted = map[uuid.UUID][]string{}
+			}
+			tx.posted[ver.ID] = nil
+			if !ver.Deleted {
+				tx.posted[ver.ID] = termsOf(r)
+			}
+		}
 	}
-	for _, kv := range [][2][]byte{{rf.feedKey(), nil}, {ck, cat(ver.ID[:], u64(ver.HLC))}, {rf.pendingKey(), nil}} {
-		if err := tx.set(kv[0], kv[1]); err != nil {
+	if err := tx.set(rf.feedKey(), nil); err != nil {
+		return false, err
+	}
+	if err := tx.set(ck, cat(ver.ID[:], u64(ver.HLC))); err != nil {
+		return false, err
+	}
+	if !tx.postNow {
+		if err := tx.set(rf.pendingKey(), nil); err != nil {
 			return false, err
 		}
 	}
@@ -109,8 +131,40 @@ func (tx *Tx) MergeVersion(ver *Version) (added bool, err error) {
 		return false, err
 	}
 	tx.v.clock.observe(ver.HLC)
-	tx.written = append(tx.written, rf)
+	if tx.postNow {
+		// Searchable with this commit (postMerged): no marker, nothing
+		// for the indexer. A version older than the record's newest
+		// changes no postings.
+		tx.unmarked++
+	} else {
+		tx.written = append(tx.written, rf)
+	}
 	return true, nil
+}
+
+// postMerged writes, in tx, the postings and terms list of each record
+// whose newest version a merge in tx changed, and removes the postings of
+// the version it replaced: what the indexer would write for it, computed
+// by the same code (termOps). Update calls it before it commits, so a
+// merged version is stored with its postings, or neither is.
+func (tx *Tx) postMerged() error {
+	for id, want := range tx.posted {
+		ops, err := tx.v.termOps(tx, id, want)
+		if err != nil {
+			return err
+		}
+		for _, o := range ops {
+			if o.del {
+				err = tx.del(o.key)
+			} else {
+				err = tx.set(o.key, o.val)
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // newer orders versions of one record: by clock, then by device id.

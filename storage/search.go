@@ -26,9 +26,17 @@ import (
 // crash or a Close with refs still queued leaves their markers, which the
 // next Open indexes before returning.
 //
-// While the vault is open the indexer is the only writer of s/ and t/
-// (Purge, too, leaves a marker rather than deleting postings itself), so
-// postings never race with each other. They can race with a newer version:
+// Merges of other devices' versions (HQ's import) are the exception: when
+// the indexer has nothing queued or in progress as an Update begins, a
+// merge in it writes the postings of the version it leaves newest in the
+// same transaction (Tx.postMerged, with the indexer's termOps) and no
+// marker, so a large import leaves no backlog. Only commits under wmu
+// (Update, UpdateLarge) queue work for the indexer, and Update holds it: an
+// indexer idle when the Tx begins writes nothing until the Tx has committed.
+//
+// Otherwise the indexer is the only writer of s/ and t/ while the vault is
+// open (Purge, too, leaves a marker rather than deleting postings itself),
+// so postings never race with each other. They can race with a newer version:
 // indexRefs reads each ref's marker inside its write transaction, so that a
 // Purge committed meanwhile (which deletes the markers) makes the commit
 // fail with a conflict and the batch is redone from the new state; an edit
@@ -202,10 +210,26 @@ func (v *Vault) postingOps(tx *Tx, id uuid.UUID, hint *Version) ([]op, error) {
 		if err := decodeInto(ver, r); err != nil {
 			return nil, err
 		}
-		if s, ok := r.(searchable); ok {
-			want = fulltext.Terms(s.searchText())
-		}
+		want = termsOf(r)
 	}
+	return v.termOps(tx, id, want)
+}
+
+// termsOf is the search terms of a live record's text, or none if its type
+// is not searched.
+func termsOf(r Record) []string {
+	if s, ok := r.(searchable); ok {
+		return fulltext.Terms(s.searchText())
+	}
+	return nil
+}
+
+// termOps computes the writes that make id's postings and terms list
+// those of want (none: no postings, no terms list), from the terms list
+// stored for id as tx's write transaction sees it (its own writes
+// included). Reading that list through the write transaction makes a
+// commit fail with a conflict if another writer changed it meanwhile.
+func (v *Vault) termOps(tx *Tx, id uuid.UUID, want []string) ([]op, error) {
 	var have []string
 	b, err := tx.getSealed(termsKey(id))
 	switch {

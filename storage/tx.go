@@ -34,6 +34,13 @@ type Tx struct {
 	// opening one per record; closeReads closes it, before rd is
 	// discarded.
 	versions *badger.Iterator
+	// postNow: merges write postings in this Tx (see Merge), set by
+	// Update when no indexer write can race with the Tx's. posted holds
+	// the terms of each record whose newest version they changed (nil:
+	// none), unmarked counts the versions merged without a p/ marker.
+	postNow  bool
+	posted   map[uuid.UUID][]string
+	unmarked int
 }
 
 // closeReads closes the iterator latest opened, if any.
@@ -71,22 +78,30 @@ func (v *Vault) Update(fn func(tx *Tx) error) error {
 		return err
 	}
 	defer done()
+	// Only commits under wmu (Update, UpdateLarge) queue work for the
+	// indexer: an indexer idle now stays idle until this Tx commits, and
+	// has committed all its writes before txn begins, so postings this Tx
+	// writes cannot race with its own.
+	postNow := v.ix != nil && v.ix.idle()
 	txn := v.db.NewTransaction(true)
 	defer txn.Discard()
 	rd := v.db.NewTransaction(false) // writes are serialised: this is the committed state
 	defer rd.Discard()
-	tx := &Tx{v: v, txn: txn, rd: rd, write: true, head: v.head, mine: map[uuid.UUID]*Version{}}
+	tx := &Tx{v: v, txn: txn, rd: rd, write: true, head: v.head, mine: map[uuid.UUID]*Version{}, postNow: postNow}
 	defer tx.closeReads()
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if len(tx.written) == 0 && !tx.dirty {
+	if len(tx.written) == 0 && !tx.dirty && tx.unmarked == 0 {
 		return nil
 	}
 	if tx.head != v.head {
 		if err := tx.setSealed(keyHead, mustJSON(tx.head)); err != nil {
 			return err
 		}
+	}
+	if err := tx.postMerged(); err != nil {
+		return err
 	}
 	if err := tx.checkTerms(tx.written); err != nil {
 		return err

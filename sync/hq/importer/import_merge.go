@@ -104,11 +104,12 @@ var afterCommit func(device string, seq uint64, last bool)
 // txnShare is the share of the most a vault transaction takes
 // (storage.Vault.MaxTxnBytes) that the first transaction of an import
 // aims at, and versionOverhead about what a merged version writes besides
-// its bytes: the AEAD's nonce and tag, its feed, chain and pending keys,
-// and its index entries.
+// its bytes: the AEAD's nonce and tag, its feed and chain keys, its index
+// entries, and its search postings and sealed terms list (a note's about
+// nine postings), which the merge writes with it.
 const (
 	txnShare        = 0.7
-	versionOverhead = 400
+	versionOverhead = 900
 )
 
 // firstBatch is how many of n records, of size bytes in all, to merge in
