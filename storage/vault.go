@@ -168,6 +168,10 @@ func subkey(dataKey []byte, purpose string) []byte {
 	return k
 }
 
+// monitorIndexCache bounds the decrypted table indexes a monitor's vault
+// keeps in memory: all of them up to about 450k notes.
+const monitorIndexCache = 32 << 20
+
 func badgerOptions(dir string, key []byte) badger.Options {
 	return badger.DefaultOptions(filepath.Join(dir, dbDir)).
 		WithEncryptionKey(key).
@@ -177,7 +181,14 @@ func badgerOptions(dir string, key []byte) badger.Options {
 		WithValueLogFileSize(16 << 20).
 		WithNumMemtables(2).
 		WithBlockCacheSize(8 << 20).
-		WithIndexCacheSize(4 << 20).
+		// With encryption Badger keeps each table's index (block offsets
+		// and bloom filter) only in this cache, and looks it up at every
+		// step of every seek. A 100k-note vault's indexes take 6.9 MB: at
+		// 4 MB, varied searches decrypted about 8 indexes each, again and
+		// again (BenchmarkSearchMixed100k, bench/misses.md, stop 22). The
+		// cache holds only what the vault has, so a small vault uses no
+		// more memory than before.
+		WithIndexCacheSize(monitorIndexCache).
 		WithBaseTableSize(2 << 20).
 		WithNumCompactors(2).
 		// Whole-table checksums at open: with per-block checks Badger's
