@@ -368,14 +368,7 @@ func BenchmarkOpen100k(b *testing.B) {
 			b.Fatal(err)
 		}
 		for b.Loop() {
-			lockf, err := lockVault(dir)
-			if err != nil {
-				b.Fatal(err)
-			}
-			v, err := openUnlocked(dir, append([]byte(nil), dataKey...), lockf)
-			if err != nil {
-				b.Fatal(err)
-			}
+			v := openKeyed(b, dir, dataKey)
 			v.Close()
 		}
 	})
@@ -412,4 +405,19 @@ func BenchmarkSaveChecks(b *testing.B) {
 		v.noteCommit(chainHead{Seq: uint64(i) + 1000, Hash: "x"})
 		v.wmu.Unlock()
 	}
+}
+
+// openKeyed opens the vault in dir with its data key, as Open does after
+// the key derivation, failing b if it cannot.
+func openKeyed(b *testing.B, dir string, dataKey []byte) *Vault {
+	b.Helper()
+	lockf, err := lockVault(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := openUnlocked(dir, append([]byte(nil), dataKey...), lockf)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return v
 }

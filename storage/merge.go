@@ -135,7 +135,7 @@ func (tx *Tx) MergeVersion(ver *Version) (added bool, err error) {
 		// Searchable with this commit (postMerged): no marker, nothing
 		// for the indexer. A version older than the record's newest
 		// changes no postings.
-		tx.unmarked++
+		tx.dirty = true
 	} else {
 		tx.written = append(tx.written, rf)
 	}

@@ -28,14 +28,7 @@ func BenchmarkSession(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				t0 := time.Now()
-				lockf, err := lockVault(dir)
-				if err != nil {
-					b.Fatal(err)
-				}
-				v, err := openUnlocked(dir, append([]byte(nil), dataKey...), lockf)
-				if err != nil {
-					b.Fatal(err)
-				}
+				v := openKeyed(b, dir, dataKey)
 				open += time.Since(t0)
 				_, h := seedHearing(b, v)
 				for range 50 {

@@ -164,14 +164,7 @@ func BenchmarkSuiteOpen(b *testing.B) {
 			}
 			c0 := startCPU()
 			for b.Loop() {
-				lockf, err := lockVault(dir)
-				if err != nil {
-					b.Fatal(err)
-				}
-				v, err := openUnlocked(dir, append([]byte(nil), dataKey...), lockf)
-				if err != nil {
-					b.Fatal(err)
-				}
+				v := openKeyed(b, dir, dataKey)
 				v.Close()
 			}
 			// The CPU time of the process per open + close, all goroutines:

@@ -21,8 +21,10 @@ type Tx struct {
 	// mine holds the newest version of each record written in this Tx, so
 	// that reads see the Tx's own writes without iterating Badger's pending
 	// writes, which it re-sorts for every iterator.
-	mine  map[uuid.UUID]*Version
-	dirty bool // aux state changed
+	mine map[uuid.UUID]*Version
+	// dirty: the Tx wrote what written does not list (aux state, an
+	// attachment, a purge, a version merged with its postings).
+	dirty bool
 	// stage, in UpdateLarge, collects the writes instead of txn (which is
 	// then read-only); see staging.go.
 	stage *stager
@@ -37,10 +39,9 @@ type Tx struct {
 	// postNow: merges write postings in this Tx (see Merge), set by
 	// Update when no indexer write can race with the Tx's. posted holds
 	// the terms of each record whose newest version they changed (nil:
-	// none), unmarked counts the versions merged without a p/ marker.
-	postNow  bool
-	posted   map[uuid.UUID][]string
-	unmarked int
+	// none).
+	postNow bool
+	posted  map[uuid.UUID][]string
 }
 
 // closeReads closes the iterator latest opened, if any.
@@ -92,7 +93,7 @@ func (v *Vault) Update(fn func(tx *Tx) error) error {
 	if err := fn(tx); err != nil {
 		return err
 	}
-	if len(tx.written) == 0 && !tx.dirty && tx.unmarked == 0 {
+	if len(tx.written) == 0 && !tx.dirty {
 		return nil
 	}
 	if tx.head != v.head {

@@ -80,7 +80,7 @@ func TestForgedMonitorName(t *testing.T) {
 	out.Reset()
 	rep := &importer.ImportReport{Devices: []*importer.DeviceReport{{Device: id, Monitor: forged, Enrolled: true, Revoked: time.Now(),
 		Rejected: []importer.Problem{{File: "usb/x\x1b[2J.cwb", Seq: 2, Reason: "bundle says \u202edanger"}}}}}
-	if err := writeReport(&out, "usb", rep); err != nil {
+	if err := writeReport(&out, "usb", rep, false); err != nil {
 		t.Fatal(err)
 	}
 	clean(t, "import", out.String(), 3)
@@ -94,7 +94,7 @@ func TestReportMonitorNames(t *testing.T) {
 		{Device: "01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7b", Enrolled: true, Imported: []uint64{1}, Added: 3},
 		{Device: "01920b3c-5d6e-7f80-9a1b-2c3d4e5f6a7c", Rejected: []importer.Problem{{File: "x.cwb", Seq: 1, Reason: "not enrolled"}}},
 	}}
-	if err := writeReport(&out, "store", rep); err != nil {
+	if err := writeReport(&out, "store", rep, false); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "6a7b  (no monitor name)\n") || !strings.Contains(out.String(), "6a7c  (not enrolled)\n") {

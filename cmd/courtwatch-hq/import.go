@@ -123,19 +123,13 @@ func writeImportReport(w io.Writer, from string, rep *importer.ImportReport, jso
 	if jsonOut {
 		return table.PrintJSON(w, rep)
 	}
-	return writeReportOf(w, from, rep, stopped)
+	return writeReport(w, from, rep, stopped)
 }
 
-// writeReport prints the report of a whole import for people.
-func writeReport(w io.Writer, from string, rep *importer.ImportReport) error {
-	return writeReportOf(w, from, rep, false)
-}
-
-// writeReportOf prints the import report for people. If the import
-// stopped before it was done, it stopped at the last device listed (they
-// are imported in the order listed), which is said instead of "nothing
-// new".
-func writeReportOf(w io.Writer, from string, rep *importer.ImportReport, stopped bool) error {
+// writeReport prints the import report for people. If the import stopped
+// before it was done, it stopped at the last device listed (they are
+// imported in the order listed), which is said instead of "nothing new".
+func writeReport(w io.Writer, from string, rep *importer.ImportReport, stopped bool) error {
 	var b strings.Builder
 	if len(rep.Devices) == 0 && len(rep.Unreadable) == 0 {
 		fmt.Fprintf(&b, "no bundles in %s\n", from)

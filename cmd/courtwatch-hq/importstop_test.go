@@ -4,7 +4,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -16,7 +15,6 @@ import (
 	"courtwatch/internal/testtool"
 	"courtwatch/storage"
 	"courtwatch/sync/bundle"
-	"courtwatch/sync/wire"
 	"courtwatch/sync/wire/hqprofile"
 )
 
@@ -55,11 +53,10 @@ func TestImportStoppedReport(t *testing.T) {
 			t.Fatal(err)
 		}
 		d := v.Device()
-		s, err := bundle.NewSigner(d.ID.String(), v.SigningKey())
+		dev, s, err := deviceFile(v)
 		if err != nil {
 			t.Fatal(err)
 		}
-		dev, _ := json.Marshal(wire.Device{Format: wire.DeviceFormat, ID: d.ID.String(), Monitor: d.Name, PublicKey: s.Public().String()})
 		devFile := filepath.Join(t.TempDir(), "device.json")
 		if err := os.WriteFile(devFile, dev, 0o600); err != nil {
 			t.Fatal(err)

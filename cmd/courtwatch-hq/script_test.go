@@ -87,13 +87,22 @@ func mkdevice(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	defer v.Close()
 	ts.Check(v.Put(&storage.Case{Title: "CNRP leaders", Number: "C-1/2024"}))
-	d := v.Device()
-	s, err := bundle.NewSigner(d.ID.String(), v.SigningKey())
-	ts.Check(err)
-	b, err := json.Marshal(wire.Device{Format: wire.DeviceFormat, ID: d.ID.String(), Monitor: d.Name, PublicKey: s.Public().String()})
+	b, _, err := deviceFile(v)
 	ts.Check(err)
 	ts.Check(os.WriteFile(ts.MkAbs(args[1]), b, 0o644))
-	ts.Setenv("DEVICE", d.ID.String())
+	ts.Setenv("DEVICE", v.Device().ID.String())
+}
+
+// deviceFile is the device file that HQ enrolls the monitor's vault v
+// with, and v's signer of bundles.
+func deviceFile(v *storage.Vault) ([]byte, *bundle.Signer, error) {
+	d := v.Device()
+	s, err := bundle.NewSigner(d.ID.String(), v.SigningKey())
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := json.Marshal(wire.Device{Format: wire.DeviceFormat, ID: d.ID.String(), Monitor: d.Name, PublicKey: s.Public().String()})
+	return b, s, err
 }
 
 func upload(ts *testscript.TestScript, neg bool, args []string) {
